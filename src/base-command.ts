@@ -1,0 +1,90 @@
+import {Command, Flags, Interfaces} from '@oclif/core'
+
+import {OccError, toOccError} from './lib/errors.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+interface OclifCliError {
+  code?: string
+  oclif?: {exit?: number}
+}
+
+function isOclifError(error: unknown): error is Error & Required<Pick<OclifCliError, 'oclif'>> & OclifCliError {
+  return error instanceof Error && typeof (error as OclifCliError).oclif?.exit === 'number'
+}
+
+/**
+ * Every occ command extends this: it owns --json, the mapping of failures to one clear
+ * line on stderr (or a JSON error object on stdout) with the exit code from the table,
+ * and Ctrl-C handling through an AbortSignal handed to src/lib.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    quiet: Flags.boolean({char: 'q', description: 'Print no progress or notices on stderr.', helpGroup: 'GLOBAL'}),
+  }
+
+  private readonly abortController = new AbortController()
+  private interrupts = 0
+
+  /** Aborted on the first Ctrl-C; a second one exits at once. */
+  protected get signal(): AbortSignal {
+    return this.abortController.signal
+  }
+
+  /** True when notices and progress may go to stderr. */
+  protected get chatty(): boolean {
+    return !this.jsonEnabled() && !this.argv.includes('--quiet') && !this.argv.includes('-q')
+  }
+
+  /** A one-line notice on stderr; silent under --json and --quiet. */
+  protected notice(message: string): void {
+    if (this.chatty) process.stderr.write(`${message}\n`)
+  }
+
+  public override async init(): Promise<void> {
+    await super.init()
+    process.on('SIGINT', this.onInterrupt)
+    process.on('SIGTERM', this.onInterrupt)
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    process.off('SIGINT', this.onInterrupt)
+    process.off('SIGTERM', this.onInterrupt)
+    await super.finally(error)
+  }
+
+  private readonly onInterrupt = (): void => {
+    this.interrupts += 1
+    if (this.interrupts > 1) process.exit(130)
+    this.abortController.abort()
+  }
+
+  protected override async catch(error: Error): Promise<void> {
+    // Parse errors, `this.exit()` and help requests keep oclif's own handling and codes.
+    if (isOclifError(error)) {
+      if (error.code === 'EEXIT' || !this.jsonEnabled()) throw error
+      const usage = new OccError('usage', 'usage', error.message, {suggestion: `Run "occ ${this.id} --help" for usage.`})
+      return this.fail(usage)
+    }
+
+    this.fail(toOccError(error))
+  }
+
+  private fail(error: OccError): void {
+    process.exitCode = error.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson({error: error.toJSON()})
+      return
+    }
+
+    const lines = [`Error: ${error.message}`]
+    if (error.suggestion) lines.push(`  ${error.suggestion}`)
+    if (error.kind === 'internal' && process.env.DEBUG && error.cause instanceof Error && error.cause.stack) {
+      lines.push(error.cause.stack)
+    }
+
+    process.stderr.write(`${lines.join('\n')}\n`)
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * One error class per failure kind a user can cause or meet. Each carries a stable
+ * machine code, an exit code from EXIT_CODES and a suggestion that names the fix.
+ */
+
+export const EXIT_CODES = {
+  ok: {code: 0, meaning: 'success'},
+  internal: {code: 1, meaning: 'unexpected internal error (a bug: please report it)'},
+  usage: {code: 2, meaning: 'bad arguments, flags, key or value on the command line'},
+  config: {code: 3, meaning: 'the config file cannot be read, parsed or validated'},
+  engine: {code: 4, meaning: 'the Docker engine cannot be reached'},
+  registry: {code: 5, meaning: 'the image could not be fetched from any registry (network, server errors)'},
+  notFound: {code: 6, meaning: 'the wanted image tag exists in no configured repository'},
+  auth: {code: 7, meaning: 'a registry refused the credentials or denied access'},
+  state: {code: 8, meaning: 'the image state does not allow this (e.g. nothing to roll back to)'},
+  build: {code: 9, meaning: 'building the image from source failed'},
+  busy: {code: 10, meaning: 'another occ holds the lock and did not release it in time'},
+  interrupted: {code: 130, meaning: 'interrupted (Ctrl-C / SIGINT)'},
+} as const
+
+export type ExitKind = keyof typeof EXIT_CODES
+
+export interface ErrorJson {
+  code: string
+  exitCode: number
+  message: string
+  suggestion?: string
+  details?: unknown
+}
+
+export class OccError extends Error {
+  readonly kind: ExitKind
+  readonly code: string
+  readonly suggestion?: string
+  readonly details?: unknown
+
+  constructor(kind: ExitKind, code: string, message: string, options: {cause?: unknown; details?: unknown; suggestion?: string} = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = new.target.name
+    this.kind = kind
+    this.code = code
+    this.suggestion = options.suggestion
+    this.details = options.details
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.kind].code
+  }
+
+  toJSON(): ErrorJson {
+    return {
+      code: this.code,
+      exitCode: this.exitCode,
+      message: this.message,
+      ...(this.suggestion === undefined ? {} : {suggestion: this.suggestion}),
+      ...(this.details === undefined ? {} : {details: this.details}),
+    }
+  }
+}
+
+export class InterruptedError extends OccError {
+  constructor(what: string) {
+    super('interrupted', 'interrupted', `Interrupted: ${what} was stopped before it finished; nothing was changed.`, {
+      suggestion: 'Run the command again when you are ready.',
+    })
+  }
+}
+
+export class LockTimeoutError extends OccError {
+  constructor(file: string, waitedMs: number) {
+    super('busy', 'lock_timeout', `Another occ process has held the lock on ${file} for more than ${Math.round(waitedMs / 1000)} s.`, {
+      suggestion: 'Wait for the other occ command to finish, then try again. A lock left by a crashed process expires by itself.',
+    })
+  }
+}
+
+/** Wraps anything thrown that is not an OccError, so the CLI prints one line and no stack. */
+export function toOccError(error: unknown): OccError {
+  if (error instanceof OccError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new OccError('internal', 'internal', `Unexpected error: ${message}`, {
+    cause: error,
+    suggestion: 'Run again with DEBUG=occ* for details, and report it if it persists.',
+  })
+}
