@@ -1,0 +1,163 @@
+/**
+ * Machine-level helpers of the test environment: apt packages, background processes tracked by
+ * pid, free ports, log tails and unmounting what a dockerd left under the state dir.
+ */
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {closeSync, existsSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+/** Progress goes to stderr: stdout carries only the `export` lines. */
+export function say(message: string): void {
+  process.stderr.write(`[occ-test-env] ${message}\n`)
+}
+
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError'
+}
+
+/** The binaries the environment runs, by absolute path (PATH order must not matter). */
+export const BINARIES = {
+  // Overridable to try another engine build, or to make start fail on purpose in a test.
+  dockerd: process.env.OCC_TEST_DOCKERD || '/usr/sbin/dockerd',
+  registry: '/usr/bin/docker-registry',
+  htpasswd: '/usr/bin/htpasswd',
+} as const
+
+/** Debian packages and the file each one must provide. */
+export const REQUIRED_PACKAGES: readonly {name: string, provides: string}[] = [
+  {name: 'docker.io', provides: '/usr/sbin/dockerd'},
+  {name: 'docker-registry', provides: BINARIES.registry},
+  {name: 'apache2-utils', provides: BINARIES.htpasswd},
+]
+
+/** Installs the missing packages with apt-get (root only); a no-op when all are there. */
+export function ensurePackages(packages = REQUIRED_PACKAGES): void {
+  const missing = packages.filter(pkg => !existsSync(pkg.provides)).map(pkg => pkg.name)
+  if (missing.length === 0) return
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError(`missing ${missing.join(', ')}; install them as root:\n  sudo sh -c '${command}'`)
+  }
+  say(`installing ${missing.join(', ')} with apt-get (once)`)
+  const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'}
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
+    const result = spawnSync('apt-get', args, {env, stdio: ['ignore', 'inherit', 'inherit']})
+    if (result.status !== 0) {
+      throw new EnvironmentError(`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); run it by hand to see why: ${command}`)
+    }
+  }
+  const still = packages.filter(pkg => !existsSync(pkg.provides))
+  if (still.length > 0) {
+    throw new EnvironmentError(`apt-get installed ${missing.join(', ')} but ${still.map(pkg => pkg.provides).join(', ')} is still missing`)
+  }
+}
+
+/** Starts a detached process whose stdout and stderr go to `logFile`; returns its pid. */
+export function startBackground(command: string, args: string[], logFile: string): number {
+  const fd = openSync(logFile, 'a')
+  try {
+    const child = spawn(command, args, {detached: true, stdio: ['ignore', fd, fd]})
+    child.on('error', () => {/* reported through the pid check below */})
+    child.unref()
+    if (child.pid === undefined) throw new EnvironmentError(`could not start ${command} (is it installed?); log: ${logFile}`)
+    return child.pid
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** True when `pid` is a live (non-zombie) process whose command line mentions `marker`. */
+export function isOurProcess(pid: number | undefined, marker: string): pid is number {
+  if (!pid || pid <= 1) return false
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(marker)
+  } catch {
+    return false
+  }
+}
+
+/** SIGTERM, wait up to `graceMs`, then SIGKILL and wait again. Only for pids `isOurProcess` vouched for. */
+export async function terminate(pid: number, marker: string, graceMs = 15_000): Promise<'exited' | 'killed' | 'gone'> {
+  if (!isOurProcess(pid, marker)) return 'gone'
+  signal(pid, 'SIGTERM')
+  if (await waitUntil(() => !isOurProcess(pid, marker), graceMs)) return 'exited'
+  signal(pid, 'SIGKILL')
+  await waitUntil(() => !isOurProcess(pid, marker), 5000)
+  return 'killed'
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name)
+  } catch {
+    // Already gone.
+  }
+}
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await check()) return true
+    if (Date.now() >= deadline) return false
+    await sleep(intervalMs)
+  }
+}
+
+/** A 127.0.0.1 port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** The last `lines` lines of a log file (reads at most the last 64 KiB). */
+export function tail(file: string, lines = 20): string {
+  try {
+    const size = statSync(file).size
+    const length = Math.min(size, 64 * 1024)
+    const buffer = Buffer.alloc(length)
+    const fd = openSync(file, 'r')
+    try {
+      readSync(fd, buffer, 0, length, size - length)
+    } finally {
+      closeSync(fd)
+    }
+    return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no log written)'
+  }
+}
+
+/** Mount points at or below `dir`, deepest first. */
+export function mountsUnder(dir: string): string[] {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map(line => line.split(' ')[4])
+    .filter((mountPoint): mountPoint is string => Boolean(mountPoint))
+    .map(mountPoint => mountPoint.replaceAll('\\040', ' '))
+    .filter(mountPoint => mountPoint === dir || mountPoint.startsWith(prefix))
+    .sort((a, b) => b.length - a.length)
+}
+
+/** Lazily unmounts everything left mounted under `dir` (a dockerd killed hard leaves overlays). */
+export function unmountUnder(dir: string): number {
+  const mounts = mountsUnder(dir)
+  for (const mountPoint of mounts) {
+    try {
+      execFileSync('umount', ['-l', mountPoint], {stdio: 'ignore'})
+    } catch {
+      // Already unmounted together with a parent.
+    }
+  }
+  return mounts.length
+}

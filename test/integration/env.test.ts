@@ -1,0 +1,198 @@
+/** The test environment itself (test/env): engine, registries, seeds and the helpers tests rely on. */
+import {expect} from 'chai'
+import Docker from 'dockerode'
+import {readFileSync} from 'node:fs'
+import {connect} from 'node:net'
+
+import {enginePing} from '../env/engine.js'
+import {
+  bigImage,
+  deleteImage,
+  LABELS,
+  pushImage,
+  pushMultiArchIndex,
+  readEnvironment,
+  REGISTRY_NAMES,
+  registryRequests,
+  remoteDigest,
+  REPOSITORY,
+  RegistryClient,
+  type TestEnvironment,
+  WANTED_VERSION,
+} from '../env/index.js'
+
+type AuthConfig = {username: string, password: string, serveraddress: string}
+
+/** Pulls through the engine and fails on an error event (followProgress alone would not). */
+async function pull(docker: Docker, reference: string, authconfig?: AuthConfig): Promise<void> {
+  const stream = await docker.pull(reference, authconfig ? {authconfig} : {})
+  await new Promise<void>((resolve, reject) => {
+    let failure: string | undefined
+    docker.modem.followProgress(stream, error => {
+      if (error) reject(error)
+      else if (failure) reject(new Error(failure))
+      else resolve()
+    }, (event: {error?: string, errorDetail?: {message?: string}}) => {
+      if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error
+    })
+  })
+}
+
+function refusesConnections(address: string): Promise<string> {
+  const [host, port] = address.split(':')
+  return new Promise(resolve => {
+    const socket = connect({host, port: Number(port)})
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve('connected')
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
+  })
+}
+
+describe('test environment (test/env)', function () {
+  this.timeout(120_000)
+  // Runs may share one environment: tags and content unique to this run keep them apart
+  // (a delete by digest removes every tag on that manifest).
+  const run = `${process.pid}-${Date.now().toString(36)}`
+  let env: TestEnvironment
+  let docker: Docker
+  const pulled: string[] = []
+
+  before(function () {
+    env = readEnvironment()
+    docker = new Docker()
+  })
+
+  after(async function () {
+    // Untag only what this file pulled; an image other references still use stays.
+    for (const reference of pulled) await docker.getImage(reference).remove().catch(() => undefined)
+  })
+
+  it('exports DOCKER_HOST and the registry addresses to the run', function () {
+    expect(process.env.DOCKER_HOST).to.equal(env.dockerHost)
+    expect(process.env.OCC_TEST_REGISTRY_PRIMARY).to.equal(env.registries.primary)
+    expect(process.env.OCC_TEST_REGISTRY_MIRROR).to.equal(env.registries.mirror)
+    expect(process.env.OCC_TEST_REGISTRY_AUTH).to.equal(env.registries.auth)
+    expect(process.env.OCC_TEST_REGISTRY_DEAD).to.equal(env.registries.dead)
+  })
+
+  it('has an engine answering on its private socket', async function () {
+    expect(env.dockerHost).to.match(/^unix:\/\//)
+    expect(await enginePing(env.dockerHost)).to.equal(true)
+    const info = await docker.info() as {Driver: string}
+    expect(info.Driver).to.equal(env.storageDriver)
+  })
+
+  it('seeds the version package.json wants in the primary registry', function () {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {opencodeCloud: {sandboxVersion: string}}
+    expect(pkg.opencodeCloud.sandboxVersion).to.equal(WANTED_VERSION)
+    expect(env.seeds.some(seed => seed.registry === 'primary' && seed.tag === WANTED_VERSION)).to.equal(true)
+  })
+
+  it('serves every seeded tag at its recorded digest', async function () {
+    for (const seed of env.seeds) {
+      expect(await remoteDigest(seed.registry, REPOSITORY, seed.tag), `${seed.registry} ${seed.tag}`).to.equal(seed.digest)
+    }
+    for (const name of REGISTRY_NAMES) {
+      const tags = await new RegistryClient({address: env.registries[name], credentials: name === 'auth' ? env.auth : undefined}).tags(REPOSITORY)
+      expect(tags).to.include.members(env.seeds.filter(seed => seed.registry === name).map(seed => seed.tag))
+    }
+    const primary = env.seeds.find(seed => seed.registry === 'primary' && seed.tag === '1.4.0')
+    const mirror = env.seeds.find(seed => seed.registry === 'mirror' && seed.tag === '1.4.0')
+    expect(primary?.configDigest).to.be.a('string').and.not.equal(mirror?.configDigest)
+    expect(await remoteDigest('primary', REPOSITORY, 'mirror-only')).to.equal(undefined)
+  })
+
+  it('makes the auth registry refuse anonymous and wrong credentials, and accept its own', async function () {
+    const url = `http://${env.registries.auth}/v2/${REPOSITORY}/tags/list`
+    const anonymous = await fetch(url)
+    expect(anonymous.status).to.equal(401)
+    expect(anonymous.headers.get('www-authenticate')).to.match(/^Basic /)
+    const basic = (password: string) => ({Authorization: `Basic ${Buffer.from(`${env.auth.username}:${password}`).toString('base64')}`})
+    expect((await fetch(url, {headers: basic('wrong')})).status).to.equal(401)
+    const good = await fetch(url, {headers: basic(env.auth.password)})
+    expect(good.status).to.equal(200)
+    expect((await good.json() as {tags: string[]}).tags).to.include('1.4.0')
+  })
+
+  it('has a dead address that refuses connections', async function () {
+    expect(await refusesConnections(env.registries.dead)).to.equal('ECONNREFUSED')
+  })
+
+  it('pulls a seed through the engine with its labels, image id and repo digest', async function () {
+    const seed = env.seeds.find(candidate => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)!
+    await pull(docker, seed.reference)
+    pulled.push(seed.reference)
+    const image = await docker.getImage(seed.reference).inspect()
+    expect(image.Id).to.equal(seed.configDigest)
+    expect(image.RepoDigests).to.include(`${env.registries.primary}/${REPOSITORY}@${seed.digest}`)
+    expect(image.Config.Labels).to.include({[LABELS.version]: WANTED_VERSION, [LABELS.ociVersion]: WANTED_VERSION, [LABELS.seed]: seed.seed, [LABELS.registry]: 'primary'})
+    expect(image.Os).to.equal('linux')
+    expect(image.Architecture).to.equal('amd64')
+    expect(image.RootFS.Layers).to.have.length(seed.layers)
+  })
+
+  it('pulls from the auth registry only with credentials', async function () {
+    const seed = env.seeds.find(candidate => candidate.registry === 'auth')!
+    let anonymousError: unknown
+    await pull(docker, seed.reference).catch(error => {
+      anonymousError = error
+    })
+    expect(String(anonymousError)).to.match(/no basic auth credentials|unauthorized|authentication required/i)
+    await pull(docker, seed.reference, {...env.auth, serveraddress: env.registries.auth})
+    pulled.push(seed.reference)
+    expect((await docker.getImage(seed.reference).inspect()).Id).to.equal(seed.configDigest)
+  })
+
+  it('pushes a new image under an existing tag (digest changes) and deletes it', async function () {
+    const tag = `env-test-moving-${run}`
+    const first = await pushImage('mirror', REPOSITORY, tag, {seed: `env-test-a-${run}`, version: '9.9.0', layers: 2})
+    expect(await remoteDigest('mirror', REPOSITORY, tag)).to.equal(first.digest)
+    const again = await pushImage('mirror', REPOSITORY, tag, {seed: `env-test-a-${run}`, version: '9.9.0', layers: 2})
+    expect(again.digest, 'same spec, same digest').to.equal(first.digest)
+    const second = await pushImage('mirror', REPOSITORY, tag, {seed: `env-test-b-${run}`, version: '9.9.1', layers: 2})
+    expect(second.digest).to.not.equal(first.digest)
+    expect(second.configDigest).to.not.equal(first.configDigest)
+    expect(await remoteDigest('mirror', REPOSITORY, tag)).to.equal(second.digest)
+    expect(await deleteImage('mirror', REPOSITORY, tag)).to.equal(second.digest)
+    expect(await remoteDigest('mirror', REPOSITORY, tag)).to.equal(undefined)
+  })
+
+  it('pushes a multi-arch index from which the engine picks amd64', async function () {
+    const tag = `env-test-multiarch-${run}`
+    const index = await pushMultiArchIndex('primary', REPOSITORY, tag, {seed: `env-test-multiarch-${run}`, version: '1.4.0', layers: 2})
+    expect(index.platforms.amd64.configDigest).to.not.equal(index.platforms.arm64.configDigest)
+    expect(await remoteDigest('primary', REPOSITORY, tag)).to.equal(index.digest)
+    await pull(docker, index.reference)
+    pulled.push(index.reference)
+    const image = await docker.getImage(index.reference).inspect()
+    expect(image.Id).to.equal(index.platforms.amd64.configDigest)
+    expect(image.RepoDigests).to.include(`${env.registries.primary}/${REPOSITORY}@${index.digest}`)
+    await deleteImage('primary', REPOSITORY, index.digest)
+  })
+
+  it('pushes a large multi-layer image on demand', async function () {
+    const tag = `env-test-big-${run}`
+    const image = await bigImage({layers: 4, seed: tag, sizeMb: 8, tag})
+    expect(image.size).to.be.greaterThan(8 * 1024 * 1024)
+    expect(await remoteDigest('primary', REPOSITORY, tag)).to.equal(image.digest)
+    await deleteImage('primary', REPOSITORY, tag)
+  })
+
+  it('records requests in the registry access log', async function () {
+    const before = registryRequests('primary').length
+    const path = `/v2/${REPOSITORY}/manifests/1.3.0`
+    await remoteDigest('primary', REPOSITORY, '1.3.0')
+    // The registry writes its log asynchronously.
+    let requests = registryRequests('primary')
+    for (let attempt = 0; attempt < 40 && !requests.slice(before).some(request => request.path === path); attempt++) {
+      await new Promise(resolve => {
+        setTimeout(resolve, 50)
+      })
+      requests = registryRequests('primary')
+    }
+    const logged = requests.slice(before).find(request => request.path === path)
+    expect(logged, `a HEAD ${path} line in ${env.logs.primary}`).to.include({method: 'HEAD', status: 200})
+  })
+})
