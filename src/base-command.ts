@@ -1,5 +1,7 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 
+import {getRuntimeConfig} from './lib/config/runtime.js'
+import type {OccConfig} from './lib/config/types.js'
 import {OccError, toOccError} from './lib/errors.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -31,6 +33,11 @@ export abstract class BaseCommand extends Command {
   /** Aborted on the first Ctrl-C; a second one exits at once. */
   protected get signal(): AbortSignal {
     return this.abortController.signal
+  }
+
+  /** The validated config of this run; throws the config error when config.json is bad. */
+  protected occConfig(): OccConfig {
+    return getRuntimeConfig()
   }
 
   /** True when notices and progress may go to stderr. */

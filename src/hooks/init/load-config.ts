@@ -1,5 +1,10 @@
 import {Hook} from '@oclif/core'
 
-const hook: Hook<'init'> = async function () {}
+import {loadRuntimeConfig} from '../../lib/config/runtime.js'
+
+/** Loads config.json once per process; a bad file is reported only by commands that need it. */
+const hook: Hook<'init'> = async function () {
+  await loadRuntimeConfig()
+}
 
 export default hook

@@ -1,29 +1,10 @@
 /** The effective, validated config (defaults filled). Field names are the file's keys. */
-export type ImageSource = 'prebuilt' | 'build'
-export type UpdateCheck = 'always' | 'once' | 'never'
-export type BootMode = 'user' | 'system'
+import type {OccConfig} from './schema.js'
 
-export interface OccConfig {
-  version: number
-  opencode_web_port: number
-  bind: string
-  auto_restart: boolean
-  boot_mode: BootMode
-  restart_retries: number
-  restart_delay: number
-  auth_username: string | null
-  auth_password: string | null
-  container_env: string[]
-  bind_address: string
-  trust_proxy: boolean
-  allow_unauthenticated_network: boolean
-  rate_limit_attempts: number
-  rate_limit_window_seconds: number
-  users: string[]
-  cockpit_port: number
-  cockpit_enabled: boolean
-  image_source: ImageSource
-  update_check: UpdateCheck
-  mounts: string[]
-  image_repositories: string[]
-}
+export type {ConfigKey, ConfigValue, OccConfig} from './schema.js'
+export type ImageSource = OccConfig['image_source']
+export type UpdateCheck = OccConfig['update_check']
+export type BootMode = OccConfig['boot_mode']
+
+/** Where an effective value comes from. */
+export type ConfigSource = 'env' | 'file' | 'default'

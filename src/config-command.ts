@@ -1,0 +1,89 @@
+import {createInterface} from 'node:readline/promises'
+
+import {BaseCommand} from './base-command.js'
+import {usageErrors} from './lib/config/messages.js'
+import {type ConfigKey, resolveKey} from './lib/config/schema.js'
+import {closestKey} from './lib/config/suggest.js'
+import {InterruptedError} from './lib/errors.js'
+import {configFile} from './lib/paths.js'
+
+const ENTER = new Set(['\r', '\n', '\u0004'])
+const ERASE = new Set(['\u007F', '\b'])
+const CTRL_C = '\u0003'
+
+/**
+ * Base of the config:* commands: key resolution, the file's path, and the terminal I/O they
+ * share (confirmation, hidden prompt, stdin, tables). The work itself is in src/lib/config.
+ */
+export abstract class ConfigCommand extends BaseCommand {
+  protected get configFile(): string {
+    return configFile()
+  }
+
+  /** True when a person can answer a prompt. */
+  protected get interactive(): boolean {
+    return Boolean(process.stdin.isTTY && process.stderr.isTTY)
+  }
+
+  /** The key for a name or alias; an unknown name is a usage error that suggests the closest key. */
+  protected resolveKeyArg(name: string): ConfigKey {
+    const key = resolveKey(name)
+    if (!key) throw usageErrors.unknownKey(name, closestKey(name))
+    return key
+  }
+
+  protected async confirm(question: string): Promise<boolean> {
+    const prompt = createInterface({input: process.stdin, output: process.stderr})
+    try {
+      return /^y(es)?$/i.test((await prompt.question(question)).trim())
+    } finally {
+      prompt.close()
+    }
+  }
+
+  /** Reads one line from the terminal without echoing it. */
+  protected async promptHidden(question: string): Promise<string> {
+    const {stdin, stderr} = process
+    stderr.write(question)
+    stdin.setRawMode(true)
+    stdin.setEncoding('utf8')
+    stdin.resume()
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        let answer = ''
+        const onData = (chunk: string): void => {
+          for (const char of chunk) {
+            if (ENTER.has(char) || char === CTRL_C) {
+              stdin.off('data', onData)
+              if (char === CTRL_C) reject(new InterruptedError(`occ ${this.id}`))
+              else resolve(answer)
+              return
+            }
+
+            answer = ERASE.has(char) ? answer.slice(0, -1) : answer + char
+          }
+        }
+
+        stdin.on('data', onData)
+      })
+    } finally {
+      stdin.setRawMode(false)
+      stdin.pause()
+      stderr.write('\n')
+    }
+  }
+
+  /** All of standard input, less one trailing newline. */
+  protected async readStdin(): Promise<string> {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+  }
+
+  /** Rows as aligned columns; on a terminal with a header and a rule, otherwise plain for scripts. */
+  protected table(header: string[], rows: string[][]): string {
+    const lines = process.stdout.isTTY ? [header, header.map((title) => '-'.repeat(title.length)), ...rows] : rows
+    const widths = header.map((_, column) => Math.max(...lines.map((line) => line[column].length)))
+    return lines.map((line) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n')
+  }
+}

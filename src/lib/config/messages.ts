@@ -1,0 +1,140 @@
+/** Every text the config system shows a user: errors, prompts and confirmations. */
+import {ConfigError, ConfigUsageError} from './errors.js'
+import {quoteValue} from './format.js'
+import {CONFIG_VERSION, type ConfigKey, describeAllowed, keySchema} from './schema.js'
+
+export interface Position {
+  line: number
+  column: number
+}
+
+const at = (position: Position | undefined): string => (position ? ` (line ${position.line}, column ${position.column})` : '')
+const REPAIR = 'Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak).'
+
+/** What VALUE may be on the command line or in OCC_*: the schema's words plus the accepted spellings. */
+export function allowedInput(key: ConfigKey): string {
+  const {type} = keySchema(key)
+  if (type === 'boolean') return 'true/false, yes/no or 1/0'
+  if (type === 'array') return `${describeAllowed(key)}; as a JSON array or comma-separated`
+  return describeAllowed(key)
+}
+
+export const configErrors = {
+  unreadable: (file: string, reason: string) =>
+    new ConfigError('config_unreadable', `Cannot read the config file ${file}: ${reason}.`, {
+      suggestion: 'Check the file and its directory permissions, or run "occ config:reset --force" to start over.',
+    }),
+
+  syntax: (file: string, problem: string, position: Position) =>
+    new ConfigError('config_syntax', `The config file ${file} is not valid JSON${at(position)}: ${problem}.`, {
+      details: {file, ...position},
+      suggestion: REPAIR,
+    }),
+
+  notObject: (file: string, found: string) =>
+    new ConfigError('config_not_object', `The config file ${file} must hold a JSON object ({ ... }), not ${found}.`, {
+      details: {file},
+      suggestion: REPAIR,
+    }),
+
+  versionTooNew: (file: string, version: number) =>
+    new ConfigError(
+      'config_version_unsupported',
+      `The config file ${file} has version ${version}; this occ knows version ${CONFIG_VERSION} and older.`,
+      {details: {file, version}, suggestion: 'Upgrade occ (npm i -g opencode-cloud), or run "occ config:reset --force" to start over.'},
+    ),
+
+  unknownKey: (file: string, name: string, closest: ConfigKey, position: Position | undefined) =>
+    new ConfigError('config_unknown_key', `Unknown key "${name}" in the config file ${file}${at(position)}.`, {
+      details: {file, key: name, ...position},
+      suggestion: `Did you mean "${closest}"? Rename it in the file, or remove it with "occ config:unset ${name}".`,
+    }),
+
+  invalidValue: (file: string, key: ConfigKey, item: string, value: unknown, position: Position | undefined) =>
+    new ConfigError(
+      'config_invalid_value',
+      `Invalid value for ${item} in the config file ${file}${at(position)}: ${quoteValue(key, value)}. Allowed: ${describeAllowed(key)}.`,
+      {
+        details: {file, key, ...position},
+        suggestion: `Set a valid one with "occ config:set ${key} VALUE", or use the default with "occ config:unset ${key}".`,
+      },
+    ),
+
+  invalidEnv: (variable: string, key: ConfigKey, text: string) =>
+    new ConfigError('config_env_invalid', `Invalid value in the environment variable ${variable}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`, {
+      details: {variable, key},
+      suggestion: `Fix ${variable} or unset it (unset ${variable}).`,
+    }),
+}
+
+export const usageErrors = {
+  unknownKey: (name: string, closest: ConfigKey) =>
+    new ConfigUsageError('unknown_key', `Unknown config key "${name}".`, {
+      details: {key: name},
+      suggestion: `Did you mean "${closest}"? Run "occ config:list" to see every key.`,
+    }),
+
+  invalidValue: (key: ConfigKey, text: string) =>
+    new ConfigUsageError('invalid_value', `Invalid value for ${key}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`, {
+      details: {key},
+      suggestion: `Run "occ config:set ${key} VALUE" with an allowed value.`,
+    }),
+
+  managedKey: (key: ConfigKey) =>
+    new ConfigUsageError('managed_key', `${key} is managed by occ and cannot be changed by hand.`, {
+      details: {key},
+      suggestion: 'Run "occ config:list" to see the keys you can change.',
+    }),
+
+  valueMissing: (key: ConfigKey) =>
+    new ConfigUsageError('value_missing', `Missing VALUE for ${key}.`, {
+      details: {key},
+      suggestion: `Run "occ config:set ${key} VALUE", or pipe the value into "occ config:set ${key} --stdin".`,
+    }),
+
+  valueTwice: (key: ConfigKey) =>
+    new ConfigUsageError('value_twice', `Both VALUE and --stdin were given for ${key}.`, {
+      details: {key},
+      suggestion: 'Give the value one way only.',
+    }),
+
+  secretInArgv: (key: ConfigKey) =>
+    new ConfigUsageError('secret_in_argv', `${key} is secret and is never taken from the command line, where shell history would keep it.`, {
+      details: {key},
+      suggestion: `Run "occ config:set ${key}" to type it at a hidden prompt, or pipe it into "occ config:set ${key} --stdin".`,
+    }),
+
+  secretNeedsTerminal: (key: ConfigKey) =>
+    new ConfigUsageError('no_terminal', `${key} is typed at a hidden prompt, and there is no terminal to prompt on.`, {
+      details: {key},
+      suggestion: `Pipe it instead: printf '%s' "$VALUE" | occ config:set ${key} --stdin`,
+    }),
+
+  secretMismatch: (key: ConfigKey) =>
+    new ConfigUsageError('secret_mismatch', `The two entries for ${key} differ; nothing was changed.`, {
+      details: {key},
+      suggestion: `Run "occ config:set ${key}" again.`,
+    }),
+
+  resetNeedsConfirmation: () =>
+    new ConfigUsageError('confirmation_required', 'config:reset asks for confirmation, and there is no terminal to ask on.', {
+      suggestion: 'Run "occ config:reset --force" to reset without asking.',
+    }),
+}
+
+export const notices = {
+  set: (key: ConfigKey, shown: string, file: string) => `Set ${key} to ${shown} in ${file}.`,
+  unset: (key: string, file: string) => `Removed ${key} from ${file}; its default applies again.`,
+  notSet: (key: string, file: string) => `${key} is not set in ${file}; its default already applies.`,
+  reset: (file: string, backup: string) => `Reset ${file} to defaults; the old file is kept as ${backup}.`,
+  resetNoFile: (file: string) => `${file} does not exist; the defaults already apply.`,
+  resetCancelled: () => 'Nothing was changed.',
+  envOverrides: (variable: string) => `Note: ${variable} is set in your environment and overrides this value while it is set.`,
+  deprecated: (key: ConfigKey, replacement: string) => `Note: ${key} is deprecated and kept for the original tool; use ${replacement} instead.`,
+}
+
+export const prompts = {
+  confirmReset: (file: string, backup: string) => `Reset ${file} to defaults? The current file is kept as ${backup}. [y/N] `,
+  secret: (key: ConfigKey) => `New value for ${key}: `,
+  secretAgain: (key: ConfigKey) => `Repeat the value for ${key}: `,
+}

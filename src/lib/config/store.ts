@@ -1,0 +1,121 @@
+import {applyEdits, type FormattingOptions, type JSONPath, modify} from 'jsonc-parser'
+import {randomBytes} from 'node:crypto'
+import {chmod, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import {dirname} from 'node:path'
+
+import {withFileLock} from '../lock.js'
+import {parseConfigText} from './jsonc.js'
+import {readConfigText} from './load.js'
+import {usageErrors} from './messages.js'
+import {fileNamesOf, migrate} from './migrate.js'
+import {parseValue} from './parse-value.js'
+import {CONFIG_VERSION, type ConfigKey, type ConfigValue, isManaged, resolveKey} from './schema.js'
+import {closestKey} from './suggest.js'
+import {validateConfigData} from './validate.js'
+
+/** What a fresh or reset config.json holds: every other key is at its default. */
+export const NEW_CONFIG_TEXT = `{\n  "version": ${CONFIG_VERSION}\n}\n`
+
+export const backupFile = (file: string): string => `${file}.bak`
+
+/** Config edits take milliseconds: poll often, and give up long before an image pull would. */
+const LOCK_WAIT = {pollMs: 25, timeoutMs: 30_000}
+
+async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, {recursive: true, mode: 0o700})
+  await chmod(dir, 0o700)
+}
+
+/** Writes a unique temp file (mode 0600) and renames it over `file`: a reader sees the old or the new file, never half of one. */
+async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    const handle = await open(temp, 'wx', 0o600)
+    try {
+      await handle.chmod(0o600)
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+
+    await rename(temp, file)
+  } catch (error) {
+    await rm(temp, {force: true})
+    throw error
+  }
+}
+
+/** Runs `work` holding the cross-process lock of config.json, in its private directory. */
+async function withConfigLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  await ensurePrivateDir(dirname(file))
+  return withFileLock(file, work, LOCK_WAIT)
+}
+
+/** Keeps the file's own indentation and line endings for the lines an edit adds. */
+function formattingOf(text: string): FormattingOptions {
+  const indent = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  '
+  return {insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n'}
+}
+
+function edit(text: string, path: JSONPath, value: ConfigValue | undefined): string {
+  return applyEdits(text, modify(text, path, value, {formattingOptions: formattingOf(text)}))
+}
+
+/** Reads, changes and atomically rewrites config.json under the lock; `change` returns the new text. */
+async function updateConfigFile<T>(file: string, change: (text: string | undefined) => {text?: string; result: T}): Promise<T> {
+  return withConfigLock(file, async () => {
+    const before = readConfigText(file)
+    const {text, result} = change(before)
+    if (text !== undefined && text !== before) await writeFileAtomic(file, text)
+    return result
+  })
+}
+
+/**
+ * Parses `input` by the key's type and sets the key, keeping the file's comments, key order and formatting. The whole resulting
+ * config is validated before anything is written: on any error the file is left as it was.
+ */
+export async function setConfigValue(file: string, key: ConfigKey, input: string): Promise<ConfigValue> {
+  if (isManaged(key)) throw usageErrors.managedKey(key)
+  const value = parseValue(key, input)
+  await updateConfigFile(file, (before) => {
+    let text = before ?? NEW_CONFIG_TEXT
+    parseConfigText(text, file)
+    for (const name of fileNamesOf(key)) text = edit(text, [name], name === key ? value : undefined)
+    validateConfigData(migrate(parseConfigText(text, file), file), {file, text})
+    return {text, result: undefined}
+  })
+  return value
+}
+
+/**
+ * Removes a key (and any older name of it) so its default applies again. A name the schema
+ * does not know can still be removed when the file has it: that is how a typo is repaired.
+ */
+export async function unsetConfigValue(file: string, name: string): Promise<{key: string; removed: boolean}> {
+  const key = resolveKey(name)
+  if (key && isManaged(key)) throw usageErrors.managedKey(key)
+  return updateConfigFile(file, (before) => {
+    const data = before === undefined ? {} : parseConfigText(before, file)
+    if (!key && !Object.hasOwn(data, name)) throw usageErrors.unknownKey(name, closestKey(name))
+    const names = key ? fileNamesOf(key) : [name]
+    const removed = names.some((present) => Object.hasOwn(data, present))
+    const text = removed && before !== undefined ? names.reduce((current, present) => edit(current, [present], undefined), before) : undefined
+    return {text, result: {key: key ?? name, removed}}
+  })
+}
+
+/** Puts config.json back to defaults, keeping the old bytes (parsable or not) as config.json.bak. */
+export async function resetConfig(file: string): Promise<{backup?: string}> {
+  return withConfigLock(file, async () => {
+    const previous = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined
+      throw error
+    })
+    if (previous === undefined) return {}
+    await writeFileAtomic(backupFile(file), previous)
+    await writeFileAtomic(file, NEW_CONFIG_TEXT)
+    return {backup: backupFile(file)}
+  })
+}

@@ -1,0 +1,16 @@
+import type {ValidateFunction} from 'ajv'
+
+import {existsSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {fileURLToPath} from 'node:url'
+
+/** Written next to this module by `npm run build` (scripts/build-validator.ts). */
+export const PRECOMPILED_VALIDATOR = 'validate-config.cjs'
+
+const precompiled = fileURLToPath(new URL(PRECOMPILED_VALIDATOR, import.meta.url))
+
+// The build ships a precompiled validator: ajv itself costs ~40 ms of startup. Running from
+// src (tests, bin/dev.js) there is none, so the same schema is compiled here instead.
+export const validateConfigSchema: ValidateFunction = existsSync(precompiled)
+  ? (createRequire(import.meta.url)(precompiled) as ValidateFunction)
+  : (await import('./ajv.js')).createConfigAjv().validate

@@ -1,0 +1,74 @@
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {envVariable} from '../../../src/lib/config/env.js'
+import {CONFIG_KEYS} from '../../../src/lib/config/schema.js'
+
+/** The repository root: run the built CLI from here. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface CliResult {
+  stdout: string
+  stderr: string
+  code: number | null
+}
+
+export interface RunOptions {
+  /** Added to (or, with undefined, removed from) the environment of the run. */
+  env?: Record<string, string | undefined>
+  /** Written to the CLI's standard input, which is then closed. */
+  stdin?: string
+  timeoutMs?: number
+}
+
+/** A private config and data directory for one test; remove() deletes both. */
+export interface CliHome {
+  dir: string
+  configDir: string
+  dataDir: string
+  env: Record<string, string>
+  remove(): void
+}
+
+export function makeCliHome(): CliHome {
+  const dir = mkdtempSync(join(tmpdir(), 'occ-test-'))
+  const configDir = join(dir, 'config')
+  const dataDir = join(dir, 'data')
+  return {
+    dir,
+    configDir,
+    dataDir,
+    env: {OCC_CONFIG_DIR: configDir, OCC_DATA_DIR: dataDir},
+    remove: () => rmSync(dir, {recursive: true, force: true}),
+  }
+}
+
+/** occ's own variables: a developer's settings must not leak into a test run. */
+const OCC_VARIABLES = new Set(['OCC_CONFIG_DIR', 'OCC_DATA_DIR', 'OCC_CACHE_DIR', ...CONFIG_KEYS.map((key) => envVariable(key))])
+
+function baseEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !OCC_VARIABLES.has(name)))
+}
+
+/** Runs `node bin/run.js ...args` as a user would (no TTY) and collects its output and exit code. */
+export function runCli(args: string[], {env = {}, stdin, timeoutMs = 30_000}: RunOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: {...baseEnv(), ...env},
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({stdout, stderr, code}))
+    child.stdin.end(stdin)
+  })
+}

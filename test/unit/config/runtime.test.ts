@@ -1,0 +1,42 @@
+import {expect} from 'chai'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {getRuntimeConfig, loadRuntimeConfig} from '../../../src/lib/config/runtime.js'
+import {OccError} from '../../../src/lib/errors.js'
+
+describe('runtime config', () => {
+  let dir: string
+  const saved = process.env.OCC_CONFIG_DIR
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'occ-runtime-'))
+    process.env.OCC_CONFIG_DIR = dir
+  })
+
+  afterEach(() => {
+    process.env.OCC_CONFIG_DIR = saved
+    if (saved === undefined) delete process.env.OCC_CONFIG_DIR
+    rmSync(dir, {recursive: true, force: true})
+  })
+
+  it('hands the validated config to commands', async () => {
+    writeFileSync(join(dir, 'config.json'), '{"image_source": "build"}')
+    await loadRuntimeConfig()
+    expect(getRuntimeConfig()).to.include({image_source: 'build', update_check: 'always'})
+  })
+
+  it('never throws while loading, and gives the stored config error to whoever asks', async () => {
+    writeFileSync(join(dir, 'config.json'), '{"image_source": "docker"}')
+    await loadRuntimeConfig()
+    let thrown: unknown
+    try {
+      getRuntimeConfig()
+    } catch (error) {
+      thrown = error
+    }
+
+    expect(thrown).to.be.instanceOf(OccError).and.include({kind: 'config', code: 'config_invalid_value', exitCode: 3})
+  })
+})
