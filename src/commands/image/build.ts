@@ -1,0 +1,40 @@
+import {BaseCommand} from '../../base-command.js'
+import {buildFlags, buildInputs} from '../../image-flags.js'
+import {resolveEngineEndpoint} from '../../lib/docker/endpoint.js'
+import {Engine} from '../../lib/docker/engine.js'
+import {LOCAL_IMAGE_NAME, WANTED_SANDBOX_VERSION} from '../../lib/image/sandbox.js'
+import type {ImageState} from '../../lib/image/state.js'
+import {ImageStateStore} from '../../lib/image/state-store.js'
+import {imageStateFile} from '../../lib/paths.js'
+import {buildWithProgress} from '../../lib/ui/acquire-with-progress.js'
+import {builtSummary} from '../../lib/ui/image-messages.js'
+import {warnLine} from '../../lib/ui/prompt.js'
+import {progressMode} from '../../lib/ui/pull-progress.js'
+
+export default class ImageBuild extends BaseCommand {
+  static override summary = 'Build the sandbox image from source and record it.'
+  static override description = `Builds occ's own docker/Dockerfile (or --file/--context) with the Docker engine, labels the image org.opencode-cloud.version=${WANTED_SANDBOX_VERSION} and org.opencode-cloud.source=build, tags it ${LOCAL_IMAGE_NAME}:current (the image it replaces keeps ${LOCAL_IMAGE_NAME}:previous) and records it in image-state.json. The context honours its .dockerignore.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --no-cache --build-arg OPENCODE_VERSION=0.15.0',
+    '<%= config.bin %> <%= command.id %> --file ./Dockerfile --context . --json',
+  ]
+
+  static override flags = buildFlags
+
+  public async run(): Promise<ImageState> {
+    const {flags} = await this.parse(ImageBuild)
+    const {request, source} = await buildInputs(flags)
+    const engine = await Engine.connect(resolveEngineEndpoint())
+    const result = await buildWithProgress(progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY)}), source, {
+      engine,
+      request,
+      signal: this.signal,
+      store: new ImageStateStore(imageStateFile(), warnLine),
+      version: WANTED_SANDBOX_VERSION,
+    })
+    this.log(builtSummary(result.record, result.replacedId))
+    return result.record
+  }
+}

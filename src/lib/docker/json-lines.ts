@@ -1,0 +1,45 @@
+/**
+ * The engine's progress streams (pull, build) are newline-delimited JSON objects; this reads
+ * them whatever the chunking and finds the error an object reports.
+ */
+
+/** One line of a stream: the decoded object, or the text when it is not a JSON object. */
+export type JsonLine = {object: Record<string, unknown>} | {unreadable: string}
+
+export async function* readJsonLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<JsonLine> {
+  let pending = ''
+  for await (const chunk of stream) {
+    pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+    const lines = pending.split('\n')
+    pending = lines.pop() ?? ''
+    for (const line of lines) {
+      const decoded = decodeLine(line)
+      if (decoded) yield decoded
+    }
+  }
+
+  const last = decodeLine(pending)
+  if (last) yield last
+}
+
+function decodeLine(line: string): JsonLine | undefined {
+  const text = line.trim()
+  if (!text) return undefined
+  try {
+    const value: unknown = JSON.parse(text)
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return {object: value as Record<string, unknown>}
+  } catch {
+    // Reported below like any other line that is not an object.
+  }
+
+  return {unreadable: text.slice(0, 200)}
+}
+
+/** The failure a stream object reports in `error`/`errorDetail`; these win over anything else in it. */
+export function streamError(raw: {error?: unknown; errorDetail?: unknown}): {code?: number; message: string} | undefined {
+  const detail = raw.errorDetail !== null && typeof raw.errorDetail === 'object' ? (raw.errorDetail as {code?: unknown; message?: unknown}) : undefined
+  const message = typeof detail?.message === 'string' ? detail.message : typeof raw.error === 'string' ? raw.error : undefined
+  if (message === undefined && raw.errorDetail === undefined) return undefined
+  const code = typeof detail?.code === 'number' && Number.isFinite(detail.code) && detail.code >= 0 ? detail.code : undefined
+  return {message: message ?? 'the engine reported an error without a message', ...(code === undefined ? {} : {code})}
+}

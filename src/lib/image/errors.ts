@@ -1,0 +1,118 @@
+import {EngineRequestError} from '../docker/errors.js'
+import {OccError} from '../errors.js'
+
+/** Why one repository could not serve a pull: only 'unavailable' is worth retrying. */
+export type PullFailureKind = 'auth' | 'not-found' | 'unavailable'
+
+export interface RepositoryFailure {
+  repository: string
+  reference: string
+  kind: PullFailureKind
+  /** The engine's or registry's own words. */
+  message: string
+  attempts: number
+}
+
+/** A failure the registry reported while the engine pulled (an HTTP error or an error event). */
+export class PullFailure extends Error {
+  readonly kind: PullFailureKind
+
+  constructor(kind: PullFailureKind, message: string) {
+    super(message)
+    this.name = 'PullFailure'
+    this.kind = kind
+  }
+}
+
+// Registry error codes (distribution spec) as the engine relays them: "unauthorized: …",
+// "denied: …". The engine answers 500 for these, so the code in the text is all there is.
+const AUTH_CODES = /\b(?:unauthorized|denied):|no basic auth credentials|pull access denied/i
+const NOT_FOUND_CODES = /\b(?:manifest unknown|name unknown)\b/i
+
+/** Classifies what the engine said about a pull, by HTTP status first and registry error code next. */
+export function classifyPullFailure(statusCode: number | undefined, message: string): PullFailureKind {
+  if (statusCode === 401 || statusCode === 403 || AUTH_CODES.test(message)) return 'auth'
+  if (statusCode === 404 || NOT_FOUND_CODES.test(message)) return 'not-found'
+  return 'unavailable'
+}
+
+/** An engine answer to a pull request as a PullFailure; other errors pass through. */
+export function toPullFailure(error: unknown): unknown {
+  if (error instanceof EngineRequestError) return new PullFailure(classifyPullFailure(error.statusCode, error.engineMessage), error.engineMessage)
+  return error
+}
+
+export function isPermanent(kind: PullFailureKind): boolean {
+  return kind !== 'unavailable'
+}
+
+/** A failure kind in a user's words. */
+export const PULL_FAILURE_WORDS: Record<PullFailureKind, string> = {
+  auth: 'access denied',
+  'not-found': 'tag not found',
+  unavailable: 'registry unavailable',
+}
+
+function describeFailure(failure: RepositoryFailure): string {
+  const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : ''
+  return `  - ${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]}${tries} (${failure.message})`
+}
+
+const SUGGESTION_START = {
+  auth: 'Check your registry credentials ("docker login HOST")',
+  notFound: 'Check the tag',
+  registry: 'Check your network',
+} as const
+
+/** Every repository failed; lists each one and what went wrong there. */
+export class ImagePullError extends OccError {
+  readonly failures: RepositoryFailure[]
+
+  constructor(tag: string, failures: RepositoryFailure[]) {
+    const kinds = new Set(failures.map((failure) => failure.kind))
+    const nowhere = kinds.size === 1 && kinds.has('not-found')
+    const kind = nowhere ? 'notFound' : kinds.has('unavailable') ? 'registry' : 'auth'
+    const headline = nowhere
+      ? `The sandbox image tag "${tag}" exists in none of the configured repositories:`
+      : `Could not pull the sandbox image tag "${tag}" from any configured repository:`
+    super(kind, nowhere ? 'image_not_found' : kind === 'auth' ? 'registry_access_denied' : 'registry_unavailable', [headline, ...failures.map(describeFailure)].join('\n'), {
+      details: {failures, tag},
+      suggestion: `${SUGGESTION_START[kind]} and image_repositories ("occ config:get image_repositories"), or build the image from source with "occ image:build".`,
+    })
+    this.failures = failures
+  }
+}
+
+export class InvalidImageReferenceError extends OccError {
+  constructor(text: string, problem: string) {
+    super('usage', 'invalid_image_reference', `"${text}" is not a valid image reference: ${problem}.`, {
+      suggestion: 'Use a reference such as ghcr.io/prizz/opencode-cloud-sandbox (repositories) or 1.4.0 (tags).',
+    })
+  }
+}
+
+export class InvalidTagError extends OccError {
+  constructor(tag: string) {
+    super('usage', 'invalid_tag', `"${tag}" is not a valid image tag.`, {
+      suggestion: 'A tag is up to 128 letters, digits, "_", "." or "-", not starting with "." or "-", e.g. 1.4.0 or latest.',
+    })
+  }
+}
+
+export class ImageStateReadError extends OccError {
+  constructor(file: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    super('state', 'state_unreadable', `Cannot read the image record ${file}: ${reason}`, {
+      cause,
+      suggestion: 'Check the permissions of the file and its directory.',
+    })
+  }
+}
+
+export class LockCompromisedError extends OccError {
+  constructor(file: string) {
+    super('busy', 'lock_compromised', `The lock on ${file} was taken over by another occ while this one held it; the record was not written.`, {
+      suggestion: 'Run the command again.',
+    })
+  }
+}

@@ -1,0 +1,143 @@
+import {createHash} from 'node:crypto'
+
+import {InterruptedError} from '../errors.js'
+import {PullFailure} from './errors.js'
+import {MANIFEST_ACCEPT} from './manifest.js'
+import {type AuthChallenge, basicAuthorization, type CredentialsProvider, parseChallenge} from './registry-auth.js'
+
+export interface RegistryClientOptions {
+  /** Ctrl-C: stops every request with InterruptedError. */
+  signal: AbortSignal
+  /** Ends every request still running at that point (the whole check's budget). */
+  deadline: AbortSignal
+  /** Longest wait for one answer. */
+  requestTimeoutMs: number
+  credentials?: CredentialsProvider
+  fetch?: typeof fetch
+}
+
+export interface FetchedManifest {
+  /** The digest the registry names it by (Docker-Content-Digest, else the body's sha256). */
+  digest: string
+  contentType?: string
+  body: unknown
+}
+
+/** Loopback registries speak plain HTTP, as the docker engine assumes for them. */
+export function registryBaseUrl(registry: string): string {
+  const host = registry.replace(/:\d+$/, '').replace(/^\[(.*)]$/, '$1')
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  return `${loopback ? 'http' : 'https'}://${registry === 'docker.io' ? 'registry-1.docker.io' : registry}`
+}
+
+/**
+ * Reads manifests and small blobs through the registry HTTP API v2, answering one
+ * authentication challenge per registry (anonymous bearer tokens, or the user's credentials).
+ * Every failure is a PullFailure with the same kinds a pull reports.
+ */
+export class RegistryClient {
+  private authorization: string | undefined
+
+  constructor(
+    readonly registry: string,
+    private readonly options: RegistryClientOptions,
+  ) {}
+
+  async manifest(path: string, reference: string): Promise<FetchedManifest> {
+    const response = await this.get(`/v2/${path}/manifests/${reference}`, path, MANIFEST_ACCEPT)
+    const bytes = Buffer.from(await response.arrayBuffer())
+    const digest = response.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+    const contentType = response.headers.get('content-type') ?? undefined
+    return {body: parseJson(bytes), digest, ...(contentType === undefined ? {} : {contentType})}
+  }
+
+  async blobJson(path: string, digest: string): Promise<unknown> {
+    const response = await this.get(`/v2/${path}/blobs/${digest}`, path, 'application/json, */*')
+    return parseJson(Buffer.from(await response.arrayBuffer()))
+  }
+
+  private async get(urlPath: string, repository: string, accept: string): Promise<Response> {
+    let response = await this.request(`${registryBaseUrl(this.registry)}${urlPath}`, accept)
+    if (response.status === 401 && this.authorization === undefined) {
+      this.authorization = await this.authorize(parseChallenge(response.headers.get('www-authenticate')), repository)
+      if (this.authorization !== undefined) response = await this.request(`${registryBaseUrl(this.registry)}${urlPath}`, accept)
+    }
+
+    if (response.ok) return response
+    const message = await registryMessage(response)
+    if (response.status === 401 || response.status === 403) throw new PullFailure('auth', message)
+    if (response.status === 404) throw new PullFailure('not-found', message)
+    throw new PullFailure('unavailable', message)
+  }
+
+  private async request(url: string, accept: string, authorization = this.authorization): Promise<Response> {
+    const {deadline, requestTimeoutMs, signal} = this.options
+    const fetchFn = this.options.fetch ?? fetch
+    const timeout = new AbortController()
+    const timer = setTimeout(() => timeout.abort(), requestTimeoutMs)
+    const request = linkedSignal([signal, deadline, timeout.signal])
+    try {
+      return await fetchFn(url, {headers: {Accept: accept, ...(authorization === undefined ? {} : {Authorization: authorization})}, signal: request.signal})
+    } catch (error) {
+      if (signal.aborted) throw new InterruptedError(`the update check of ${this.registry}`)
+      if (deadline.aborted || timeout.signal.aborted) throw new PullFailure('unavailable', `no answer from ${this.registry} in time`)
+      throw new PullFailure('unavailable', networkMessage(error))
+    } finally {
+      clearTimeout(timer)
+      request.release()
+    }
+  }
+
+  /** The Authorization header that answers `challenge`, or undefined when occ has nothing to offer. */
+  private async authorize(challenge: AuthChallenge | undefined, repository: string): Promise<string | undefined> {
+    const credentials = await this.options.credentials?.(this.registry)
+    if (challenge?.scheme === 'basic') return credentials === undefined ? undefined : basicAuthorization(credentials)
+    if (challenge?.scheme !== 'bearer') return undefined
+    const url = new URL(challenge.realm)
+    if (challenge.service !== undefined) url.searchParams.set('service', challenge.service)
+    url.searchParams.set('scope', challenge.scope ?? `repository:${repository}:pull`)
+    const response = await this.request(url.toString(), 'application/json', credentials === undefined ? undefined : basicAuthorization(credentials))
+    if (!response.ok) throw new PullFailure(response.status === 401 || response.status === 403 ? 'auth' : 'unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
+    const body = parseJson(Buffer.from(await response.arrayBuffer())) as null | {access_token?: unknown; token?: unknown}
+    const token = typeof body?.token === 'string' ? body.token : body?.access_token
+    if (typeof token !== 'string') throw new PullFailure('unavailable', `the token service ${url.host} sent no token`)
+    return `Bearer ${token}`
+  }
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/** The registry's own words for a failed request: its error codes (distribution spec), else the status. */
+async function registryMessage(response: Response): Promise<string> {
+  const body = parseJson(Buffer.from(await response.arrayBuffer())) as null | {errors?: {code?: unknown; message?: unknown}[]}
+  const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error.message === 'string' ? error.message : String(error.code))).join('; ') : ''
+  return `HTTP ${response.status}${words ? `: ${words}` : ''}`
+}
+
+/** fetch's "fetch failed" with the socket error that caused it, e.g. "connect ECONNREFUSED 127.0.0.1:1". */
+function networkMessage(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined
+  if (cause instanceof Error) return cause.message
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * A signal aborted when any source is. (AbortSignal.any's result is held only weakly by its
+ * sources in Node 20 and can be collected while a request still waits on it.)
+ */
+export function linkedSignal(sources: AbortSignal[]): {signal: AbortSignal; release: () => void} {
+  const controller = new AbortController()
+  const abort = () => controller.abort()
+  for (const source of sources) {
+    if (source.aborted) abort()
+    else source.addEventListener('abort', abort, {once: true})
+  }
+
+  return {release: () => sources.forEach((source) => source.removeEventListener('abort', abort)), signal: controller.signal}
+}

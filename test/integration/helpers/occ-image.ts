@@ -1,0 +1,113 @@
+/**
+ * What the image:* integration tests share: the seeded repositories, the test engine through
+ * its API, a CLI home with image_repositories set, and a way to signal a running CLI.
+ */
+import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import Docker from 'dockerode'
+
+import {type PushedSeed, readEnvironment} from '../../env/environment.js'
+import {REPOSITORY} from '../../env/seeds.js'
+import {BIN, type CliHome, type CliResult, makeCliHome, ROOT} from './run-cli.js'
+
+export const CURRENT = 'opencode-cloud-sandbox:current'
+export const PREVIOUS = 'opencode-cloud-sandbox:previous'
+
+/** `host:port/prizz/opencode-cloud-sandbox` of a test registry ("dead" refuses connections). */
+export function repository(name: 'dead' | 'mirror' | 'primary'): string {
+  return `${readEnvironment().registries[name]}/${REPOSITORY}`
+}
+
+export function seed(registry: 'mirror' | 'primary', tag: string): PushedSeed {
+  const found = readEnvironment().seeds.find((entry) => entry.registry === registry && entry.tag === tag)
+  if (!found) throw new Error(`no seed ${registry}:${tag}`)
+  return found
+}
+
+export function engine(): Docker {
+  return new Docker({socketPath: new URL(readEnvironment().dockerHost).pathname})
+}
+
+/** Id the engine has for a name, or undefined. */
+export async function imageId(docker: Docker, name: string): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(name).inspect()).Id
+  } catch {
+    return undefined
+  }
+}
+
+/** Removes every sandbox image (seed pulls and occ's tags) so that each test starts clean. */
+export async function removeSandboxImages(docker: Docker): Promise<void> {
+  const images = await docker.listImages()
+  for (const image of images) {
+    const names = [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]
+    if (names.some((name) => name.includes(REPOSITORY) || name.startsWith('opencode-cloud-sandbox:'))) {
+      await docker.getImage(image.Id).remove({force: true})
+    }
+  }
+}
+
+export interface ImageHome extends CliHome {
+  stateFile: string
+  /** The environment of a run with `repositories` as image_repositories. */
+  envFor(repositories: string[], extra?: Record<string, string>): Record<string, string>
+  /** The record file as text, or undefined. */
+  stateText(): string | undefined
+}
+
+export function makeImageHome(): ImageHome {
+  const home = makeCliHome()
+  const stateFile = join(home.dataDir, 'image-state.json')
+  return {
+    ...home,
+    envFor: (repositories, extra = {}) => ({
+      ...home.env,
+      DOCKER_HOST: readEnvironment().dockerHost,
+      OCC_IMAGE_REPOSITORIES: JSON.stringify(repositories),
+      OCC_RETRY_BASE_MS: '20',
+      ...extra,
+    }),
+    stateFile,
+    stateText: () => (existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : undefined),
+  }
+}
+
+/** A CLI run that the test can signal while it runs. */
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams
+  /** Resolves when stderr has printed text matching `pattern`. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>
+  done: Promise<CliResult>
+}
+
+export function startCli(args: string[], env: Record<string, string>): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: {...process.env, ...env}})
+  let stdout = ''
+  let stderr = ''
+  const watchers = new Set<() => void>()
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+    for (const watcher of watchers) watcher()
+  })
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code, stderr, stdout}))
+  })
+  const waitForStderr = (pattern: RegExp, timeoutMs = 30_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`stderr never matched ${pattern}:\n${stderr}`)), timeoutMs)
+      const check = () => {
+        if (!pattern.test(stderr)) return
+        clearTimeout(timer)
+        watchers.delete(check)
+        resolve()
+      }
+
+      watchers.add(check)
+      check()
+    })
+  return {child, done, waitForStderr}
+}

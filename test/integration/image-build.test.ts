@@ -1,0 +1,105 @@
+import {expect} from 'chai'
+import {randomBytes} from 'node:crypto'
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {CURRENT, engine, imageId, type ImageHome, makeImageHome, PREVIOUS, removeSandboxImages, repository, seed, startCli} from './helpers/occ-image.js'
+import {ROOT, runCli} from './helpers/run-cli.js'
+
+const docker = engine()
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'build')
+
+describe('occ image:build', function () {
+  this.timeout(120_000)
+  let home: ImageHome
+  let env: Record<string, string>
+
+  beforeEach(async () => {
+    await removeSandboxImages(docker)
+    home = makeImageHome()
+    env = home.envFor([repository('primary')], {OCC_UPDATE_CHECK: 'never'})
+  })
+
+  afterEach(() => home.remove())
+  after(() => removeSandboxImages(docker))
+
+  it('builds a Dockerfile with the version and source labels, tags it current and records a build', async () => {
+    const pulled = await runCli(['image:pull', '--tag', '1.3.0'], {env})
+    expect(pulled.code, pulled.stderr).to.equal(0)
+
+    const result = await runCli(['image:build', '--file', join(FIXTURES, 'ok', 'Dockerfile'), '--json'], {env})
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stderr, '--json prints no progress').to.equal('')
+    const record = JSON.parse(result.stdout) as Record<string, unknown>
+    expect(record).to.deep.equal(JSON.parse(home.stateText() ?? '{}'))
+
+    const image = await docker.getImage(CURRENT).inspect()
+    expect(image.Config.Labels).to.include({'org.opencode-cloud.source': 'build', 'org.opencode-cloud.test.fixture': 'build-ok', 'org.opencode-cloud.version': '1.4.0'})
+    expect(record).to.include({image_id: image.Id, source: 'build', version: '1.4.0'})
+    expect(record).to.not.have.any.keys('registry', 'digest')
+    expect(new Date(record.acquired_at as string).toISOString()).to.equal(record.acquired_at)
+    expect(await imageId(docker, PREVIOUS)).to.equal(seed('primary', '1.3.0').configDigest)
+    expect(record.previous).to.include({image_id: seed('primary', '1.3.0').configDigest, source: 'prebuilt', version: '1.3.0'})
+  })
+
+  it('shows plain progress lines without a terminal', async () => {
+    const result = await runCli(['image:build', '--context', join(FIXTURES, 'ok')], {env})
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stderr).to.include('Building the sandbox image from').and.include('Step 2/6 : COPY app/ /opt/sandbox/\n')
+    expect(result.stdout).to.match(/^Built v1\.4\.0 from source \(sha256:[0-9a-f]{12}…\); it is now opencode-cloud-sandbox:current\.$/m)
+  })
+
+  it('fails with the failing step and the log tail, leaving record and tags as they were', async () => {
+    expect((await runCli(['image:pull', '--tag', '1.3.0'], {env})).code).to.equal(0)
+    expect((await runCli(['image:build', '--context', join(FIXTURES, 'ok')], {env})).code).to.equal(0)
+    const before = home.stateText()
+    const [current, previous] = [await imageId(docker, CURRENT), await imageId(docker, PREVIOUS)]
+
+    const result = await runCli(['image:build', '--context', join(FIXTURES, 'broken')], {env})
+    expect(result.code).to.equal(9)
+    expect(result.stderr).to.include('Error: The image build failed at step 3/6 (COPY missing.txt /missing.txt): COPY failed:')
+    expect(result.stderr).to.include('Last lines of the build log:\n  | Step 1/6 : FROM scratch\n  | Step 2/6 : COPY present.txt /present.txt\n  | Step 3/6 : COPY missing.txt /missing.txt')
+    expect(result.stderr).to.include('the current image and its record were not changed')
+    expect(result.stderr).to.not.match(/\n\s+at /)
+    expect(home.stateText()).to.equal(before)
+    expect(await imageId(docker, CURRENT)).to.equal(current)
+    expect(await imageId(docker, PREVIOUS)).to.equal(previous)
+
+    const json = await runCli(['image:build', '--context', join(FIXTURES, 'broken'), '--json'], {env})
+    expect(json.code).to.equal(9)
+    const {error} = JSON.parse(json.stdout) as {error: {code: string; details: {step: {number: number}; tail: string[]}}}
+    expect(error.code).to.equal('build_failed')
+    expect(error.details.step.number).to.equal(3)
+  })
+
+  it('stops on Ctrl-C with exit 130, changing nothing and leaving no lock', async () => {
+    expect((await runCli(['image:pull', '--tag', '1.3.0'], {env})).code).to.equal(0)
+    const before = home.stateText()
+    // A context big enough that sending it takes seconds.
+    const context = mkdtempSync(join(tmpdir(), 'occ-big-context-'))
+    try {
+      for (let part = 0; part < 6; part++) writeFileSync(join(context, `blob-${part}`), randomBytes(50 * 1024 * 1024))
+      writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY . /data/\n')
+      const run = startCli(['image:build', '--context', context], env)
+      await run.waitForStderr(/Building the sandbox image/)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      run.child.kill('SIGINT')
+      const result = await run.done
+      expect(result.code, result.stderr).to.equal(130)
+      expect(result.stderr).to.include('Interrupted: the build was stopped before it finished; nothing was changed.')
+    } finally {
+      rmSync(context, {force: true, recursive: true})
+    }
+
+    expect(home.stateText()).to.equal(before)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.3.0').configDigest)
+    expect(existsSync(`${home.stateFile}.lock`), 'lock released').to.equal(false)
+  })
+
+  it('names the fix for a context without Dockerfile', async () => {
+    const result = await runCli(['image:build', '--context', FIXTURES], {env})
+    expect(result.code).to.equal(2)
+    expect(result.stderr).to.include(`There is no Dockerfile at ${join(FIXTURES, 'Dockerfile')}`).and.include('--file FILE')
+  })
+})

@@ -1,0 +1,81 @@
+import {expect} from 'chai'
+
+import {CURRENT, engine, imageId, type ImageHome, makeImageHome, PREVIOUS, removeSandboxImages, repository, seed} from './helpers/occ-image.js'
+import {runCli} from './helpers/run-cli.js'
+
+const docker = engine()
+
+describe('occ image:clear', function () {
+  this.timeout(60_000)
+  let home: ImageHome
+  let env: Record<string, string>
+
+  beforeEach(async () => {
+    await removeSandboxImages(docker)
+    home = makeImageHome()
+    env = home.envFor([repository('primary')])
+  })
+
+  afterEach(() => home.remove())
+  after(() => removeSandboxImages(docker))
+
+  const pull = async (tag: string) => {
+    const result = await runCli(['image:pull', '--tag', tag], {env})
+    expect(result.code, result.stderr).to.equal(0)
+  }
+
+  it('is a no-op when there is no record', async () => {
+    const result = await runCli(['image:clear'], {env})
+    expect(result.code).to.equal(0)
+    expect(result.stdout).to.include('No image record to remove.')
+    expect(JSON.parse((await runCli(['image:clear', '--json'], {env})).stdout)).to.deep.equal({record: null})
+  })
+
+  it('removes the record and leaves the images', async () => {
+    await pull('1.4.0')
+    const result = await runCli(['image:clear', '--json'], {env})
+    expect(result.code, result.stderr).to.equal(0)
+    expect(JSON.parse(result.stdout)).to.have.nested.property('record.version', '1.4.0')
+    expect(home.stateText()).to.equal(undefined)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.4.0').configDigest)
+    expect((await runCli(['image:clear'], {env})).code, 'idempotent').to.equal(0)
+  })
+
+  it('asks before removing images and refuses without a terminal unless --force', async () => {
+    await pull('1.4.0')
+    const result = await runCli(['image:clear', '--remove-image'], {env})
+    expect(result.code).to.equal(2)
+    expect(result.stderr).to.include('Add --force')
+    expect(home.stateText()).to.not.equal(undefined)
+    expect(await imageId(docker, CURRENT)).to.not.equal(undefined)
+  })
+
+  it('with --remove-image --force removes its tags and image, never another image', async () => {
+    await pull('1.3.0')
+    await pull('1.4.0')
+    const bystander = seed('mirror', '1.4.0')
+    await docker.pull(bystander.reference).then((stream) => new Promise((resolve) => docker.modem.followProgress(stream, resolve)))
+    await docker.getImage(seed('primary', '1.4.0').reference).tag({repo: 'my/own', tag: 'keep'})
+
+    const result = await runCli(['image:clear', '--remove-image', '--force', '--json'], {env})
+    expect(result.code, result.stderr).to.equal(0)
+    const cleared = JSON.parse(result.stdout) as {images: {deleted: string[]; kept?: {image_id: string; reason: string}; untagged: string[]}; record: {version: string}}
+    expect(cleared.record.version).to.equal('1.4.0')
+    expect(cleared.images.untagged).to.include.members([CURRENT, PREVIOUS])
+    expect(cleared.images.kept).to.deep.equal({image_id: seed('primary', '1.4.0').configDigest, reason: 'also named my/own:keep'})
+    expect(await imageId(docker, CURRENT)).to.equal(undefined)
+    expect(await imageId(docker, PREVIOUS)).to.equal(undefined)
+    expect(await imageId(docker, 'my/own:keep')).to.equal(seed('primary', '1.4.0').configDigest)
+    expect(await imageId(docker, bystander.reference)).to.equal(bystander.configDigest)
+    expect(await imageId(docker, seed('primary', '1.3.0').reference), 'the previous image keeps its own name').to.equal(seed('primary', '1.3.0').configDigest)
+    expect(home.stateText()).to.equal(undefined)
+  })
+
+  it('deletes the recorded image when nothing else names it', async () => {
+    await pull('1.4.0')
+    const result = await runCli(['image:clear', '--remove-image', '--force'], {env})
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stdout).to.include('Removed the image record').and.include('Deleted images: sha256:')
+    expect(await imageId(docker, seed('primary', '1.4.0').configDigest)).to.equal(undefined)
+  })
+})

@@ -1,0 +1,112 @@
+import {expect} from 'chai'
+import {writeFileSync} from 'node:fs'
+import {createServer, type Server, type Socket} from 'node:net'
+
+import {pushImage} from '../env/index.js'
+import {engine, type ImageHome, makeImageHome, removeSandboxImages} from './helpers/occ-image.js'
+import {requestsDuring, type UniqueRepository, uniqueRepository} from './helpers/registry-log.js'
+import {runCli} from './helpers/run-cli.js'
+
+const docker = engine()
+
+describe('update_check: automatic checks in image:state and image:pull', function () {
+  this.timeout(120_000)
+  let home: ImageHome
+  let repo: UniqueRepository
+
+  beforeEach(async () => {
+    await removeSandboxImages(docker)
+    home = makeImageHome()
+    repo = uniqueRepository()
+    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    // A pull with checks off leaves no last_update_check in the record.
+    const pulled = await runCli(['image:pull'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})})
+    expect(pulled.code, pulled.stderr).to.equal(0)
+  })
+
+  afterEach(() => home.remove())
+  after(() => removeSandboxImages(docker))
+
+  const state = async (policy: string, extra: Record<string, string> = {}) => {
+    const {requests, result} = await requestsDuring(repo, () => runCli(['image:state'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: policy, ...extra})}))
+    expect(result.code, result.stderr).to.equal(0)
+    return {manifestRequests: requests.filter((request) => request.path.includes('/manifests/')).length, stderr: result.stderr}
+  }
+
+  const lastCheck = () => (JSON.parse(home.stateText() ?? '{}') as {last_update_check?: {cli_version: string; result: string}}).last_update_check
+
+  it('never: never asks', async () => {
+    expect((await state('never')).manifestRequests).to.equal(0)
+    expect((await state('never')).manifestRequests).to.equal(0)
+    expect(lastCheck()).to.equal(undefined)
+  })
+
+  it('always: asks on every run and remembers the answer', async () => {
+    expect((await state('always')).manifestRequests).to.equal(1)
+    expect((await state('always')).manifestRequests).to.equal(1)
+    expect(lastCheck()).to.include({result: 'up-to-date'})
+  })
+
+  it('once: asks once per CLI version and not again', async () => {
+    const first = await state('once')
+    expect(first.manifestRequests).to.equal(1)
+    expect(first.stderr).to.equal('')
+    expect((await state('once')).manifestRequests).to.equal(0)
+    expect((await state('once')).manifestRequests).to.equal(0)
+
+    // A record last checked by another occ version: this one asks once.
+    const record = JSON.parse(home.stateText() ?? '{}') as {last_update_check: {cli_version: string}}
+    record.last_update_check.cli_version = '0.0.1'
+    writeFileSync(home.stateFile, JSON.stringify(record))
+    expect((await state('once')).manifestRequests).to.equal(1)
+    expect((await state('once')).manifestRequests).to.equal(0)
+  })
+
+  it('prints one line on stderr when a newer image is published', async () => {
+    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-b`, version: '1.4.1'})
+    const {stderr} = await state('always')
+    expect(stderr).to.equal(`A newer sandbox image is available (v1.4.1 from ${repo.name}): run "occ image:update".\n`)
+    expect(lastCheck()).to.include({result: 'update-available'})
+    const quiet = await runCli(['image:state', '--quiet'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: 'always'})})
+    expect(quiet.stderr).to.equal('')
+  })
+
+  it('image:pull of another tag checks the wanted one; a pull of the wanted tag counts as the check', async () => {
+    await pushImage(repo.registry, repo.path, '1.3.0', {seed: `${repo.path}-old`, version: '1.3.0'})
+    const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'once'})
+    const older = await runCli(['image:pull', '--tag', '1.3.0'], {env})
+    expect(older.code, older.stderr).to.equal(0)
+    expect(older.stderr.trim().split('\n').at(-1)).to.equal(`A newer sandbox image is available (v1.4.0 from ${repo.name}): run "occ image:update".`)
+    expect(lastCheck()).to.include({result: 'update-available'})
+
+    const wanted = await runCli(['image:pull', '--json'], {env})
+    expect(JSON.parse(wanted.stdout)).to.deep.include({last_update_check: lastCheck()})
+    expect(lastCheck()).to.include({result: 'up-to-date'})
+  })
+
+  describe('on a dead network', () => {
+    let server: Server
+    const sockets = new Set<Socket>()
+    before(async () => {
+      // Accepts connections and never answers: the worst a network can do.
+      server = createServer((socket) => sockets.add(socket))
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    })
+    after(() => {
+      for (const socket of sockets) socket.destroy()
+      server.close()
+    })
+
+    it('gives up after at most 3 s, says why in one line and still shows the state', async () => {
+      const address = server.address()
+      if (address === null || typeof address === 'string') throw new Error('no port')
+      const started = Date.now()
+      const result = await runCli(['image:state'], {env: home.envFor([`127.0.0.1:${address.port}/prizz/x`], {OCC_UPDATE_CHECK: 'always'})})
+      const seconds = (Date.now() - started) / 1000
+      expect(result.code, result.stderr).to.equal(0)
+      expect(seconds).to.be.below(6)
+      expect(result.stdout).to.include('v1.4.0 — prebuilt from')
+      expect(result.stderr).to.equal(`Note: could not check for a newer sandbox image (127.0.0.1:${address.port}/prizz/x: registry unavailable (no answer from 127.0.0.1:${address.port} in time)).\n`)
+    })
+  })
+})

@@ -1,0 +1,47 @@
+import {expect} from 'chai'
+
+import {EngineRequestError, EngineUnreachableError, engineMessageOf, engineStatusOf, toEngineError} from '../../../src/lib/docker/errors.js'
+import {OccError} from '../../../src/lib/errors.js'
+
+const socketError = (code: string) => Object.assign(new Error(`connect ${code} /x.sock`), {code})
+
+describe('engine error classification', () => {
+  for (const [code, words] of [
+    ['ENOENT', 'no such socket'],
+    ['ECONNREFUSED', 'connection refused'],
+    ['EACCES', 'permission denied'],
+  ] as const) {
+    it(`maps ${code} to "engine unreachable" naming the endpoint`, () => {
+      const error = toEngineError(socketError(code), 'unix:///x.sock')
+      expect(error).to.be.instanceOf(EngineUnreachableError)
+      const occ = error as EngineUnreachableError
+      expect(occ.message).to.equal(`Cannot reach the Docker engine at unix:///x.sock: ${words}.`)
+      expect(occ.exitCode).to.equal(4)
+      expect(occ.suggestion).to.match(code === 'EACCES' ? /docker" group/ : /Start Docker|DOCKER_HOST/)
+    })
+  }
+
+  it('maps an HTTP answer to EngineRequestError with the engine message', () => {
+    const modemError = Object.assign(new Error('(HTTP code 404) no such image - x'), {json: {message: 'No such image: x'}, statusCode: 404})
+    const error = toEngineError(modemError, 'unix:///x.sock') as EngineRequestError
+    expect(error).to.be.instanceOf(EngineRequestError)
+    expect(error.statusCode).to.equal(404)
+    expect(error.engineMessage).to.equal('No such image: x')
+    expect(engineStatusOf(modemError)).to.equal(404)
+  })
+
+  it('keeps OccErrors and unknown errors as they are', () => {
+    const occ = new OccError('state', 'x', 'y')
+    expect(toEngineError(occ, 'e')).to.equal(occ)
+    const plain = new Error('plain')
+    expect(toEngineError(plain, 'e')).to.equal(plain)
+  })
+
+  it('reads the engine message from JSON, text or the error itself', () => {
+    expect(engineMessageOf({json: {message: 'm'}})).to.equal('m')
+    expect(engineMessageOf({json: ' text \n'})).to.equal('text')
+    expect(engineMessageOf(new Error('e'))).to.equal('e')
+    const streamed = Object.assign(new Error('(HTTP code 500) server error - Get "http://h/v2/": dial tcp: connection refused '), {json: null, statusCode: 500})
+    expect(engineMessageOf(streamed)).to.equal('Get "http://h/v2/": dial tcp: connection refused')
+  })
+})

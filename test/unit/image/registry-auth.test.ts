@@ -1,0 +1,38 @@
+import {expect} from 'chai'
+
+import {basicAuthorization, parseChallenge} from '../../../src/lib/image/registry-auth.js'
+import {registryBaseUrl} from '../../../src/lib/image/registry-client.js'
+
+describe('parseChallenge', () => {
+  it('reads a bearer challenge as ghcr.io and Docker Hub send it', () => {
+    expect(parseChallenge('Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:prizz/x:pull"')).to.deep.equal({
+      realm: 'https://ghcr.io/token',
+      scheme: 'bearer',
+      scope: 'repository:prizz/x:pull',
+      service: 'ghcr.io',
+    })
+    expect(parseChallenge('bearer realm=https://auth.example/token')).to.deep.equal({realm: 'https://auth.example/token', scheme: 'bearer'})
+  })
+
+  it('reads basic, and nothing for schemes occ does not speak or a bearer without realm', () => {
+    expect(parseChallenge('Basic realm="occ-test"')).to.deep.equal({scheme: 'basic'})
+    expect(parseChallenge('Negotiate abc')).to.equal(undefined)
+    expect(parseChallenge('Bearer service="x"')).to.equal(undefined)
+    expect(parseChallenge(null)).to.equal(undefined)
+  })
+
+  it('encodes basic credentials', () => {
+    expect(basicAuthorization({password: 'p:w', username: 'u'})).to.equal(`Basic ${Buffer.from('u:p:w').toString('base64')}`)
+  })
+})
+
+describe('registryBaseUrl', () => {
+  it('uses plain http for loopback registries only, and the real host for Docker Hub', () => {
+    expect(registryBaseUrl('127.0.0.1:5000')).to.equal('http://127.0.0.1:5000')
+    expect(registryBaseUrl('localhost:5000')).to.equal('http://localhost:5000')
+    expect(registryBaseUrl('[::1]:5000')).to.equal('http://[::1]:5000')
+    expect(registryBaseUrl('ghcr.io')).to.equal('https://ghcr.io')
+    expect(registryBaseUrl('docker.io')).to.equal('https://registry-1.docker.io')
+    expect(registryBaseUrl('127.example.com')).to.equal('https://127.example.com')
+  })
+})

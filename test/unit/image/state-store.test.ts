@@ -1,0 +1,106 @@
+import {expect} from 'chai'
+import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {ImageState} from '../../../src/lib/image/state.js'
+
+import {ImageStateStore} from '../../../src/lib/image/state-store.js'
+
+const RECORD: ImageState = {
+  acquired_at: '2026-01-24T23:15:28.000Z',
+  cli_version: '0.1.0',
+  digest: `sha256:${'d'.repeat(64)}`,
+  image: '127.0.0.1:5001/prizz/opencode-cloud-sandbox:1.4.0',
+  image_id: `sha256:${'i'.repeat(64)}`,
+  registry: '127.0.0.1:5001',
+  source: 'prebuilt',
+  version: '1.4.0',
+}
+
+describe('ImageStateStore', () => {
+  let dir: string
+  let file: string
+  let warnings: string[]
+  let store: ImageStateStore
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'occ-state-'))
+    file = join(dir, 'data', 'image-state.json')
+    warnings = []
+    store = new ImageStateStore(file, (message) => warnings.push(message))
+  })
+
+  afterEach(async () => {
+    await rm(dir, {force: true, recursive: true})
+  })
+
+  it('reads no record when there is no file', async () => {
+    expect(await store.read()).to.equal(undefined)
+  })
+
+  it('writes the record as JSON under the lock and reads it back', async () => {
+    await store.transaction((transaction) => transaction.write(RECORD))
+    expect(await store.read()).to.deep.equal(RECORD)
+    const text = await readFile(file, 'utf8')
+    expect(JSON.parse(text)).to.deep.equal(RECORD)
+    expect(await readdir(join(dir, 'data'))).to.deep.equal(['image-state.json'])
+  })
+
+  it('removes the record, idempotently', async () => {
+    await store.transaction((transaction) => transaction.write(RECORD))
+    expect(await store.transaction((transaction) => transaction.remove())).to.equal(true)
+    expect(await store.transaction((transaction) => transaction.remove())).to.equal(false)
+    expect(await store.read()).to.equal(undefined)
+  })
+
+  for (const [name, content] of [
+    ['truncated JSON', '{"version": "1.4.0", "sou'],
+    ['an empty file', ''],
+    ['binary bytes', '\u0000\u0001\u00ff\u00fe'],
+    ['JSON of the wrong shape', '[1, 2, 3]'],
+    ['a record with wrong types', '{"version": 1, "source": "prebuilt", "acquired_at": "t"}'],
+  ] as const) {
+    it(`moves ${name} aside with a warning and reads no record`, async () => {
+      await store.transaction((transaction) => transaction.write(RECORD))
+      await writeFile(file, content)
+      expect(await store.read()).to.equal(undefined)
+      const names = await readdir(join(dir, 'data'))
+      const aside = names.filter((entry) => /^image-state\.json\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/.test(entry))
+      expect(aside, names.join(', ')).to.have.length(1)
+      expect(names).to.not.include('image-state.json')
+      expect(await readFile(join(dir, 'data', aside[0]), 'utf8')).to.equal(content)
+      expect(warnings).to.have.length(1)
+      expect(warnings[0]).to.match(/^Warning: the image record .* was unreadable .*moved it to .*corrupt-/)
+    })
+  }
+
+  it('moves a corrupt file aside inside a transaction too', async () => {
+    await store.transaction((transaction) => transaction.write(RECORD))
+    await writeFile(file, '{')
+    const read = await store.transaction((transaction) => transaction.read())
+    expect(read).to.equal(undefined)
+    expect(warnings).to.have.length(1)
+  })
+
+  it('serializes transactions of two stores on the same file', async () => {
+    const other = new ImageStateStore(file)
+    const order: string[] = []
+    let waited = false
+    const first = store.transaction(async () => {
+      order.push('first start')
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      order.push('first end')
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const second = other.transaction(
+      async () => {
+        order.push('second')
+      },
+      {onWait: () => (waited = true), pollMs: 20},
+    )
+    await Promise.all([first, second])
+    expect(order).to.deep.equal(['first start', 'first end', 'second'])
+    expect(waited).to.equal(true)
+  })
+})

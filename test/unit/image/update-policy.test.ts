@@ -1,0 +1,28 @@
+import {expect} from 'chai'
+
+import {checkByPull, isCheckDue} from '../../../src/lib/image/update-policy.js'
+
+const last = (cliVersion: string) => ({checked_at: '2026-01-01T00:00:00.000Z', cli_version: cliVersion, result: 'up-to-date' as const})
+
+describe('isCheckDue', () => {
+  it('always checks under always, never under never', () => {
+    expect(isCheckDue('always', last('0.1.0'), '0.1.0')).to.equal(true)
+    expect(isCheckDue('always', undefined, '0.1.0')).to.equal(true)
+    expect(isCheckDue('never', undefined, '0.1.0')).to.equal(false)
+  })
+
+  it('checks once per CLI version under once', () => {
+    expect(isCheckDue('once', undefined, '0.1.0')).to.equal(true)
+    expect(isCheckDue('once', last('0.1.0'), '0.1.0')).to.equal(false)
+    expect(isCheckDue('once', last('0.0.9'), '0.1.0')).to.equal(true)
+  })
+})
+
+describe('checkByPull', () => {
+  it('counts a pull of the wanted tag as an up-to-date check, unless checks are off', () => {
+    const now = new Date('2026-02-02T00:00:00.000Z')
+    expect(checkByPull('1.4.0', '1.4.0', 'once', now)).to.deep.include({checked_at: now.toISOString(), result: 'up-to-date'})
+    expect(checkByPull('1.3.0', '1.4.0', 'always', now)).to.equal(undefined)
+    expect(checkByPull('1.4.0', '1.4.0', 'never', now)).to.equal(undefined)
+  })
+})

@@ -1,0 +1,62 @@
+import {expect} from 'chai'
+import {mkdir, mkdtemp, rm, utimes} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {InterruptedError, LockTimeoutError} from '../../src/lib/errors.js'
+import {withFileLock} from '../../src/lib/lock.js'
+
+describe('withFileLock', () => {
+  let dir: string
+  let file: string
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'occ-lock-'))
+    file = join(dir, 'nested', 'image-state.json')
+  })
+
+  afterEach(async () => {
+    await rm(dir, {force: true, recursive: true})
+  })
+
+  it('creates the directory, runs the work and releases the lock', async () => {
+    expect(await withFileLock(file, async () => 42)).to.equal(42)
+    expect(await withFileLock(file, async () => 'again')).to.equal('again')
+  })
+
+  it('releases the lock when the work throws', async () => {
+    await withFileLock(file, async () => {
+      throw new Error('boom')
+    }).catch(() => undefined)
+    expect(await withFileLock(file, async () => 'free')).to.equal('free')
+  })
+
+  it('takes over a lock left by a dead process once it is stale', async () => {
+    await mkdir(`${file}.lock`, {recursive: true})
+    const old = new Date(Date.now() - 60_000)
+    await utimes(`${file}.lock`, old, old)
+    expect(await withFileLock(file, async () => 'taken', {staleMs: 5000})).to.equal('taken')
+  })
+
+  it('gives up with LockTimeoutError after the timeout', async () => {
+    await mkdir(`${file}.lock`, {recursive: true})
+    const error = await withFileLock(file, async () => 'never', {pollMs: 10, timeoutMs: 100}).catch((error_: unknown) => error_)
+    expect(error).to.be.instanceOf(LockTimeoutError)
+  })
+
+  it('stops waiting with InterruptedError when aborted', async () => {
+    await mkdir(`${file}.lock`, {recursive: true})
+    const controller = new AbortController()
+    let waits = 0
+    const pending = withFileLock(file, async () => 'never', {
+      onWait: () => {
+        waits++
+        setTimeout(() => controller.abort(), 30)
+      },
+      pollMs: 10,
+      signal: controller.signal,
+    })
+    expect(await pending.catch((error: unknown) => error)).to.be.instanceOf(InterruptedError)
+    expect(waits).to.equal(1)
+  })
+})
