@@ -9,7 +9,7 @@ import {imageStateFile} from '../../lib/paths.js'
 import {buildWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {builtSummary} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
-import {progressMode} from '../../lib/ui/pull-progress.js'
+import {progressMode} from '../../lib/ui/progress.js'
 
 export default class ImageBuild extends BaseCommand {
   static override summary = 'Build the sandbox image from source and record it.'

@@ -11,7 +11,7 @@ import {imageStateFile} from '../../lib/paths.js'
 import {pullWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {automaticCheckLine, PREFERS_BUILD, pulledSummary} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
-import {progressMode} from '../../lib/ui/pull-progress.js'
+import {progressMode} from '../../lib/ui/progress.js'
 
 export default class ImagePull extends BaseCommand {
   static override summary = 'Pull the prebuilt sandbox image and record where it came from.'

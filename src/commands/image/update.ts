@@ -16,7 +16,7 @@ import {imageStateFile} from '../../lib/paths.js'
 import {buildWithProgress, pullWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {builtSummary, pulledSummary, updatePlanLine} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
-import {progressMode} from '../../lib/ui/pull-progress.js'
+import {progressMode} from '../../lib/ui/progress.js'
 
 interface UpdateOutput extends UpdatePlan {
   /** The record after the update (unchanged when nothing was done). */

@@ -3,7 +3,8 @@ import type {BuildSource} from '../image/build.js'
 import {type AcquireResult, buildSandboxImage, type BuildSandboxOptions, pullSandboxImage, type PullSandboxOptions} from '../image/acquire.js'
 import {createBuildProgress} from './build-progress.js'
 import {buildingLine, pullReporter, WAITING_FOR_LOCK} from './image-messages.js'
-import {createPullProgress, type ProgressMode} from './pull-progress.js'
+import {createPullProgress} from './pull-progress.js'
+import type {ProgressMode} from './progress.js'
 
 /** A pull that shows its progress on stderr (as `mode` says) and says when it waits for the lock. */
 export async function pullWithProgress(mode: ProgressMode, options: Omit<PullSandboxOptions, 'onLockWait' | 'reporter'>): Promise<AcquireResult> {

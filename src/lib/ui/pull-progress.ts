@@ -1,22 +1,8 @@
-import type {MultiBar, SingleBar} from 'cli-progress'
-
 import {LayerBoard, type LayerPhase, type LayerProgress, type PullEvent} from '../image/pull-events.js'
 import {formatBytes} from './format.js'
+import {createProgress, type Progress, type ProgressMode} from './progress.js'
 
-/** `tty`: live bars; `plain`: one line per layer state change (CI logs); `silent`: --json / --quiet. */
-export type ProgressMode = 'plain' | 'silent' | 'tty'
-
-export function progressMode(options: {chatty: boolean; isTTY: boolean}): ProgressMode {
-  if (!options.chatty) return 'silent'
-  return options.isTTY ? 'tty' : 'plain'
-}
-
-/** Shows pull progress on stderr; `log` prints a line without garbling the bars. */
-export interface PullProgress {
-  event(event: PullEvent): void
-  log(line: string): void
-  stop(): void
-}
+export type PullProgress = Progress<PullEvent>
 
 const PHASE_LABELS: Record<LayerPhase, string> = {
   complete: 'Pull complete',
@@ -52,55 +38,17 @@ export function layerChangeLine(layer: LayerProgress): string {
 }
 
 export async function createPullProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Promise<PullProgress> {
-  if (mode === 'silent') return {event() {}, log() {}, stop() {}}
-  if (mode === 'plain') return plainProgress(stream)
-  const {default: cliProgress} = await import('cli-progress')
-  const bars = new cliProgress.MultiBar({
-    format: (_options, _params, payload: {line: string}) => payload.line,
-    fps: 8,
-    hideCursor: true,
-    stream,
-  })
-  return ttyProgress(bars, stream)
-}
-
-function plainProgress(stream: NodeJS.WritableStream): PullProgress {
   const board = new LayerBoard()
-  return {
-    event(event) {
+  return createProgress<PullEvent>(mode, stream, {
+    plain: (write) => (event) => {
       if (event.type !== 'layer') return
       const {layer, phaseChanged} = board.apply(event)
-      if (phaseChanged) stream.write(`${layerChangeLine(layer)}\n`)
+      if (phaseChanged) write(layerChangeLine(layer))
     },
-    log(line) {
-      stream.write(`${line}\n`)
-    },
-    stop() {},
-  }
-}
-
-function ttyProgress(bars: MultiBar, stream: NodeJS.WritableStream): PullProgress {
-  const board = new LayerBoard()
-  const byLayer = new Map<string, SingleBar>()
-  return {
-    event(event) {
+    tty: (lines) => (event) => {
       if (event.type !== 'layer') return
       const {layer} = board.apply(event)
-      const line = layerLine(layer)
-      // cli-progress redraws on its own timer (fps), so updates here only set the text.
-      const bar = byLayer.get(layer.id) ?? bars.create(1, 0, {line})
-      byLayer.set(layer.id, bar)
-      bar.update(0, {line})
+      lines.set(layer.id, layerLine(layer))
     },
-    log(line) {
-      if (bars.isActive) bars.log(`${line}\n`)
-      else stream.write(`${line}\n`)
-    },
-    stop() {
-      if (!bars.isActive) return
-      // One last redraw shows the final state and flushes lines logged since the previous one.
-      bars.update()
-      bars.stop()
-    },
-  }
+  })
 }

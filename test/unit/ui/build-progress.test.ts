@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 import {PassThrough} from 'node:stream'
 
-import {createBuildProgress, fitLine} from '../../../src/lib/ui/build-progress.js'
+import {createBuildProgress} from '../../../src/lib/ui/build-progress.js'
+import {fitLine} from '../../../src/lib/ui/progress.js'
 
 describe('build progress', () => {
   it('prints steps and output as plain lines without a terminal', async () => {

@@ -3,7 +3,8 @@ import {PassThrough} from 'node:stream'
 
 import type {PullEvent} from '../../../src/lib/image/pull-events.js'
 
-import {createPullProgress, layerChangeLine, layerLine, progressMode} from '../../../src/lib/ui/pull-progress.js'
+import {progressMode} from '../../../src/lib/ui/progress.js'
+import {createPullProgress, layerChangeLine, layerLine} from '../../../src/lib/ui/pull-progress.js'
 
 const layer = (id: string, phase: Extract<PullEvent, {type: 'layer'}>['phase'], current?: number, total?: number): PullEvent => ({
   id,
