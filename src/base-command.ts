@@ -45,6 +45,17 @@ export abstract class BaseCommand extends Command {
     return !this.jsonEnabled() && !this.argv.includes('--quiet') && !this.argv.includes('-q')
   }
 
+  /** True when a person can answer a prompt. */
+  protected get interactive(): boolean {
+    return Boolean(process.stdin.isTTY && process.stderr.isTTY)
+  }
+
+  /** Asks a yes/no question on the terminal; Ctrl-C interrupts. readline loads only when asked. */
+  protected async confirm(question: string): Promise<boolean> {
+    const {confirm} = await import('./lib/ui/prompt.js')
+    return confirm(question, this.signal)
+  }
+
   /** A one-line notice on stderr; silent under --json and --quiet. */
   protected notice(message: string): void {
     if (this.chatty) process.stderr.write(`${message}\n`)

@@ -1,5 +1,3 @@
-import {createInterface} from 'node:readline/promises'
-
 import {BaseCommand} from './base-command.js'
 import {usageErrors} from './lib/config/messages.js'
 import {type ConfigKey, resolveKey} from './lib/config/schema.js'
@@ -13,16 +11,11 @@ const CTRL_C = '\u0003'
 
 /**
  * Base of the config:* commands: key resolution, the file's path, and the terminal I/O they
- * share (confirmation, hidden prompt, stdin, tables). The work itself is in src/lib/config.
+ * share (hidden prompt, stdin, tables). The work itself is in src/lib/config.
  */
 export abstract class ConfigCommand extends BaseCommand {
   protected get configFile(): string {
     return configFile()
-  }
-
-  /** True when a person can answer a prompt. */
-  protected get interactive(): boolean {
-    return Boolean(process.stdin.isTTY && process.stderr.isTTY)
   }
 
   /** The key for a name or alias; an unknown name is a usage error that suggests the closest key. */
@@ -30,15 +23,6 @@ export abstract class ConfigCommand extends BaseCommand {
     const key = resolveKey(name)
     if (!key) throw usageErrors.unknownKey(name, closestKey(name))
     return key
-  }
-
-  protected async confirm(question: string): Promise<boolean> {
-    const prompt = createInterface({input: process.stdin, output: process.stderr})
-    try {
-      return /^y(es)?$/i.test((await prompt.question(question)).trim())
-    } finally {
-      prompt.close()
-    }
   }
 
   /** Reads one line from the terminal without echoing it. */

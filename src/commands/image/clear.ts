@@ -9,7 +9,7 @@ import {ImageStateStore} from '../../lib/image/state-store.js'
 import {OccError} from '../../lib/errors.js'
 import {imageStateFile} from '../../lib/paths.js'
 import {clearedSummary, WAITING_FOR_LOCK} from '../../lib/ui/image-messages.js'
-import {confirm, warnLine} from '../../lib/ui/prompt.js'
+import {warnLine} from '../../lib/ui/prompt.js'
 
 export default class ImageClear extends BaseCommand {
   static override summary = 'Forget the recorded sandbox image; optionally remove it from the engine.'
@@ -45,12 +45,12 @@ export default class ImageClear extends BaseCommand {
   }
 
   private async confirmRemoval(endpoint: string): Promise<boolean> {
-    if (this.jsonEnabled() || !process.stdin.isTTY) {
+    if (this.jsonEnabled() || !this.interactive) {
       throw new OccError('usage', 'confirmation_required', 'image:clear --remove-image removes images from the engine and asks first, but there is no terminal to ask on.', {
         suggestion: 'Add --force to remove them without asking.',
       })
     }
 
-    return confirm(`Remove ${LOCAL_IMAGE_NAME}:current, :previous and the recorded image from the engine at ${endpoint}?`, this.signal)
+    return this.confirm(`Remove ${LOCAL_IMAGE_NAME}:current, :previous and the recorded image from the engine at ${endpoint}?`)
   }
 }

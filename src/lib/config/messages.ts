@@ -134,7 +134,7 @@ export const notices = {
 }
 
 export const prompts = {
-  confirmReset: (file: string, backup: string) => `Reset ${file} to defaults? The current file is kept as ${backup}. [y/N] `,
+  confirmReset: (file: string, backup: string) => `Reset ${file} to defaults? The current file is kept as ${backup}.`,
   secret: (key: ConfigKey) => `New value for ${key}: `,
   secretAgain: (key: ConfigKey) => `Repeat the value for ${key}: `,
 }

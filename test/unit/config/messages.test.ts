@@ -134,7 +134,7 @@ describe('config messages', () => {
     expect(notices.resetCancelled()).to.equal('Nothing was changed.')
     expect(notices.envOverrides('OCC_IMAGE_SOURCE')).to.equal('Note: OCC_IMAGE_SOURCE is set in your environment and overrides this value while it is set.')
     expect(notices.deprecated('auth_username', 'users')).to.equal('Note: auth_username is deprecated and kept for the original tool; use users instead.')
-    expect(prompts.confirmReset(FILE, `${FILE}.bak`)).to.equal(`Reset ${FILE} to defaults? The current file is kept as ${FILE}.bak. [y/N] `)
+    expect(prompts.confirmReset(FILE, `${FILE}.bak`)).to.equal(`Reset ${FILE} to defaults? The current file is kept as ${FILE}.bak.`)
     expect(prompts.secret('auth_password')).to.equal('New value for auth_password: ')
     expect(prompts.secretAgain('auth_password')).to.equal('Repeat the value for auth_password: ')
   })
