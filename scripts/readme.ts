@@ -54,6 +54,7 @@ interface ManifestCommand {
   description?: string
   examples?: string[]
   flags: Record<string, ManifestFlag>
+  hidden?: boolean
   id: string
   summary?: string
 }
@@ -77,10 +78,11 @@ function renderCommand(command: ManifestCommand): string {
   ].join('\n')
 }
 
-/** One section per occ command (plugins' commands are documented by their plugins). */
+/** One section per visible occ command (plugins' commands are documented by their plugins). */
 export function renderCommands(): string {
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as {commands: Record<string, ManifestCommand>}
   return Object.values(manifest.commands)
+    .filter((command) => !command.hidden)
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((command) => renderCommand(command))
     .join('\n\n')

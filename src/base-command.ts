@@ -1,8 +1,10 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 
 import {getRuntimeConfig} from './lib/config/runtime.js'
-import type {OccConfig} from './lib/config/types.js'
+import type {EffectiveConfig} from './lib/config/types.js'
 import {OccError, toOccError} from './lib/errors.js'
+import {IMAGE_CHANGED, type ImageChangeAction, imageChangedEvent} from './lib/image/events.js'
+import type {ImageState} from './lib/image/state.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -35,9 +37,18 @@ export abstract class BaseCommand extends Command {
     return this.abortController.signal
   }
 
-  /** The validated config of this run; throws the config error when config.json is bad. */
-  protected occConfig(): OccConfig {
+  /** The validated config of this run; throws the config error when config.json is bad or has an unknown key. */
+  protected occConfig(): EffectiveConfig {
     return getRuntimeConfig()
+  }
+
+  /**
+   * Tells plugins that the current image changed: runs every plugin's `image-changed` hook
+   * with the new record. A failing hook is reported as a warning; the change itself stands.
+   */
+  protected async announceImageChange(action: ImageChangeAction, record: ImageState | null, previous: ImageState | null): Promise<void> {
+    const {failures} = await this.config.runHook(IMAGE_CHANGED, imageChangedEvent(action, record, previous), undefined, true)
+    for (const {error, plugin} of failures) process.stderr.write(`Warning: the ${IMAGE_CHANGED} hook of the plugin ${plugin.name} failed: ${error.message}\n`)
   }
 
   /** True when notices and progress may go to stderr. */

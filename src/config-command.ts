@@ -1,6 +1,7 @@
 import {BaseCommand} from './base-command.js'
-import {usageErrors} from './lib/config/messages.js'
-import {type ConfigKey, resolveKey} from './lib/config/schema.js'
+import {notices, usageErrors} from './lib/config/messages.js'
+import {refusedPluginKeys} from './lib/config/runtime.js'
+import {type KeyName, resolveKey} from './lib/config/schema.js'
 import {closestKey} from './lib/config/suggest.js'
 import {InterruptedError} from './lib/errors.js'
 import {configFile} from './lib/paths.js'
@@ -14,12 +15,18 @@ const CTRL_C = '\u0003'
  * share (hidden prompt, stdin, tables). The work itself is in src/lib/config.
  */
 export abstract class ConfigCommand extends BaseCommand {
+  /** Says which plugin config keys occ refused, so that whoever manages the config sees why. */
+  public override async init(): Promise<void> {
+    await super.init()
+    for (const refused of refusedPluginKeys()) this.notice(notices.refusedPluginKey(refused))
+  }
+
   protected get configFile(): string {
     return configFile()
   }
 
-  /** The key for a name or alias; an unknown name is a usage error that suggests the closest key. */
-  protected resolveKeyArg(name: string): ConfigKey {
+  /** The key (occ's or a plugin's) for a name or alias; an unknown name is a usage error that suggests the closest key. */
+  protected resolveKeyArg(name: string): KeyName {
     const key = resolveKey(name)
     if (!key) throw usageErrors.unknownKey(name, closestKey(name))
     return key

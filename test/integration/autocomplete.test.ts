@@ -1,7 +1,7 @@
 /**
- * Shell completion (issue 5): `occ autocomplete bash|zsh` prints setup instructions, and
+ * Shell completion (issue 5): `occ autocomplete bash|zsh|powershell` prints setup instructions, and
  * the bash script it generates, installed the way those instructions say, completes commands and
- * flags in a real bash.
+ * flags in a real bash. PowerShell (no Debian package: checked statically) gets occ's own script.
  *
  * Completion is simulated the way bash itself calls a completion function: COMP_WORDS split at the
  * characters of COMP_WORDBREAKS (so `config:s` is the three words `config`, `:`, `s`), COMP_CWORD,
@@ -26,10 +26,10 @@ interface ManifestCommand {
   flags: Record<string, {hidden?: boolean}>
 }
 
-/** The commands and flags the built CLI declares (what completion must offer). */
+/** The visible commands and flags the built CLI declares (what completion must offer). */
 function manifest(): Record<string, ManifestCommand> {
   const parsed = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, ManifestCommand>}
-  return parsed.commands
+  return Object.fromEntries(Object.entries(parsed.commands).filter(([, command]) => !command.hidden))
 }
 
 function publicFlags(command: ManifestCommand): string[] {
@@ -72,8 +72,7 @@ describe('shell completion (occ autocomplete)', function () {
     rmSync(dir, {force: true, recursive: true})
   })
 
-  // PowerShell: the bundled plugin refuses CLIs with ':' as topic separator; issue 5 tracks it.
-  for (const [shell, rcFile] of [['bash', '~/.bashrc'], ['zsh', '~/.zshrc']] as const) {
+  for (const [shell, rcFile] of [['bash', '~/.bashrc'], ['zsh', '~/.zshrc'], ['powershell', '$PROFILE']] as const) {
     it(`occ autocomplete ${shell} exits 0 and prints the setup instructions`, async function () {
       const result = await runCli(['autocomplete', shell], {env})
       expect(result.code, result.stderr).to.equal(0)
@@ -84,17 +83,35 @@ describe('shell completion (occ autocomplete)', function () {
     })
   }
 
-  it('occ autocomplete --refresh-cache writes the bash and zsh completion files under the cache dir', async function () {
+  it('occ autocomplete --refresh-cache writes the bash, zsh and PowerShell completion files under the cache dir', async function () {
     const result = await runCli(['autocomplete', '--refresh-cache'], {env})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).not.to.include('Setup Instructions')
     const cache = join(env.OCC_CACHE_DIR, 'autocomplete')
-    for (const file of ['bash_setup', 'zsh_setup', 'functions/bash/occ.bash', 'functions/zsh/_occ']) {
+    for (const file of ['bash_setup', 'zsh_setup', 'functions/bash/occ.bash', 'functions/zsh/_occ', 'functions/powershell/occ.ps1']) {
       expect(existsSync(join(cache, file)), file).to.equal(true)
     }
     // zsh: every public command, with its ':' escaped for _describe.
     const zsh = readFileSync(join(cache, 'functions/zsh/_occ'), 'utf8')
     for (const id of Object.keys(manifest())) expect(zsh).to.include(`"${id.replaceAll(':', '\\:')}:`)
+  })
+
+  it('occ autocomplete:script powershell names a script that completes every command id and the flags of image:pull', async function () {
+    const generated = await runCli(['autocomplete', 'powershell'], {env})
+    expect(generated.code, generated.stderr).to.equal(0)
+    const line = await runCli(['autocomplete:script', 'powershell'], {env})
+    expect(line.code, line.stderr).to.equal(0)
+    const file = join(env.OCC_CACHE_DIR, 'autocomplete', 'functions', 'powershell', 'occ.ps1')
+    // Step 1 appends this line to $PROFILE: it dot-sources the script.
+    expect(line.stdout.trim()).to.equal(`. ${file}`)
+    const script = readFileSync(file, 'utf8')
+    expect(script).to.include("Register-ArgumentCompleter -Native -CommandName @('occ', 'opencode-cloud')")
+    const ids = [...script.matchAll(/^ {4}'([^']+)' = @\{$/gm)].map(([, id]) => id)
+    expect(ids).to.include.members([...Object.keys(manifest()), 'autocomplete', 'help', 'plugins', 'plugins:install'])
+    expect(ids).not.to.include('autocomplete:create')
+    const pull = script.slice(script.indexOf("'image:pull' = @{"))
+    const pullFlags = pull.slice(0, pull.indexOf('\n    }\n'))
+    for (const flag of publicFlags(manifest()['image:pull'])) expect(pullFlags).to.include(`'${flag.slice(2)}' = @{ summary = `)
   })
 
   describe('in a real bash, installed as the instructions say', function () {

@@ -89,6 +89,23 @@ describe('occ config:* (built CLI)', () => {
     }
   })
 
+  it('refuses a key of the file nobody knows to image commands, while config:* list and remove it', async () => {
+    place('{"version": 1, "imge_source": "build"}\n')
+    const before = readFileSync(file)
+    const noEngine = {env: {DOCKER_HOST: `unix://${join(home.configDir, 'no-engine.sock')}`}}
+    const refused = await occ(['image:pull'], noEngine)
+    expect(refused.code).to.equal(3)
+    expect(refused.stderr).to.equal(`Error: Unknown key "imge_source" in the config file ${file}.\n  Did you mean "image_source"? Rename it in the file, or remove it with "occ config:unset imge_source".\n`)
+    expect(readFileSync(file).equals(before)).to.equal(true)
+
+    const {body} = await json(['config:list'])
+    expect(body).to.deep.include({key: 'imge_source', value: 'build', source: 'unknown', default: false})
+    expect((await occ(['config:get', 'image_source'])).stdout).to.equal('prebuilt\n')
+    expect((await occ(['config:unset', 'imge_source'])).code).to.equal(0)
+    // With the key gone the config is fine: the pull gets as far as the (missing) engine.
+    expect((await occ(['image:pull'], noEngine)).code).to.equal(4)
+  })
+
   it("loads the original tool's file and keeps its comments through a config:set", async () => {
     mkdirSync(home.configDir)
     copyFileSync(new URL('original-full.json', FIXTURES), file)

@@ -2,8 +2,8 @@ import {Args} from '@oclif/core'
 
 import {ConfigCommand} from '../../config-command.js'
 import {valueText, visibleValue} from '../../lib/config/format.js'
-import {loadConfig} from '../../lib/config/load.js'
-import type {ConfigKey, ConfigSource, ConfigValue} from '../../lib/config/types.js'
+import {getLoadedConfig} from '../../lib/config/runtime.js'
+import type {ConfigSource, ConfigValue, KeyName} from '../../lib/config/types.js'
 
 export default class ConfigGet extends ConfigCommand {
   static override summary = 'Print the effective value of a config key.'
@@ -16,10 +16,10 @@ export default class ConfigGet extends ConfigCommand {
     key: Args.string({description: 'Config key or alias (see config:list).', required: true, ignoreStdin: true}),
   }
 
-  public async run(): Promise<{key: ConfigKey; value: ConfigValue; source: ConfigSource}> {
+  public async run(): Promise<{key: KeyName; value: ConfigValue; source: ConfigSource}> {
     const {args} = await this.parse(ConfigGet)
     const key = this.resolveKeyArg(args.key)
-    const {config, sources} = loadConfig()
+    const {config, sources} = getLoadedConfig()
     this.log(valueText(key, config[key]))
     return {key, value: visibleValue(key, config[key]), source: sources[key]}
   }

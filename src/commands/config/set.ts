@@ -6,7 +6,7 @@ import {valueText, visibleValue} from '../../lib/config/format.js'
 import {notices, prompts, usageErrors} from '../../lib/config/messages.js'
 import {isSecret, keySchema} from '../../lib/config/schema.js'
 import {setConfigValue} from '../../lib/config/store.js'
-import type {ConfigKey, ConfigValue} from '../../lib/config/types.js'
+import type {ConfigValue, KeyName} from '../../lib/config/types.js'
 
 export default class ConfigSet extends ConfigCommand {
   static override summary = 'Set a config key in config.json.'
@@ -28,7 +28,7 @@ export default class ConfigSet extends ConfigCommand {
     stdin: Flags.boolean({description: 'Read VALUE from standard input (one trailing newline is dropped).'}),
   }
 
-  public async run(): Promise<{key: ConfigKey; value: ConfigValue; file: string}> {
+  public async run(): Promise<{key: KeyName; value: ConfigValue; file: string}> {
     const {args, flags} = await this.parse(ConfigSet)
     const key = this.resolveKeyArg(args.key)
     const value = await setConfigValue(this.configFile, key, await this.input(key, args.value, flags.stdin))
@@ -40,7 +40,7 @@ export default class ConfigSet extends ConfigCommand {
     return {key, value: visibleValue(key, value), file: this.configFile}
   }
 
-  private async input(key: ConfigKey, argument: string | undefined, stdin: boolean): Promise<string> {
+  private async input(key: KeyName, argument: string | undefined, stdin: boolean): Promise<string> {
     if (argument !== undefined && stdin) throw usageErrors.valueTwice(key)
     if (stdin) return this.readStdin()
     if (!isSecret(key)) {

@@ -18,12 +18,11 @@ function positionAt(text: string, offset: number): Position {
   return {line: before.split('\n').length, column: offset - lineStart + 1}
 }
 
-/** Where the value at `path` (or, with `at: 'name'`, its property name) starts in the file, if it is there. */
-export function positionOf(text: string, path: JSONPath, at: 'name' | 'value' = 'value'): Position | undefined {
+/** Where the value at `path` starts in the file, if it is there. */
+export function positionOf(text: string, path: JSONPath): Position | undefined {
   const {findNodeAtLocation, parseTree} = jsonc()
   const tree = parseTree(text, undefined, OPTIONS)
-  const value = tree && findNodeAtLocation(tree, path)
-  const node = at === 'name' ? value?.parent?.children?.[0] : value
+  const node = tree && findNodeAtLocation(tree, path)
   return node ? positionAt(text, node.offset) : undefined
 }
 
@@ -55,8 +54,42 @@ function parseJsonc(text: string, file: string): {value: unknown} {
   return {value}
 }
 
+/** No config value nests deeper than 2; this bound keeps every parser and validator far from the stack limit. */
+export const MAX_NESTING = 32
+
+/** Offset of the first bracket nested deeper than `limit`, outside strings and comments; -1 when there is none. */
+export function tooDeepAt(text: string, limit: number): number {
+  // The index of the last character of the next `marker` from `from`, or the end of the text.
+  const endOf = (marker: string, from: number): number => {
+    const found = text.indexOf(marker, from)
+    return found === -1 ? text.length : found + marker.length - 1
+  }
+
+  let depth = 0
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]
+    if (char === '"') {
+      // Skip the string, honouring backslash escapes.
+      for (index++; index < text.length && text[index] !== '"'; index++) if (text[index] === '\\') index++
+    } else if (char === '/' && text[index + 1] === '/') {
+      index = endOf('\n', index)
+    } else if (char === '/' && text[index + 1] === '*') {
+      index = endOf('*/', index + 2)
+    } else if (char === '[' || char === '{') {
+      depth++
+      if (depth > limit) return index
+    } else if (char === ']' || char === '}') {
+      depth--
+    }
+  }
+
+  return -1
+}
+
 /** Parses config.json as JSONC (comments, trailing commas); a broken file names its first problem and position. */
 export function parseConfigText(text: string, file: string): Record<string, unknown> {
+  const deep = tooDeepAt(text, MAX_NESTING)
+  if (deep !== -1) throw configErrors.tooDeep(file, MAX_NESTING, positionAt(text, deep))
   const {value} = parseJson(text) ?? parseJsonc(text, file)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configErrors.notObject(file, kindOf(value))
   return value as Record<string, unknown>

@@ -6,17 +6,19 @@ import {envOverrides} from './env.js'
 import {parseConfigText} from './jsonc.js'
 import {configErrors} from './messages.js'
 import {migrate} from './migrate.js'
-import {CONFIG_KEYS, type ConfigKey, HOME_PREFIXES, type OccConfig} from './schema.js'
+import {allKeys, type EffectiveConfig, HOME_PREFIXES, type KeyName} from './schema.js'
 import type {ConfigSource} from './types.js'
 import {defaultConfig, validateConfigData} from './validate.js'
 
 export interface LoadedConfig {
   file: string
   /** The effective config: environment over file over defaults. */
-  config: OccConfig
+  config: EffectiveConfig
   /** Every key at its default, for comparison. */
-  defaults: OccConfig
-  sources: Record<ConfigKey, ConfigSource>
+  defaults: EffectiveConfig
+  sources: Record<KeyName, ConfigSource>
+  /** Keys of the file that neither occ nor an installed plugin knows, with their values: ignored. */
+  unknown: Record<string, unknown>
 }
 
 export interface LoadOptions {
@@ -41,23 +43,24 @@ export function expandMount(mount: string, home: string): string {
   return prefix ? home + mount.slice(prefix.length) : mount
 }
 
-function withHome(config: OccConfig, home: string): OccConfig {
+function withHome(config: EffectiveConfig, home: string): EffectiveConfig {
   return {...config, mounts: config.mounts.map((mount) => expandMount(mount, home))}
 }
 
 /**
  * Reads, migrates and validates config.json and applies OCC_<KEY> overrides. Never writes
- * the file. Throws a ConfigError that names the file and the problem.
+ * the file. Throws a ConfigError that names the file and the problem. Keys of installed plugins
+ * count once the init hook has registered them (schema.ts); unknown keys are returned, not refused.
  */
 export function loadConfig({env = process.env, file = configFile(env), home = homedir()}: LoadOptions = {}): LoadedConfig {
   const text = readConfigText(file)
   const data = text === undefined ? {} : migrate(parseConfigText(text, file), file)
-  const fromFile = validateConfigData(data, {file, text: text ?? ''})
+  const {config: fromFile, unknown} = validateConfigData(data, {file, text: text ?? ''})
   const overrides = envOverrides(env)
 
   const config = withHome({...fromFile, ...Object.fromEntries(overrides)}, home)
   const sources = Object.fromEntries(
-    CONFIG_KEYS.map((key) => [key, overrides.has(key) ? 'env' : Object.hasOwn(data, key) ? 'file' : 'default']),
-  ) as Record<ConfigKey, ConfigSource>
-  return {file, config, defaults: withHome(defaultConfig(), home), sources}
+    allKeys().map((key) => [key, overrides.has(key) ? 'env' : Object.hasOwn(data, key) ? 'file' : 'default']),
+  ) as Record<KeyName, ConfigSource>
+  return {file, config, defaults: withHome(defaultConfig(), home), sources, unknown}
 }

@@ -1,7 +1,9 @@
 /** Every text the config system shows a user: errors, prompts and confirmations. */
 import {ConfigError, ConfigUsageError} from './errors.js'
 import {quoteValue} from './format.js'
-import {CONFIG_VERSION, type ConfigKey, describeAllowed, keySchema} from './schema.js'
+import type {RefusedPluginKey} from './plugin-keys.js'
+
+import {CONFIG_VERSION, describeAllowed, type KeyName, keySchema} from './schema.js'
 
 export interface Position {
   line: number
@@ -12,7 +14,7 @@ const at = (position: Position | undefined): string => (position ? ` (line ${pos
 const REPAIR = 'Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak).'
 
 /** What VALUE may be on the command line or in OCC_*: the schema's words plus the accepted spellings. */
-export function allowedInput(key: ConfigKey): string {
+export function allowedInput(key: KeyName): string {
   const {type} = keySchema(key)
   if (type === 'boolean') return 'true/false, yes/no or 1/0'
   if (type === 'array') return `${describeAllowed(key)}; as a JSON array or comma-separated`
@@ -31,6 +33,12 @@ export const configErrors = {
       suggestion: REPAIR,
     }),
 
+  tooDeep: (file: string, limit: number, position: Position) =>
+    new ConfigError('config_too_deep', `The config file ${file} nests lists or objects more than ${limit} deep${at(position)}; no config key needs that.`, {
+      details: {file, ...position},
+      suggestion: REPAIR,
+    }),
+
   notObject: (file: string, found: string) =>
     new ConfigError('config_not_object', `The config file ${file} must hold a JSON object ({ ... }), not ${found}.`, {
       details: {file},
@@ -44,13 +52,13 @@ export const configErrors = {
       {details: {file, version}, suggestion: 'Upgrade occ (npm i -g opencode-cloud), or run "occ config:reset --force" to start over.'},
     ),
 
-  unknownKey: (file: string, name: string, closest: ConfigKey, position: Position | undefined) =>
-    new ConfigError('config_unknown_key', `Unknown key "${name}" in the config file ${file}${at(position)}.`, {
-      details: {file, key: name, ...position},
+  unknownKey: (file: string, name: string, closest: KeyName) =>
+    new ConfigError('config_unknown_key', `Unknown key "${name}" in the config file ${file}.`, {
+      details: {file, key: name},
       suggestion: `Did you mean "${closest}"? Rename it in the file, or remove it with "occ config:unset ${name}".`,
     }),
 
-  invalidValue: (file: string, key: ConfigKey, item: string, value: unknown, position: Position | undefined) =>
+  invalidValue: (file: string, key: KeyName, item: string, value: unknown, position: Position | undefined) =>
     new ConfigError(
       'config_invalid_value',
       `Invalid value for ${item} in the config file ${file}${at(position)}: ${quoteValue(key, value)}. Allowed: ${describeAllowed(key)}.`,
@@ -60,7 +68,7 @@ export const configErrors = {
       },
     ),
 
-  invalidEnv: (variable: string, key: ConfigKey, text: string) =>
+  invalidEnv: (variable: string, key: KeyName, text: string) =>
     new ConfigError('config_env_invalid', `Invalid value in the environment variable ${variable}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`, {
       details: {variable, key},
       suggestion: `Fix ${variable} or unset it (unset ${variable}).`,
@@ -68,49 +76,49 @@ export const configErrors = {
 }
 
 export const usageErrors = {
-  unknownKey: (name: string, closest: ConfigKey) =>
+  unknownKey: (name: string, closest: KeyName) =>
     new ConfigUsageError('unknown_key', `Unknown config key "${name}".`, {
       details: {key: name},
       suggestion: `Did you mean "${closest}"? Run "occ config:list" to see every key.`,
     }),
 
-  invalidValue: (key: ConfigKey, text: string) =>
+  invalidValue: (key: KeyName, text: string) =>
     new ConfigUsageError('invalid_value', `Invalid value for ${key}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`, {
       details: {key},
       suggestion: `Run "occ config:set ${key} VALUE" with an allowed value.`,
     }),
 
-  managedKey: (key: ConfigKey) =>
+  managedKey: (key: KeyName) =>
     new ConfigUsageError('managed_key', `${key} is managed by occ and cannot be changed by hand.`, {
       details: {key},
       suggestion: 'Run "occ config:list" to see the keys you can change.',
     }),
 
-  valueMissing: (key: ConfigKey) =>
+  valueMissing: (key: KeyName) =>
     new ConfigUsageError('value_missing', `Missing VALUE for ${key}.`, {
       details: {key},
       suggestion: `Run "occ config:set ${key} VALUE", or pipe the value into "occ config:set ${key} --stdin".`,
     }),
 
-  valueTwice: (key: ConfigKey) =>
+  valueTwice: (key: KeyName) =>
     new ConfigUsageError('value_twice', `Both VALUE and --stdin were given for ${key}.`, {
       details: {key},
       suggestion: 'Give the value one way only.',
     }),
 
-  secretInArgv: (key: ConfigKey) =>
+  secretInArgv: (key: KeyName) =>
     new ConfigUsageError('secret_in_argv', `${key} is secret and is never taken from the command line, where shell history would keep it.`, {
       details: {key},
       suggestion: `Run "occ config:set ${key}" to type it at a hidden prompt, or pipe it into "occ config:set ${key} --stdin".`,
     }),
 
-  secretNeedsTerminal: (key: ConfigKey) =>
+  secretNeedsTerminal: (key: KeyName) =>
     new ConfigUsageError('no_terminal', `${key} is typed at a hidden prompt, and there is no terminal to prompt on.`, {
       details: {key},
       suggestion: `Pipe it instead: printf '%s' "$VALUE" | occ config:set ${key} --stdin`,
     }),
 
-  secretMismatch: (key: ConfigKey) =>
+  secretMismatch: (key: KeyName) =>
     new ConfigUsageError('secret_mismatch', `The two entries for ${key} differ; nothing was changed.`, {
       details: {key},
       suggestion: `Run "occ config:set ${key}" again.`,
@@ -123,18 +131,24 @@ export const usageErrors = {
 }
 
 export const notices = {
-  set: (key: ConfigKey, shown: string, file: string) => `Set ${key} to ${shown} in ${file}.`,
+  set: (key: KeyName, shown: string, file: string) => `Set ${key} to ${shown} in ${file}.`,
   unset: (key: string, file: string) => `Removed ${key} from ${file}; its default applies again.`,
   notSet: (key: string, file: string) => `${key} is not set in ${file}; its default already applies.`,
   reset: (file: string, backup: string) => `Reset ${file} to defaults; the old file is kept as ${backup}.`,
   resetNoFile: (file: string) => `${file} does not exist; the defaults already apply.`,
   resetCancelled: () => 'Nothing was changed.',
   envOverrides: (variable: string) => `Note: ${variable} is set in your environment and overrides this value while it is set.`,
-  deprecated: (key: ConfigKey, replacement: string) => `Note: ${key} is deprecated and kept for the original tool; use ${replacement} instead.`,
+  deprecated: (key: KeyName, replacement: string) => `Note: ${key} is deprecated and kept for the original tool; use ${replacement} instead.`,
+  unknownKey: (file: string, name: string, typoOf: KeyName | undefined) =>
+    `Note: ${file} has the key "${name}", which neither occ nor an installed plugin knows; commands other than config:* refuse to run until it is gone. ${typoOf ? `Did you mean "${typoOf}"? Otherwise remove` : 'Remove'} it with "occ config:unset ${name}".`,
+  refusedPluginKey: ({key, plugin, reason}: RefusedPluginKey) =>
+    key === undefined
+      ? `Warning: the config keys of the plugin ${plugin} are ignored: ${reason}.`
+      : `Warning: the plugin ${plugin} declares the config key "${key}", which occ refuses: ${reason}. The plugin's key is ignored.`,
 }
 
 export const prompts = {
   confirmReset: (file: string, backup: string) => `Reset ${file} to defaults? The current file is kept as ${backup}.`,
-  secret: (key: ConfigKey) => `New value for ${key}: `,
-  secretAgain: (key: ConfigKey) => `Repeat the value for ${key}: `,
+  secret: (key: KeyName) => `New value for ${key}: `,
+  secretAgain: (key: KeyName) => `Repeat the value for ${key}: `,
 }

@@ -1,5 +1,5 @@
 import {configErrors} from './messages.js'
-import {CONFIG_VERSION, type ConfigKey} from './schema.js'
+import {CONFIG_VERSION, type ConfigKey, type KeyName} from './schema.js'
 
 /** Keys an older original tool wrote under another name: old name → key. */
 export const RENAMED_KEYS: Readonly<Record<string, ConfigKey>> = {port: 'opencode_web_port'}
@@ -8,7 +8,7 @@ export const RENAMED_KEYS: Readonly<Record<string, ConfigKey>> = {port: 'opencod
 export const REMOVED_KEYS: readonly string[] = ['opencode_commit']
 
 /** The names a key may have in a file: its own and the older ones. */
-export function fileNamesOf(key: ConfigKey): string[] {
+export function fileNamesOf(key: KeyName): string[] {
   return [key, ...Object.keys(RENAMED_KEYS).filter((old) => RENAMED_KEYS[old] === key)]
 }
 

@@ -1,5 +1,5 @@
 import {usageErrors} from './messages.js'
-import {type ConfigKey, type ConfigValue, keySchema} from './schema.js'
+import {type ConfigValue, type KeyName, keySchema} from './schema.js'
 import {isValidValue} from './validate.js'
 
 const BOOLEANS: Readonly<Record<string, boolean>> = {true: true, yes: true, 1: true, false: false, no: false, 0: false}
@@ -21,7 +21,7 @@ function parseList(text: string): string[] | undefined {
 }
 
 /** Converts text to the key's type, or undefined when it cannot be one. */
-function convert(key: ConfigKey, text: string): ConfigValue | undefined {
+function convert(key: KeyName, text: string): ConfigValue | undefined {
   const schema = keySchema(key)
   const trimmed = text.trim()
   switch (schema.type) {
@@ -52,7 +52,7 @@ function convert(key: ConfigKey, text: string): ConfigValue | undefined {
  * booleans true/false/yes/no/1/0, integers in range, enums (any case), lists as a JSON
  * array or comma-separated. Throws a usage error that names the allowed values.
  */
-export function parseValue(key: ConfigKey, text: string): ConfigValue {
+export function parseValue(key: KeyName, text: string): ConfigValue {
   const value = convert(key, text)
   if (value === undefined || !isValidValue(key, value)) throw usageErrors.invalidValue(key, text)
   return value

@@ -1,24 +1,54 @@
 /**
- * The config of this process. The init hook calls loadRuntimeConfig() once; it never throws,
- * so --help, --version, autocomplete and config:* work with a broken file. A command that
- * needs the config calls getRuntimeConfig(), which throws the stored error (kind 'config').
+ * The config of this process. The init hook calls loadRuntimeConfig() once, with the config
+ * fragments of the installed plugins; it never throws, so --help, --version, autocomplete and
+ * config:* work with a broken file or a broken plugin. The config:* commands read the whole
+ * load (getLoadedConfig) to show and repair it; a command that acts on the config calls
+ * getRuntimeConfig(), which throws the stored error, or one for a key nobody knows (kind 'config').
  */
 import {OccError, toOccError} from '../errors.js'
-import {loadConfig} from './load.js'
-import type {OccConfig} from './types.js'
+import {loadConfig, type LoadedConfig} from './load.js'
+import {configErrors} from './messages.js'
+import {loadPluginKeys, type PluginConfigFragment, type RefusedPluginKey} from './plugin-keys.js'
+import {type EffectiveConfig, registerPluginKeys} from './schema.js'
+import {closestKey} from './suggest.js'
 
-let loaded: {config: OccConfig} | {error: OccError} | undefined
+let loaded: {config: LoadedConfig} | {error: OccError} | undefined
+let refused: readonly RefusedPluginKey[] = []
 
-export async function loadRuntimeConfig(): Promise<void> {
+export async function loadRuntimeConfig(fragments: readonly PluginConfigFragment[] = []): Promise<void> {
+  // Without plugin fragments (the usual case) no ajv is loaded: occ's own keys are precompiled.
+  if (fragments.length > 0) {
+    const plugins = await loadPluginKeys(fragments)
+    registerPluginKeys(plugins.keys)
+    refused = plugins.refused
+  }
+
   try {
-    loaded = {config: loadConfig().config}
+    loaded = {config: loadConfig()}
   } catch (error) {
     loaded = {error: toOccError(error)}
   }
 }
 
-export function getRuntimeConfig(): OccConfig {
+/** This run's load of config.json, unknown keys included; throws the stored error when it failed. */
+export function getLoadedConfig(): LoadedConfig {
   if (!loaded) throw new OccError('internal', 'config_not_loaded', 'The config was read before the init hook loaded it.', {suggestion: 'This is a bug in occ or in a plugin: please report it.'})
   if ('error' in loaded) throw loaded.error
   return loaded.config
+}
+
+/**
+ * The effective config of this run, for commands that act on it. A key of the file that neither
+ * occ nor an installed plugin knows is an error here: a typo would otherwise silently change nothing.
+ */
+export function getRuntimeConfig(): EffectiveConfig {
+  const {config, file, unknown} = getLoadedConfig()
+  const [name] = Object.keys(unknown)
+  if (name !== undefined) throw configErrors.unknownKey(file, name, closestKey(name))
+  return config
+}
+
+/** The plugin config keys refused at startup, with their reasons. */
+export function refusedPluginKeys(): readonly RefusedPluginKey[] {
+  return refused
 }

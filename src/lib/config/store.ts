@@ -9,7 +9,7 @@ import {readConfigText} from './load.js'
 import {usageErrors} from './messages.js'
 import {fileNamesOf, migrate} from './migrate.js'
 import {parseValue} from './parse-value.js'
-import {CONFIG_VERSION, type ConfigKey, type ConfigValue, isManaged, resolveKey} from './schema.js'
+import {CONFIG_VERSION, type ConfigValue, isManaged, type KeyName, resolveKey} from './schema.js'
 import {closestKey} from './suggest.js'
 import {validateConfigData} from './validate.js'
 
@@ -76,7 +76,7 @@ async function updateConfigFile<T>(file: string, change: (text: string | undefin
  * Parses `input` by the key's type and sets the key, keeping the file's comments, key order and formatting. The whole resulting
  * config is validated before anything is written: on any error the file is left as it was.
  */
-export async function setConfigValue(file: string, key: ConfigKey, input: string): Promise<ConfigValue> {
+export async function setConfigValue(file: string, key: KeyName, input: string): Promise<ConfigValue> {
   if (isManaged(key)) throw usageErrors.managedKey(key)
   const value = parseValue(key, input)
   await updateConfigFile(file, (before) => {

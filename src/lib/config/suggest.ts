@@ -1,4 +1,4 @@
-import {aliasesOf, CONFIG_KEYS, type ConfigKey} from './schema.js'
+import {aliasesOf, allKeys, CONFIG_KEYS, type KeyName} from './schema.js'
 
 /** Edit distance (insertions, deletions, substitutions) between two strings. */
 export function levenshtein(a: string, b: string): number {
@@ -16,16 +16,26 @@ export function levenshtein(a: string, b: string): number {
   return previous[b.length]
 }
 
-/** The known key whose name or alias is closest to `name`. */
-export function closestKey(name: string): ConfigKey {
+function nearest(name: string): {key: KeyName; distance: number} {
   const wanted = name.toLowerCase()
-  let best: {key: ConfigKey; distance: number} = {key: CONFIG_KEYS[0], distance: Number.POSITIVE_INFINITY}
-  for (const key of CONFIG_KEYS) {
+  let best: {key: KeyName; distance: number} = {key: CONFIG_KEYS[0], distance: Number.POSITIVE_INFINITY}
+  for (const key of allKeys()) {
     for (const candidate of [key, ...aliasesOf(key)]) {
       const distance = levenshtein(wanted, candidate)
       if (distance < best.distance) best = {key, distance}
     }
   }
 
-  return best.key
+  return best
+}
+
+/** The known key (occ's or an installed plugin's) whose name or alias is closest to `name`. */
+export function closestKey(name: string): KeyName {
+  return nearest(name).key
+}
+
+/** The closest key when `name` looks like a typo of it (two letters, or a third of them, differ), else undefined. */
+export function typoOf(name: string): KeyName | undefined {
+  const {distance, key} = nearest(name)
+  return distance <= Math.max(2, Math.floor(name.length / 3)) ? key : undefined
 }

@@ -1,7 +1,7 @@
 /** The effective, validated config (defaults filled). Field names are the file's keys. */
 import type {OccConfig} from './schema.js'
 
-export type {ConfigKey, ConfigValue, OccConfig} from './schema.js'
+export type {ConfigKey, ConfigValue, EffectiveConfig, KeyName, OccConfig} from './schema.js'
 export type ImageSource = OccConfig['image_source']
 export type UpdateCheck = OccConfig['update_check']
 export type BootMode = OccConfig['boot_mode']

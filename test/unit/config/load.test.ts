@@ -90,16 +90,25 @@ describe('loadConfig', () => {
     expect(loadError().message).to.equal(`The config file ${file} has version 2; this occ knows version 1 and older.`)
   })
 
+  it('refuses a file nested deeper than any key needs before parsing it, ignoring brackets in strings and comments', () => {
+    write(`{"version": 1, "users": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
+    const error = loadError()
+    expect(error.code).to.equal('config_too_deep')
+    expect(error.message).to.equal(`The config file ${file} nests lists or objects more than 32 deep (line 1, column 56); no config key needs that.`)
+    write(`{"version": 1, // [[[[ ${'['.repeat(40)}\n "users": ["${'{'.repeat(40)}"], /* ${'{'.repeat(40)} */}`)
+    expect(load().config.users).to.deep.equal(['{'.repeat(40)])
+  })
+
   it('rejects a file that is not an object', () => {
     write('[1]')
     expect(loadError().message).to.equal(`The config file ${file} must hold a JSON object ({ ... }), not an array.`)
   })
 
-  it('names an unknown key, where it is and the closest known key', () => {
-    write('{\n  "version": 1,\n  "imge_source": "build"\n}\n')
-    const error = loadError()
-    expect(error.message).to.equal(`Unknown key "imge_source" in the config file ${file} (line 3, column 3).`)
-    expect(error.suggestion).to.equal('Did you mean "image_source"? Rename it in the file, or remove it with "occ config:unset imge_source".')
+  it('sets an unknown key aside (a typo, or a removed plugin\'s) instead of failing, and uses the rest', () => {
+    write('{\n  "version": 1,\n  "imge_source": "build",\n  "update_check": "never"\n}\n')
+    const loaded = load()
+    expect(loaded.unknown).to.deep.equal({imge_source: 'build'})
+    expect(loaded.config).to.include({image_source: 'prebuilt', update_check: 'never'}).and.not.have.property('imge_source')
   })
 
   it('names an invalid value, where it is and what is allowed', () => {

@@ -43,7 +43,7 @@ describe('config messages', () => {
       'Upgrade occ (npm i -g opencode-cloud), or run "occ config:reset --force" to start over.',
     )
     expectError(
-      configErrors.unknownKey(FILE, 'imge_source', 'image_source', undefined),
+      configErrors.unknownKey(FILE, 'imge_source', 'image_source'),
       'config',
       'config_unknown_key',
       `Unknown key "imge_source" in the config file ${FILE}.`,
@@ -126,6 +126,16 @@ describe('config messages', () => {
   })
 
   it('words notices and prompts', () => {
+    expect(notices.unknownKey(FILE, 'imge_source', 'image_source')).to.equal(
+      `Note: ${FILE} has the key "imge_source", which neither occ nor an installed plugin knows; commands other than config:* refuse to run until it is gone. Did you mean "image_source"? Otherwise remove it with "occ config:unset imge_source".`,
+    )
+    expect(notices.unknownKey(FILE, 'hello_greeting', undefined)).to.equal(
+      `Note: ${FILE} has the key "hello_greeting", which neither occ nor an installed plugin knows; commands other than config:* refuse to run until it is gone. Remove it with "occ config:unset hello_greeting".`,
+    )
+    expect(notices.refusedPluginKey({key: 'port', plugin: 'occ-plugin-x', reason: "it is an alias of occ's key opencode_web_port"})).to.equal(
+      'Warning: the plugin occ-plugin-x declares the config key "port", which occ refuses: it is an alias of occ\'s key opencode_web_port. The plugin\'s key is ignored.',
+    )
+    expect(notices.refusedPluginKey({plugin: 'occ-plugin-x', reason: 'it is broken'})).to.equal('Warning: the config keys of the plugin occ-plugin-x are ignored: it is broken.')
     expect(notices.set('image_source', 'build', FILE)).to.equal(`Set image_source to build in ${FILE}.`)
     expect(notices.unset('image_source', FILE)).to.equal(`Removed image_source from ${FILE}; its default applies again.`)
     expect(notices.notSet('image_source', FILE)).to.equal(`image_source is not set in ${FILE}; its default already applies.`)

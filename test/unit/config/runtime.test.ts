@@ -3,7 +3,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {getRuntimeConfig, loadRuntimeConfig} from '../../../src/lib/config/runtime.js'
+import {getLoadedConfig, getRuntimeConfig, loadRuntimeConfig} from '../../../src/lib/config/runtime.js'
 import {OccError} from '../../../src/lib/errors.js'
 
 describe('runtime config', () => {
@@ -38,5 +38,12 @@ describe('runtime config', () => {
     }
 
     expect(thrown).to.be.instanceOf(OccError).and.include({kind: 'config', code: 'config_invalid_value', exitCode: 3})
+  })
+
+  it('refuses a key nobody knows to the commands that act on the config, and lists it for config:*', async () => {
+    writeFileSync(join(dir, 'config.json'), '{"imge_source": "build"}')
+    await loadRuntimeConfig()
+    expect(getLoadedConfig().unknown).to.deep.equal({imge_source: 'build'})
+    expect(() => getRuntimeConfig()).to.throw(OccError, 'Unknown key "imge_source"').with.property('exitCode', 3)
   })
 })
