@@ -1,5 +1,8 @@
+import {createHash} from 'node:crypto'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
+
+import {isDefaultEngine, resolveEngineEndpoint} from './docker/endpoint.js'
 
 /**
  * Where occ keeps its files, resolved exactly as oclif resolves configDir/dataDir for
@@ -24,6 +27,18 @@ export function configFile(env: Env = process.env): string {
   return join(configDir(env), 'config.json')
 }
 
-export function imageStateFile(env: Env = process.env): string {
-  return join(dataDir(env), 'image-state.json')
+/**
+ * The image record of an engine (default: the one the environment names, as docker finds it).
+ * image-state.json is the default local engine's, the file the original tool reads and writes;
+ * every other engine has its own file in image-state.d/, named after its endpoint.
+ */
+export function imageStateFile(env: Env = process.env, engine: string = resolveEngineEndpoint(env).uri): string {
+  if (isDefaultEngine(engine)) return join(dataDir(env), 'image-state.json')
+  return join(dataDir(env), 'image-state.d', `${engineSlug(engine)}.json`)
+}
+
+/** "tcp://10.0.0.5:2376" → "tcp-10.0.0.5-2376-<12 hex of its sha256>": readable, and unique per endpoint. */
+export function engineSlug(engine: string): string {
+  const readable = engine.replaceAll(/[^\w.-]+/g, '-').replaceAll(/^-+|-+$/g, '').slice(0, 60)
+  return `${readable}-${createHash('sha256').update(engine).digest('hex').slice(0, 12)}`
 }

@@ -8,11 +8,12 @@ import {randomBytes} from 'node:crypto'
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
-import {enginePing} from './engine.js'
+import {enginePing, engineTlsPing} from './engine.js'
 import {buildImage, type ImageSpec} from './image.js'
 import {type RegistryEndpoint, RegistryClient} from './registry.js'
 import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SEEDS, type SeedImage} from './seeds.js'
 import {BINARIES, EnvironmentError, ensurePackages, freePort, isOurProcess, say, startBackground, tail, terminate, unmountUnder, waitUntil} from './system.js'
+import {makeCertificates} from './tls.js'
 
 export const DEFAULT_STATE_DIR = '/tmp/occ-test-env'
 export const AUTH_USERNAME = 'occ-test'
@@ -38,6 +39,10 @@ export interface TestEnvironment {
   owner: Owner
   dir: string
   dockerHost: string
+  /** The same engine on `tcp://127.0.0.1:P` with TLS (--tlsverify): only clients holding certDir's certificate get in. */
+  tlsHost: string
+  /** ca.pem, cert.pem and key.pem of a client the TLS listener trusts (DOCKER_CERT_PATH). */
+  certDir: string
   storageDriver: StorageDriver
   registries: Record<RegistryAddressName, string>
   auth: {username: string, password: string}
@@ -95,6 +100,8 @@ export function exportLines(env: TestEnvironment): string {
     OCC_TEST_REGISTRY_MIRROR: env.registries.mirror,
     OCC_TEST_REGISTRY_AUTH: env.registries.auth,
     OCC_TEST_REGISTRY_DEAD: env.registries.dead,
+    OCC_TEST_DOCKER_TLS_HOST: env.tlsHost,
+    OCC_TEST_DOCKER_CERT_PATH: env.certDir,
   }
   return Object.entries(vars).map(([name, value]) => `export ${name}='${value}'`).join('\n')
 }
@@ -109,11 +116,16 @@ export function applyToProcessEnv(env: TestEnvironment): void {
 
 export interface Health {
   healthy: boolean
+  /** Running, but started by an older test/env that lacks something tests now need. */
+  outdated: boolean
   problems: string[]
 }
 
 export async function checkHealth(env: TestEnvironment): Promise<Health> {
   const problems: string[] = []
+  const outdated = !env.tlsHost || !env.certDir
+  if (outdated) problems.push('it has no TLS listener (started by an older test/env)')
+  else if (!(await engineTlsPing(env.tlsHost, env.certDir))) problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
   for (const name of ['dockerd', ...REGISTRY_NAMES] as const) {
     if (!isOurProcess(env.pids[name], marker(env.dir))) problems.push(`${name} (pid ${env.pids[name] ?? 'none'}) is not running`)
   }
@@ -122,7 +134,7 @@ export async function checkHealth(env: TestEnvironment): Promise<Health> {
     const status = await new RegistryClient(registryEndpoint(env, name)).ping().catch(() => 0)
     if (status !== 200) problems.push(`registry ${name} at ${env.registries[name]} answers GET /v2/ with ${status || 'nothing'}`)
   }))
-  return {healthy: problems.length === 0, problems}
+  return {healthy: problems.length === 0, outdated, problems}
 }
 
 export interface StartOptions {
@@ -141,38 +153,70 @@ export interface StartOptions {
 export async function startEnvironment(dir = stateDir(), options: StartOptions = {}): Promise<StartResult> {
   const began = Date.now()
   mkdirSync(dir, {recursive: true})
-  const release = await acquireLock(dir)
-  try {
-    const owner: Owner = options.lease ? 'tests' : 'manual'
-    const existing = readRecord(dir)
-    let result: StartResult | undefined
-    if (existing?.ready) {
-      const health = await checkHealth(existing)
-      if (health.healthy) {
-        await restoreSeeds(existing)
-        if (owner === 'manual' && existing.owner !== 'manual') {
-          existing.owner = 'manual'
-          writeRecord(existing)
-        }
-        say(`reusing the running environment in ${dir}`)
-        result = {env: existing, seconds: (Date.now() - began) / 1000, started: false}
-      } else {
-        say(`the recorded environment is broken (${health.problems.join('; ')}); stopping what is left of it`)
-      }
+  let waitingSince: number | undefined
+  for (;;) {
+    const release = await acquireLock(dir)
+    let started: StartResult | 'wait'
+    try {
+      started = await startLocked(dir, options, began, waitingSince !== undefined && Date.now() - waitingSince > OUTDATED_WAIT_MS)
+    } finally {
+      release()
     }
-    if (!result) {
-      if (existing) await teardown(existing)
-      const env = await bringUp(dir, owner)
-      result = {env, seconds: (Date.now() - began) / 1000, started: true}
+    if (started !== 'wait') return started
+    if (waitingSince === undefined) {
+      say('the running environment is outdated (no TLS listener); restarting it once the test runs using it have finished')
+      waitingSince = Date.now()
     }
-    if (options.lease) {
-      mkdirSync(join(dir, 'leases'), {recursive: true})
-      writeFileSync(join(dir, 'leases', String(process.pid)), '')
-    }
-    return result
-  } finally {
-    release()
+    await new Promise(resolve => {
+      setTimeout(resolve, 2000)
+    })
   }
+}
+
+/** How long an outdated environment is kept for the runs that use it before it is restarted anyway. */
+const OUTDATED_WAIT_MS = 10 * 60_000
+
+/** Test runs other than this one holding a lease on the environment in `dir`. */
+function otherLeases(dir: string): string[] {
+  const leases = join(dir, 'leases')
+  return existsSync(leases) ? readdirSync(leases).filter(pid => Number(pid) !== process.pid && processExists(Number(pid))) : []
+}
+
+/**
+ * startEnvironment's work under the lock. An outdated environment is restarted (for whoever
+ * started it) only when no other run uses it: 'wait' asks the caller to come back later.
+ */
+async function startLocked(dir: string, options: StartOptions, began: number, waitedEnough: boolean): Promise<StartResult | 'wait'> {
+  let owner: Owner = options.lease ? 'tests' : 'manual'
+  const existing = readRecord(dir)
+  let result: StartResult | undefined
+  if (existing?.ready) {
+    const health = await checkHealth(existing)
+    if (health.outdated && !waitedEnough && otherLeases(dir).length > 0) return 'wait'
+    // A person's environment stays theirs when it is restarted to bring it up to date.
+    if (health.outdated && existing.owner === 'manual') owner = 'manual'
+    if (health.healthy) {
+      await restoreSeeds(existing)
+      if (owner === 'manual' && existing.owner !== 'manual') {
+        existing.owner = 'manual'
+        writeRecord(existing)
+      }
+      say(`reusing the running environment in ${dir}`)
+      result = {env: existing, seconds: (Date.now() - began) / 1000, started: false}
+    } else {
+      say(`the recorded environment is ${health.outdated ? 'outdated' : 'broken'} (${health.problems.join('; ')}); stopping what is left of it`)
+    }
+  }
+  if (!result) {
+    if (existing) await teardown(existing)
+    const env = await bringUp(dir, owner)
+    result = {env, seconds: (Date.now() - began) / 1000, started: true}
+  }
+  if (options.lease) {
+    mkdirSync(join(dir, 'leases'), {recursive: true})
+    writeFileSync(join(dir, 'leases', String(process.pid)), '')
+  }
+  return result
 }
 
 /**
@@ -186,7 +230,7 @@ export async function releaseEnvironment(dir = stateDir()): Promise<StopResult> 
   try {
     const leases = join(dir, 'leases')
     rmSync(join(leases, String(process.pid)), {force: true})
-    const others = existsSync(leases) ? readdirSync(leases).filter(pid => processExists(Number(pid))) : []
+    const others = otherLeases(dir)
     const env = readRecord(dir)
     if (!env || env.owner !== 'tests' || others.length > 0) return {seconds: 0, stopped: false, unmounted: 0}
     const unmounted = await teardown(env)
@@ -238,7 +282,7 @@ async function teardown(env: TestEnvironment): Promise<number> {
 /** Unmounts anything under the state dir and removes all but the log files. */
 function cleanState(dir: string): number {
   const unmounted = unmountUnder(dir)
-  for (const entry of ['env.json', 'docker', 'registries', 'htpasswd', 'docker.sock', 'leases']) {
+  for (const entry of ['env.json', 'docker', 'registries', 'htpasswd', 'docker.sock', 'leases', 'tls']) {
     rmSync(join(dir, entry), {force: true, recursive: true})
   }
   return unmounted
@@ -283,6 +327,7 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     auth: {password: randomBytes(18).toString('base64url'), username: AUTH_USERNAME},
     dir,
     dockerHost: `unix://${join(dir, 'docker.sock')}`,
+    certDir: '',
     logs,
     owner,
     pids: {},
@@ -292,11 +337,13 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     seeds: [],
     startedAt: new Date().toISOString(),
     storageDriver: 'overlay2',
+    tlsHost: '',
   }
   if (Buffer.byteLength(join(dockerDir, 'exec', 'containerd', 'containerd.sock.ttrpc')) > 100) {
     throw new EnvironmentError(`OCC_TEST_ENV_DIR ${dir} is too long: containerd's unix socket paths under it would exceed 108 bytes`)
   }
   writeHtpasswd(env)
+  env.certDir = makeCertificates(join(dir, 'tls')).clientDir
   writeRecord(env)
 
   try {
@@ -352,8 +399,13 @@ async function startEngine(env: TestEnvironment): Promise<void> {
   for (const driver of drivers) {
     const dockerDir = join(env.dir, 'docker')
     writeFileSync(join(dockerDir, 'daemon.json'), '{}\n')
+    env.tlsHost = `tcp://127.0.0.1:${await freePort()}`
+    const serverDir = join(env.dir, 'tls', 'server')
     const args = [
+      // Both listeners: the private socket, and TCP with TLS that verifies client certificates.
       '--host', env.dockerHost,
+      '--host', env.tlsHost,
+      '--tlsverify', '--tlscacert', join(serverDir, 'ca.pem'), '--tlscert', join(serverDir, 'cert.pem'), '--tlskey', join(serverDir, 'key.pem'),
       '--data-root', join(dockerDir, 'data'),
       '--exec-root', join(dockerDir, 'exec'),
       '--pidfile', join(dockerDir, 'dockerd.pid'),
@@ -368,7 +420,7 @@ async function startEngine(env: TestEnvironment): Promise<void> {
     env.pids.dockerd = pid
     env.storageDriver = driver
     writeRecord(env)
-    const up = await waitUntil(async () => !isOurProcess(pid, marker(env.dir)) || enginePing(env.dockerHost, 1000), 40_000, 100)
+    const up = await waitUntil(async () => !isOurProcess(pid, marker(env.dir)) || ((await enginePing(env.dockerHost, 1000)) && engineTlsPing(env.tlsHost, env.certDir, 1000)), 40_000, 100)
     if (up && isOurProcess(pid, marker(env.dir))) {
       say(`dockerd (${driver}) answers on ${env.dockerHost} after ${((Date.now() - began) / 1000).toFixed(1)} s`)
       return

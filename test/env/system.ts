@@ -22,6 +22,7 @@ export const BINARIES = {
   dockerd: process.env.OCC_TEST_DOCKERD || '/usr/sbin/dockerd',
   registry: '/usr/bin/docker-registry',
   htpasswd: '/usr/bin/htpasswd',
+  openssl: '/usr/bin/openssl',
 } as const
 
 /** Debian packages and the file each one must provide. */
@@ -29,6 +30,7 @@ export const REQUIRED_PACKAGES: readonly {name: string, provides: string}[] = [
   {name: 'docker.io', provides: '/usr/sbin/dockerd'},
   {name: 'docker-registry', provides: BINARIES.registry},
   {name: 'apache2-utils', provides: BINARIES.htpasswd},
+  {name: 'openssl', provides: BINARIES.openssl},
 ]
 
 /** Installs the missing packages with apt-get (root only); a no-op when all are there. */

@@ -3,8 +3,9 @@ import {expect} from 'chai'
 import Docker from 'dockerode'
 import {readFileSync} from 'node:fs'
 import {connect} from 'node:net'
+import {join} from 'node:path'
 
-import {enginePing} from '../env/engine.js'
+import {enginePing, engineTlsPing} from '../env/engine.js'
 import {
   bigImage,
   deleteImage,
@@ -75,6 +76,8 @@ describe('test environment (test/env)', function () {
     expect(process.env.OCC_TEST_REGISTRY_MIRROR).to.equal(env.registries.mirror)
     expect(process.env.OCC_TEST_REGISTRY_AUTH).to.equal(env.registries.auth)
     expect(process.env.OCC_TEST_REGISTRY_DEAD).to.equal(env.registries.dead)
+    expect(process.env.OCC_TEST_DOCKER_TLS_HOST).to.equal(env.tlsHost)
+    expect(process.env.OCC_TEST_DOCKER_CERT_PATH).to.equal(env.certDir)
   })
 
   it('has an engine answering on its private socket', async function () {
@@ -82,6 +85,18 @@ describe('test environment (test/env)', function () {
     expect(await enginePing(env.dockerHost)).to.equal(true)
     const info = await docker.info() as {Driver: string}
     expect(info.Driver).to.equal(env.storageDriver)
+  })
+
+  it('has the same engine on TCP with TLS, for clients holding the exported certificates only', async function () {
+    expect(env.tlsHost).to.match(/^tcp:\/\/127\.0\.0\.1:\d+$/)
+    expect(await engineTlsPing(env.tlsHost, env.certDir)).to.equal(true)
+    const {port} = new URL(env.tlsHost.replace(/^tcp:/, 'https:'))
+    const pem = (name: string) => readFileSync(join(env.certDir, name))
+    const overTls = new Docker({ca: pem('ca.pem'), cert: pem('cert.pem'), host: '127.0.0.1', key: pem('key.pem'), port, protocol: 'https'})
+    expect((await overTls.info() as {ID: string}).ID).to.equal((await docker.info() as {ID: string}).ID)
+    // Without a client certificate the engine refuses the handshake.
+    const anonymous = new Docker({ca: pem('ca.pem'), host: '127.0.0.1', port, protocol: 'https'})
+    expect(await anonymous.ping().then(() => 'answered', () => 'refused')).to.equal('refused')
   })
 
   it('seeds the version package.json wants in the primary registry', function () {

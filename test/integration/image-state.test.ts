@@ -1,5 +1,8 @@
 import {expect} from 'chai'
-import {readdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {basename, dirname} from 'node:path'
+
+import {imageStateFile} from '../../src/lib/paths.js'
 
 import {CURRENT, engine, imageId, type ImageHome, makeImageHome, removeSandboxImages, repository, seed} from './helpers/occ-image.js'
 import {runCli} from './helpers/run-cli.js'
@@ -78,6 +81,10 @@ describe('occ image:state', function () {
   it('still shows the record, with a warning, when the engine is unreachable', async () => {
     await pull()
     const dead = `unix://${home.dir}/dead.sock`
+    // The record of an engine that has gone away since (records are per engine).
+    const deadFile = imageStateFile({...home.env, DOCKER_HOST: dead})
+    mkdirSync(dirname(deadFile), {recursive: true})
+    writeFileSync(deadFile, JSON.stringify({...JSON.parse(readFileSync(home.stateFile, 'utf8')), engine: dead}))
     const json = await state({DOCKER_HOST: dead})
     expect(json.state).to.include({version: '1.4.0'})
     expect(json.engine.status).to.equal('unreachable')
@@ -93,9 +100,10 @@ describe('occ image:state', function () {
     writeFileSync(home.stateFile, '{"version": "1.4.0", "source": ')
     const text = await runCli(['image:state'], {env})
     expect(text.code).to.equal(0)
-    expect(text.stderr).to.match(/Warning: the image record .*image-state\.json was unreadable \(it is not valid JSON\); moved it to .*image-state\.json\.corrupt-/)
+    const file = basename(home.stateFile)
+    expect(text.stderr).to.include(`Warning: the image record ${home.stateFile} was unreadable (it is not valid JSON); moved it to ${home.stateFile}.corrupt-`)
     expect(text.stdout).to.include('No sandbox image recorded yet')
-    expect(readdirSync(home.dataDir).filter((name) => name.startsWith('image-state.json.corrupt-'))).to.have.length(1)
+    expect(readdirSync(dirname(home.stateFile)).filter((name) => name.startsWith(`${file}.corrupt-`))).to.have.length(1)
     expect(await state()).to.deep.include({state: null})
   })
 

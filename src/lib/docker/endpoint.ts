@@ -1,45 +1,143 @@
+import {createHash} from 'node:crypto'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {dockerConfigDir, readDockerCliConfig} from './cli-config.js'
 import {EngineEndpointError} from './errors.js'
 
-export const DEFAULT_SOCKET = '/var/run/docker.sock'
+const DEFAULT_SOCKET = '/var/run/docker.sock'
 
-/** How dockerode reaches the engine: a unix socket or a plain TCP address. */
+/** TLS towards a tcp:// engine: which PEM files to present and trust (paths; read at connect). */
+export interface TlsFiles {
+  /** false: the engine's certificate is not checked (DOCKER_TLS without DOCKER_TLS_VERIFY, SkipTLSVerify). */
+  verify: boolean
+  ca?: string
+  cert?: string
+  key?: string
+}
+
+/** How dockerode reaches the engine: a unix socket, TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
 export type EngineConnection =
   | {kind: 'socket'; socketPath: string}
-  | {kind: 'tcp'; host: string; port: number}
+  | {kind: 'ssh'; host: string; port: number; username?: string}
+  | {kind: 'tcp'; host: string; port: number; tls?: TlsFiles}
+
+/** Where the endpoint was found, in the docker CLI's order. */
+export type EndpointSource = 'currentContext' | 'default' | 'DOCKER_CONTEXT' | 'DOCKER_HOST'
 
 /** The Docker engine occ talks to, named the way the user configured it. */
 export interface EngineEndpoint {
-  /** The endpoint as a URI, e.g. unix:///var/run/docker.sock or tcp://127.0.0.1:2375. */
+  /** The endpoint as a canonical URI, e.g. unix:///var/run/docker.sock, tcp://10.0.0.5:2376, ssh://me@host. */
   uri: string
-  /** Where the endpoint came from; contexts and TLS join this list later. */
-  source: 'DOCKER_HOST' | 'default'
+  source: EndpointSource
+  /** The docker context it came from (DOCKER_CONTEXT or config.json's currentContext). */
+  context?: string
   connection: EngineConnection
 }
 
-/** Finds the engine as the docker CLI does: DOCKER_HOST, else the default socket. */
+const DEFAULT_ENDPOINT: EngineEndpoint = {connection: {kind: 'socket', socketPath: DEFAULT_SOCKET}, source: 'default', uri: `unix://${DEFAULT_SOCKET}`}
+
+/**
+ * Finds the engine as the docker CLI does: DOCKER_HOST (with DOCKER_TLS_VERIFY, DOCKER_TLS and
+ * DOCKER_CERT_PATH), else the context named by DOCKER_CONTEXT, else config.json's currentContext
+ * (both from the context store in $DOCKER_CONFIG), else the default socket.
+ */
 export function resolveEngineEndpoint(env: NodeJS.ProcessEnv = process.env): EngineEndpoint {
   const host = env.DOCKER_HOST?.trim()
-  if (!host) return {connection: {kind: 'socket', socketPath: DEFAULT_SOCKET}, source: 'default', uri: `unix://${DEFAULT_SOCKET}`}
-  return {connection: parseDockerHost(host), source: 'DOCKER_HOST', uri: host}
+  if (host) return {...parseEngineHost(host, tlsFromEnv(env), `DOCKER_HOST="${host}"`), source: 'DOCKER_HOST'}
+  const named = env.DOCKER_CONTEXT?.trim()
+  if (named) return contextEndpoint(named, 'DOCKER_CONTEXT', env)
+  const {config, file} = readDockerCliConfig(env)
+  if (config.currentContext) return contextEndpoint(config.currentContext, 'currentContext', env, file)
+  return DEFAULT_ENDPOINT
 }
 
-function parseDockerHost(host: string): EngineConnection {
+/** "tcp://10.0.0.5:2376 (context prod)": how errors and image:state name the engine. */
+export function describeEndpoint(endpoint: Pick<EngineEndpoint, 'context' | 'uri'>): string {
+  return endpoint.context === undefined ? endpoint.uri : `${endpoint.uri} (context ${endpoint.context})`
+}
+
+/** The default engine of this machine: what image-state.json (the original tool's file) describes. */
+export function isDefaultEngine(uri: string): boolean {
+  return uri === DEFAULT_ENDPOINT.uri
+}
+
+/** TLS as the docker CLI sets it from the environment; certificates default to $DOCKER_CONFIG. */
+function tlsFromEnv(env: NodeJS.ProcessEnv): TlsFiles | undefined {
+  const verify = Boolean(env.DOCKER_TLS_VERIFY)
+  if (!verify && !env.DOCKER_TLS) return undefined
+  const dir = env.DOCKER_CERT_PATH || dockerConfigDir(env)
+  // Like docker: the CA is needed to verify; a client certificate is sent when there is one.
+  const present = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : undefined)
+  const cert = present('cert.pem')
+  const key = present('key.pem')
+  return {verify, ...(verify ? {ca: join(dir, 'ca.pem')} : {}), ...(cert ? {cert} : {}), ...(key ? {key} : {})}
+}
+
+/** The context store's directory name for a context: the sha256 of its name, in hex. */
+export function contextId(name: string): string {
+  return createHash('sha256').update(name).digest('hex')
+}
+
+interface ContextMeta {
+  Endpoints?: {docker?: {Host?: unknown; SkipTLSVerify?: unknown}}
+}
+
+function contextEndpoint(name: string, source: 'currentContext' | 'DOCKER_CONTEXT', env: NodeJS.ProcessEnv, configFile?: string): EngineEndpoint {
+  const origin = source === 'DOCKER_CONTEXT' ? `DOCKER_CONTEXT="${name}"` : `the current context "${name}" of ${configFile}`
+  if (name === 'default') return {...DEFAULT_ENDPOINT, context: name, source}
+  const dir = dockerConfigDir(env)
+  const id = contextId(name)
+  const metaFile = join(dir, 'contexts', 'meta', id, 'meta.json')
+  let meta: ContextMeta | null
+  try {
+    meta = JSON.parse(readFileSync(metaFile, 'utf8')) as ContextMeta | null
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    throw new EngineEndpointError(origin, missing ? `there is no such context (no ${metaFile})` : `its ${metaFile} is unreadable`, CONTEXT_SUGGESTION)
+  }
+
+  const docker = meta?.Endpoints?.docker
+  if (typeof docker?.Host !== 'string' || docker.Host === '') throw new EngineEndpointError(origin, `its ${metaFile} names no Endpoints.docker.Host`, CONTEXT_SUGGESTION)
+  const tlsDir = join(dir, 'contexts', 'tls', id, 'docker')
+  const files = Object.fromEntries((['ca', 'cert', 'key'] as const).flatMap((kind) => (existsSync(join(tlsDir, `${kind}.pem`)) ? [[kind, join(tlsDir, `${kind}.pem`)]] : [])))
+  const skipVerify = docker.SkipTLSVerify === true
+  // As docker: TLS when the context stores TLS material or skips verification, plain otherwise.
+  const tls = Object.keys(files).length > 0 || skipVerify ? {verify: !skipVerify, ...files} : undefined
+  return {...parseEngineHost(docker.Host, tls, `${origin} (host "${docker.Host}")`), context: name, source}
+}
+
+const CONTEXT_SUGGESTION = 'Run "docker context ls" to see the contexts, then set DOCKER_CONTEXT (or "docker context use") to one of them, or unset it for the default socket.'
+
+/** An engine host URI as the docker CLI accepts it; `origin` names where it was set, for errors. */
+function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string): Pick<EngineEndpoint, 'connection' | 'uri'> {
   let url: URL
   try {
     url = new URL(host)
   } catch {
-    throw new EngineEndpointError(host, 'it is not a URL such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375')
+    throw new EngineEndpointError(origin, 'it is not a URL such as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST')
   }
 
   if (url.protocol === 'unix:') {
     const socketPath = decodeURIComponent(url.pathname) || DEFAULT_SOCKET
-    return {kind: 'socket', socketPath}
+    return {connection: {kind: 'socket', socketPath}, uri: `unix://${socketPath}`}
   }
 
+  if (!url.hostname) throw new EngineEndpointError(origin, 'it names no host')
+  const hostname = url.hostname.replace(/^\[(.*)]$/, '$1')
   if (url.protocol === 'tcp:' || url.protocol === 'http:') {
-    if (!url.hostname) throw new EngineEndpointError(host, 'it names no host')
-    return {host: url.hostname.replace(/^\[(.*)]$/, '$1'), kind: 'tcp', port: url.port ? Number(url.port) : 2375}
+    const port = url.port ? Number(url.port) : tls ? 2376 : 2375
+    return {connection: {host: hostname, kind: 'tcp', port, ...(tls ? {tls} : {})}, uri: `tcp://${url.hostname}:${port}`}
   }
 
-  throw new EngineEndpointError(host, `occ does not support ${url.protocol}// endpoints yet`)
+  if (url.protocol === 'ssh:') {
+    if (url.password) throw new EngineEndpointError(origin, 'ssh:// takes no password in the URL (use an ssh agent or key)')
+    if (url.pathname !== '' && url.pathname !== '/') throw new EngineEndpointError(origin, 'ssh:// takes no path after the host')
+    const username = url.username ? decodeURIComponent(url.username) : undefined
+    const port = url.port ? Number(url.port) : 22
+    const uri = `ssh://${url.username ? `${url.username}@` : ''}${url.hostname}${port === 22 ? '' : `:${port}`}`
+    return {connection: {host: hostname, kind: 'ssh', port, ...(username === undefined ? {} : {username})}, uri}
+  }
+
+  throw new EngineEndpointError(origin, `occ does not support ${url.protocol}// endpoints (use unix://, tcp:// or ssh://)`)
 }

@@ -1,9 +1,13 @@
 import type Dockerode from 'dockerode'
 import type {Readable} from 'node:stream'
 
-import type {EngineEndpoint} from './endpoint.js'
+import {readFile} from 'node:fs/promises'
+import {Agent} from 'node:https'
 
-import {engineStatusOf, toEngineError} from './errors.js'
+import type {RegistryCredentials} from '../image/registry-auth.js'
+
+import {describeEndpoint, type EngineConnection, type EngineEndpoint, type TlsFiles} from './endpoint.js'
+import {EngineTlsFilesError, engineStatusOf, toEngineError} from './errors.js'
 
 export type ImageDetails = Dockerode.ImageInspectInfo
 
@@ -29,17 +33,28 @@ export interface BuildRequest {
  * the endpoint. dockerode is loaded on first use: it costs ~160 ms of startup.
  */
 export class Engine {
+  /** How errors name the engine: its URI, and the context it came from. */
+  readonly label: string
+
   private constructor(
     readonly endpoint: EngineEndpoint,
     private readonly docker: Dockerode,
-  ) {}
+  ) {
+    this.label = describeEndpoint(endpoint)
+  }
 
   static async connect(endpoint: EngineEndpoint): Promise<Engine> {
     const {default: Docker} = await import('dockerode')
-    const {connection} = endpoint
-    const options: Dockerode.DockerOptions =
-      connection.kind === 'socket' ? {socketPath: connection.socketPath} : {host: connection.host, port: connection.port, protocol: 'http'}
-    return new Engine(endpoint, new Docker(options))
+    const label = describeEndpoint(endpoint)
+    const options = await dockerodeOptions(endpoint.connection, label)
+    try {
+      return new Engine(endpoint, new Docker(options))
+    } catch (error) {
+      // docker-modem reads DOCKER_CERT_PATH's files itself, even when told what to use.
+      const {code, path} = error as NodeJS.ErrnoException
+      if (path !== undefined) throw new EngineTlsFilesError(label, path, code)
+      throw error
+    }
   }
 
   async ping(): Promise<void> {
@@ -52,13 +67,17 @@ export class Engine {
       return await this.docker.getImage(reference).inspect()
     } catch (error) {
       if (engineStatusOf(error) === 404) return undefined
-      throw toEngineError(error, this.endpoint.uri)
+      throw toEngineError(error, this.label)
     }
   }
 
-  /** Starts a pull; the answer is the engine's JSON-lines progress stream. */
-  async pull(reference: string, signal: AbortSignal): Promise<Readable> {
-    const stream: unknown = await this.call(() => this.docker.pull(reference, {abortSignal: signal}))
+  /**
+   * Starts a pull; the answer is the engine's JSON-lines progress stream. `credentials` go to
+   * the engine in the X-Registry-Auth header, for the registry `serverAddress` names only.
+   */
+  async pull(reference: string, signal: AbortSignal, credentials?: RegistryCredentials & {serverAddress: string}): Promise<Readable> {
+    const options = credentials === undefined ? {abortSignal: signal} : {abortSignal: signal, authconfig: authConfig(credentials)}
+    const stream: unknown = await this.call(() => this.docker.pull(reference, options))
     return stream as Readable
   }
 
@@ -98,7 +117,53 @@ export class Engine {
     try {
       return await operation()
     } catch (error) {
-      throw toEngineError(error, this.endpoint.uri)
+      throw toEngineError(error, this.label)
     }
   }
+}
+
+/** The engine API's AuthConfig (X-Registry-Auth) for a registry. */
+function authConfig(credentials: RegistryCredentials & {serverAddress: string}): Dockerode.AuthConfig {
+  if ('identityToken' in credentials) return {identitytoken: credentials.identityToken, serveraddress: credentials.serverAddress}
+  return {password: credentials.password, serveraddress: credentials.serverAddress, username: credentials.username}
+}
+
+/**
+ * Every connection option set explicitly (undefined included): docker-modem otherwise fills
+ * the gaps from DOCKER_HOST and DOCKER_CERT_PATH by itself.
+ */
+export async function dockerodeOptions(connection: EngineConnection, label: string): Promise<Dockerode.DockerOptions & {agent?: Agent}> {
+  const none = {ca: undefined, cert: undefined, host: undefined, key: undefined, port: undefined, socketPath: undefined}
+  switch (connection.kind) {
+    case 'socket': {
+      return {...none, socketPath: connection.socketPath}
+    }
+
+    case 'ssh': {
+      // docker-modem runs `docker system dial-stdio` on the host through ssh2, authenticating with the ssh agent.
+      return {...none, host: connection.host, port: connection.port, protocol: 'ssh', sshOptions: {agent: process.env.SSH_AUTH_SOCK}, username: connection.username}
+    }
+
+    case 'tcp': {
+      if (!connection.tls) return {...none, host: connection.host, port: connection.port, protocol: 'http'}
+      const pem = await readTlsFiles(connection.tls, label)
+      // Without verification the engine's certificate is accepted as it is (docker's SkipTLSVerify / DOCKER_TLS).
+      const agent = connection.tls.verify ? undefined : new Agent({...pem, rejectUnauthorized: false})
+      return {...none, ...pem, host: connection.host, port: connection.port, protocol: 'https', ...(agent ? {agent} : {})}
+    }
+  }
+}
+
+async function readTlsFiles(tls: TlsFiles, label: string): Promise<{ca?: Buffer; cert?: Buffer; key?: Buffer}> {
+  const read = async (file: string | undefined) => {
+    if (file === undefined) return undefined
+    try {
+      return await readFile(file)
+    } catch (error) {
+      throw new EngineTlsFilesError(label, file, (error as NodeJS.ErrnoException).code)
+    }
+  }
+
+  const [ca, cert, key] = await Promise.all([read(tls.ca), read(tls.cert), read(tls.key)])
+  return {...(ca ? {ca} : {}), ...(cert ? {cert} : {}), ...(key ? {key} : {})}
 }

@@ -36,9 +36,29 @@ export class EngineUnreachableError extends OccError {
 }
 
 export class EngineEndpointError extends OccError {
-  constructor(value: string, problem: string) {
-    super('engine', 'engine_endpoint_invalid', `DOCKER_HOST="${value}" cannot be used: ${problem}.`, {
-      suggestion: 'Set DOCKER_HOST to unix:///path/to/docker.sock or tcp://HOST:PORT, or unset it to use the default socket.',
+  /** `origin` names where the endpoint was set, e.g. DOCKER_HOST="…" or a context. */
+  constructor(origin: string, problem: string, suggestion = 'Set DOCKER_HOST to unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST, or unset it to use the default socket.') {
+    super('engine', 'engine_endpoint_invalid', `${origin} cannot be used: ${problem}.`, {suggestion})
+  }
+}
+
+/** The TLS material for a tcp:// engine is missing or unreadable, before anything is sent. */
+export class EngineTlsFilesError extends OccError {
+  constructor(endpoint: string, file: string, code: string | undefined) {
+    super('engine', 'engine_tls_files', `Cannot use TLS towards the Docker engine at ${endpoint}: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}.`, {
+      details: {endpoint, file},
+      suggestion: 'Point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem (default ~/.docker), or fix the TLS files of the docker context.',
+    })
+  }
+}
+
+/** The TLS handshake with the engine failed: certificates that do not match, or TLS on one side only. */
+export class EngineTlsError extends OccError {
+  constructor(endpoint: string, reason: string, cause?: unknown) {
+    super('engine', 'engine_tls_failed', `The TLS handshake with the Docker engine at ${endpoint} failed: ${reason}.`, {
+      cause,
+      details: {endpoint, reason},
+      suggestion: 'Check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem must be the CA that signed the engine\'s certificate; cert.pem and key.pem a client certificate it trusts), or the TLS files of the docker context.',
     })
   }
 }
@@ -90,7 +110,34 @@ export function toEngineError(error: unknown, endpoint: string): unknown {
   if (error instanceof OccError) return error
   const {code} = (error ?? {}) as ModemError
   if (isUnreachableCode(code)) return new EngineUnreachableError(endpoint, code, error)
+  const tls = tlsFailureOf(error)
+  if (tls !== undefined) return new EngineTlsError(endpoint, tls, error)
   const status = engineStatusOf(error)
+  if (status === 400 && PLAIN_TO_TLS.test(engineMessageOf(error))) return new EngineTlsError(endpoint, 'the engine expects TLS, but occ spoke plain HTTP (set DOCKER_TLS_VERIFY=1)', error)
   if (status !== undefined) return new EngineRequestError(endpoint, status, engineMessageOf(error), error)
   return error
+}
+
+/** What dockerd answers a plain HTTP request on its TLS port. */
+const PLAIN_TO_TLS = /client sent an http request to an https server/i
+
+/** Certificate verification codes of OpenSSL as Node reports them, and Node's own TLS/SSL codes. */
+const TLS_CODE = /^(?:ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$)/
+
+/** What the common TLS failures mean, in a user's words. */
+const TLS_REASONS: [RegExp, string][] = [
+  [/^ERR_SSL_(?:SSLV3_ALERT_BAD_CERTIFICATE|TLSV13_ALERT_CERTIFICATE_REQUIRED|TLSV1_ALERT_UNKNOWN_CA)$/, "the engine refused occ's client certificate (cert.pem is missing or not signed by a CA the engine trusts)"],
+  [/^(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/, "the engine's certificate is not signed by the CA in ca.pem"],
+  [/^ERR_TLS_CERT_ALTNAME_INVALID$/, "the engine's certificate is not made out to this host"],
+  [/^CERT_(?:HAS_EXPIRED|NOT_YET_VALID)$/, "the engine's certificate is expired or not yet valid"],
+]
+
+/** The reason a dockerode error is a TLS failure, or undefined when it is not one. */
+function tlsFailureOf(error: unknown): string | undefined {
+  const {code, reason} = (error ?? {}) as ModemError & {reason?: unknown}
+  if (typeof code !== 'string' || !TLS_CODE.test(code)) return undefined
+  const known = TLS_REASONS.find(([pattern]) => pattern.test(code))?.[1]
+  // OpenSSL's own message carries a stack of internal identifiers; its `reason` is the readable part.
+  const detail = typeof reason === 'string' ? reason : error instanceof Error ? error.message.split('\n')[0] : code
+  return `${known ?? detail} (${code})`
 }

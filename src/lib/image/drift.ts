@@ -1,6 +1,7 @@
 import type {ImageState} from './state.js'
 
-import {DEFAULT_SOCKET, resolveEngineEndpoint} from '../docker/endpoint.js'
+import type {EngineEndpoint} from '../docker/endpoint.js'
+
 import {Engine} from '../docker/engine.js'
 import {OccError} from '../errors.js'
 import {localReference} from './sandbox.js'
@@ -12,6 +13,8 @@ export interface EngineCheck {
   status: EngineStatus
   /** The engine that was asked, e.g. unix:///var/run/docker.sock. */
   endpoint: string
+  /** The docker context that named it, when one did. */
+  context?: string
   /** Id `opencode-cloud-sandbox:current` points at (null: no such tag); absent when not asked. */
   current_image_id?: null | string
   /** Why the engine could not be asked. */
@@ -22,21 +25,19 @@ export interface EngineCheck {
  * Re-checks the record against the engine: `missing` when its image is gone, `moved` when
  * `current` no longer points at it, `unreachable` when the engine cannot be asked.
  */
-export async function checkAgainstEngine(record: ImageState | undefined, env: NodeJS.ProcessEnv = process.env): Promise<EngineCheck> {
-  let endpoint = env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`
-  if (!record) return {endpoint, status: 'none'}
+export async function checkAgainstEngine(record: ImageState | undefined, target: EngineEndpoint): Promise<EngineCheck> {
+  const endpoint = {endpoint: target.uri, ...(target.context === undefined ? {} : {context: target.context})}
+  if (!record) return {...endpoint, status: 'none'}
   try {
-    const resolved = resolveEngineEndpoint(env)
-    endpoint = resolved.uri
-    const engine = await Engine.connect(resolved)
+    const engine = await Engine.connect(target)
     const current = await engine.inspectImage(localReference('current'))
     const currentId = current?.Id ?? null
     const anchor = record.image_id ?? record.image
     const recorded = anchor === undefined ? current : await engine.inspectImage(anchor)
     const status = recorded === undefined ? 'missing' : currentId === recorded.Id ? 'ok' : 'moved'
-    return {current_image_id: currentId, endpoint, status}
+    return {current_image_id: currentId, ...endpoint, status}
   } catch (error) {
-    if (error instanceof OccError && error.kind === 'engine') return {endpoint, message: error.message, status: 'unreachable'}
+    if (error instanceof OccError && error.kind === 'engine') return {...endpoint, message: error.message, status: 'unreachable'}
     throw error
   }
 }

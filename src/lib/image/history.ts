@@ -23,6 +23,7 @@ export function composeRecord(image: AcquiredImage, lastCheck: UpdateCheckRecord
     ...(image.image_id === undefined ? {} : {image_id: image.image_id}),
     ...(image.digest === undefined ? {} : {digest: image.digest}),
     ...(image.cli_version === undefined ? {} : {cli_version: image.cli_version}),
+    ...(image.engine === undefined ? {} : {engine: image.engine}),
     ...(lastCheck === undefined ? {} : {last_update_check: lastCheck}),
     ...(previous === undefined ? {} : {previous: asPrevious(previous)}),
   }

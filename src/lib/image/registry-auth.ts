@@ -1,15 +1,18 @@
+import {PullFailure} from './errors.js'
+
 /** How a registry asks to be authenticated (RFC 7235 `WWW-Authenticate`), reduced to what registries use. */
 export type AuthChallenge = {scheme: 'basic'} | {scheme: 'bearer'; realm: string; service?: string; scope?: string}
 
-/** A user's credentials for one registry host. */
-export interface RegistryCredentials {
-  username: string
-  password: string
-}
+/**
+ * A user's credentials for one registry host: a user name and password, or an identity token
+ * (an OAuth refresh token from `docker login`). `from` says where they were found, for
+ * messages; it never holds a secret.
+ */
+export type RegistryCredentials = ({identityToken: string} | {password: string; username: string}) & {from?: string}
 
 /**
- * Finds the credentials for a registry host (the seam for DOCKER_AUTH_CONFIG, credential
- * helpers and config.json, a later issue). Without one, occ asks anonymously.
+ * Finds the credentials for a registry host as occ names it ("ghcr.io", "127.0.0.1:5000",
+ * "docker.io"). Without any, occ asks anonymously.
  */
 export type CredentialsProvider = (registry: string) => Promise<RegistryCredentials | undefined>
 
@@ -31,6 +34,17 @@ export function parseChallenge(header: string | null): AuthChallenge | undefined
   return {realm, scheme, ...(service === undefined ? {} : {service}), ...(scope === undefined ? {} : {scope})}
 }
 
-export function basicAuthorization(credentials: RegistryCredentials): string {
+/** The Basic Authorization header of user-name-and-password credentials; undefined for an identity token. */
+export function basicAuthorization(credentials: RegistryCredentials): string | undefined {
+  if (!('password' in credentials)) return undefined
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+}
+
+/**
+ * The registry refused the user's credentials (and, for a public repository, an anonymous try
+ * too): "authentication failed for <registry>", naming where the credentials came from, never them.
+ */
+export function authenticationFailed(registry: string, credentials: RegistryCredentials, detail: string): PullFailure {
+  const from = credentials.from === undefined ? '' : ` from ${credentials.from}`
+  return new PullFailure('auth', `authentication failed for ${registry}: it refused the credentials${from} (${detail})`)
 }

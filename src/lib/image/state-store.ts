@@ -3,15 +3,18 @@ import {JSONFile} from 'lowdb/node'
 import {mkdir, rename, rm} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
+import type {EngineEndpoint} from '../docker/endpoint.js'
+
 import {ImageStateReadError, LockCompromisedError} from './errors.js'
 import {type HeldLock, type LockWaitOptions, withFileLock} from '../lock.js'
+import {imageStateFile} from '../paths.js'
 import {type ImageState, parseImageState} from './state.js'
 
 /** Reads and changes the record while holding the cross-process lock. */
 export interface ImageStateTransaction {
   read(): Promise<ImageState | undefined>
-  /** Atomic: a reader sees the old record or the new one, never half of one. */
-  write(state: ImageState): Promise<void>
+  /** Atomic: a reader sees the old record or the new one, never half of one. Returns the record as written (with its engine). */
+  write(state: ImageState): Promise<ImageState>
   /** Deletes the record; false when there was none. */
   remove(): Promise<boolean>
 }
@@ -21,13 +24,20 @@ type Loaded = {corrupt: string; state?: undefined} | {corrupt?: undefined; state
 /**
  * image-state.json through lowdb (`new Low(new JSONFile())`: JSONFilePreset switches to
  * memory under NODE_ENV=test). A corrupt file is moved aside, with a warning, and read as
- * no record.
+ * no record. With an `engine`, every record written names it, and a record that names
+ * another engine is not taken for this one's.
  */
 export class ImageStateStore {
   constructor(
     readonly file: string,
     private readonly warn: (message: string) => void = () => {},
+    readonly engine?: string,
   ) {}
+
+  /** The record of the engine at `endpoint`: its own file (see imageStateFile), stamped with its URI. */
+  static forEngine(endpoint: EngineEndpoint, warn?: (message: string) => void, env: NodeJS.ProcessEnv = process.env): ImageStateStore {
+    return new ImageStateStore(imageStateFile(env, endpoint.uri), warn, endpoint.uri)
+  }
 
   /** The record, without taking the lock (writes are atomic renames). */
   async read(): Promise<ImageState | undefined> {
@@ -62,8 +72,9 @@ export class ImageStateStore {
       write: async (state) => {
         this.assertHeld(lock)
         await mkdir(dirname(this.file), {recursive: true})
-        const db = new Low<ImageState>(new JSONFile<ImageState>(this.file), state)
-        await db.write()
+        const written = this.engine === undefined ? state : {...state, engine: this.engine}
+        await new Low<ImageState>(new JSONFile<ImageState>(this.file), written).write()
+        return written
       },
     }
   }
@@ -83,7 +94,13 @@ export class ImageStateStore {
 
     if (db.data === null) return {state: undefined}
     const state = parseImageState(db.data)
-    return state ? {state} : {corrupt: 'it does not hold an image record'}
+    if (!state) return {corrupt: 'it does not hold an image record'}
+    if (state.engine !== undefined && this.engine !== undefined && state.engine !== this.engine) {
+      this.warn(`Warning: the image record ${this.file} describes the engine at ${state.engine}, not ${this.engine}; ignoring it.`)
+      return {state: undefined}
+    }
+
+    return {state}
   }
 
   private async moveAside(reason: string): Promise<void> {

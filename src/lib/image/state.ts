@@ -35,12 +35,14 @@ export interface ImageState {
   digest?: string
   /** The occ that acquired it. */
   cli_version?: string
+  /** The engine the record describes (its endpoint URI); the original tool's file has none. */
+  engine?: string
   last_update_check?: UpdateCheckRecord
   /** The record of the image kept as `previous`, so a rollback restores its provenance. */
   previous?: ImageState
 }
 
-const OPTIONAL_STRINGS = ['image', 'image_id', 'digest', 'cli_version'] as const
+const OPTIONAL_STRINGS = ['image', 'image_id', 'digest', 'cli_version', 'engine'] as const
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)

@@ -4,9 +4,9 @@
  */
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
 import Docker from 'dockerode'
 
+import {imageStateFile} from '../../../src/lib/paths.js'
 import {type PushedSeed, readEnvironment} from '../../env/environment.js'
 import {REPOSITORY} from '../../env/seeds.js'
 import {BIN, type CliHome, type CliResult, makeCliHome, ROOT} from './run-cli.js'
@@ -59,7 +59,8 @@ export interface ImageHome extends CliHome {
 
 export function makeImageHome(): ImageHome {
   const home = makeCliHome()
-  const stateFile = join(home.dataDir, 'image-state.json')
+  // The test engine is not the default socket: its record has a file of its own (see imageStateFile).
+  const stateFile = imageStateFile({...home.env, DOCKER_HOST: readEnvironment().dockerHost})
   return {
     ...home,
     envFor: (repositories, extra = {}) => ({

@@ -1,12 +1,43 @@
 import {expect} from 'chai'
+import {createHash} from 'node:crypto'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
-import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
+import {contextId, describeEndpoint, isDefaultEngine, resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {EngineEndpointError} from '../../../src/lib/docker/errors.js'
 
+/** A $DOCKER_CONFIG with an optional config.json and contexts, as the docker CLI lays them out. */
+function dockerConfig(files: {config?: object; contexts?: Record<string, {host: string; skipTlsVerify?: boolean; tls?: string[]}>}) {
+  const dir = mkdtempSync(join(tmpdir(), 'occ-docker-config-'))
+  if (files.config) writeFileSync(join(dir, 'config.json'), JSON.stringify(files.config))
+  for (const [name, context] of Object.entries(files.contexts ?? {})) {
+    const id = createHash('sha256').update(name).digest('hex')
+    mkdirSync(join(dir, 'contexts', 'meta', id), {recursive: true})
+    writeFileSync(join(dir, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({Endpoints: {docker: {Host: context.host, SkipTLSVerify: context.skipTlsVerify ?? false}}, Metadata: {}, Name: name}))
+    for (const file of context.tls ?? []) {
+      mkdirSync(join(dir, 'contexts', 'tls', id, 'docker'), {recursive: true})
+      writeFileSync(join(dir, 'contexts', 'tls', id, 'docker', file), 'pem')
+    }
+  }
+
+  return dir
+}
+
 describe('resolveEngineEndpoint', () => {
-  it('uses the default socket without DOCKER_HOST', () => {
-    expect(resolveEngineEndpoint({})).to.deep.equal({connection: {kind: 'socket', socketPath: '/var/run/docker.sock'}, source: 'default', uri: 'unix:///var/run/docker.sock'})
-    expect(resolveEngineEndpoint({DOCKER_HOST: '  '}).source).to.equal('default')
+  const dirs: string[] = []
+  const config = (files: Parameters<typeof dockerConfig>[0]) => {
+    const dir = dockerConfig(files)
+    dirs.push(dir)
+    return dir
+  }
+
+  after(() => dirs.forEach((dir) => rmSync(dir, {force: true, recursive: true})))
+
+  it('uses the default socket without DOCKER_HOST, DOCKER_CONTEXT or a current context', () => {
+    const empty = config({})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: empty})).to.deep.equal({connection: {kind: 'socket', socketPath: '/var/run/docker.sock'}, source: 'default', uri: 'unix:///var/run/docker.sock'})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: empty, DOCKER_HOST: '  '}).source).to.equal('default')
   })
 
   it('reads a unix socket from DOCKER_HOST and names it as given', () => {
@@ -17,14 +48,99 @@ describe('resolveEngineEndpoint', () => {
     })
   })
 
-  it('reads tcp:// with and without a port, IPv6 included', () => {
-    expect(resolveEngineEndpoint({DOCKER_HOST: 'tcp://127.0.0.1:2376'}).connection).to.deep.equal({host: '127.0.0.1', kind: 'tcp', port: 2376})
-    expect(resolveEngineEndpoint({DOCKER_HOST: 'tcp://docker.local'}).connection).to.deep.equal({host: 'docker.local', kind: 'tcp', port: 2375})
-    expect(resolveEngineEndpoint({DOCKER_HOST: 'tcp://[::1]:2375'}).connection).to.deep.equal({host: '::1', kind: 'tcp', port: 2375})
+  it('reads tcp:// with and without a port, IPv6 included, into a canonical URI', () => {
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'tcp://127.0.0.1:2376'})).to.deep.include({connection: {host: '127.0.0.1', kind: 'tcp', port: 2376}, uri: 'tcp://127.0.0.1:2376'})
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'tcp://docker.local'})).to.deep.include({connection: {host: 'docker.local', kind: 'tcp', port: 2375}, uri: 'tcp://docker.local:2375'})
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'tcp://[::1]:2375'})).to.deep.include({connection: {host: '::1', kind: 'tcp', port: 2375}, uri: 'tcp://[::1]:2375'})
   })
 
-  it('refuses what it cannot use, naming the value and the fix', () => {
+  it('adds TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, sending a client certificate only when there is one', () => {
+    const certs = mkdtempSync(join(tmpdir(), 'occ-certs-'))
+    dirs.push(certs)
+    expect(resolveEngineEndpoint({DOCKER_CERT_PATH: certs, DOCKER_HOST: 'tcp://10.0.0.5', DOCKER_TLS_VERIFY: '1'}).connection).to.deep.equal({
+      host: '10.0.0.5',
+      kind: 'tcp',
+      port: 2376,
+      tls: {ca: join(certs, 'ca.pem'), verify: true},
+    })
+    writeFileSync(join(certs, 'cert.pem'), 'pem')
+    writeFileSync(join(certs, 'key.pem'), 'pem')
+    expect(resolveEngineEndpoint({DOCKER_CERT_PATH: certs, DOCKER_HOST: 'tcp://10.0.0.5:2376', DOCKER_TLS_VERIFY: '1'}).connection).to.deep.include({
+      tls: {ca: join(certs, 'ca.pem'), cert: join(certs, 'cert.pem'), key: join(certs, 'key.pem'), verify: true},
+    })
+    // DOCKER_TLS alone: TLS without checking the engine's certificate; no CA needed.
+    expect(resolveEngineEndpoint({DOCKER_CERT_PATH: certs, DOCKER_HOST: 'tcp://10.0.0.5:2376', DOCKER_TLS: '1'}).connection).to.deep.include({
+      tls: {cert: join(certs, 'cert.pem'), key: join(certs, 'key.pem'), verify: false},
+    })
+  })
+
+  it('defaults the certificate directory to $DOCKER_CONFIG, like docker', () => {
+    const dir = config({})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_HOST: 'tcp://h:1', DOCKER_TLS_VERIFY: '1'}).connection).to.deep.include({tls: {ca: join(dir, 'ca.pem'), verify: true}})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_HOST: 'tcp://h:1', DOCKER_TLS_VERIFY: ''}).connection).to.not.have.property('tls')
+  })
+
+  it('reads ssh://user@host[:port]', () => {
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@build.example.com'})).to.deep.include({
+      connection: {host: 'build.example.com', kind: 'ssh', port: 22, username: 'me'},
+      uri: 'ssh://me@build.example.com',
+    })
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://build.example.com:2222'})).to.deep.include({connection: {host: 'build.example.com', kind: 'ssh', port: 2222}, uri: 'ssh://build.example.com:2222'})
+  })
+
+  it('finds the context DOCKER_CONTEXT names in the context store, with its TLS files', () => {
+    const dir = config({contexts: {remote: {host: 'tcp://10.1.2.3:2376', tls: ['ca.pem', 'cert.pem', 'key.pem']}}})
+    const tlsDir = join(dir, 'contexts', 'tls', contextId('remote'), 'docker')
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'remote'})).to.deep.equal({
+      connection: {host: '10.1.2.3', kind: 'tcp', port: 2376, tls: {ca: join(tlsDir, 'ca.pem'), cert: join(tlsDir, 'cert.pem'), key: join(tlsDir, 'key.pem'), verify: true}},
+      context: 'remote',
+      source: 'DOCKER_CONTEXT',
+      uri: 'tcp://10.1.2.3:2376',
+    })
+  })
+
+  it("uses config.json's currentContext when DOCKER_CONTEXT is unset, and DOCKER_HOST before both", () => {
+    const dir = config({config: {currentContext: 'colima'}, contexts: {colima: {host: 'unix:///home/me/.colima/docker.sock'}, other: {host: 'tcp://o:1'}}})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir})).to.deep.equal({
+      connection: {kind: 'socket', socketPath: '/home/me/.colima/docker.sock'},
+      context: 'colima',
+      source: 'currentContext',
+      uri: 'unix:///home/me/.colima/docker.sock',
+    })
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'other'})).to.include({context: 'other', uri: 'tcp://o:1'})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'other', DOCKER_HOST: 'unix:///x.sock'})).to.include({source: 'DOCKER_HOST', uri: 'unix:///x.sock'})
+  })
+
+  it('takes a context that skips verification as TLS without checks, and one without TLS as plain', () => {
+    const dir = config({contexts: {insecure: {host: 'tcp://i:2376', skipTlsVerify: true}, plain: {host: 'tcp://p:2375'}}})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'insecure'}).connection).to.deep.equal({host: 'i', kind: 'tcp', port: 2376, tls: {verify: false}})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'plain'}).connection).to.deep.equal({host: 'p', kind: 'tcp', port: 2375})
+  })
+
+  it('takes the context "default" as the default socket, without a store entry', () => {
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: config({}), DOCKER_CONTEXT: 'default'})).to.include({context: 'default', source: 'DOCKER_CONTEXT', uri: 'unix:///var/run/docker.sock'})
+  })
+
+  it('refuses what it cannot use, naming where the value came from', () => {
     expect(() => resolveEngineEndpoint({DOCKER_HOST: 'not a url'})).to.throw(EngineEndpointError, /DOCKER_HOST="not a url"/)
-    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@host'})).to.throw(EngineEndpointError, /ssh:/)
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'npipe:////./pipe/docker_engine'})).to.throw(EngineEndpointError, /npipe:/)
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'ssh://me:secret@host'})).to.throw(EngineEndpointError, /no password/)
+    const dir = config({config: {currentContext: 'gone'}, contexts: {broken: {host: ''}}})
+    expect(() => resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'nope'})).to.throw(EngineEndpointError, /DOCKER_CONTEXT="nope" cannot be used: there is no such context/)
+    expect(() => resolveEngineEndpoint({DOCKER_CONFIG: dir})).to.throw(EngineEndpointError, /the current context "gone" of .*config\.json/)
+    expect(() => resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'broken'})).to.throw(EngineEndpointError, /names no Endpoints\.docker\.Host/)
+  })
+})
+
+describe('endpoint naming', () => {
+  it('names the context after the URI when there is one', () => {
+    expect(describeEndpoint({uri: 'tcp://h:2376'})).to.equal('tcp://h:2376')
+    expect(describeEndpoint({context: 'prod', uri: 'tcp://h:2376'})).to.equal('tcp://h:2376 (context prod)')
+  })
+
+  it('knows the default engine only by the default socket', () => {
+    expect(isDefaultEngine('unix:///var/run/docker.sock')).to.equal(true)
+    expect(isDefaultEngine('unix:///run/user/1000/docker.sock')).to.equal(false)
+    expect(isDefaultEngine('tcp://127.0.0.1:2376')).to.equal(false)
   })
 })

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {EngineRequestError, EngineUnreachableError, engineMessageOf, engineStatusOf, toEngineError} from '../../../src/lib/docker/errors.js'
+import {EngineRequestError, EngineTlsError, EngineUnreachableError, engineMessageOf, engineStatusOf, toEngineError} from '../../../src/lib/docker/errors.js'
 import {OccError} from '../../../src/lib/errors.js'
 
 const socketError = (code: string) => Object.assign(new Error(`connect ${code} /x.sock`), {code})
@@ -28,6 +28,30 @@ describe('engine error classification', () => {
     expect(error.statusCode).to.equal(404)
     expect(error.engineMessage).to.equal('No such image: x')
     expect(engineStatusOf(modemError)).to.equal(404)
+  })
+
+  it('maps certificate and TLS protocol failures to EngineTlsError naming the endpoint', () => {
+    for (const [code, words] of [
+      ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', "the engine's certificate is not signed by the CA in ca.pem"],
+      ['DEPTH_ZERO_SELF_SIGNED_CERT', "the engine's certificate is not signed by the CA in ca.pem"],
+      ['ERR_TLS_CERT_ALTNAME_INVALID', "the engine's certificate is not made out to this host"],
+      ['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', "the engine refused occ's client certificate (cert.pem is missing or not signed by a CA the engine trusts)"],
+      ['ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number'],
+      ['EPROTO', 'handshake went wrong'],
+    ]) {
+      const raw = Object.assign(new Error('handshake went wrong\nmore'), {code}, code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? {reason: 'wrong version number'} : {})
+      const error = toEngineError(raw, 'tcp://h:2376 (context c)')
+      expect(error, code).to.be.instanceOf(EngineTlsError)
+      expect((error as EngineTlsError).message).to.equal(`The TLS handshake with the Docker engine at tcp://h:2376 (context c) failed: ${words} (${code}).`)
+      expect((error as EngineTlsError).exitCode).to.equal(4)
+    }
+  })
+
+  it('explains a plain HTTP request to a TLS port', () => {
+    const answer = Object.assign(new Error('(HTTP code 400) unexpected'), {json: 'Client sent an HTTP request to an HTTPS server.\n', statusCode: 400})
+    const error = toEngineError(answer, 'tcp://h:2376') as EngineTlsError
+    expect(error).to.be.instanceOf(EngineTlsError)
+    expect(error.message).to.include('the engine expects TLS, but occ spoke plain HTTP (set DOCKER_TLS_VERIFY=1)')
   })
 
   it('keeps OccErrors and unknown errors as they are', () => {

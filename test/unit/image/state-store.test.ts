@@ -5,7 +5,9 @@ import {join} from 'node:path'
 
 import type {ImageState} from '../../../src/lib/image/state.js'
 
+import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {ImageStateStore} from '../../../src/lib/image/state-store.js'
+import {engineSlug, imageStateFile} from '../../../src/lib/paths.js'
 
 const RECORD: ImageState = {
   acquired_at: '2026-01-24T23:15:28.000Z',
@@ -102,5 +104,44 @@ describe('ImageStateStore', () => {
     await Promise.all([first, second])
     expect(order).to.deep.equal(['first start', 'first end', 'second'])
     expect(waited).to.equal(true)
+  })
+})
+
+describe('image records per engine', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'occ-state-'))
+  })
+  afterEach(async () => rm(dir, {force: true, recursive: true}))
+
+  it("keeps image-state.json for the default local engine and gives every other engine a file of its own", () => {
+    const env = {OCC_DATA_DIR: dir}
+    expect(imageStateFile(env, 'unix:///var/run/docker.sock')).to.equal(join(dir, 'image-state.json'))
+    expect(imageStateFile({...env, DOCKER_CONFIG: dir})).to.equal(join(dir, 'image-state.json'))
+    const tcp = imageStateFile(env, 'tcp://127.0.0.1:2376')
+    expect(tcp).to.match(new RegExp(`^${dir}/image-state\\.d/tcp-127\\.0\\.0\\.1-2376-[0-9a-f]{12}\\.json$`))
+    expect(imageStateFile({...env, DOCKER_HOST: 'tcp://127.0.0.1:2376'})).to.equal(tcp)
+    expect(imageStateFile(env, 'tcp://127.0.0.1:2377')).to.not.equal(tcp)
+    expect(engineSlug('unix:///run/user/1000/docker.sock')).to.match(/^unix-run-user-1000-docker\.sock-[0-9a-f]{12}$/)
+  })
+
+  it('stamps every record it writes with its engine, and returns what it wrote', async () => {
+    const endpoint = resolveEngineEndpoint({DOCKER_HOST: 'tcp://127.0.0.1:2376'})
+    const store = ImageStateStore.forEngine(endpoint, () => {}, {OCC_DATA_DIR: dir})
+    const written = await store.transaction((transaction) => transaction.write(RECORD))
+    expect(written).to.deep.equal({...RECORD, engine: 'tcp://127.0.0.1:2376'})
+    expect(JSON.parse(await readFile(store.file, 'utf8'))).to.deep.equal(written)
+    expect(await store.read()).to.deep.equal(written)
+  })
+
+  it('does not take a record naming another engine for its own', async () => {
+    const warnings: string[] = []
+    const store = new ImageStateStore(join(dir, 'image-state.json'), (message) => warnings.push(message), 'unix:///var/run/docker.sock')
+    await writeFile(store.file, JSON.stringify({...RECORD, engine: 'tcp://10.0.0.5:2376'}))
+    expect(await store.read()).to.equal(undefined)
+    expect(warnings).to.deep.equal([`Warning: the image record ${store.file} describes the engine at tcp://10.0.0.5:2376, not unix:///var/run/docker.sock; ignoring it.`])
+    // The original tool's record names no engine: it is the default engine's.
+    await writeFile(store.file, JSON.stringify({acquired_at: RECORD.acquired_at, registry: 'ghcr.io', source: 'prebuilt', version: '1.4.0'}))
+    expect(await store.read()).to.deep.include({version: '1.4.0'})
   })
 })

@@ -1,0 +1,171 @@
+/**
+ * Any Docker endpoint: the test engine reached over TCP with TLS through DOCKER_HOST, a context
+ * named by DOCKER_CONTEXT and config.json's current context; one record per engine.
+ */
+import {expect} from 'chai'
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {contextId} from '../../src/lib/docker/endpoint.js'
+import {imageStateFile} from '../../src/lib/paths.js'
+import {readEnvironment} from '../env/environment.js'
+import {freePort} from '../env/system.js'
+import {makeCertificates} from '../env/tls.js'
+import {CURRENT, engine, imageId, type ImageHome, makeImageHome, removeSandboxImages, repository, seed} from './helpers/occ-image.js'
+import {runCli} from './helpers/run-cli.js'
+
+const docker = engine()
+
+interface StateJson {
+  state: null | Record<string, string>
+  engine: {status: string; endpoint: string; context?: string; message?: string}
+}
+
+describe('any Docker endpoint', function () {
+  this.timeout(120_000)
+  const testEnv = readEnvironment()
+  const tlsHost = testEnv.tlsHost
+  let home: ImageHome
+  let dockerConfig: string
+
+  beforeEach(async () => {
+    await removeSandboxImages(docker)
+    home = makeImageHome()
+    dockerConfig = join(home.dir, 'docker-config')
+    mkdirSync(dockerConfig)
+  })
+
+  afterEach(() => home.remove())
+  after(() => removeSandboxImages(docker))
+
+  /** The environment of a run against `endpoint` variables (DOCKER_HOST of the test engine removed). */
+  const envWith = (endpoint: Record<string, string>) => {
+    const env: Record<string, string | undefined> = {...home.envFor([repository('primary')], {DOCKER_CONFIG: dockerConfig, OCC_UPDATE_CHECK: 'never', ...endpoint})}
+    if (!('DOCKER_HOST' in endpoint)) env.DOCKER_HOST = undefined
+    return env
+  }
+
+  const overTls = {DOCKER_CERT_PATH: testEnv.certDir, DOCKER_HOST: tlsHost, DOCKER_TLS_VERIFY: '1'}
+
+  /** Writes a context to the store under DOCKER_CONFIG, as `docker context create` does, with the test client's TLS files. */
+  const createContext = (name: string, host: string, tls = true) => {
+    const id = contextId(name)
+    mkdirSync(join(dockerConfig, 'contexts', 'meta', id), {recursive: true})
+    writeFileSync(join(dockerConfig, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({Endpoints: {docker: {Host: host, SkipTLSVerify: false}}, Metadata: {}, Name: name}))
+    if (!tls) return
+    const tlsDir = join(dockerConfig, 'contexts', 'tls', id, 'docker')
+    mkdirSync(tlsDir, {recursive: true})
+    for (const file of ['ca.pem', 'cert.pem', 'key.pem']) copyFileSync(join(testEnv.certDir, file), join(tlsDir, file))
+  }
+
+  const state = async (env: Record<string, string | undefined>) => {
+    const result = await runCli(['image:state', '--json'], {env})
+    expect(result.code, result.stderr).to.equal(0)
+    return JSON.parse(result.stdout) as StateJson
+  }
+
+  it('pulls and checks the state through DOCKER_HOST=tcp:// with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', async () => {
+    const env = envWith(overTls)
+    const pulled = await runCli(['image:pull'], {env})
+    expect(pulled.code, pulled.stderr).to.equal(0)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.4.0').configDigest)
+
+    const file = imageStateFile({...home.env, ...overTls})
+    expect(file).to.match(/image-state\.d\/tcp-127\.0\.0\.1-\d+-[0-9a-f]{12}\.json$/)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).to.include({engine: tlsHost, image_id: seed('primary', '1.4.0').configDigest})
+    expect(existsSync(join(home.dataDir, 'image-state.json')), 'the default engine keeps its record file').to.equal(false)
+
+    expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '1.4.0').configDigest, endpoint: tlsHost, status: 'ok'}})
+    const text = await runCli(['image:state'], {env})
+    expect(text.stdout).to.include(`Engine ${tlsHost}: ok`)
+  })
+
+  it('reaches the engine through the context DOCKER_CONTEXT names, and names the context', async () => {
+    createContext('occ-tls', tlsHost)
+    const env = envWith({DOCKER_CONTEXT: 'occ-tls'})
+    const pulled = await runCli(['image:pull', '--json'], {env})
+    expect(pulled.code, pulled.stderr).to.equal(0)
+    expect(JSON.parse(pulled.stdout)).to.include({engine: tlsHost})
+    expect((await state(env)).engine).to.deep.include({context: 'occ-tls', endpoint: tlsHost, status: 'ok'})
+    const text = await runCli(['image:state'], {env})
+    expect(text.stdout).to.include(`Engine ${tlsHost} (context occ-tls): ok`)
+    // The same engine by DOCKER_HOST reads the same record.
+    expect((await state(envWith(overTls))).state).to.include({engine: tlsHost})
+  })
+
+  it("reaches the engine through config.json's current context", async () => {
+    createContext('occ-current', tlsHost)
+    writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({currentContext: 'occ-current'}))
+    const env = envWith({})
+    const pulled = await runCli(['image:pull'], {env})
+    expect(pulled.code, pulled.stderr).to.equal(0)
+    expect((await state(env)).engine).to.deep.include({context: 'occ-current', endpoint: tlsHost, status: 'ok'})
+  })
+
+  it('keeps one record per engine: the unix socket and the TLS endpoint never share or overwrite one', async () => {
+    const overSocket = await runCli(['image:pull', '--tag', '1.3.0'], {env: envWith({DOCKER_HOST: testEnv.dockerHost})})
+    expect(overSocket.code, overSocket.stderr).to.equal(0)
+    const overTcp = await runCli(['image:pull'], {env: envWith(overTls)})
+    expect(overTcp.code, overTcp.stderr).to.equal(0)
+
+    const records = readdirSync(join(home.dataDir, 'image-state.d')).map((name) => JSON.parse(readFileSync(join(home.dataDir, 'image-state.d', name), 'utf8')) as Record<string, string>)
+    expect(records.map((record) => [record.engine, record.version]).sort()).to.deep.equal([[testEnv.dockerHost, '1.3.0'], [tlsHost, '1.4.0']].sort())
+    expect((await state(envWith({DOCKER_HOST: testEnv.dockerHost}))).state).to.include({engine: testEnv.dockerHost, version: '1.3.0'})
+  })
+
+  it("does not show the default local engine's record (image-state.json) for another engine", async () => {
+    mkdirSync(home.dataDir, {recursive: true})
+    writeFileSync(join(home.dataDir, 'image-state.json'), JSON.stringify({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '1.4.0'}))
+    const env = envWith(overTls)
+    expect(await state(env)).to.deep.include({engine: {endpoint: tlsHost, status: 'none'}, state: null})
+    const text = await runCli(['image:state'], {env})
+    expect(text.stdout).to.include('No sandbox image recorded yet').and.include(`Engine ${tlsHost}: nothing recorded to check.`)
+  })
+
+  describe('engine errors name the endpoint', () => {
+    it('refuses a client with certificates from another CA', async () => {
+      const wrong = makeCertificates(join(home.dir, 'wrong-certs'), 'occ-wrong').clientDir
+      const result = await runCli(['image:pull'], {env: envWith({...overTls, DOCKER_CERT_PATH: wrong})})
+      expect(result.code).to.equal(4)
+      expect(result.stderr).to.match(new RegExp(`^Error: The TLS handshake with the Docker engine at ${tlsHost} failed: (?:the engine refused occ's client certificate|the engine's certificate is not signed by the CA in ca\\.pem).*\\n  Check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH`))
+    })
+
+    it('says which TLS file is missing', async () => {
+      const empty = join(home.dir, 'no-certs')
+      mkdirSync(empty)
+      const result = await runCli(['image:pull', '--json'], {env: envWith({...overTls, DOCKER_CERT_PATH: empty})})
+      expect(result.code).to.equal(4)
+      expect(JSON.parse(result.stdout)).to.deep.include({
+        error: {
+          code: 'engine_tls_files',
+          details: {endpoint: tlsHost, file: join(empty, 'ca.pem')},
+          exitCode: 4,
+          message: `Cannot use TLS towards the Docker engine at ${tlsHost}: ${join(empty, 'ca.pem')} does not exist.`,
+          suggestion: 'Point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem (default ~/.docker), or fix the TLS files of the docker context.',
+        },
+      })
+    })
+
+    it('says the engine wants TLS when spoken to in plain HTTP', async () => {
+      const result = await runCli(['image:pull'], {env: envWith({DOCKER_HOST: tlsHost})})
+      expect(result.code).to.equal(4)
+      expect(result.stderr).to.include(`The TLS handshake with the Docker engine at ${tlsHost} failed: the engine expects TLS, but occ spoke plain HTTP (set DOCKER_TLS_VERIFY=1).`)
+    })
+
+    it('names the context of an engine that does not answer', async () => {
+      const dead = `tcp://127.0.0.1:${await freePort()}`
+      createContext('occ-dead', dead, false)
+      const result = await runCli(['image:pull'], {env: envWith({DOCKER_CONTEXT: 'occ-dead'})})
+      expect(result.code).to.equal(4)
+      expect(result.stderr).to.include(`Error: Cannot reach the Docker engine at ${dead} (context occ-dead): connection refused.`)
+      const text = await runCli(['image:state'], {env: envWith({DOCKER_CONTEXT: 'occ-dead'})})
+      expect(text.stdout).to.include(`Engine ${dead} (context occ-dead): nothing recorded to check.`)
+    })
+
+    it('says when the context does not exist', async () => {
+      const result = await runCli(['image:state'], {env: envWith({DOCKER_CONTEXT: 'occ-missing'})})
+      expect(result.code).to.equal(4)
+      expect(result.stderr).to.include('Error: DOCKER_CONTEXT="occ-missing" cannot be used: there is no such context')
+    })
+  })
+})

@@ -1,0 +1,151 @@
+/** How the registry client (checks) and pulls through the engine use the user's credentials. */
+import {expect} from 'chai'
+import {Readable} from 'node:stream'
+
+import {EngineRequestError} from '../../../src/lib/docker/errors.js'
+import {PullFailure} from '../../../src/lib/image/errors.js'
+import {pullAuthenticated, type PullingEngine} from '../../../src/lib/image/pull.js'
+import {parseImageReference} from '../../../src/lib/image/reference.js'
+import type {CredentialsProvider, RegistryCredentials} from '../../../src/lib/image/registry-auth.js'
+import {RegistryClient} from '../../../src/lib/image/registry-client.js'
+
+const SECRET = 'pa55-w0rd'
+const MINE: RegistryCredentials = {from: 'auths["127.0.0.1:5000"] of /c/config.json', password: SECRET, username: 'me'}
+const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+const MANIFEST = JSON.stringify({config: {digest: `sha256:${'c'.repeat(64)}`, mediaType: 'application/vnd.oci.image.config.v1+json'}, layers: [], mediaType: 'application/vnd.oci.image.manifest.v1+json', schemaVersion: 2})
+
+interface Seen {
+  url: string
+  authorization?: string
+  method: string
+}
+
+/** A registry behind fetch: `answer` decides per request; every request is recorded. */
+function registry(answer: (request: Seen, body: string | undefined) => Response) {
+  const seen: Seen[] = []
+  const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers)
+    const request = {method: init?.method ?? 'GET', url: String(input), ...(headers.get('authorization') ? {authorization: headers.get('authorization') ?? ''} : {})}
+    seen.push(request)
+    return answer(request, init?.body === undefined ? undefined : String(init.body))
+  }) as typeof fetch
+  return {fetch: fetchFn, seen}
+}
+
+function client(registryHost: string, fetchFn: typeof fetch, credentials: CredentialsProvider) {
+  return new RegistryClient(registryHost, {credentials, deadline: new AbortController().signal, fetch: fetchFn, policy: {attempts: 1, baseMs: 1, stallMs: 1000}, requestTimeoutMs: 1000, signal: new AbortController().signal})
+}
+
+const manifestResponse = () => new Response(MANIFEST, {headers: {'content-type': 'application/vnd.oci.image.manifest.v1+json'}, status: 200})
+const challengeBasic = () => new Response('', {headers: {'www-authenticate': 'Basic realm="r"'}, status: 401})
+const challengeBearer = (host: string) => new Response('', {headers: {'www-authenticate': `Bearer realm="http://${host}/token",service="${host}"`}, status: 401})
+
+describe('registry client with credentials', () => {
+  it('answers a basic challenge with the credentials of that registry only', async () => {
+    const asked: string[] = []
+    const fake = registry((request) => (request.authorization === basic('me', SECRET) ? manifestResponse() : challengeBasic()))
+    const provider: CredentialsProvider = async (host) => {
+      asked.push(host)
+      return host === '127.0.0.1:5000' ? MINE : undefined
+    }
+
+    await client('127.0.0.1:5000', fake.fetch, provider).manifest('p/r', '1.4.0')
+    expect(asked).to.deep.equal(['127.0.0.1:5000'])
+    expect(fake.seen.map((request) => request.authorization)).to.deep.equal([undefined, basic('me', SECRET)])
+  })
+
+  it('says "authentication failed for <registry>" when the registry refuses them, never showing them', async () => {
+    const fake = registry(() => challengeBasic())
+    const error = (await client('127.0.0.1:5000', fake.fetch, async () => MINE).manifest('p/r', '1.4.0').catch((caught: unknown) => caught)) as PullFailure
+    expect(error).to.be.instanceOf(PullFailure)
+    expect(error.kind).to.equal('auth')
+    expect(error.message).to.equal('authentication failed for 127.0.0.1:5000: it refused the credentials from auths["127.0.0.1:5000"] of /c/config.json (HTTP 401)')
+    expect(error.message).to.not.include(SECRET)
+  })
+
+  it('asks for a token anonymously once more when stale credentials are refused (a public image)', async () => {
+    const fake = registry((request) => {
+      if (request.url.startsWith('http://auth.test/token')) return request.authorization ? new Response('', {status: 401}) : Response.json({token: 'anon'})
+      return request.authorization === 'Bearer anon' ? manifestResponse() : challengeBearer('auth.test')
+    })
+    await client('127.0.0.1:5000', fake.fetch, async () => MINE).manifest('p/r', '1.4.0')
+    expect(fake.seen.map((request) => `${request.url.replace(/\?.*/, '')} ${request.authorization ?? '-'}`)).to.deep.equal([
+      'http://127.0.0.1:5000/v2/p/r/manifests/1.4.0 -',
+      `http://auth.test/token ${basic('me', SECRET)}`,
+      'http://auth.test/token -',
+      'http://127.0.0.1:5000/v2/p/r/manifests/1.4.0 Bearer anon',
+    ])
+  })
+
+  it('fails with "authentication failed" when neither the credentials nor anonymity get a token', async () => {
+    const fake = registry((request) => (request.url.startsWith('http://auth.test/token') ? new Response('', {status: 401}) : challengeBearer('auth.test')))
+    const error = (await client('127.0.0.1:5000', fake.fetch, async () => MINE).manifest('p/r', '1.4.0').catch((caught: unknown) => caught)) as PullFailure
+    expect(error.message).to.match(/^authentication failed for 127\.0\.0\.1:5000: .*the token service auth\.test answered HTTP 401/)
+  })
+
+  it('trades an identity token for a bearer token (OAuth2 refresh_token grant)', async () => {
+    let form = ''
+    const fake = registry((request, body) => {
+      if (request.url.startsWith('http://auth.test/token')) {
+        form = body ?? ''
+        return Response.json({access_token: 'fresh'})
+      }
+
+      return request.authorization === 'Bearer fresh' ? manifestResponse() : challengeBearer('auth.test')
+    })
+    await client('127.0.0.1:5000', fake.fetch, async () => ({identityToken: 'refresh-me'})).manifest('p/r', '1.4.0')
+    const sent = new URLSearchParams(form)
+    expect(fake.seen[1]).to.deep.include({method: 'POST'})
+    expect(Object.fromEntries(sent)).to.deep.include({grant_type: 'refresh_token', refresh_token: 'refresh-me', scope: 'repository:p/r:pull', service: 'auth.test'})
+  })
+})
+
+describe('pulls with credentials', () => {
+  const reference = parseImageReference('127.0.0.1:5000/p/r:1.4.0')
+  const served = () => Readable.from([`${JSON.stringify({status: `Digest: sha256:${'d'.repeat(64)}`})}\n`])
+  const refused = () => new EngineRequestError('unix:///x.sock', 500, 'Head "http://127.0.0.1:5000/v2/p/r/manifests/1.4.0": unauthorized: authentication required')
+
+  /** An engine that answers each pull with the next answer, recording what credentials came with it. */
+  function engine(...answers: (Error | (() => Readable))[]) {
+    const calls: {reference: string; credentials?: object}[] = []
+    const fake: PullingEngine = {
+      label: 'unix:///x.sock',
+      async pull(text, _signal, credentials) {
+        calls.push({reference: text, ...(credentials === undefined ? {} : {credentials})})
+        const answer = answers.shift()
+        if (!answer) throw new Error('unscripted pull')
+        if (answer instanceof Error) throw answer
+        return answer()
+      },
+    }
+    return {calls, fake}
+  }
+
+  it('sends the credentials to the engine for their registry', async () => {
+    const {calls, fake} = engine(served)
+    await pullAuthenticated(fake, reference, MINE, new AbortController().signal)
+    expect(calls).to.deep.equal([{credentials: {...MINE, serverAddress: '127.0.0.1:5000'}, reference: '127.0.0.1:5000/p/r:1.4.0'}])
+  })
+
+  it('pulls again without them when they are refused, and succeeds for a public image', async () => {
+    const {calls, fake} = engine(refused(), served)
+    expect(await pullAuthenticated(fake, reference, MINE, new AbortController().signal)).to.deep.equal({digest: `sha256:${'d'.repeat(64)}`})
+    expect(calls.map((call) => call.credentials === undefined)).to.deep.equal([false, true])
+  })
+
+  it('fails with "authentication failed for <registry>" when the anonymous pull is refused too', async () => {
+    const {fake} = engine(refused(), refused())
+    const error = (await pullAuthenticated(fake, reference, MINE, new AbortController().signal).catch((caught: unknown) => caught)) as PullFailure
+    expect(error).to.be.instanceOf(PullFailure)
+    expect(error.kind).to.equal('auth')
+    expect(error.message).to.match(/^authentication failed for 127\.0\.0\.1:5000: it refused the credentials from auths\["127\.0\.0\.1:5000"\] of \/c\/config\.json \(.*unauthorized/)
+    expect(error.message).to.not.include(SECRET)
+  })
+
+  it('pulls anonymously, once, without credentials', async () => {
+    const {calls, fake} = engine(refused())
+    const error = (await pullAuthenticated(fake, reference, undefined, new AbortController().signal).catch((caught: unknown) => caught)) as PullFailure
+    expect(error.message).to.not.match(/authentication failed/)
+    expect(calls).to.have.length(1)
+  })
+})
