@@ -7,6 +7,7 @@ import {Agent, get, type IncomingHttpHeaders} from 'node:http'
 import {buildImage, type BuiltImage} from '../env/image.js'
 import {deleteImage, readEnvironment, REPOSITORY, RegistryClient, type TestEnvironment, WANTED_VERSION} from '../env/index.js'
 import {FaultProxy, type FaultProxyStats, type InjectedStatus} from './proxy.js'
+import {count} from './suite.js'
 
 interface Fetched {
   status?: number
@@ -112,6 +113,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     await proxy?.close()
     for (const tag of [run, `${run}-push`]) await deleteImage('primary', REPOSITORY, tag).catch(() => undefined)
     console.log(`      fault proxy: ${totals.faults} faults injected over ${totals.requests} requests`)
+    count({faults: totals.faults})
   })
 
   it('forwards a push (uploads, Location back to the proxy) and serves blobs byte for byte', async function () {

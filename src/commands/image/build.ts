@@ -5,7 +5,6 @@ import {Engine} from '../../lib/docker/engine.js'
 import {LOCAL_IMAGE_NAME, WANTED_SANDBOX_VERSION} from '../../lib/image/sandbox.js'
 import type {ImageState} from '../../lib/image/state.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
-import {imageStateFile} from '../../lib/paths.js'
 import {buildWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {builtSummary} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
@@ -26,15 +25,17 @@ export default class ImageBuild extends BaseCommand {
   public async run(): Promise<ImageState> {
     const {flags} = await this.parse(ImageBuild)
     const {request, source} = await buildInputs(flags)
-    const engine = await Engine.connect(resolveEngineEndpoint())
+    const endpoint = resolveEngineEndpoint()
+    const engine = await Engine.connect(endpoint)
     const result = await buildWithProgress(progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY)}), source, {
       engine,
       request,
       signal: this.signal,
-      store: new ImageStateStore(imageStateFile(), warnLine),
+      store: ImageStateStore.forEngine(endpoint, warnLine),
       version: WANTED_SANDBOX_VERSION,
     })
     this.log(builtSummary(result.record, result.replacedId))
+    await this.announceImageChange('build', result.record, result.before)
     return result.record
   }
 }

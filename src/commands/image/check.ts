@@ -1,12 +1,12 @@
 import {BaseCommand} from '../../base-command.js'
 import {tagFlag, wantedTag} from '../../image-flags.js'
+import {dockerCredentials} from '../../lib/docker/credentials/index.js'
 import {resolveEngineEndpoint} from '../../lib/docker/endpoint.js'
 import {Engine} from '../../lib/docker/engine.js'
 import {checkImage, type UpdateCheckReport} from '../../lib/image/check.js'
 import {WANTED_SANDBOX_VERSION} from '../../lib/image/sandbox.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
 import {EXPLICIT_CHECK_BUDGET_MS, rememberCheck} from '../../lib/image/update-policy.js'
-import {imageStateFile} from '../../lib/paths.js'
 import {describeCheck} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
 
@@ -25,11 +25,13 @@ export default class ImageCheck extends BaseCommand {
     const {flags} = await this.parse(ImageCheck)
     const tag = wantedTag(flags.tag)
     const config = this.occConfig()
-    const store = new ImageStateStore(imageStateFile(), warnLine)
+    const endpoint = resolveEngineEndpoint()
+    const store = ImageStateStore.forEngine(endpoint, warnLine)
     const record = await store.read()
     const report = await checkImage({
       deadlineMs: EXPLICIT_CHECK_BUDGET_MS,
-      engine: await Engine.connect(resolveEngineEndpoint()),
+      credentials: dockerCredentials(),
+      engine: await Engine.connect(endpoint),
       record,
       repositories: config.image_repositories,
       signal: this.signal,

@@ -7,7 +7,6 @@ import {clearImageState, type ClearResult} from '../../lib/image/clear.js'
 import {LOCAL_IMAGE_NAME} from '../../lib/image/sandbox.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
 import {OccError} from '../../lib/errors.js'
-import {imageStateFile} from '../../lib/paths.js'
 import {clearedSummary, WAITING_FOR_LOCK} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
 
@@ -25,10 +24,11 @@ export default class ImageClear extends BaseCommand {
   public async run(): Promise<ClearResult> {
     const {flags} = await this.parse(ImageClear)
     const removeImage = flags['remove-image']
-    const engine = removeImage ? await Engine.connect(resolveEngineEndpoint()) : undefined
+    const endpoint = resolveEngineEndpoint()
+    const engine = removeImage ? await Engine.connect(endpoint) : undefined
     if (engine) {
       await engine.ping()
-      if (!flags.force && !(await this.confirmRemoval(engine.endpoint.uri))) {
+      if (!flags.force && !(await this.confirmRemoval(engine.label))) {
         this.log('Nothing changed.')
         return {record: null}
       }
@@ -38,9 +38,10 @@ export default class ImageClear extends BaseCommand {
       engine,
       onWait: () => this.notice(WAITING_FOR_LOCK),
       signal: this.signal,
-      store: new ImageStateStore(imageStateFile(), warnLine),
+      store: ImageStateStore.forEngine(endpoint, warnLine),
     })
     this.log(clearedSummary(result))
+    if (result.record || result.images?.untagged.length) await this.announceImageChange('clear', null, result.record)
     return result
   }
 

@@ -1,5 +1,6 @@
 import {BaseCommand} from '../../base-command.js'
 import {tagFlag, wantedTag} from '../../image-flags.js'
+import {dockerCredentials} from '../../lib/docker/credentials/index.js'
 import {resolveEngineEndpoint} from '../../lib/docker/endpoint.js'
 import {Engine} from '../../lib/docker/engine.js'
 import {retryPolicyFromEnv} from '../../lib/image/retry.js'
@@ -7,7 +8,6 @@ import {LOCAL_IMAGE_NAME, WANTED_SANDBOX_VERSION} from '../../lib/image/sandbox.
 import type {ImageState} from '../../lib/image/state.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
 import {automaticUpdateCheck, checkByPull} from '../../lib/image/update-policy.js'
-import {imageStateFile} from '../../lib/paths.js'
 import {pullWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {automaticCheckLine, PREFERS_BUILD, pulledSummary} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
@@ -29,9 +29,12 @@ export default class ImagePull extends BaseCommand {
     const config = this.occConfig()
     if (config.image_source === 'build') this.notice(PREFERS_BUILD)
 
-    const engine = await Engine.connect(resolveEngineEndpoint())
-    const store = new ImageStateStore(imageStateFile(), warnLine)
+    const endpoint = resolveEngineEndpoint()
+    const engine = await Engine.connect(endpoint)
+    const store = ImageStateStore.forEngine(endpoint, warnLine)
+    const credentials = dockerCredentials()
     const result = await pullWithProgress(progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY)}), {
+      credentials,
       engine,
       policy: retryPolicyFromEnv(),
       repositories: config.image_repositories,
@@ -41,9 +44,10 @@ export default class ImagePull extends BaseCommand {
       updateCheck: checkByPull(tag, WANTED_SANDBOX_VERSION, config.update_check),
     })
     this.log(pulledSummary(result.record, result.replacedId))
+    await this.announceImageChange('pull', result.record, result.before)
     if (tag === WANTED_SANDBOX_VERSION) return result.record
 
-    const checked = await automaticUpdateCheck({engine, policy: config.update_check, record: result.record, repositories: config.image_repositories, signal: this.signal, store, tag: WANTED_SANDBOX_VERSION})
+    const checked = await automaticUpdateCheck({credentials, engine, policy: config.update_check, record: result.record, repositories: config.image_repositories, signal: this.signal, store, tag: WANTED_SANDBOX_VERSION})
     const line = checked && automaticCheckLine(checked.report)
     if (line) this.notice(line)
     return checked?.record ?? result.record

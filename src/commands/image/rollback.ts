@@ -4,7 +4,6 @@ import {Engine} from '../../lib/docker/engine.js'
 import {rollbackImage, type RollbackResult} from '../../lib/image/rollback.js'
 import {LOCAL_IMAGE_NAME} from '../../lib/image/sandbox.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
-import {imageStateFile} from '../../lib/paths.js'
 import {rolledBackSummary, WAITING_FOR_LOCK} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
 
@@ -16,13 +15,15 @@ export default class ImageRollback extends BaseCommand {
 
   public async run(): Promise<RollbackResult> {
     await this.parse(ImageRollback)
+    const endpoint = resolveEngineEndpoint()
     const result = await rollbackImage({
-      engine: await Engine.connect(resolveEngineEndpoint()),
+      engine: await Engine.connect(endpoint),
       onWait: () => this.notice(WAITING_FOR_LOCK),
       signal: this.signal,
-      store: new ImageStateStore(imageStateFile(), warnLine),
+      store: ImageStateStore.forEngine(endpoint, warnLine),
     })
     this.log(rolledBackSummary(result))
+    await this.announceImageChange('rollback', result.record, result.record.previous ?? null)
     return result
   }
 }

@@ -1,5 +1,6 @@
 import {BaseCommand} from '../../base-command.js'
-import {resolveEngineEndpoint} from '../../lib/docker/endpoint.js'
+import {dockerCredentials} from '../../lib/docker/credentials/index.js'
+import {type EngineEndpoint, resolveEngineEndpoint} from '../../lib/docker/endpoint.js'
 import {Engine} from '../../lib/docker/engine.js'
 import type {UpdateCheckReport} from '../../lib/image/check.js'
 import {checkAgainstEngine, type EngineCheck} from '../../lib/image/drift.js'
@@ -8,7 +9,6 @@ import type {ImageState} from '../../lib/image/state.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
 import {automaticUpdateCheck} from '../../lib/image/update-policy.js'
 import {OccError} from '../../lib/errors.js'
-import {imageStateFile} from '../../lib/paths.js'
 import {automaticCheckLine, describeEngineCheck, describeImageState, NO_RECORD, versionMismatchLine} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
 
@@ -29,11 +29,13 @@ export default class ImageStateCommand extends BaseCommand {
 
   public async run(): Promise<StateOutput> {
     await this.parse(ImageStateCommand)
-    const store = new ImageStateStore(imageStateFile(), warnLine)
+    const endpoint = resolveEngineEndpoint()
+    const store = ImageStateStore.forEngine(endpoint, warnLine)
     let state = await store.read()
-    const engine = await checkAgainstEngine(state)
+    const engine = await checkAgainstEngine(state, endpoint)
     if (!state) {
       this.log(NO_RECORD)
+      this.log(`  ${describeEngineCheck(engine)}`)
       return {engine, state: null, wanted_version: WANTED_SANDBOX_VERSION}
     }
 
@@ -45,12 +47,12 @@ export default class ImageStateCommand extends BaseCommand {
     else if (!this.jsonEnabled()) warnLine(check)
     if (state.version !== WANTED_SANDBOX_VERSION) this.log(versionMismatchLine(state.version, WANTED_SANDBOX_VERSION))
 
-    const checked = await this.automaticCheck(store, state, engine)
+    const checked = await this.automaticCheck(store, state, endpoint, engine)
     state = checked?.record ?? state
     return {engine, state, wanted_version: WANTED_SANDBOX_VERSION, ...(checked ? {update_check: checked.report} : {})}
   }
 
-  private async automaticCheck(store: ImageStateStore, state: ImageState, engineCheck: EngineCheck) {
+  private async automaticCheck(store: ImageStateStore, state: ImageState, endpoint: EngineEndpoint, engineCheck: EngineCheck) {
     let config
     try {
       config = this.occConfig()
@@ -60,8 +62,9 @@ export default class ImageStateCommand extends BaseCommand {
       throw error
     }
 
-    const engine = engineCheck.status === 'unreachable' ? undefined : await Engine.connect(resolveEngineEndpoint())
+    const engine = engineCheck.status === 'unreachable' ? undefined : await Engine.connect(endpoint)
     const checked = await automaticUpdateCheck({
+      credentials: dockerCredentials(),
       engine,
       policy: config.update_check,
       record: state,

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
 import {buildFlags, buildInputs, tagFlag, wantedTag} from '../../image-flags.js'
+import {dockerCredentials} from '../../lib/docker/credentials/index.js'
 import {resolveEngineEndpoint} from '../../lib/docker/endpoint.js'
 import {Engine} from '../../lib/docker/engine.js'
 import {OccError} from '../../lib/errors.js'
@@ -12,7 +13,6 @@ import type {ImageState} from '../../lib/image/state.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
 import {type UpdatePlan, planUpdate} from '../../lib/image/update.js'
 import {checkByPull, EXPLICIT_CHECK_BUDGET_MS} from '../../lib/image/update-policy.js'
-import {imageStateFile} from '../../lib/paths.js'
 import {buildWithProgress, pullWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {builtSummary, pulledSummary, updatePlanLine} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
@@ -47,13 +47,15 @@ export default class ImageUpdate extends BaseCommand {
     }
 
     const tag = wantedTag(flags.tag)
-    const store = new ImageStateStore(imageStateFile(), warnLine)
+    const endpoint = resolveEngineEndpoint()
+    const store = ImageStateStore.forEngine(endpoint, warnLine)
     const record = await store.read()
-    const engine = await Engine.connect(resolveEngineEndpoint())
+    const engine = await Engine.connect(endpoint)
+    const credentials = dockerCredentials()
     await engine.ping()
     const check =
       source === 'prebuilt' && !flags.force
-        ? await checkImage({deadlineMs: EXPLICIT_CHECK_BUDGET_MS, engine, record, repositories: config.image_repositories, signal: this.signal, tag})
+        ? await checkImage({credentials, deadlineMs: EXPLICIT_CHECK_BUDGET_MS, engine, record, repositories: config.image_repositories, signal: this.signal, tag})
         : undefined
     const local = check ? check.local : describeLocalImage(record, (await engine.inspectImage(localReference('current'))) ?? null)
     const plan = planUpdate({check, force: flags.force, local, source, wantedVersion: WANTED_SANDBOX_VERSION})
@@ -67,14 +69,16 @@ export default class ImageUpdate extends BaseCommand {
     const mode = progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY)})
     const common = {engine, signal: this.signal, store}
     if (plan.action === 'pull') {
-      const result = await pullWithProgress(mode, {...common, policy: retryPolicyFromEnv(), repositories: config.image_repositories, tag, updateCheck: checkByPull(tag, WANTED_SANDBOX_VERSION, config.update_check)})
+      const result = await pullWithProgress(mode, {...common, credentials, policy: retryPolicyFromEnv(), repositories: config.image_repositories, tag, updateCheck: checkByPull(tag, WANTED_SANDBOX_VERSION, config.update_check)})
       this.log(pulledSummary(result.record, result.replacedId))
+      await this.announceImageChange('update', result.record, result.before)
       return {...output, state: result.record}
     }
 
     const {request, source: buildSource} = await buildInputs(flags)
     const result = await buildWithProgress(mode, buildSource, {...common, request, version: WANTED_SANDBOX_VERSION})
     this.log(builtSummary(result.record, result.replacedId))
+    await this.announceImageChange('update', result.record, result.before)
     return {...output, state: result.record}
   }
 }

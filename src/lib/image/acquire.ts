@@ -31,6 +31,8 @@ export interface PullSandboxOptions extends AcquireOptions, PullOptions {
 
 export interface AcquireResult {
   record: ImageState
+  /** The record as it was before this acquisition (null when there was none). */
+  before: ImageState | null
   /** Id of the image that was current before and is now `previous`. */
   replacedId?: string
 }
@@ -53,8 +55,7 @@ async function acquire(options: AcquireOptions, what: string, produce: () => Pro
       const {replacedId} = await promoteToCurrent(engine, image.Id)
       const acquired = {...describe(image), acquired_at: (options.now?.() ?? new Date()).toISOString(), cli_version: CLI_VERSION, image_id: image.Id}
       const record = recordAfterAcquire(before, acquired, replacedId, options.updateCheck)
-      await transaction.write(record)
-      return {record, ...(replacedId === undefined ? {} : {replacedId})}
+      return {before: before ?? null, record: await transaction.write(record), ...(replacedId === undefined ? {} : {replacedId})}
     },
     {onWait: options.onLockWait, signal},
   )

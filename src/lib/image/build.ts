@@ -85,7 +85,7 @@ export class BuildFailedError extends OccError {
   }
 }
 
-export type BuildingEngine = Pick<Engine, 'build' | 'endpoint'>
+export type BuildingEngine = Pick<Engine, 'build' | 'label'>
 
 /**
  * One build through the engine, reading every event: an error event fails the build. Returns
@@ -120,7 +120,7 @@ export async function buildOnce(engine: BuildingEngine, request: BuildRequest, s
     }
   } catch (error) {
     if (signal.aborted) throw interrupted()
-    throw error instanceof BuildFailedError ? error : toEngineError(error, engine.endpoint.uri)
+    throw error instanceof BuildFailedError ? error : toEngineError(error, engine.label)
   } finally {
     stream.destroy()
   }

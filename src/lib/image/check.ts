@@ -7,6 +7,7 @@ import {PULL_FAILURE_WORDS, PullFailure, type RepositoryFailure} from './errors.
 import {type Manifest, parseManifest, selectPlatform} from './manifest.js'
 import {formatReference, parseImageReference, parseRepository, repositoryName} from './reference.js'
 import {RegistryClient} from './registry-client.js'
+import type {RetryPolicy} from './retry.js'
 import {OccError} from '../errors.js'
 import {imageVersion, localReference, SOURCE_LABEL, versionFromLabels} from './sandbox.js'
 
@@ -73,6 +74,8 @@ export interface CheckOptions {
   /** Budget for the whole check; what is still unanswered then counts as unavailable. */
   deadlineMs: number
   requestTimeoutMs?: number
+  /** Retries of each registry request (default: retryPolicyFromEnv()). */
+  retry?: RetryPolicy
   credentials?: CredentialsProvider
   fetch?: typeof fetch
   now?: () => Date
@@ -116,6 +119,7 @@ async function askRepositories(options: CheckOptions, deadline: AbortSignal): Pr
       deadline,
       fetch: options.fetch,
       requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+      policy: options.retry,
       signal: options.signal,
     })
     try {

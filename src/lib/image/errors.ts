@@ -1,8 +1,11 @@
 import {EngineRequestError} from '../docker/errors.js'
 import {OccError} from '../errors.js'
 
-/** Why one repository could not serve a pull: only 'unavailable' is worth retrying. */
-export type PullFailureKind = 'auth' | 'not-found' | 'unavailable'
+/**
+ * Why one repository could not serve a pull: only 'unavailable' is worth retrying there; a
+ * 'stalled' transfer (no progress for a while) moves on at once, as the engine may still hold it.
+ */
+export type PullFailureKind = 'auth' | 'not-found' | 'stalled' | 'unavailable'
 
 export interface RepositoryFailure {
   repository: string
@@ -50,6 +53,7 @@ export function isPermanent(kind: PullFailureKind): boolean {
 export const PULL_FAILURE_WORDS: Record<PullFailureKind, string> = {
   auth: 'access denied',
   'not-found': 'tag not found',
+  stalled: 'transfer stalled',
   unavailable: 'registry unavailable',
 }
 
@@ -71,7 +75,7 @@ export class ImagePullError extends OccError {
   constructor(tag: string, failures: RepositoryFailure[]) {
     const kinds = new Set(failures.map((failure) => failure.kind))
     const nowhere = kinds.size === 1 && kinds.has('not-found')
-    const kind = nowhere ? 'notFound' : kinds.has('unavailable') ? 'registry' : 'auth'
+    const kind = nowhere ? 'notFound' : kinds.has('unavailable') || kinds.has('stalled') ? 'registry' : 'auth'
     const headline = nowhere
       ? `The sandbox image tag "${tag}" exists in none of the configured repositories:`
       : `Could not pull the sandbox image tag "${tag}" from any configured repository:`

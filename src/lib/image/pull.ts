@@ -1,14 +1,16 @@
 import {addAbortSignal} from 'node:stream'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {Engine} from '../docker/engine.js'
 
+import {credentialServerAddress} from '../docker/credentials/server-address.js'
 import {toEngineError} from '../docker/errors.js'
 import {InterruptedError} from '../errors.js'
 import {classifyPullFailure, ImagePullError, isPermanent, PullFailure, type RepositoryFailure, toPullFailure} from './errors.js'
 import {type PullEvent, readPullEvents} from './pull-events.js'
-import {formatReference, type ImageReference, repositoryName} from './reference.js'
-import {backoffDelay, type RetryPolicy} from './retry.js'
+import {formatReference, type ImageReference, parseImageReference, repositoryName} from './reference.js'
+import {authenticationFailed, type CredentialsProvider, type RegistryCredentials} from './registry-auth.js'
+import {linkedSignal} from './registry-client.js'
+import {DEFAULT_STALL_MS, type RetryPolicy, withRetries} from './retry.js'
 
 /** What a pull tells its user along the way; every hook is optional. */
 export interface PullReporter {
@@ -19,7 +21,7 @@ export interface PullReporter {
 }
 
 /** The part of the engine a pull needs (tests stand in for it). */
-export type PullingEngine = Pick<Engine, 'endpoint' | 'pull'>
+export type PullingEngine = Pick<Engine, 'label' | 'pull'>
 
 export interface PullOptions {
   signal: AbortSignal
@@ -27,6 +29,8 @@ export interface PullOptions {
   reporter?: PullReporter
   /** Jitter source; tests pin it. */
   random?: () => number
+  /** The user's registry credentials; each registry gets only its own. */
+  credentials?: CredentialsProvider
 }
 
 export interface PulledImage {
@@ -37,35 +41,74 @@ export interface PulledImage {
 
 /**
  * One pull through the engine, reading every event: an error event fails the pull even
- * though the stream itself ends cleanly. Aborting `signal` destroys the stream.
+ * though the stream itself ends cleanly. Aborting `signal` destroys the stream. A pull that
+ * sends no event for `stallMs` is abandoned (the engine may keep a stalled download alive
+ * for ever).
  */
-export async function pullOnce(engine: PullingEngine, reference: string, signal: AbortSignal, onEvent?: (event: PullEvent) => void): Promise<{digest?: string}> {
+export async function pullOnce(engine: PullingEngine, reference: string, signal: AbortSignal, onEvent?: (event: PullEvent) => void, stallMs = DEFAULT_STALL_MS, credentials?: Parameters<PullingEngine['pull']>[2]): Promise<{digest?: string}> {
   const interrupted = () => new InterruptedError(`the pull of ${reference}`)
   if (signal.aborted) throw interrupted()
+  const watchdog = new AbortController()
+  const stalled = () => new PullFailure('stalled', `no progress for ${stallMs / 1000} s from ${parseImageReference(reference).registry}`)
+  let timer: NodeJS.Timeout | undefined
+  const rearm = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => watchdog.abort(), stallMs)
+  }
+
+  const request = linkedSignal([signal, watchdog.signal])
+  rearm()
   let stream
   try {
-    stream = await engine.pull(reference, signal)
-  } catch (error) {
-    throw signal.aborted ? interrupted() : toPullFailure(error)
-  }
-
-  addAbortSignal(signal, stream)
-  let digest: string | undefined
-  try {
-    for await (const event of readPullEvents(stream)) {
-      if (event.type === 'error') throw new PullFailure(classifyPullFailure(event.code, event.message), event.message)
-      if (event.type === 'digest') digest = event.digest
-      onEvent?.(event)
+    try {
+      stream = await engine.pull(reference, request.signal, credentials)
+    } catch (error) {
+      throw signal.aborted ? interrupted() : watchdog.signal.aborted ? stalled() : toPullFailure(error)
     }
-  } catch (error) {
-    if (signal.aborted) throw interrupted()
-    // A stream that breaks off is the engine connection failing, not the registry.
-    throw error instanceof PullFailure ? error : toEngineError(error, engine.endpoint.uri)
-  } finally {
-    stream.destroy()
-  }
 
-  return digest === undefined ? {} : {digest}
+    addAbortSignal(request.signal, stream)
+    let digest: string | undefined
+    try {
+      for await (const event of readPullEvents(stream)) {
+        rearm()
+        if (event.type === 'error') throw new PullFailure(classifyPullFailure(event.code, event.message), event.message)
+        if (event.type === 'digest') digest = event.digest
+        onEvent?.(event)
+      }
+    } catch (error) {
+      if (signal.aborted) throw interrupted()
+      if (watchdog.signal.aborted) throw stalled()
+      // A stream that breaks off is the engine connection failing, not the registry.
+      throw error instanceof PullFailure ? error : toEngineError(error, engine.label)
+    }
+
+    return digest === undefined ? {} : {digest}
+  } finally {
+    clearTimeout(timer)
+    request.release()
+    stream?.destroy()
+  }
+}
+
+/**
+ * One pull with the registry's credentials, if the user has any. Refused credentials are
+ * tried once more without them (stale credentials for a public image); when that fails
+ * too, the pull fails with "authentication failed for <registry>".
+ */
+export async function pullAuthenticated(engine: PullingEngine, reference: ImageReference, credentials: RegistryCredentials | undefined, signal: AbortSignal, onEvent?: (event: PullEvent) => void, stallMs = DEFAULT_STALL_MS): Promise<{digest?: string}> {
+  const text = formatReference(reference)
+  if (credentials === undefined) return pullOnce(engine, text, signal, onEvent, stallMs)
+  try {
+    return await pullOnce(engine, text, signal, onEvent, stallMs, {...credentials, serverAddress: credentialServerAddress(reference.registry)})
+  } catch (error) {
+    if (!(error instanceof PullFailure && error.kind === 'auth')) throw error
+    try {
+      return await pullOnce(engine, text, signal, onEvent, stallMs)
+    } catch (anonymous) {
+      if (anonymous instanceof PullFailure) throw authenticationFailed(reference.registry, credentials, error.message)
+      throw anonymous
+    }
+  }
 }
 
 /**
@@ -79,26 +122,30 @@ export async function pullFromRepositories(engine: PullingEngine, repositories: 
   for (const [index, repository] of repositories.entries()) {
     const reference = {...repository, tag}
     const text = formatReference(reference)
-    for (let attempt = 1; ; attempt++) {
-      reporter.attempt?.({attempt, attempts: policy.attempts, reference: text})
-      try {
-        const {digest} = await pullOnce(engine, text, signal, reporter.event?.bind(reporter))
-        return {reference, ...(digest === undefined ? {} : {digest})}
-      } catch (error) {
-        if (!(error instanceof PullFailure)) throw error
-        if (isPermanent(error.kind) || attempt >= policy.attempts) {
-          const failure = {attempts: attempt, kind: error.kind, message: error.message, reference: text, repository: repositoryName(repository)}
-          failures.push(failure)
-          reporter.repositoryFailed?.(failure, index < repositories.length - 1)
-          break
-        }
-
-        const delayMs = backoffDelay(attempt + 1, policy.baseMs, options.random)
-        reporter.retry?.({delayMs, message: error.message, nextAttempt: attempt + 1, reference: text})
-        await sleep(delayMs, undefined, {signal}).catch(() => {
-          throw new InterruptedError(`the pull of ${text}`)
-        })
-      }
+    let attempts = 0
+    try {
+      const credentials = await options.credentials?.(repository.registry)
+      const {digest} = await withRetries(
+        async (attempt) => {
+          attempts = attempt
+          reporter.attempt?.({attempt, attempts: policy.attempts, reference: text})
+          return pullAuthenticated(engine, reference, credentials, signal, reporter.event?.bind(reporter), policy.stallMs)
+        },
+        {
+          interrupted: () => new InterruptedError(`the pull of ${text}`),
+          judge: (error) => ({retry: error instanceof PullFailure && !isPermanent(error.kind)}),
+          onRetry: ({delayMs, error, nextAttempt}) => reporter.retry?.({delayMs, message: error instanceof Error ? error.message : String(error), nextAttempt, reference: text}),
+          policy,
+          random: options.random,
+          signal,
+        },
+      )
+      return {reference, ...(digest === undefined ? {} : {digest})}
+    } catch (error) {
+      if (!(error instanceof PullFailure)) throw error
+      const failure = {attempts, kind: error.kind, message: error.message, reference: text, repository: repositoryName(repository)}
+      failures.push(failure)
+      reporter.repositoryFailed?.(failure, index < repositories.length - 1)
     }
   }
 

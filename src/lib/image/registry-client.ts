@@ -3,7 +3,8 @@ import {createHash} from 'node:crypto'
 import {InterruptedError} from '../errors.js'
 import {PullFailure} from './errors.js'
 import {MANIFEST_ACCEPT} from './manifest.js'
-import {type AuthChallenge, basicAuthorization, type CredentialsProvider, parseChallenge} from './registry-auth.js'
+import {parseRetryAfter, type RetryPolicy, retryPolicyFromEnv, withRetries} from './retry.js'
+import {type AuthChallenge, authenticationFailed, basicAuthorization, type CredentialsProvider, parseChallenge, type RegistryCredentials} from './registry-auth.js'
 
 export interface RegistryClientOptions {
   /** Ctrl-C: stops every request with InterruptedError. */
@@ -14,6 +15,18 @@ export interface RegistryClientOptions {
   requestTimeoutMs: number
   credentials?: CredentialsProvider
   fetch?: typeof fetch
+  /** Retries of network errors and 429/5xx answers (default: retryPolicyFromEnv()). */
+  policy?: RetryPolicy
+}
+
+/** Answers worth asking again: rate limited, or the server (or a proxy before it) failing for now. */
+const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504])
+
+/** A transient answer, thrown so that withRetries asks again; the last one is returned as is. */
+class TransientAnswer extends Error {
+  constructor(readonly response: Response) {
+    super(`HTTP ${response.status}`)
+  }
 }
 
 export interface FetchedManifest {
@@ -37,6 +50,8 @@ export function registryBaseUrl(registry: string): string {
  */
 export class RegistryClient {
   private authorization: string | undefined
+  /** The user's credentials, once the registry accepted them as the answer to its challenge. */
+  private sentCredentials: RegistryCredentials | undefined
 
   constructor(
     readonly registry: string,
@@ -57,27 +72,62 @@ export class RegistryClient {
   }
 
   private async get(urlPath: string, repository: string, accept: string): Promise<Response> {
-    let response = await this.request(`${registryBaseUrl(this.registry)}${urlPath}`, accept)
+    const url = `${registryBaseUrl(this.registry)}${urlPath}`
+    let response = await this.request(url, {accept, authorization: this.authorization})
     if (response.status === 401 && this.authorization === undefined) {
       this.authorization = await this.authorize(parseChallenge(response.headers.get('www-authenticate')), repository)
-      if (this.authorization !== undefined) response = await this.request(`${registryBaseUrl(this.registry)}${urlPath}`, accept)
+      if (this.authorization !== undefined) response = await this.request(url, {accept, authorization: this.authorization})
     }
 
     if (response.ok) return response
     const message = await registryMessage(response)
+    if (response.status === 401 && this.sentCredentials) throw authenticationFailed(this.registry, this.sentCredentials, message)
     if (response.status === 401 || response.status === 403) throw new PullFailure('auth', message)
     if (response.status === 404) throw new PullFailure('not-found', message)
     throw new PullFailure('unavailable', message)
   }
 
-  private async request(url: string, accept: string, authorization = this.authorization): Promise<Response> {
+  /** One request, asked again after network errors and 429/5xx answers, waiting what Retry-After says (capped). */
+  private async request(url: string, init: RequestInit): Promise<Response> {
+    const {deadline, signal} = this.options
+    const waiting = linkedSignal([signal, deadline])
+    try {
+      return await withRetries(
+        async () => {
+          const response = await this.requestOnce(url, init)
+          if (TRANSIENT_STATUSES.has(response.status)) throw new TransientAnswer(response)
+          return response
+        },
+        {
+          interrupted: () => (signal.aborted ? new InterruptedError(`the update check of ${this.registry}`) : new PullFailure('unavailable', `no answer from ${this.registry} in time`)),
+          judge: (error) =>
+            error instanceof TransientAnswer
+              ? {retry: true, retryAfterMs: parseRetryAfter(error.response.headers.get('retry-after'))}
+              : {retry: error instanceof PullFailure && error.kind === 'unavailable' && !deadline.aborted},
+          onRetry: ({error}) => {
+            if (error instanceof TransientAnswer) void error.response.body?.cancel()
+          },
+          policy: this.options.policy ?? retryPolicyFromEnv(),
+          signal: waiting.signal,
+        },
+      )
+    } catch (error) {
+      if (error instanceof TransientAnswer) return error.response
+      throw error
+    } finally {
+      waiting.release()
+    }
+  }
+
+  private async requestOnce(url: string, {accept, authorization, form}: RequestInit): Promise<Response> {
     const {deadline, requestTimeoutMs, signal} = this.options
     const fetchFn = this.options.fetch ?? fetch
     const timeout = new AbortController()
     const timer = setTimeout(() => timeout.abort(), requestTimeoutMs)
     const request = linkedSignal([signal, deadline, timeout.signal])
+    const headers = {Accept: accept, ...(authorization === undefined ? {} : {Authorization: authorization})}
     try {
-      return await fetchFn(url, {headers: {Accept: accept, ...(authorization === undefined ? {} : {Authorization: authorization})}, signal: request.signal})
+      return await fetchFn(url, {headers, signal: request.signal, ...(form === undefined ? {} : {body: form, method: 'POST'})})
     } catch (error) {
       if (signal.aborted) throw new InterruptedError(`the update check of ${this.registry}`)
       if (deadline.aborted || timeout.signal.aborted) throw new PullFailure('unavailable', `no answer from ${this.registry} in time`)
@@ -91,18 +141,59 @@ export class RegistryClient {
   /** The Authorization header that answers `challenge`, or undefined when occ has nothing to offer. */
   private async authorize(challenge: AuthChallenge | undefined, repository: string): Promise<string | undefined> {
     const credentials = await this.options.credentials?.(this.registry)
-    if (challenge?.scheme === 'basic') return credentials === undefined ? undefined : basicAuthorization(credentials)
+    if (challenge?.scheme === 'basic') {
+      const authorization = credentials && basicAuthorization(credentials)
+      if (authorization !== undefined) this.sentCredentials = credentials
+      return authorization
+    }
+
     if (challenge?.scheme !== 'bearer') return undefined
+    if (credentials) {
+      const token = await this.token(challenge, repository, credentials)
+      if (token.ok) {
+        this.sentCredentials = credentials
+        return token.authorization
+      }
+
+      // Stale credentials: a public repository still serves anyone, so ask once more without them.
+      const anonymous = await this.token(challenge, repository, undefined)
+      if (anonymous.ok) return anonymous.authorization
+      throw authenticationFailed(this.registry, credentials, token.message)
+    }
+
+    const token = await this.token(challenge, repository, undefined)
+    if (token.ok) return token.authorization
+    throw new PullFailure('auth', token.message)
+  }
+
+  /** A bearer token from the challenge's realm: anonymous, with a password (GET, basic) or an identity token (OAuth2 POST). */
+  private async token(challenge: Extract<AuthChallenge, {scheme: 'bearer'}>, repository: string, credentials: RegistryCredentials | undefined): Promise<{authorization: string; ok: true} | {message: string; ok: false}> {
     const url = new URL(challenge.realm)
-    if (challenge.service !== undefined) url.searchParams.set('service', challenge.service)
-    url.searchParams.set('scope', challenge.scope ?? `repository:${repository}:pull`)
-    const response = await this.request(url.toString(), 'application/json', credentials === undefined ? undefined : basicAuthorization(credentials))
-    if (!response.ok) throw new PullFailure(response.status === 401 || response.status === 403 ? 'auth' : 'unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
+    const scope = challenge.scope ?? `repository:${repository}:pull`
+    let response: Response
+    if (credentials && 'identityToken' in credentials) {
+      const form = new URLSearchParams({client_id: 'occ', grant_type: 'refresh_token', refresh_token: credentials.identityToken, scope, ...(challenge.service === undefined ? {} : {service: challenge.service})})
+      response = await this.request(url.toString(), {accept: 'application/json', authorization: undefined, form})
+    } else {
+      if (challenge.service !== undefined) url.searchParams.set('service', challenge.service)
+      url.searchParams.set('scope', scope)
+      response = await this.request(url.toString(), {accept: 'application/json', authorization: credentials && basicAuthorization(credentials)})
+    }
+
+    if (response.status === 401 || response.status === 403) return {message: `the token service ${url.host} answered HTTP ${response.status}`, ok: false}
+    if (!response.ok) throw new PullFailure('unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
     const body = parseJson(Buffer.from(await response.arrayBuffer())) as null | {access_token?: unknown; token?: unknown}
     const token = typeof body?.token === 'string' ? body.token : body?.access_token
     if (typeof token !== 'string') throw new PullFailure('unavailable', `the token service ${url.host} sent no token`)
-    return `Bearer ${token}`
+    return {authorization: `Bearer ${token}`, ok: true}
   }
+}
+
+interface RequestInit {
+  accept: string
+  authorization: string | undefined
+  /** Sent as a form POST (OAuth2 token requests); a GET without it. */
+  form?: URLSearchParams
 }
 
 function parseJson(bytes: Buffer): unknown {

@@ -30,9 +30,9 @@ export async function rollbackImage(options: LockWaitOptions & {engine: Engine; 
   return store.transaction(async (transaction) => {
     const current = await engine.inspectImage(localReference('current'))
     const previous = await engine.inspectImage(localReference('previous'))
-    if (!previous) throw new NothingToRollBackError(engine.endpoint.uri, `${localReference('previous')} does not exist`)
-    if (!current) throw new NothingToRollBackError(engine.endpoint.uri, `${localReference('current')} does not exist`)
-    if (current.Id === previous.Id) throw new NothingToRollBackError(engine.endpoint.uri, `${localReference('previous')} is the current image`)
+    if (!previous) throw new NothingToRollBackError(engine.label, `${localReference('previous')} does not exist`)
+    if (!current) throw new NothingToRollBackError(engine.label, `${localReference('current')} does not exist`)
+    if (current.Id === previous.Id) throw new NothingToRollBackError(engine.label, `${localReference('previous')} is the current image`)
     const before = await transaction.read()
     await engine.tag(previous.Id, LOCAL_IMAGE_NAME, 'current')
     try {
@@ -44,7 +44,6 @@ export async function rollbackImage(options: LockWaitOptions & {engine: Engine; 
     }
 
     const record = recordAfterRollback(before, current, previous, options.now?.() ?? new Date())
-    await transaction.write(record)
-    return {current_image_id: previous.Id, previous_image_id: current.Id, record}
+    return {current_image_id: previous.Id, previous_image_id: current.Id, record: await transaction.write(record)}
   }, options)
 }

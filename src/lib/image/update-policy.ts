@@ -53,8 +53,7 @@ export async function rememberCheck(store: ImageStateStore, checked: ImageState,
         const record = await transaction.read()
         if (!record || record.image_id !== checked.image_id) return undefined
         const updated = composeRecord(record, checkRecord(report), record.previous)
-        await transaction.write(updated)
-        return updated
+        return transaction.write(updated)
       },
       {pollMs: 50, signal, timeoutMs: 200},
     )

@@ -7,6 +7,7 @@ import type {ImageState} from '../image/state.js'
 import type {UpdatePlan} from '../image/update.js'
 import type {PullProgress} from './pull-progress.js'
 
+import {describeEndpoint} from '../docker/endpoint.js'
 import {PULL_FAILURE_WORDS} from '../image/errors.js'
 import {localReference} from '../image/sandbox.js'
 import {formatRelativeTime, shortDigest} from './format.js'
@@ -29,26 +30,27 @@ export const NO_RECORD = 'No sandbox image recorded yet. Run "occ image:pull" to
 
 /** One line on the engine's view of the record; warnings start with "Warning:". */
 export function describeEngineCheck(check: EngineCheck): string {
+  const engine = describeEndpoint({uri: check.endpoint, ...(check.context === undefined ? {} : {context: check.context})})
   switch (check.status) {
     case 'ok': {
-      return `Engine ${check.endpoint}: ok (${localReference('current')} is this image).`
+      return `Engine ${engine}: ok (${localReference('current')} is this image).`
     }
 
     case 'missing': {
-      return `Warning: the recorded image is no longer on the engine at ${check.endpoint}. Run "occ image:pull" to get it again.`
+      return `Warning: the recorded image is no longer on the engine at ${engine}. Run "occ image:pull" to get it again.`
     }
 
     case 'moved': {
       const now = check.current_image_id ? `another image (${shortDigest(check.current_image_id)})` : 'no image'
-      return `Warning: ${localReference('current')} on ${check.endpoint} now points at ${now}, not the recorded one. Run "occ image:pull" to make them agree.`
+      return `Warning: ${localReference('current')} on ${engine} now points at ${now}, not the recorded one. Run "occ image:pull" to make them agree.`
     }
 
     case 'unreachable': {
-      return `Warning: could not check the engine (${check.message ?? check.endpoint}); the record is shown as last written.`
+      return `Warning: could not check the engine (${check.message ?? engine}); the record is shown as last written.`
     }
 
     case 'none': {
-      return `Engine ${check.endpoint}: nothing recorded to check.`
+      return `Engine ${engine}: nothing recorded to check.`
     }
   }
 }

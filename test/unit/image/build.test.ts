@@ -17,7 +17,7 @@ const engineAnswering = (answer: (() => Readable) | Error): BuildingEngine => ({
     if (answer instanceof Error) throw answer
     return answer()
   },
-  endpoint,
+  label: endpoint.uri,
 })
 const stream = (...events: object[]) => () => Readable.from(events.map((event) => `${JSON.stringify(event)}\n`))
 const signal = () => new AbortController().signal

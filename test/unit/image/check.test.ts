@@ -52,6 +52,7 @@ async function check(routes: Record<string, Served | Error>, localImage: LocalIm
     now: () => new Date('2026-03-01T00:00:00.000Z'),
     platform: async () => ({architecture: 'amd64', os: 'linux'}),
     repositories,
+    retry: {attempts: 3, baseMs: 1},
     signal: new AbortController().signal,
     tag: '1.4.0',
   })

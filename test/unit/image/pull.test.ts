@@ -19,7 +19,7 @@ function fakeEngine(script: Record<string, Answer[]>): PullingEngine & {calls: s
   const calls: string[] = []
   return {
     calls,
-    endpoint,
+    label: endpoint.uri,
     async pull(reference: string) {
       calls.push(reference)
       const answer = script[reference]?.shift()
@@ -97,6 +97,22 @@ describe('pullFromRepositories', () => {
     expect(engine.calls).to.deep.equal([`${A}:1.4.0`, `${A}:1.4.0`, `${A}:1.4.0`, `${B}:1.4.0`])
     expect(retries).to.deep.equal([10, 20])
     expect(failed).to.deep.equal([`${A} unavailable 3`])
+  })
+
+  it('abandons a pull that shows no progress for the stall bound and moves on to the next repository at once', async () => {
+    const silent = new PassThrough()
+    silent.write('{"status":"Pulling fs layer","id":"l1"}\n')
+    const engine = fakeEngine({[`${A}:1.4.0`]: [() => silent], [`${B}:1.4.0`]: [served]})
+    const failed: string[] = []
+    const pulled = await pullFromRepositories(engine, repositories, '1.4.0', {
+      policy: {...fast, stallMs: 50},
+      reporter: {repositoryFailed: (failure) => failed.push(`${failure.kind} ${failure.attempts}: ${failure.message}`)},
+      signal: new AbortController().signal,
+    })
+    expect(pulled.reference.registry).to.equal('127.0.0.1:5002')
+    expect(engine.calls).to.deep.equal([`${A}:1.4.0`, `${B}:1.4.0`])
+    expect(failed).to.deep.equal(['stalled 1: no progress for 0.05 s from 127.0.0.1:5001'])
+    expect(silent.destroyed).to.equal(true)
   })
 
   it('does not retry a missing tag and names it when no repository has it', async () => {
