@@ -11,7 +11,7 @@ import {imageStateFile} from '../../src/lib/paths.js'
 import {readEnvironment} from '../env/environment.js'
 import {freePort} from '../env/system.js'
 import {makeCertificates} from '../env/tls.js'
-import {CURRENT, engine, imageId, type ImageHome, makeImageHome, removeSandboxImages, repository, seed} from './helpers/occ-image.js'
+import {CURRENT, engine, imageId, type ImageHome, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
 import {runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -28,15 +28,11 @@ describe('any Docker endpoint', function () {
   let home: ImageHome
   let dockerConfig: string
 
-  beforeEach(async () => {
-    await removeSandboxImages(docker)
-    home = makeImageHome()
+  useFreshImageHome(docker, async (created) => {
+    home = created
     dockerConfig = join(home.dir, 'docker-config')
     mkdirSync(dockerConfig)
   })
-
-  afterEach(() => home.remove())
-  after(() => removeSandboxImages(docker))
 
   /** The environment of a run against `endpoint` variables (DOCKER_HOST of the test engine removed). */
   const envWith = (endpoint: Record<string, string>) => {

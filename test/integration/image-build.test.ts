@@ -4,7 +4,7 @@ import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {CURRENT, engine, imageId, type ImageHome, makeImageHome, PREVIOUS, removeSandboxImages, repository, seed, startCli} from './helpers/occ-image.js'
+import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, seed, startCli, useFreshImageHome} from './helpers/occ-image.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -15,14 +15,10 @@ describe('occ image:build', function () {
   let home: ImageHome
   let env: Record<string, string>
 
-  beforeEach(async () => {
-    await removeSandboxImages(docker)
-    home = makeImageHome()
+  useFreshImageHome(docker, async (created) => {
+    home = created
     env = home.envFor([repository('primary')], {OCC_UPDATE_CHECK: 'never'})
   })
-
-  afterEach(() => home.remove())
-  after(() => removeSandboxImages(docker))
 
   it('builds a Dockerfile with the version and source labels, tags it current and records a build', async () => {
     const pulled = await runCli(['image:pull', '--tag', '1.3.0'], {env})

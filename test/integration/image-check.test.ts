@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {join} from 'node:path'
 
 import {pushImage, pushMultiArchIndex} from '../env/index.js'
-import {engine, type ImageHome, makeImageHome, removeSandboxImages, repository} from './helpers/occ-image.js'
+import {engine, type ImageHome, repository, useFreshImageHome} from './helpers/occ-image.js'
 import {requestsDuring, uniqueRepository} from './helpers/registry-log.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
 
@@ -20,13 +20,9 @@ describe('occ image:check', function () {
   this.timeout(120_000)
   let home: ImageHome
 
-  beforeEach(async () => {
-    await removeSandboxImages(docker)
-    home = makeImageHome()
+  useFreshImageHome(docker, (created) => {
+    home = created
   })
-
-  afterEach(() => home.remove())
-  after(() => removeSandboxImages(docker))
 
   const run = async (args: string[], env: Record<string, string>) => {
     const result = await runCli(args, {env})

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {CURRENT, engine, imageId, type ImageHome, makeImageHome, PREVIOUS, removeSandboxImages, repository, seed} from './helpers/occ-image.js'
+import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
 import {runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -10,14 +10,10 @@ describe('occ image:clear', function () {
   let home: ImageHome
   let env: Record<string, string>
 
-  beforeEach(async () => {
-    await removeSandboxImages(docker)
-    home = makeImageHome()
+  useFreshImageHome(docker, async (created) => {
+    home = created
     env = home.envFor([repository('primary')])
   })
-
-  afterEach(() => home.remove())
-  after(() => removeSandboxImages(docker))
 
   const pull = async (tag: string) => {
     const result = await runCli(['image:pull', '--tag', tag], {env})

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {CURRENT, engine, imageId, type ImageHome, makeImageHome, PREVIOUS, removeSandboxImages, repository, seed, startCli} from './helpers/occ-image.js'
+import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, seed, startCli, useFreshImageHome} from './helpers/occ-image.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {opencodeCloud: {sandboxVersion: string}; version: string}
@@ -12,13 +12,9 @@ describe('occ image:pull', function () {
   this.timeout(120_000)
   let home: ImageHome
 
-  beforeEach(async () => {
-    await removeSandboxImages(docker)
-    home = makeImageHome()
+  useFreshImageHome(docker, (created) => {
+    home = created
   })
-
-  afterEach(() => home.remove())
-  after(() => removeSandboxImages(docker))
 
   it('pulls the wanted version from the first repository and records its provenance', async () => {
     const primary = repository('primary')

@@ -4,7 +4,7 @@ import {basename, dirname} from 'node:path'
 
 import {imageStateFile} from '../../src/lib/paths.js'
 
-import {CURRENT, engine, imageId, type ImageHome, makeImageHome, removeSandboxImages, repository, seed} from './helpers/occ-image.js'
+import {CURRENT, engine, imageId, type ImageHome, removeSandboxImages, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
 import {runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -19,15 +19,11 @@ describe('occ image:state', function () {
   let home: ImageHome
   let env: Record<string, string>
 
-  beforeEach(async () => {
-    await removeSandboxImages(docker)
-    home = makeImageHome()
+  useFreshImageHome(docker, async (created) => {
+    home = created
     // Update checks have their own tests (image-update-check.test.ts); here they would only add noise.
     env = home.envFor([repository('primary')], {OCC_UPDATE_CHECK: 'never'})
   })
-
-  afterEach(() => home.remove())
-  after(() => removeSandboxImages(docker))
 
   const pull = async (tag = '1.4.0') => {
     const result = await runCli(['image:pull', '--tag', tag], {env})

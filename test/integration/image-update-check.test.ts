@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 
 import {pushImage} from '../env/index.js'
-import {engine, type ImageHome, makeImageHome, removeSandboxImages} from './helpers/occ-image.js'
+import {engine, type ImageHome, useFreshImageHome} from './helpers/occ-image.js'
 import {requestsDuring, type UniqueRepository, uniqueRepository} from './helpers/registry-log.js'
 import {runCli} from './helpers/run-cli.js'
 
@@ -14,18 +14,14 @@ describe('update_check: automatic checks in image:state and image:pull', functio
   let home: ImageHome
   let repo: UniqueRepository
 
-  beforeEach(async () => {
-    await removeSandboxImages(docker)
-    home = makeImageHome()
+  useFreshImageHome(docker, async (created) => {
+    home = created
     repo = uniqueRepository()
     await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
     // A pull with checks off leaves no last_update_check in the record.
     const pulled = await runCli(['image:pull'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})})
     expect(pulled.code, pulled.stderr).to.equal(0)
   })
-
-  afterEach(() => home.remove())
-  after(() => removeSandboxImages(docker))
 
   const state = async (policy: string, extra: Record<string, string> = {}) => {
     const {requests, result} = await requestsDuring(repo, () => runCli(['image:state'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: policy, ...extra})}))

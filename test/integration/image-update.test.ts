@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {join} from 'node:path'
 
 import {pushImage} from '../env/index.js'
-import {CURRENT, engine, imageId, type ImageHome, makeImageHome, PREVIOUS, removeSandboxImages, repository} from './helpers/occ-image.js'
+import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, useFreshImageHome} from './helpers/occ-image.js'
 import {type UniqueRepository, uniqueRepository} from './helpers/registry-log.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
 
@@ -22,15 +22,11 @@ describe('occ image:update and image:rollback', function () {
   let repo: UniqueRepository
   let env: Record<string, string>
 
-  beforeEach(async () => {
-    await removeSandboxImages(docker)
-    home = makeImageHome()
+  useFreshImageHome(docker, async (created) => {
+    home = created
     repo = uniqueRepository()
     env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})
   })
-
-  afterEach(() => home.remove())
-  after(() => removeSandboxImages(docker))
 
   const occ = async (args: string[], extra: Record<string, string> = {}) => {
     const result = await runCli(args, {env: {...env, ...extra}})

@@ -49,6 +49,21 @@ export async function removeSandboxImages(docker: Docker): Promise<void> {
   }
 }
 
+/**
+ * The hooks every image test file shares: occ's images removed from the engine before each test
+ * and after the file, and a fresh CLI home per test, handed to `onHome` for the file's own setup.
+ */
+export function useFreshImageHome(docker: Docker, onHome: (home: ImageHome) => Promise<void> | void): void {
+  let home: ImageHome | undefined
+  beforeEach(async () => {
+    await removeSandboxImages(docker)
+    home = makeImageHome()
+    await onHome(home)
+  })
+  afterEach(() => home?.remove())
+  after(() => removeSandboxImages(docker))
+}
+
 export interface ImageHome extends CliHome {
   stateFile: string
   /** The environment of a run with `repositories` as image_repositories. */
