@@ -1,12 +1,10 @@
-import {Command, Flags, Interfaces} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 
 import {getRuntimeConfig} from './lib/config/runtime.js'
 import type {EffectiveConfig} from './lib/config/types.js'
 import {OccError, toOccError} from './lib/errors.js'
 import {IMAGE_CHANGED, type ImageChangeAction, imageChangedEvent} from './lib/image/events.js'
 import type {ImageState} from './lib/image/state.js'
-
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
 interface OclifCliError {
   code?: string
