@@ -119,6 +119,14 @@ describe('registry credentials', function () {
     expect(await imageId(docker, CURRENT)).to.equal(authSeed?.configDigest)
   })
 
+  it('keeps credentials out of debug logs, even with DEBUG=* (docker-modem logs request headers)', async () => {
+    writeConfig({auths: {[authHost]: {auth: base64(`${username}:${password}`)}}})
+    const result = await occ(['image:pull'], [authRepository], {DEBUG: '*'})
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stderr, 'debug logging is on').to.include('oclif:config')
+    expect(result.stderr).not.to.include('X-Registry-Auth')
+  })
+
   it('pulls with a credential helper (credHelpers), asking it about that registry only', async () => {
     writeConfig({credHelpers: {[authHost]: 'occtest'}})
     const log = join(home.dir, 'helper.log')

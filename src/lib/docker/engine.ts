@@ -32,6 +32,17 @@ export interface BuildRequest {
  * The few engine operations occ needs, with every failure mapped to an OccError that names
  * the endpoint. dockerode is loaded on first use: it costs ~160 ms of startup.
  */
+/**
+ * docker-modem's `modem` debug log prints every request with its headers, X-Registry-Auth
+ * (the registry credentials) included: DEBUG=* or DEBUG=modem must not put them on stderr.
+ */
+async function silenceModemDebug(): Promise<void> {
+  const {default: debug} = await import('debug')
+  if (debug.enabled(MODEM_DEBUG_NAMESPACE)) debug.enable(`${debug.disable()},-${MODEM_DEBUG_NAMESPACE}`)
+}
+
+const MODEM_DEBUG_NAMESPACE = 'modem'
+
 export class Engine {
   /** How errors name the engine: its URI, and the context it came from. */
   readonly label: string
@@ -45,6 +56,7 @@ export class Engine {
 
   static async connect(endpoint: EngineEndpoint): Promise<Engine> {
     const {default: Docker} = await import('dockerode')
+    await silenceModemDebug()
     const label = describeEndpoint(endpoint)
     const options = await dockerodeOptions(endpoint.connection, label)
     try {
