@@ -6,6 +6,7 @@ import {Agent, get, type IncomingHttpHeaders} from 'node:http'
 
 import {buildImage, type BuiltImage} from '../env/image.js'
 import {deleteImage, readEnvironment, REPOSITORY, RegistryClient, type TestEnvironment, WANTED_VERSION} from '../env/index.js'
+import {enginePull} from '../integration/helpers/engine-pull.js'
 import {FaultProxy, type FaultProxyStats, type InjectedStatus} from './proxy.js'
 import {count} from './suite.js'
 
@@ -60,21 +61,6 @@ function sha256(data: Buffer): string {
 
 function sumFaults(stats: FaultProxyStats): number {
   return Object.values(stats.faults).reduce((sum, count) => sum + count, 0)
-}
-
-/** Pulls through the engine and fails on an error event (followProgress alone would not). */
-async function enginePull(docker: Docker, reference: string): Promise<void> {
-  const stream = await docker.pull(reference)
-  await new Promise<void>((resolve, reject) => {
-    let failure: string | undefined
-    docker.modem.followProgress(stream, error => {
-      if (error) reject(error)
-      else if (failure) reject(new Error(failure))
-      else resolve()
-    }, (event: {error?: string, errorDetail?: {message?: string}}) => {
-      if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error
-    })
-  })
 }
 
 describe('fault proxy (test/faults/proxy.ts)', function () {

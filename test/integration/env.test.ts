@@ -6,6 +6,7 @@ import {connect} from 'node:net'
 import {join} from 'node:path'
 
 import {enginePing, engineTlsPing} from '../env/engine.js'
+import {enginePull} from './helpers/engine-pull.js'
 import {
   bigImage,
   deleteImage,
@@ -21,23 +22,6 @@ import {
   type TestEnvironment,
   WANTED_VERSION,
 } from '../env/index.js'
-
-type AuthConfig = {username: string, password: string, serveraddress: string}
-
-/** Pulls through the engine and fails on an error event (followProgress alone would not). */
-async function pull(docker: Docker, reference: string, authconfig?: AuthConfig): Promise<void> {
-  const stream = await docker.pull(reference, authconfig ? {authconfig} : {})
-  await new Promise<void>((resolve, reject) => {
-    let failure: string | undefined
-    docker.modem.followProgress(stream, error => {
-      if (error) reject(error)
-      else if (failure) reject(new Error(failure))
-      else resolve()
-    }, (event: {error?: string, errorDetail?: {message?: string}}) => {
-      if (event.error || event.errorDetail) failure = event.errorDetail?.message ?? event.error
-    })
-  })
-}
 
 function refusesConnections(address: string): Promise<string> {
   const [host, port] = address.split(':')
@@ -137,7 +121,7 @@ describe('test environment (test/env)', function () {
 
   it('pulls a seed through the engine with its labels, image id and repo digest', async function () {
     const seed = env.seeds.find(candidate => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)!
-    await pull(docker, seed.reference)
+    await enginePull(docker, seed.reference)
     pulled.push(seed.reference)
     const image = await docker.getImage(seed.reference).inspect()
     expect(image.Id).to.equal(seed.configDigest)
@@ -151,11 +135,11 @@ describe('test environment (test/env)', function () {
   it('pulls from the auth registry only with credentials', async function () {
     const seed = env.seeds.find(candidate => candidate.registry === 'auth')!
     let anonymousError: unknown
-    await pull(docker, seed.reference).catch(error => {
+    await enginePull(docker, seed.reference).catch(error => {
       anonymousError = error
     })
     expect(String(anonymousError)).to.match(/no basic auth credentials|unauthorized|authentication required/i)
-    await pull(docker, seed.reference, {...env.auth, serveraddress: env.registries.auth})
+    await enginePull(docker, seed.reference, {...env.auth, serveraddress: env.registries.auth})
     pulled.push(seed.reference)
     expect((await docker.getImage(seed.reference).inspect()).Id).to.equal(seed.configDigest)
   })
@@ -179,7 +163,7 @@ describe('test environment (test/env)', function () {
     const index = await pushMultiArchIndex('primary', REPOSITORY, tag, {seed: `env-test-multiarch-${run}`, version: '1.4.0', layers: 2})
     expect(index.platforms.amd64.configDigest).to.not.equal(index.platforms.arm64.configDigest)
     expect(await remoteDigest('primary', REPOSITORY, tag)).to.equal(index.digest)
-    await pull(docker, index.reference)
+    await enginePull(docker, index.reference)
     pulled.push(index.reference)
     const image = await docker.getImage(index.reference).inspect()
     expect(image.Id).to.equal(index.platforms.amd64.configDigest)
