@@ -1,13 +1,14 @@
 import type Dockerode from 'dockerode'
+import type {IncomingMessage} from 'node:http'
 import type {Readable} from 'node:stream'
 
-import {readFile} from 'node:fs/promises'
 import {Agent} from 'node:https'
 
 import type {RegistryCredentials} from '../image/registry-auth.js'
 
-import {describeEndpoint, type EngineConnection, type EngineEndpoint, type TlsFiles} from './endpoint.js'
-import {EngineTlsFilesError, engineStatusOf, toEngineError} from './errors.js'
+import {describeEndpoint, type EngineConnection, type EngineEndpoint} from './endpoint.js'
+import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson, readTlsFiles, splitTag} from './engine-api.js'
+import {engineStatusOf, toEngineError} from './errors.js'
 
 export type ImageDetails = Dockerode.ImageInspectInfo
 
@@ -29,10 +30,6 @@ export interface BuildRequest {
 }
 
 /**
- * The few engine operations occ needs, with every failure mapped to an OccError that names
- * the endpoint. dockerode is loaded on first use: it costs ~160 ms of startup.
- */
-/**
  * docker-modem's `modem` debug log prints every request with its headers, X-Registry-Auth
  * (the registry credentials) included: DEBUG=* or DEBUG=modem must not put them on stderr.
  */
@@ -43,40 +40,34 @@ async function silenceModemDebug(): Promise<void> {
 
 const MODEM_DEBUG_NAMESPACE = 'modem'
 
+/**
+ * The few engine operations occ needs, with every failure mapped to an OccError that names
+ * the endpoint. They go through occ's own small API client (engine-api.ts); dockerode is
+ * loaded only to build.
+ */
 export class Engine {
   /** How errors name the engine: its URI, and the context it came from. */
   readonly label: string
 
   private constructor(
     readonly endpoint: EngineEndpoint,
-    private readonly docker: Dockerode,
+    private readonly api: EngineTransport,
   ) {
     this.label = describeEndpoint(endpoint)
   }
 
   static async connect(endpoint: EngineEndpoint): Promise<Engine> {
-    const {default: Docker} = await import('dockerode')
-    await silenceModemDebug()
-    const label = describeEndpoint(endpoint)
-    const options = await dockerodeOptions(endpoint.connection, label)
-    try {
-      return new Engine(endpoint, new Docker(options))
-    } catch (error) {
-      // docker-modem reads DOCKER_CERT_PATH's files itself, even when told what to use.
-      const {code, path} = error as NodeJS.ErrnoException
-      if (path !== undefined) throw new EngineTlsFilesError(label, path, code)
-      throw error
-    }
+    return new Engine(endpoint, await openTransport(endpoint.connection, describeEndpoint(endpoint)))
   }
 
   async ping(): Promise<void> {
-    await this.call(() => this.docker.ping())
+    await drain(await this.call({method: 'GET', path: '/_ping'}))
   }
 
   /** The image a reference or id names, or undefined when the engine has no such image. */
   async inspectImage(reference: string): Promise<ImageDetails | undefined> {
     try {
-      return await this.docker.getImage(reference).inspect()
+      return await readJson<ImageDetails>(await this.api.request({method: 'GET', path: `/images/${imagePath(reference)}/json`}))
     } catch (error) {
       if (engineStatusOf(error) === 404) return undefined
       throw toEngineError(error, this.label)
@@ -88,13 +79,13 @@ export class Engine {
    * the engine in the X-Registry-Auth header, for the registry `serverAddress` names only.
    */
   async pull(reference: string, signal: AbortSignal, credentials?: RegistryCredentials & {serverAddress: string}): Promise<Readable> {
-    const options = credentials === undefined ? {abortSignal: signal} : {abortSignal: signal, authconfig: authConfig(credentials)}
-    const stream: unknown = await this.call(() => this.docker.pull(reference, options))
-    return stream as Readable
+    const {name, tag} = splitTag(reference)
+    const headers = credentials === undefined ? undefined : {'X-Registry-Auth': registryAuthHeader(credentials)}
+    return this.call({headers, method: 'POST', path: '/images/create', query: {fromImage: name, tag}, signal})
   }
 
   async platform(): Promise<EnginePlatform> {
-    const version = await this.call(() => this.docker.version())
+    const version = await readJson<{Arch: string; Os: string}>(await this.call({method: 'GET', path: '/version'}))
     return {architecture: version.Arch, os: version.Os}
   }
 
@@ -103,6 +94,9 @@ export class Engine {
    * tars the files (honouring the context's .dockerignore) and gzips them.
    */
   async build(request: BuildRequest, signal: AbortSignal): Promise<Readable> {
+    const {default: Docker} = await import('dockerode')
+    await silenceModemDebug()
+    const docker = new Docker(await dockerodeOptions(this.endpoint.connection, this.label))
     const options: Dockerode.ImageBuildOptions = {
       abortSignal: signal,
       buildargs: request.buildArgs,
@@ -111,27 +105,36 @@ export class Engine {
       nocache: request.noCache,
       rm: true,
     }
-    const stream: unknown = await this.call(() => this.docker.buildImage({context: request.context, src: request.files}, options))
-    return stream as Readable
-  }
-
-  async tag(image: string, repo: string, tag: string): Promise<void> {
-    await this.call(() => this.docker.getImage(image).tag({repo, tag}))
-  }
-
-  /** Removes a name (or the image, given its id) without force; returns what the engine did. */
-  async removeImage(reference: string): Promise<Dockerode.ImageRemoveInfo[]> {
-    const removed: unknown = await this.call(() => this.docker.getImage(reference).remove({force: false}))
-    return Array.isArray(removed) ? (removed as Dockerode.ImageRemoveInfo[]) : []
-  }
-
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation()
+      const stream: unknown = await docker.buildImage({context: request.context, src: request.files}, options)
+      return stream as Readable
     } catch (error) {
       throw toEngineError(error, this.label)
     }
   }
+
+  async tag(image: string, repo: string, tag: string): Promise<void> {
+    await drain(await this.call({method: 'POST', path: `/images/${imagePath(image)}/tag`, query: {repo, tag}}))
+  }
+
+  /** Removes a name (or the image, given its id) without force; returns what the engine did. */
+  async removeImage(reference: string): Promise<Dockerode.ImageRemoveInfo[]> {
+    const removed = await readJson<unknown>(await this.call({method: 'DELETE', path: `/images/${imagePath(reference)}`, query: {force: 'false'}}))
+    return Array.isArray(removed) ? (removed as Dockerode.ImageRemoveInfo[]) : []
+  }
+
+  private async call(call: EngineCall): Promise<IncomingMessage> {
+    try {
+      return await this.api.request(call)
+    } catch (error) {
+      throw toEngineError(error, this.label)
+    }
+  }
+}
+
+/** The X-Registry-Auth header: the engine API's AuthConfig as JSON, in URL-safe base64 (as docker sends it). */
+export function registryAuthHeader(credentials: RegistryCredentials & {serverAddress: string}): string {
+  return Buffer.from(JSON.stringify(authConfig(credentials))).toString('base64').replaceAll('+', '-').replaceAll('/', '_')
 }
 
 /** The engine API's AuthConfig (X-Registry-Auth) for a registry. */
@@ -164,18 +167,4 @@ export async function dockerodeOptions(connection: EngineConnection, label: stri
       return {...none, ...pem, host: connection.host, port: connection.port, protocol: 'https', ...(agent ? {agent} : {})}
     }
   }
-}
-
-async function readTlsFiles(tls: TlsFiles, label: string): Promise<{ca?: Buffer; cert?: Buffer; key?: Buffer}> {
-  const read = async (file: string | undefined) => {
-    if (file === undefined) return undefined
-    try {
-      return await readFile(file)
-    } catch (error) {
-      throw new EngineTlsFilesError(label, file, (error as NodeJS.ErrnoException).code)
-    }
-  }
-
-  const [ca, cert, key] = await Promise.all([read(tls.ca), read(tls.cert), read(tls.key)])
-  return {...(ca ? {ca} : {}), ...(cert ? {cert} : {}), ...(key ? {key} : {})}
 }

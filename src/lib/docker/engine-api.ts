@@ -1,0 +1,147 @@
+import type {Agent as HttpAgent, IncomingMessage, RequestOptions} from 'node:http'
+
+import {readFile} from 'node:fs/promises'
+import {Agent as PlainAgent, request as plainRequest} from 'node:http'
+import {Agent as TlsAgent, request as tlsRequest} from 'node:https'
+
+import type {EngineConnection, TlsFiles} from './endpoint.js'
+
+import {EngineTlsFilesError} from './errors.js'
+
+/**
+ * A small client of the Docker Engine API over node:http: the requests occ makes are a few
+ * GET/POST/DELETE calls and one streamed answer. dockerode costs ~130 ms of CPU at load
+ * (ssh2 and gRPC come with it), which is a tenth of a local 200 MB pull, so image commands
+ * speak the API directly; dockerode is kept for builds (context tarring, .dockerignore) and
+ * its modem's ssh tunnel for ssh:// engines.
+ */
+
+/** An answer of the engine with an error status; shaped like a docker-modem error so one mapping serves both. */
+export class EngineAnswerError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly json: unknown,
+  ) {
+    super(`(HTTP code ${statusCode}) ${typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : String(json)}`)
+  }
+}
+
+export interface EngineCall {
+  method: 'DELETE' | 'GET' | 'HEAD' | 'POST'
+  /** The path, e.g. /images/x/json: unversioned, so every engine answers in its own current version (as dockerode asks). */
+  path: string
+  query?: Record<string, string | undefined>
+  headers?: Record<string, string>
+  signal?: AbortSignal
+}
+
+/** How requests reach one engine: where to connect, over which protocol. */
+export interface EngineTransport {
+  request(call: EngineCall): Promise<IncomingMessage>
+}
+
+/** Opens the transport for a connection; TLS files are read now, so a missing one fails before any request. */
+export async function openTransport(connection: EngineConnection, label: string): Promise<EngineTransport> {
+  switch (connection.kind) {
+    case 'socket': {
+      return httpTransport({agent: new PlainAgent({keepAlive: true}), socketPath: connection.socketPath}, false)
+    }
+
+    case 'ssh': {
+      // docker-modem's tunnel runs `docker system dial-stdio` on the host; it serves one connection, so one per request.
+      const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
+      const tunnel = (): RequestOptions => ({agent: sshAgent({agent: process.env.SSH_AUTH_SOCK, host: connection.host, port: connection.port, username: connection.username})})
+      return {request: (call) => send(plainRequest, {...tunnel(), host: connection.host}, call)}
+    }
+
+    case 'tcp': {
+      if (!connection.tls) return httpTransport({agent: new PlainAgent({keepAlive: true}), host: connection.host, port: connection.port}, false)
+      const pem = await readTlsFiles(connection.tls, label)
+      // Without verification the engine's certificate is accepted as it is (docker's SkipTLSVerify / DOCKER_TLS).
+      const agent = new TlsAgent({...pem, keepAlive: true, rejectUnauthorized: connection.tls.verify})
+      return httpTransport({agent, host: connection.host, port: connection.port}, true)
+    }
+  }
+}
+
+function httpTransport(options: RequestOptions & {agent: HttpAgent}, tls: boolean): EngineTransport {
+  return {request: (call) => send(tls ? tlsRequest : plainRequest, options, call)}
+}
+
+type Requester = typeof plainRequest
+
+/** Sends one call; resolves with the answer when its status is 2xx, else rejects with EngineAnswerError. */
+async function send(requester: Requester, target: RequestOptions, call: EngineCall): Promise<IncomingMessage> {
+  const query = new URLSearchParams(Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined))
+  const path = `${call.path}${query.size > 0 ? `?${query}` : ''}`
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const request = requester({...target, headers: call.headers, method: call.method, path, signal: call.signal}, resolve)
+    request.once('error', reject)
+    request.end()
+  })
+  const status = response.statusCode ?? 0
+  if (status >= 200 && status < 300) return response
+  throw new EngineAnswerError(status, await readErrorBody(response))
+}
+
+/** The body of an error answer: its JSON ({"message": …}) or its text, at most 64 KiB of it. */
+async function readErrorBody(response: IncomingMessage): Promise<unknown> {
+  const text = await readText(response, 65_536)
+  response.destroy()
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+/** An image reference or id as a path segment: the engine routes /images/{name:.*}/…, so "/" and ":" stay. */
+export function imagePath(reference: string): string {
+  return encodeURI(reference).replaceAll('?', '%3F').replaceAll('#', '%23')
+}
+
+/** "repo:tag" or "repo@digest" as the engine's /images/create wants them: the name, and the tag or digest apart. */
+export function splitTag(reference: string): {name: string; tag?: string} {
+  const at = reference.indexOf('@')
+  if (at !== -1) return {name: reference.slice(0, at), tag: reference.slice(at + 1)}
+  const colon = reference.lastIndexOf(':')
+  return colon > reference.lastIndexOf('/') ? {name: reference.slice(0, colon), tag: reference.slice(colon + 1)} : {name: reference}
+}
+
+/** Reads a whole JSON answer. */
+export async function readJson<T>(response: IncomingMessage): Promise<T> {
+  return JSON.parse(await readText(response)) as T
+}
+
+/** An answer's text, or its first `limit` bytes. */
+async function readText(response: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  const chunks: Buffer[] = []
+  let length = 0
+  for await (const chunk of response) {
+    chunks.push(chunk as Buffer)
+    length += (chunk as Buffer).length
+    if (length > limit) break
+  }
+
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Reads and discards an answer, so its connection can serve the next call. */
+export async function drain(response: IncomingMessage): Promise<void> {
+  for await (const chunk of response) void chunk
+}
+
+/** The PEM files of a TLS connection, read; a missing or unreadable one is an EngineTlsFilesError. */
+export async function readTlsFiles(tls: TlsFiles, label: string): Promise<{ca?: Buffer; cert?: Buffer; key?: Buffer}> {
+  const read = async (file: string | undefined) => {
+    if (file === undefined) return undefined
+    try {
+      return await readFile(file)
+    } catch (error) {
+      throw new EngineTlsFilesError(label, file, (error as NodeJS.ErrnoException).code)
+    }
+  }
+
+  const [ca, cert, key] = await Promise.all([read(tls.ca), read(tls.cert), read(tls.key)])
+  return {...(ca ? {ca} : {}), ...(cert ? {cert} : {}), ...(key ? {key} : {})}
+}

@@ -1,0 +1,34 @@
+import {expect} from 'chai'
+
+import {Engine, registryAuthHeader} from '../../../src/lib/docker/engine.js'
+import {imagePath, splitTag} from '../../../src/lib/docker/engine-api.js'
+import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
+import {EngineUnreachableError} from '../../../src/lib/docker/errors.js'
+
+describe('engine API client', () => {
+  it('splits a reference into the name and the tag or digest /images/create takes', () => {
+    expect(splitTag('127.0.0.1:5000/prizz/sandbox:1.4.0')).to.deep.equal({name: '127.0.0.1:5000/prizz/sandbox', tag: '1.4.0'})
+    expect(splitTag('127.0.0.1:5000/prizz/sandbox')).to.deep.equal({name: '127.0.0.1:5000/prizz/sandbox'})
+    expect(splitTag(`ghcr.io/p/s@sha256:${'a'.repeat(64)}`)).to.deep.equal({name: 'ghcr.io/p/s', tag: `sha256:${'a'.repeat(64)}`})
+  })
+
+  it('keeps "/" and ":" of a reference in the request path and escapes what would end it', () => {
+    expect(imagePath('127.0.0.1:5000/p/s:1.4.0')).to.equal('127.0.0.1:5000/p/s:1.4.0')
+    expect(imagePath('sha256:ab')).to.equal('sha256:ab')
+    expect(imagePath('a?b#c d')).to.equal('a%3Fb%23c%20d')
+  })
+
+  it('sends credentials as URL-safe base64 JSON with padding, as docker does', () => {
+    const header = registryAuthHeader({password: 'p>?>?', serverAddress: '127.0.0.1:5000', username: 'u'})
+    expect(header).to.match(/^[\w-]+=*$/)
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString('utf8'))).to.deep.equal({password: 'p>?>?', serveraddress: '127.0.0.1:5000', username: 'u'})
+    expect(header.length % 4).to.equal(0)
+  })
+
+  it('reports an ssh engine that refuses the connection as unreachable, naming it', async () => {
+    const engine = await Engine.connect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@127.0.0.1:1'}))
+    const error = await engine.ping().catch((caught: unknown) => caught)
+    expect(error).to.be.instanceOf(EngineUnreachableError)
+    expect((error as EngineUnreachableError).message).to.equal('Cannot reach the Docker engine at ssh://me@127.0.0.1:1: connection refused.')
+  })
+})
