@@ -4,6 +4,8 @@ import {readFile} from 'node:fs/promises'
 import {Agent as PlainAgent, request as plainRequest} from 'node:http'
 import {Agent as TlsAgent, request as tlsRequest} from 'node:https'
 
+import {readBody, type Requester, send} from '../http.js'
+
 import type {EngineConnection, TlsFiles} from './endpoint.js'
 
 import {EngineTlsFilesError} from './errors.js'
@@ -51,7 +53,7 @@ export async function openTransport(connection: EngineConnection, label: string)
       // docker-modem's tunnel runs `docker system dial-stdio` on the host; it serves one connection, so one per request.
       const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
       const tunnel = (): RequestOptions => ({agent: sshAgent({agent: process.env.SSH_AUTH_SOCK, host: connection.host, port: connection.port, username: connection.username})})
-      return {request: (call) => send(plainRequest, {...tunnel(), host: connection.host}, call)}
+      return {request: (call) => callEngine(plainRequest, {...tunnel(), host: connection.host}, call)}
     }
 
     case 'tcp': {
@@ -65,20 +67,14 @@ export async function openTransport(connection: EngineConnection, label: string)
 }
 
 function httpTransport(options: RequestOptions & {agent: HttpAgent}, tls: boolean): EngineTransport {
-  return {request: (call) => send(tls ? tlsRequest : plainRequest, options, call)}
+  return {request: (call) => callEngine(tls ? tlsRequest : plainRequest, options, call)}
 }
 
-type Requester = typeof plainRequest
-
 /** Sends one call; resolves with the answer when its status is 2xx, else rejects with EngineAnswerError. */
-async function send(requester: Requester, target: RequestOptions, call: EngineCall): Promise<IncomingMessage> {
+async function callEngine(requester: Requester, target: RequestOptions, call: EngineCall): Promise<IncomingMessage> {
   const query = new URLSearchParams(Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined))
   const path = `${call.path}${query.size > 0 ? `?${query}` : ''}`
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const request = requester({...target, headers: call.headers, method: call.method, path, signal: call.signal}, resolve)
-    request.once('error', reject)
-    request.end()
-  })
+  const response = await send(requester, {...target, headers: call.headers, method: call.method, path, signal: call.signal})
   const status = response.statusCode ?? 0
   if (status >= 200 && status < 300) return response
   throw new EngineAnswerError(status, await readErrorBody(response))
@@ -86,7 +82,7 @@ async function send(requester: Requester, target: RequestOptions, call: EngineCa
 
 /** The body of an error answer: its JSON ({"message": …}) or its text, at most 64 KiB of it. */
 async function readErrorBody(response: IncomingMessage): Promise<unknown> {
-  const text = await readText(response, 65_536)
+  const text = (await readBody(response, 65_536)).toString('utf8')
   response.destroy()
   try {
     return JSON.parse(text) as unknown
@@ -110,20 +106,7 @@ export function splitTag(reference: string): {name: string; tag?: string} {
 
 /** Reads a whole JSON answer. */
 export async function readJson<T>(response: IncomingMessage): Promise<T> {
-  return JSON.parse(await readText(response)) as T
-}
-
-/** An answer's text, or its first `limit` bytes. */
-async function readText(response: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<string> {
-  const chunks: Buffer[] = []
-  let length = 0
-  for await (const chunk of response) {
-    chunks.push(chunk as Buffer)
-    length += (chunk as Buffer).length
-    if (length > limit) break
-  }
-
-  return Buffer.concat(chunks).toString('utf8')
+  return JSON.parse((await readBody(response)).toString('utf8')) as T
 }
 
 /** Reads and discards an answer, so its connection can serve the next call. */

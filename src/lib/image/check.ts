@@ -1,5 +1,6 @@
 import type {ImageSource} from '../config/types.js'
 import type {Engine, EnginePlatform, ImageDetails} from '../docker/engine.js'
+import type {HttpSend} from '../http.js'
 import type {CredentialsProvider} from './registry-auth.js'
 import type {CheckResult, ImageState} from './state.js'
 
@@ -77,7 +78,7 @@ export interface CheckOptions {
   /** Retries of each registry request (default: retryPolicyFromEnv()). */
   retry?: RetryPolicy
   credentials?: CredentialsProvider
-  fetch?: typeof fetch
+  send?: HttpSend
   now?: () => Date
 }
 
@@ -117,7 +118,7 @@ async function askRepositories(options: CheckOptions, deadline: AbortSignal): Pr
     const client = new RegistryClient(repository.registry, {
       credentials: options.credentials,
       deadline,
-      fetch: options.fetch,
+      send: options.send,
       requestTimeoutMs: options.requestTimeoutMs ?? 5000,
       policy: options.retry,
       signal: options.signal,

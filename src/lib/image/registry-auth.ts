@@ -19,7 +19,7 @@ export type CredentialsProvider = (registry: string) => Promise<RegistryCredenti
 const PARAMETER = /([A-Za-z][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g
 
 /** The challenge of a `WWW-Authenticate` header; undefined for a scheme occ does not speak. */
-export function parseChallenge(header: string | null): AuthChallenge | undefined {
+export function parseChallenge(header: string | undefined): AuthChallenge | undefined {
   const match = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '')
   if (!match) return undefined
   const scheme = match[1].toLowerCase()

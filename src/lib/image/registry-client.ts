@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {InterruptedError} from '../errors.js'
+import {type HttpAnswer, type HttpSend, sendUrl} from '../http.js'
 import {PullFailure} from './errors.js'
 import {MANIFEST_ACCEPT} from './manifest.js'
 import {parseRetryAfter, type RetryPolicy, retryPolicyFromEnv, withRetries} from './retry.js'
@@ -14,7 +15,8 @@ export interface RegistryClientOptions {
   /** Longest wait for one answer. */
   requestTimeoutMs: number
   credentials?: CredentialsProvider
-  fetch?: typeof fetch
+  /** How a URL is asked (default: node:http(s)); tests stand in for the registry. */
+  send?: HttpSend
   /** Retries of network errors and 429/5xx answers (default: retryPolicyFromEnv()). */
   policy?: RetryPolicy
 }
@@ -24,7 +26,7 @@ const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504])
 
 /** A transient answer, thrown so that withRetries asks again; the last one is returned as is. */
 class TransientAnswer extends Error {
-  constructor(readonly response: Response) {
+  constructor(readonly response: HttpAnswer) {
     super(`HTTP ${response.status}`)
   }
 }
@@ -60,27 +62,26 @@ export class RegistryClient {
 
   async manifest(path: string, reference: string): Promise<FetchedManifest> {
     const response = await this.get(`/v2/${path}/manifests/${reference}`, path, MANIFEST_ACCEPT)
-    const bytes = Buffer.from(await response.arrayBuffer())
-    const digest = response.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-    const contentType = response.headers.get('content-type') ?? undefined
-    return {body: parseJson(bytes), digest, ...(contentType === undefined ? {} : {contentType})}
+    const digest = response.header('docker-content-digest') ?? `sha256:${createHash('sha256').update(response.body).digest('hex')}`
+    const contentType = response.header('content-type')
+    return {body: parseJson(response.body), digest, ...(contentType === undefined ? {} : {contentType})}
   }
 
   async blobJson(path: string, digest: string): Promise<unknown> {
     const response = await this.get(`/v2/${path}/blobs/${digest}`, path, 'application/json, */*')
-    return parseJson(Buffer.from(await response.arrayBuffer()))
+    return parseJson(response.body)
   }
 
-  private async get(urlPath: string, repository: string, accept: string): Promise<Response> {
+  private async get(urlPath: string, repository: string, accept: string): Promise<HttpAnswer> {
     const url = `${registryBaseUrl(this.registry)}${urlPath}`
     let response = await this.request(url, {accept, authorization: this.authorization})
     if (response.status === 401 && this.authorization === undefined) {
-      this.authorization = await this.authorize(parseChallenge(response.headers.get('www-authenticate')), repository)
+      this.authorization = await this.authorize(parseChallenge(response.header('www-authenticate')), repository)
       if (this.authorization !== undefined) response = await this.request(url, {accept, authorization: this.authorization})
     }
 
-    if (response.ok) return response
-    const message = await registryMessage(response)
+    if (isOk(response)) return response
+    const message = registryMessage(response)
     if (response.status === 401 && this.sentCredentials) throw authenticationFailed(this.registry, this.sentCredentials, message)
     if (response.status === 401 || response.status === 403) throw new PullFailure('auth', message)
     if (response.status === 404) throw new PullFailure('not-found', message)
@@ -88,7 +89,7 @@ export class RegistryClient {
   }
 
   /** One request, asked again after network errors and 429/5xx answers, waiting what Retry-After says (capped). */
-  private async request(url: string, init: RequestInit): Promise<Response> {
+  private async request(url: string, init: RequestInit): Promise<HttpAnswer> {
     const {deadline, signal} = this.options
     const waiting = linkedSignal([signal, deadline])
     try {
@@ -102,11 +103,8 @@ export class RegistryClient {
           interrupted: () => (signal.aborted ? new InterruptedError(`the update check of ${this.registry}`) : new PullFailure('unavailable', `no answer from ${this.registry} in time`)),
           judge: (error) =>
             error instanceof TransientAnswer
-              ? {retry: true, retryAfterMs: parseRetryAfter(error.response.headers.get('retry-after'))}
+              ? {retry: true, retryAfterMs: parseRetryAfter(error.response.header('retry-after'))}
               : {retry: error instanceof PullFailure && error.kind === 'unavailable' && !deadline.aborted},
-          onRetry: ({error}) => {
-            if (error instanceof TransientAnswer) void error.response.body?.cancel()
-          },
           policy: this.options.policy ?? retryPolicyFromEnv(),
           signal: waiting.signal,
         },
@@ -119,19 +117,19 @@ export class RegistryClient {
     }
   }
 
-  private async requestOnce(url: string, {accept, authorization, form}: RequestInit): Promise<Response> {
+  private async requestOnce(url: string, {accept, authorization, form}: RequestInit): Promise<HttpAnswer> {
     const {deadline, requestTimeoutMs, signal} = this.options
-    const fetchFn = this.options.fetch ?? fetch
+    const sendFn = this.options.send ?? sendUrl
     const timeout = new AbortController()
     const timer = setTimeout(() => timeout.abort(), requestTimeoutMs)
     const request = linkedSignal([signal, deadline, timeout.signal])
     const headers = {Accept: accept, ...(authorization === undefined ? {} : {Authorization: authorization})}
     try {
-      return await fetchFn(url, {headers, signal: request.signal, ...(form === undefined ? {} : {body: form, method: 'POST'})})
+      return await sendFn(url, {headers, method: form === undefined ? 'GET' : 'POST', signal: request.signal, ...(form === undefined ? {} : {form})})
     } catch (error) {
       if (signal.aborted) throw new InterruptedError(`the update check of ${this.registry}`)
       if (deadline.aborted || timeout.signal.aborted) throw new PullFailure('unavailable', `no answer from ${this.registry} in time`)
-      throw new PullFailure('unavailable', networkMessage(error))
+      throw new PullFailure('unavailable', error instanceof Error ? error.message : String(error))
     } finally {
       clearTimeout(timer)
       request.release()
@@ -170,7 +168,7 @@ export class RegistryClient {
   private async token(challenge: Extract<AuthChallenge, {scheme: 'bearer'}>, repository: string, credentials: RegistryCredentials | undefined): Promise<{authorization: string; ok: true} | {message: string; ok: false}> {
     const url = new URL(challenge.realm)
     const scope = challenge.scope ?? `repository:${repository}:pull`
-    let response: Response
+    let response: HttpAnswer
     if (credentials && 'identityToken' in credentials) {
       const form = new URLSearchParams({client_id: 'occ', grant_type: 'refresh_token', refresh_token: credentials.identityToken, scope, ...(challenge.service === undefined ? {} : {service: challenge.service})})
       response = await this.request(url.toString(), {accept: 'application/json', authorization: undefined, form})
@@ -181,8 +179,8 @@ export class RegistryClient {
     }
 
     if (response.status === 401 || response.status === 403) return {message: `the token service ${url.host} answered HTTP ${response.status}`, ok: false}
-    if (!response.ok) throw new PullFailure('unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
-    const body = parseJson(Buffer.from(await response.arrayBuffer())) as null | {access_token?: unknown; token?: unknown}
+    if (!isOk(response)) throw new PullFailure('unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
+    const body = parseJson(response.body) as null | {access_token?: unknown; token?: unknown}
     const token = typeof body?.token === 'string' ? body.token : body?.access_token
     if (typeof token !== 'string') throw new PullFailure('unavailable', `the token service ${url.host} sent no token`)
     return {authorization: `Bearer ${token}`, ok: true}
@@ -205,17 +203,14 @@ function parseJson(bytes: Buffer): unknown {
 }
 
 /** The registry's own words for a failed request: its error codes (distribution spec), else the status. */
-async function registryMessage(response: Response): Promise<string> {
-  const body = parseJson(Buffer.from(await response.arrayBuffer())) as null | {errors?: {code?: unknown; message?: unknown}[]}
+function registryMessage(response: HttpAnswer): string {
+  const body = parseJson(response.body) as null | {errors?: {code?: unknown; message?: unknown}[]}
   const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error.message === 'string' ? error.message : String(error.code))).join('; ') : ''
   return `HTTP ${response.status}${words ? `: ${words}` : ''}`
 }
 
-/** fetch's "fetch failed" with the socket error that caused it, e.g. "connect ECONNREFUSED 127.0.0.1:1". */
-function networkMessage(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined
-  if (cause instanceof Error) return cause.message
-  return error instanceof Error ? error.message : String(error)
+function isOk(response: HttpAnswer): boolean {
+  return response.status >= 200 && response.status < 300
 }
 
 /**

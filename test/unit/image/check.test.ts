@@ -4,6 +4,8 @@ import type {ImageDetails} from '../../../src/lib/docker/engine.js'
 
 import {checkForUpdate, concludeWithoutRemote, describeLocalImage, type LocalImage} from '../../../src/lib/image/check.js'
 import {MANIFEST_MEDIA_TYPES} from '../../../src/lib/image/manifest.js'
+import type {HttpAnswer, HttpSend} from '../../../src/lib/http.js'
+import {httpAnswer} from '../helpers/http-answer.js'
 
 const d = (char: string) => `sha256:${char.charCodeAt(0).toString(16).repeat(32)}`
 const REPO = '127.0.0.1:5001/prizz/sandbox'
@@ -15,19 +17,18 @@ interface Served {
   headers?: Record<string, string>
 }
 
-/** A registry behind fetch: answers by URL, counts requests. */
+/** A registry behind the client's `send`: answers by URL, counts requests. */
 function fakeRegistry(routes: Record<string, Served | Error>) {
   const requests: string[] = []
-  const fetchFn = async (input: string | URL | Request): Promise<Response> => {
-    const url = String(input)
+  const send: HttpSend = async (url) => {
     requests.push(url)
     const route = routes[url]
     if (route instanceof Error) throw route
-    if (!route) return new Response(JSON.stringify({errors: [{code: 'MANIFEST_UNKNOWN', message: 'manifest unknown'}]}), {status: 404})
-    return new Response(JSON.stringify(route.body), {headers: route.headers ?? {}, status: route.status ?? 200})
+    if (!route) return httpAnswer(404, {errors: [{code: 'MANIFEST_UNKNOWN', message: 'manifest unknown'}]})
+    return httpAnswer(route.status ?? 200, route.body, route.headers)
   }
 
-  return {fetch: fetchFn as typeof fetch, requests}
+  return {requests, send}
 }
 
 const manifest = (config: string, digest: string): Served => ({
@@ -47,7 +48,7 @@ async function check(routes: Record<string, Served | Error>, localImage: LocalIm
   const registry = fakeRegistry(routes)
   const report = await checkForUpdate({
     deadlineMs: 2000,
-    fetch: registry.fetch,
+    send: registry.send,
     local: localImage,
     now: () => new Date('2026-03-01T00:00:00.000Z'),
     platform: async () => ({architecture: 'amd64', os: 'linux'}),
@@ -104,7 +105,7 @@ describe('checkForUpdate', () => {
   })
 
   it('asks the next repository when the first is down or lacks the tag', async () => {
-    const {report} = await check({[url(MIRROR, 'manifests', '1.4.0')]: manifest(d('c'), d('m')), [url(REPO, 'manifests', '1.4.0')]: new TypeError('fetch failed', {cause: new Error('connect ECONNREFUSED')})}, local({image_id: d('c')}))
+    const {report} = await check({[url(MIRROR, 'manifests', '1.4.0')]: manifest(d('c'), d('m')), [url(REPO, 'manifests', '1.4.0')]: new Error('connect ECONNREFUSED')}, local({image_id: d('c')}))
     expect(report.result).to.equal('up-to-date')
     expect(report.remote?.repository).to.equal(MIRROR)
     expect(report.failures).to.deep.equal([{attempts: 1, kind: 'unavailable', message: 'connect ECONNREFUSED', reference: `${REPO}:1.4.0`, repository: REPO}])
@@ -136,18 +137,17 @@ describe('checkForUpdate', () => {
 
   it('answers a bearer challenge with an anonymous token and reuses it', async () => {
     const seen: {url: string; authorization?: string}[] = []
-    const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
-      const target = String(input)
-      const authorization = (init?.headers as Record<string, string>).Authorization
+    const send: HttpSend = async (target, call) => {
+      const authorization = call.headers.Authorization
       seen.push({authorization, url: target})
-      if (target.startsWith('https://auth.example/token')) return new Response(JSON.stringify({token: 'T'}))
-      if (authorization !== 'Bearer T') return new Response('{}', {headers: {'www-authenticate': 'Bearer realm="https://auth.example/token",service="reg"'}, status: 401})
-      if (target.includes('/blobs/')) return new Response(JSON.stringify({config: {Labels: {'org.opencode-cloud.version': '2.0.0'}}}))
-      return new Response(JSON.stringify({config: {digest: d('n')}, schemaVersion: 2}), {headers: {'content-type': MANIFEST_MEDIA_TYPES.ociManifest}})
-    }) as typeof fetch
+      if (target.startsWith('https://auth.example/token')) return httpAnswer(200, {token: 'T'})
+      if (authorization !== 'Bearer T') return httpAnswer(401, {}, {'www-authenticate': 'Bearer realm="https://auth.example/token",service="reg"'})
+      if (target.includes('/blobs/')) return httpAnswer(200, {config: {Labels: {'org.opencode-cloud.version': '2.0.0'}}})
+      return httpAnswer(200, {config: {digest: d('n')}, schemaVersion: 2}, {'content-type': MANIFEST_MEDIA_TYPES.ociManifest})
+    }
     const report = await checkForUpdate({
       deadlineMs: 2000,
-      fetch: fetchFn,
+      send,
       local: local({image_id: d('c')}),
       platform: async () => ({architecture: 'amd64', os: 'linux'}),
       repositories: ['ghcr.io/prizz/sandbox'],
@@ -167,16 +167,16 @@ describe('checkForUpdate', () => {
   })
 
   it('gives up on a registry that does not answer within the budget', async () => {
-    // Like fetch: rejects at once on an aborted signal, else when it aborts.
-    const hanging = (async (_input: string | URL | Request, init?: RequestInit) =>
-      new Promise<Response>((_resolve, reject) => {
-        if (init?.signal?.aborted) reject(new Error('aborted'))
-        init?.signal?.addEventListener('abort', () => reject(new Error('aborted')))
-      })) as typeof fetch
+    // Like node:http: rejects at once on an aborted signal, else when it aborts.
+    const hanging: HttpSend = async (_url, call) =>
+      new Promise<HttpAnswer>((_resolve, reject) => {
+        if (call.signal.aborted) reject(new Error('aborted'))
+        call.signal.addEventListener('abort', () => reject(new Error('aborted')))
+      })
     const started = Date.now()
     const report = await checkForUpdate({
       deadlineMs: 150,
-      fetch: hanging,
+      send: hanging,
       local: local({image_id: d('c')}),
       platform: async () => ({architecture: 'amd64', os: 'linux'}),
       repositories: [REPO, MIRROR],

@@ -8,6 +8,8 @@ import {pullAuthenticated, type PullingEngine} from '../../../src/lib/image/pull
 import {parseImageReference} from '../../../src/lib/image/reference.js'
 import type {CredentialsProvider, RegistryCredentials} from '../../../src/lib/image/registry-auth.js'
 import {RegistryClient} from '../../../src/lib/image/registry-client.js'
+import type {HttpAnswer, HttpSend} from '../../../src/lib/http.js'
+import {httpAnswer} from '../helpers/http-answer.js'
 
 const SECRET = 'pa55-w0rd'
 const MINE: RegistryCredentials = {from: 'auths["127.0.0.1:5000"] of /c/config.json', password: SECRET, username: 'me'}
@@ -20,25 +22,27 @@ interface Seen {
   method: string
 }
 
-/** A registry behind fetch: `answer` decides per request; every request is recorded. */
-function registry(answer: (request: Seen, body: string | undefined) => Response) {
+/** A registry behind the client's `send`: `answer` decides per request; every request is recorded. */
+function registry(answer: (request: Seen, body: string | undefined) => HttpAnswer) {
   const seen: Seen[] = []
-  const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
-    const headers = new Headers(init?.headers)
-    const request = {method: init?.method ?? 'GET', url: String(input), ...(headers.get('authorization') ? {authorization: headers.get('authorization') ?? ''} : {})}
+  const send: HttpSend = async (url, call) => {
+    const request = {method: call.method, url, ...(call.headers.Authorization ? {authorization: call.headers.Authorization} : {})}
     seen.push(request)
-    return answer(request, init?.body === undefined ? undefined : String(init.body))
-  }) as typeof fetch
-  return {fetch: fetchFn, seen}
+    return answer(request, call.form?.toString())
+  }
+
+  return {send, seen}
 }
 
-function client(registryHost: string, fetchFn: typeof fetch, credentials: CredentialsProvider) {
-  return new RegistryClient(registryHost, {credentials, deadline: new AbortController().signal, fetch: fetchFn, policy: {attempts: 1, baseMs: 1, stallMs: 1000}, requestTimeoutMs: 1000, signal: new AbortController().signal})
+function client(registryHost: string, send: HttpSend, credentials: CredentialsProvider) {
+  return new RegistryClient(registryHost, {credentials, deadline: new AbortController().signal, policy: {attempts: 1, baseMs: 1, stallMs: 1000}, requestTimeoutMs: 1000, send, signal: new AbortController().signal})
 }
 
-const manifestResponse = () => new Response(MANIFEST, {headers: {'content-type': 'application/vnd.oci.image.manifest.v1+json'}, status: 200})
-const challengeBasic = () => new Response('', {headers: {'www-authenticate': 'Basic realm="r"'}, status: 401})
-const challengeBearer = (host: string) => new Response('', {headers: {'www-authenticate': `Bearer realm="http://${host}/token",service="${host}"`}, status: 401})
+const answer = httpAnswer
+const json = (value: object) => answer(200, value, {'content-type': 'application/json'})
+const manifestResponse = () => answer(200, MANIFEST, {'content-type': 'application/vnd.oci.image.manifest.v1+json'})
+const challengeBasic = () => answer(401, '', {'www-authenticate': 'Basic realm="r"'})
+const challengeBearer = (host: string) => answer(401, '', {'www-authenticate': `Bearer realm="http://${host}/token",service="${host}"`})
 
 describe('registry client with credentials', () => {
   it('answers a basic challenge with the credentials of that registry only', async () => {
@@ -49,14 +53,14 @@ describe('registry client with credentials', () => {
       return host === '127.0.0.1:5000' ? MINE : undefined
     }
 
-    await client('127.0.0.1:5000', fake.fetch, provider).manifest('p/r', '1.4.0')
+    await client('127.0.0.1:5000', fake.send, provider).manifest('p/r', '1.4.0')
     expect(asked).to.deep.equal(['127.0.0.1:5000'])
     expect(fake.seen.map((request) => request.authorization)).to.deep.equal([undefined, basic('me', SECRET)])
   })
 
   it('says "authentication failed for <registry>" when the registry refuses them, never showing them', async () => {
     const fake = registry(() => challengeBasic())
-    const error = (await client('127.0.0.1:5000', fake.fetch, async () => MINE).manifest('p/r', '1.4.0').catch((caught: unknown) => caught)) as PullFailure
+    const error = (await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '1.4.0').catch((caught: unknown) => caught)) as PullFailure
     expect(error).to.be.instanceOf(PullFailure)
     expect(error.kind).to.equal('auth')
     expect(error.message).to.equal('authentication failed for 127.0.0.1:5000: it refused the credentials from auths["127.0.0.1:5000"] of /c/config.json (HTTP 401)')
@@ -65,10 +69,10 @@ describe('registry client with credentials', () => {
 
   it('asks for a token anonymously once more when stale credentials are refused (a public image)', async () => {
     const fake = registry((request) => {
-      if (request.url.startsWith('http://auth.test/token')) return request.authorization ? new Response('', {status: 401}) : Response.json({token: 'anon'})
+      if (request.url.startsWith('http://auth.test/token')) return request.authorization ? answer(401) : json({token: 'anon'})
       return request.authorization === 'Bearer anon' ? manifestResponse() : challengeBearer('auth.test')
     })
-    await client('127.0.0.1:5000', fake.fetch, async () => MINE).manifest('p/r', '1.4.0')
+    await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '1.4.0')
     expect(fake.seen.map((request) => `${request.url.replace(/\?.*/, '')} ${request.authorization ?? '-'}`)).to.deep.equal([
       'http://127.0.0.1:5000/v2/p/r/manifests/1.4.0 -',
       `http://auth.test/token ${basic('me', SECRET)}`,
@@ -78,8 +82,8 @@ describe('registry client with credentials', () => {
   })
 
   it('fails with "authentication failed" when neither the credentials nor anonymity get a token', async () => {
-    const fake = registry((request) => (request.url.startsWith('http://auth.test/token') ? new Response('', {status: 401}) : challengeBearer('auth.test')))
-    const error = (await client('127.0.0.1:5000', fake.fetch, async () => MINE).manifest('p/r', '1.4.0').catch((caught: unknown) => caught)) as PullFailure
+    const fake = registry((request) => (request.url.startsWith('http://auth.test/token') ? answer(401) : challengeBearer('auth.test')))
+    const error = (await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '1.4.0').catch((caught: unknown) => caught)) as PullFailure
     expect(error.message).to.match(/^authentication failed for 127\.0\.0\.1:5000: .*the token service auth\.test answered HTTP 401/)
   })
 
@@ -88,12 +92,12 @@ describe('registry client with credentials', () => {
     const fake = registry((request, body) => {
       if (request.url.startsWith('http://auth.test/token')) {
         form = body ?? ''
-        return Response.json({access_token: 'fresh'})
+        return json({access_token: 'fresh'})
       }
 
       return request.authorization === 'Bearer fresh' ? manifestResponse() : challengeBearer('auth.test')
     })
-    await client('127.0.0.1:5000', fake.fetch, async () => ({identityToken: 'refresh-me'})).manifest('p/r', '1.4.0')
+    await client('127.0.0.1:5000', fake.send, async () => ({identityToken: 'refresh-me'})).manifest('p/r', '1.4.0')
     const sent = new URLSearchParams(form)
     expect(fake.seen[1]).to.deep.include({method: 'POST'})
     expect(Object.fromEntries(sent)).to.deep.include({grant_type: 'refresh_token', refresh_token: 'refresh-me', scope: 'repository:p/r:pull', service: 'auth.test'})

@@ -18,7 +18,7 @@ describe('parseChallenge', () => {
     expect(parseChallenge('Basic realm="occ-test"')).to.deep.equal({scheme: 'basic'})
     expect(parseChallenge('Negotiate abc')).to.equal(undefined)
     expect(parseChallenge('Bearer service="x"')).to.equal(undefined)
-    expect(parseChallenge(null)).to.equal(undefined)
+    expect(parseChallenge(undefined)).to.equal(undefined)
   })
 
   it('encodes basic credentials', () => {

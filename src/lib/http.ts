@@ -1,0 +1,96 @@
+import type {IncomingMessage, RequestOptions} from 'node:http'
+
+import {request as plainRequest} from 'node:http'
+import {request as tlsRequest} from 'node:https'
+import {urlToHttpOptions} from 'node:url'
+
+/**
+ * HTTP over node:http, for the engine API and the registry API. Not fetch: Node 20's fetch
+ * (undici) costs ~40 ms to load and compiles its WebAssembly parser in the background,
+ * which the process then waits for at exit (~100 ms more on this kind of machine).
+ */
+
+export type Requester = typeof plainRequest
+
+/** Sends one request (with `body`, if any) and resolves with the answer's head; its body is still to be read. */
+export async function send(requester: Requester, options: RequestOptions, body?: string): Promise<IncomingMessage> {
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    const request = requester(options, resolve)
+    request.once('error', reject)
+    request.end(body)
+  })
+}
+
+/** An answer's body; past `limit` bytes the answer is cut off and what came so far is returned. */
+export async function readBody(response: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let length = 0
+  for await (const chunk of response) {
+    chunks.push(chunk as Buffer)
+    length += (chunk as Buffer).length
+    if (length > limit) {
+      response.destroy()
+      break
+    }
+  }
+
+  return Buffer.concat(chunks)
+}
+
+/** A whole answer to a request by URL. */
+export interface HttpAnswer {
+  status: number
+  /** A header's value (the first, when it came more than once), by its name in any case. */
+  header(name: string): string | undefined
+  body: Buffer
+}
+
+export interface HttpCall {
+  method: 'GET' | 'POST'
+  headers: Record<string, string>
+  /** Sent as a form (application/x-www-form-urlencoded). */
+  form?: URLSearchParams
+  signal: AbortSignal
+}
+
+/** How a URL is asked: node:http(s) by default; tests stand in for it. */
+export type HttpSend = (url: string, call: HttpCall) => Promise<HttpAnswer>
+
+/** The most an answer may weigh: manifests are at most 4 MiB by the distribution spec; configs and errors are smaller. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 5
+
+/**
+ * Asks a URL over http: or https: and reads the whole answer, following redirects (a
+ * registry may send blobs from another host) without the Authorization header once they
+ * leave the origin, as fetch does.
+ */
+export const sendUrl: HttpSend = (url, call) => follow(new URL(url), call, 0)
+
+async function follow(url: URL, call: HttpCall, redirects: number): Promise<HttpAnswer> {
+  const form = call.form?.toString()
+  const headers = form === undefined ? call.headers : {...call.headers, 'Content-Length': String(Buffer.byteLength(form)), 'Content-Type': 'application/x-www-form-urlencoded'}
+  const response = await send(url.protocol === 'https:' ? tlsRequest : plainRequest, {...urlToHttpOptions(url), headers, method: call.method, signal: call.signal}, form)
+  const status = response.statusCode ?? 0
+  const location = response.headers.location
+  if (REDIRECTS.has(status) && location !== undefined && redirects < MAX_REDIRECTS) {
+    response.resume()
+    const next = new URL(location, url)
+    const sameOrigin = next.origin === url.origin
+    const nextHeaders = sameOrigin ? call.headers : Object.fromEntries(Object.entries(call.headers).filter(([name]) => name.toLowerCase() !== 'authorization'))
+    // As fetch: 303 (and 301/302 after a POST) become a GET without the form.
+    const asGet = status === 303 || ((status === 301 || status === 302) && call.method === 'POST')
+    return follow(next, {...call, headers: nextHeaders, ...(asGet ? {form: undefined, method: 'GET'} : {})}, redirects + 1)
+  }
+
+  const body = await readBody(response, MAX_ANSWER_BYTES)
+  if (body.length > MAX_ANSWER_BYTES) throw new Error(`the answer from ${url.host} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`)
+  return {body, header: (name) => headerValue(response, name), status}
+}
+
+function headerValue(response: IncomingMessage, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()]
+  return Array.isArray(value) ? value[0] : value
+}
