@@ -3,7 +3,7 @@ import {Command, Flags} from '@oclif/core'
 import {getRuntimeConfig} from './lib/config/runtime.js'
 import type {EffectiveConfig} from './lib/config/types.js'
 import {OccError, toOccError} from './lib/errors.js'
-import {IMAGE_CHANGED, type ImageChangeAction, imageChangedEvent} from './lib/image/events.js'
+import type {ImageChangeAction} from './lib/image/events.js'
 import type {ImageState} from './lib/image/state.js'
 
 interface OclifCliError {
@@ -45,6 +45,8 @@ export abstract class BaseCommand extends Command {
    * with the new record. A failing hook is reported as a warning; the change itself stands.
    */
   protected async announceImageChange(action: ImageChangeAction, record: ImageState | null, previous: ImageState | null): Promise<void> {
+    // Loaded here: config commands, which never change the image, load no image module.
+    const {IMAGE_CHANGED, imageChangedEvent} = await import('./lib/image/events.js')
     const {failures} = await this.config.runHook(IMAGE_CHANGED, imageChangedEvent(action, record, previous), undefined, true)
     for (const {error, plugin} of failures) process.stderr.write(`Warning: the ${IMAGE_CHANGED} hook of the plugin ${plugin.name} failed: ${error.message}\n`)
   }

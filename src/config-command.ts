@@ -4,7 +4,7 @@ import {refusedPluginKeys} from './lib/config/runtime.js'
 import {type KeyName, resolveKey} from './lib/config/schema.js'
 import {closestKey} from './lib/config/suggest.js'
 import {InterruptedError} from './lib/errors.js'
-import {configFile} from './lib/paths.js'
+import {configFile} from './lib/dirs.js'
 
 const ENTER = new Set(['\r', '\n', '\u0004'])
 const ERASE = new Set(['\u007F', '\b'])

@@ -18,7 +18,7 @@ describe('occ config:get startup', () => {
 
   afterEach(() => home.remove())
 
-  it('loads no Docker, image-state, progress, lock, ajv or JSONC module', async () => {
+  it('loads no Docker, image-state, progress, lock, ajv or JSONC module, nor occ\'s engine and image code', async () => {
     const log = join(home.dir, 'modules.log')
     const result = await runCli(['config:get', 'image_source'], {
       env: {...home.env, NODE_OPTIONS: `--import ${RECORDER}`, OCC_TEST_MODULE_LOG: log},
@@ -30,5 +30,6 @@ describe('occ config:get startup', () => {
     expect(modules.some((module) => module.includes('/node_modules/@oclif/core/lib/')), 'the recorder saw CommonJS').to.equal(true)
     const heavy = modules.filter((module) => NOT_LOADED.some((name) => module.includes(`/node_modules/${name}/`)))
     expect(heavy).to.deep.equal([])
+    expect(modules.filter((module) => /\/dist\/lib\/(docker|image)\//.test(module)), "occ's engine and image modules").to.deep.equal([])
   })
 })

@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {pushImage, pushMultiArchIndex} from '../env/index.js'
@@ -51,6 +52,21 @@ describe('occ image:check', function () {
     expect(changed.result.remote).to.include({digest: pushed.digest, version: '1.4.1'})
     expect(changed.requests.length).to.be.at.most(3)
     expect((await run(['image:check'], env)).stdout).to.include(`Update available: ${repo.name}:1.4.0 now serves v1.4.1 (you have v1.4.0). Run "occ image:update"`)
+  })
+
+  it('loads neither dockerode nor fetch (undici): a check costs one Node start and its requests', async () => {
+    const repo = uniqueRepository()
+    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})
+    await run(['image:pull'], env)
+    const log = join(home.dir, 'modules.log')
+    const result = await run(['image:check'], {...env, NODE_OPTIONS: `--import ${join(ROOT, 'test/fixtures/record-modules.mjs')}`, OCC_TEST_MODULE_LOG: log})
+    expect(result.stdout).to.match(/^Up to date/)
+    const modules = readFileSync(log, 'utf8').split('\n')
+    expect(modules.some((module) => module.includes('/dist/lib/image/registry-client.js')), 'the recorder saw the check').to.equal(true)
+    expect(modules.some((module) => module === 'node:http'), 'the recorder saw builtins').to.equal(true)
+    const heavy = modules.filter((module) => /\/node_modules\/(dockerode|docker-modem|ssh2|@grpc)\/|^node:internal\/deps\/undici\//.test(module))
+    expect(heavy).to.deep.equal([])
   })
 
   it('compares only this platform of a multi-arch index', async () => {

@@ -8,7 +8,7 @@
 import {OccError, toOccError} from '../errors.js'
 import {loadConfig, type LoadedConfig} from './load.js'
 import {configErrors} from './messages.js'
-import {loadPluginKeys, type PluginConfigFragment, type RefusedPluginKey} from './plugin-keys.js'
+import type {PluginConfigFragment, RefusedPluginKey} from './plugin-keys.js'
 import {type EffectiveConfig, registerPluginKeys} from './schema.js'
 import {closestKey} from './suggest.js'
 
@@ -17,7 +17,9 @@ let refused: readonly RefusedPluginKey[] = []
 
 export async function loadRuntimeConfig(fragments: readonly PluginConfigFragment[] = []): Promise<void> {
   // Without plugin fragments (the usual case) no ajv is loaded: occ's own keys are precompiled.
+  // Nor is plugin-keys.js: it loads only when a plugin declares keys.
   if (fragments.length > 0) {
+    const {loadPluginKeys} = await import('./plugin-keys.js')
     const plugins = await loadPluginKeys(fragments)
     registerPluginKeys(plugins.keys)
     refused = plugins.refused
