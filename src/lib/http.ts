@@ -1,7 +1,6 @@
 import type {IncomingMessage, RequestOptions} from 'node:http'
 
 import {request as plainRequest} from 'node:http'
-import {request as tlsRequest} from 'node:https'
 import {urlToHttpOptions} from 'node:url'
 
 /**
@@ -72,7 +71,9 @@ export const sendUrl: HttpSend = (url, call) => follow(new URL(url), call, 0)
 async function follow(url: URL, call: HttpCall, redirects: number): Promise<HttpAnswer> {
   const form = call.form?.toString()
   const headers = form === undefined ? call.headers : {...call.headers, 'Content-Length': String(Buffer.byteLength(form)), 'Content-Type': 'application/x-www-form-urlencoded'}
-  const response = await send(url.protocol === 'https:' ? tlsRequest : plainRequest, {...urlToHttpOptions(url), headers, method: call.method, signal: call.signal}, form)
+  // node:https (and with it tls) loads only for https: URLs; loopback registries speak plain HTTP.
+  const requester = url.protocol === 'https:' ? (await import('node:https')).request : plainRequest
+  const response = await send(requester, {...urlToHttpOptions(url), headers, method: call.method, signal: call.signal}, form)
   const status = response.statusCode ?? 0
   const location = response.headers.location
   if (REDIRECTS.has(status) && location !== undefined && redirects < MAX_REDIRECTS) {

@@ -2,7 +2,6 @@ import type {Agent as HttpAgent, IncomingMessage, RequestOptions} from 'node:htt
 
 import {readFile} from 'node:fs/promises'
 import {Agent as PlainAgent, request as plainRequest} from 'node:http'
-import {Agent as TlsAgent, request as tlsRequest} from 'node:https'
 
 import {readBody, type Requester, send} from '../http.js'
 
@@ -46,7 +45,7 @@ export interface EngineTransport {
 export async function openTransport(connection: EngineConnection, label: string): Promise<EngineTransport> {
   switch (connection.kind) {
     case 'socket': {
-      return httpTransport({agent: new PlainAgent({keepAlive: true}), socketPath: connection.socketPath}, false)
+      return plainTransport({agent: new PlainAgent({keepAlive: true}), socketPath: connection.socketPath})
     }
 
     case 'ssh': {
@@ -57,17 +56,18 @@ export async function openTransport(connection: EngineConnection, label: string)
     }
 
     case 'tcp': {
-      if (!connection.tls) return httpTransport({agent: new PlainAgent({keepAlive: true}), host: connection.host, port: connection.port}, false)
+      if (!connection.tls) return plainTransport({agent: new PlainAgent({keepAlive: true}), host: connection.host, port: connection.port})
       const pem = await readTlsFiles(connection.tls, label)
       // Without verification the engine's certificate is accepted as it is (docker's SkipTLSVerify / DOCKER_TLS).
-      const agent = new TlsAgent({...pem, keepAlive: true, rejectUnauthorized: connection.tls.verify})
-      return httpTransport({agent, host: connection.host, port: connection.port}, true)
+      const https = await import('node:https')
+      const agent = new https.Agent({...pem, keepAlive: true, rejectUnauthorized: connection.tls.verify})
+      return {request: (call) => callEngine(https.request, {agent, host: connection.host, port: connection.port}, call)}
     }
   }
 }
 
-function httpTransport(options: RequestOptions & {agent: HttpAgent}, tls: boolean): EngineTransport {
-  return {request: (call) => callEngine(tls ? tlsRequest : plainRequest, options, call)}
+function plainTransport(options: RequestOptions & {agent: HttpAgent}): EngineTransport {
+  return {request: (call) => callEngine(plainRequest, options, call)}
 }
 
 /** Sends one call; resolves with the answer when its status is 2xx, else rejects with EngineAnswerError. */

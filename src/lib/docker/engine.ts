@@ -1,8 +1,7 @@
 import type Dockerode from 'dockerode'
 import type {IncomingMessage} from 'node:http'
+import type {Agent as HttpsAgent} from 'node:https'
 import type {Readable} from 'node:stream'
-
-import {Agent} from 'node:https'
 
 import type {RegistryCredentials} from '../image/registry-auth.js'
 
@@ -147,7 +146,7 @@ function authConfig(credentials: RegistryCredentials & {serverAddress: string}):
  * Every connection option set explicitly (undefined included): docker-modem otherwise fills
  * the gaps from DOCKER_HOST and DOCKER_CERT_PATH by itself.
  */
-export async function dockerodeOptions(connection: EngineConnection, label: string): Promise<Dockerode.DockerOptions & {agent?: Agent}> {
+export async function dockerodeOptions(connection: EngineConnection, label: string): Promise<Dockerode.DockerOptions & {agent?: HttpsAgent}> {
   const none = {ca: undefined, cert: undefined, host: undefined, key: undefined, port: undefined, socketPath: undefined}
   switch (connection.kind) {
     case 'socket': {
@@ -163,7 +162,7 @@ export async function dockerodeOptions(connection: EngineConnection, label: stri
       if (!connection.tls) return {...none, host: connection.host, port: connection.port, protocol: 'http'}
       const pem = await readTlsFiles(connection.tls, label)
       // Without verification the engine's certificate is accepted as it is (docker's SkipTLSVerify / DOCKER_TLS).
-      const agent = connection.tls.verify ? undefined : new Agent({...pem, rejectUnauthorized: false})
+      const agent = connection.tls.verify ? undefined : new (await import('node:https')).Agent({...pem, rejectUnauthorized: false})
       return {...none, ...pem, host: connection.host, port: connection.port, protocol: 'https', ...(agent ? {agent} : {})}
     }
   }

@@ -21,18 +21,20 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['month', 12],
 ]
 
-const RELATIVE = new Intl.RelativeTimeFormat('en', {numeric: 'auto'})
+/** Made on first use: setting up ICU's formatter costs ~10 ms, which commands that print no time should not pay. */
+let relative: Intl.RelativeTimeFormat | undefined
+const relativeFormat = () => (relative ??= new Intl.RelativeTimeFormat('en', {numeric: 'auto'}))
 
 /** "2 hours ago", "yesterday", "just now" — `when` relative to `now`. */
 export function formatRelativeTime(when: Date, now: Date = new Date()): string {
   let amount = (when.getTime() - now.getTime()) / 1000
   if (Math.abs(amount) < 45) return 'just now'
   for (const [unit, size] of STEPS) {
-    if (Math.abs(Math.round(amount)) < size) return RELATIVE.format(Math.round(amount), unit)
+    if (Math.abs(Math.round(amount)) < size) return relativeFormat().format(Math.round(amount), unit)
     amount /= size
   }
 
-  return RELATIVE.format(Math.round(amount), 'year')
+  return relativeFormat().format(Math.round(amount), 'year')
 }
 
 /** "sha256:abc123def456…" — enough of a digest or id to recognise it. */
