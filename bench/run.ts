@@ -1,6 +1,7 @@
 /**
- * `npm run bench [startup|pull|check ...] [--pairs N]`: runs the benchmarks (all by default)
- * against the built CLI and the test environment, and prints the tables for bench/README.md.
+ * `npm run bench [startup|pull|check ...] [--pairs N] [--pull-mb 200,1000]`: runs the
+ * benchmarks (all by default) against the built CLI and the test environment, and prints the
+ * tables for bench/README.md. The pull runs once per image size in --pull-mb.
  */
 import {parseArgs} from 'node:util'
 
@@ -13,12 +14,14 @@ import {startup} from './startup.js'
 const NAMES = ['startup', 'pull', 'check'] as const
 type Name = (typeof NAMES)[number]
 
-const {positionals, values} = parseArgs({allowPositionals: true, options: {pairs: {default: '10', type: 'string'}}})
+const {positionals, values} = parseArgs({allowPositionals: true, options: {pairs: {default: '10', type: 'string'}, 'pull-mb': {default: '200,1000', type: 'string'}}})
 const chosen = positionals.length === 0 ? [...NAMES] : positionals
 const unknown = chosen.filter((name) => !NAMES.includes(name as Name))
 if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${NAMES.join(', ')}`)
 const pairs = Number(values.pairs)
 if (!Number.isInteger(pairs) || pairs < 1) throw new Error('--pairs takes a whole number of pairs')
+const pullSizes = values['pull-mb'].split(',').map(Number)
+if (pullSizes.some((size) => !Number.isInteger(size) || size < 200)) throw new Error('--pull-mb takes image sizes in MB, each at least 200 (the issue\'s floor)')
 
 requireBuild()
 console.log(`# ${machine()}; ${pairs} pairs after 1 warm-up pair; command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd())
@@ -26,7 +29,7 @@ await withEnvironment(async (env) => {
   for (const name of chosen as Name[]) {
     console.log(`\n## ${name}\n\n${TABLE_HEADER}`)
     if (name === 'startup') for (const result of await startup(env, {pairs})) console.log(tableRow(result))
-    if (name === 'pull') console.log(tableRow(await pull(env, {pairs})))
+    if (name === 'pull') for (const sizeMb of pullSizes) console.log(tableRow(await pull(env, {pairs, sizeMb})))
     if (name === 'check') {
       const result = await check(env, {pairs})
       console.log(tableRow(result))

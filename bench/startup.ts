@@ -1,10 +1,12 @@
 /**
  * Startup: what a user waits for when a script asks occ one thing. Each occ command against a
- * bare oclif 4 CLI with one command (fixtures/bare-oclif) and against `node -e 0`.
+ * bare oclif 4 CLI with one command (fixtures/bare-oclif) and against `node -e 0`; then the
+ * same bare CLI with occ's three plugins declared (fixtures/oclif-with-plugins), to show what
+ * they cost before any occ code runs.
  */
 import {alternate, type Comparison, type Side} from './lib/alternate.js'
 import {measure} from './lib/measure.js'
-import {BARE_OCLIF, occ, type OccHome, occHome} from './lib/occ.js'
+import {BARE_OCLIF, occ, OCLIF_WITH_PLUGINS, type OccHome, occHome} from './lib/occ.js'
 import {REPOSITORY, type TestEnvironment, WANTED_VERSION} from '../test/env/index.js'
 
 function side(label: string, argv: string[], env: Record<string, string | undefined> = {}): Side {
@@ -29,7 +31,8 @@ export async function startup(env: TestEnvironment, options: {pairs: number}): P
       results.push(await alternate(ours, bare, options), await alternate(ours, node, options))
     }
 
-    results.push(await alternate(bare, node, options))
+    const withPlugins = side('oclif + occ\'s 3 plugins `hello`', [process.execPath, OCLIF_WITH_PLUGINS, 'hello'])
+    results.push(await alternate(bare, node, options), await alternate(withPlugins, bare, options), await alternate({label: commands[0][0], run: () => measure(occ(home, ...commands[0][1]))}, withPlugins, options))
     return results
   } finally {
     home.remove()
