@@ -1,5 +1,6 @@
 import type {IncomingMessage, RequestOptions} from 'node:http'
 
+import createDebug from 'debug'
 import {request as plainRequest} from 'node:http'
 import {urlToHttpOptions} from 'node:url'
 
@@ -68,6 +69,9 @@ const MAX_REDIRECTS = 5
  */
 export const sendUrl: HttpSend = (url, call) => follow(new URL(url), call, 0)
 
+/** DEBUG=occ:http shows each request by method, host and path, and its status; never headers or bodies. */
+const log = createDebug('occ:http')
+
 async function follow(url: URL, call: HttpCall, redirects: number): Promise<HttpAnswer> {
   const form = call.form?.toString()
   const headers = form === undefined ? call.headers : {...call.headers, 'Content-Length': String(Buffer.byteLength(form)), 'Content-Type': 'application/x-www-form-urlencoded'}
@@ -75,6 +79,7 @@ async function follow(url: URL, call: HttpCall, redirects: number): Promise<Http
   const requester = url.protocol === 'https:' ? (await import('node:https')).request : plainRequest
   const response = await send(requester, {...urlToHttpOptions(url), headers, method: call.method, signal: call.signal}, form)
   const status = response.statusCode ?? 0
+  log('%s %s%s -> %d', call.method, url.host, url.pathname, status)
   const location = response.headers.location
   if (REDIRECTS.has(status) && location !== undefined && redirects < MAX_REDIRECTS) {
     response.resume()

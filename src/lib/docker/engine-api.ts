@@ -1,5 +1,6 @@
 import type {Agent as HttpAgent, IncomingMessage, RequestOptions} from 'node:http'
 
+import createDebug from 'debug'
 import {readFile} from 'node:fs/promises'
 import {Agent as PlainAgent, request as plainRequest} from 'node:http'
 
@@ -70,12 +71,16 @@ function plainTransport(options: RequestOptions & {agent: HttpAgent}): EngineTra
   return {request: (call) => callEngine(plainRequest, options, call)}
 }
 
+/** DEBUG=occ:engine shows each call and its status; headers (X-Registry-Auth carries credentials) never. */
+const log = createDebug('occ:engine')
+
 /** Sends one call; resolves with the answer when its status is 2xx, else rejects with EngineAnswerError. */
 async function callEngine(requester: Requester, target: RequestOptions, call: EngineCall): Promise<IncomingMessage> {
   const query = new URLSearchParams(Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined))
   const path = `${call.path}${query.size > 0 ? `?${query}` : ''}`
   const response = await send(requester, {...target, headers: call.headers, method: call.method, path, signal: call.signal})
   const status = response.statusCode ?? 0
+  log('%s %s -> %d', call.method, path, status)
   if (status >= 200 && status < 300) return response
   throw new EngineAnswerError(status, await readErrorBody(response))
 }

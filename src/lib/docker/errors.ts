@@ -71,7 +71,7 @@ export class EngineRequestError extends OccError {
   constructor(endpoint: string, statusCode: number, engineMessage: string, cause?: unknown) {
     super('engine', 'engine_error', `The Docker engine at ${endpoint} answered HTTP ${statusCode}: ${engineMessage}`, {
       cause,
-      suggestion: 'Check the engine with "docker info"; run again with DEBUG=docker-modem* for the request.',
+      suggestion: 'Check the engine with "docker info"; run again with DEBUG=occ:engine to see the requests.',
     })
     this.statusCode = statusCode
     this.engineMessage = engineMessage
