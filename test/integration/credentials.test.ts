@@ -9,6 +9,8 @@ import {createServer, request, type Server} from 'node:http'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {credentialServerAddress} from '../../src/lib/docker/credentials/server-address.js'
+import {registryAuthHeader} from '../../src/lib/docker/engine.js'
 import {readEnvironment} from '../env/environment.js'
 import {REPOSITORY} from '../env/seeds.js'
 import {CURRENT, engine, imageId, type ImageHome, makeImageHome, removeSandboxImages, repository, seed} from './helpers/occ-image.js'
@@ -119,12 +121,16 @@ describe('registry credentials', function () {
     expect(await imageId(docker, CURRENT)).to.equal(authSeed?.configDigest)
   })
 
-  it('keeps credentials out of debug logs, even with DEBUG=* (docker-modem logs request headers)', async () => {
+  it('keeps credentials out of debug logs, even with DEBUG=* (which shows every engine request)', async () => {
     writeConfig({auths: {[authHost]: {auth: base64(`${username}:${password}`)}}})
     const result = await occ(['image:pull'], [authRepository], {DEBUG: '*'})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr, 'debug logging is on').to.include('oclif:config')
+    expect(result.stderr, 'the engine requests are shown').to.match(/occ:engine POST \/images\/create\?fromImage=\S+ -> 200/)
     expect(result.stderr).not.to.include('X-Registry-Auth')
+    expect(result.stderr).not.to.include(password)
+    expect(result.stderr).not.to.include(base64(`${username}:${password}`))
+    expect(result.stderr).not.to.include(registryAuthHeader({password, serverAddress: credentialServerAddress(authHost), username}))
   })
 
   it('pulls with a credential helper (credHelpers), asking it about that registry only', async () => {
