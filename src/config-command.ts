@@ -2,7 +2,7 @@ import {BaseCommand} from './base-command.js'
 import {notices, usageErrors} from './lib/config/messages.js'
 import {refusedPluginKeys} from './lib/config/runtime.js'
 import {type KeyName, resolveKey} from './lib/config/schema.js'
-import {closestKey} from './lib/config/suggest.js'
+import {typoOf} from './lib/config/suggest.js'
 import {InterruptedError} from './lib/errors.js'
 import {configFile} from './lib/dirs.js'
 
@@ -28,7 +28,7 @@ export abstract class ConfigCommand extends BaseCommand {
   /** The key (occ's or a plugin's) for a name or alias; an unknown name is a usage error that suggests the closest key. */
   protected resolveKeyArg(name: string): KeyName {
     const key = resolveKey(name)
-    if (!key) throw usageErrors.unknownKey(name, closestKey(name))
+    if (!key) throw usageErrors.unknownKey(name, typoOf(name))
     return key
   }
 

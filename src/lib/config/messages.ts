@@ -52,10 +52,12 @@ export const configErrors = {
       {details: {file, version}, suggestion: 'Upgrade occ (npm i -g opencode-cloud), or run "occ config:reset --force" to start over.'},
     ),
 
-  unknownKey: (file: string, name: string, closest: KeyName) =>
+  unknownKey: (file: string, name: string, typoOf: KeyName | undefined) =>
     new ConfigError('config_unknown_key', `Unknown key "${name}" in the config file ${file}.`, {
       details: {file, key: name},
-      suggestion: `Did you mean "${closest}"? Rename it in the file, or remove it with "occ config:unset ${name}".`,
+      suggestion: typoOf
+        ? `Did you mean "${typoOf}"? Rename it in the file, or remove it with "occ config:unset ${name}".`
+        : `If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config:unset ${name}".`,
     }),
 
   invalidValue: (file: string, key: KeyName, item: string, value: unknown, position: Position | undefined) =>
@@ -76,10 +78,10 @@ export const configErrors = {
 }
 
 export const usageErrors = {
-  unknownKey: (name: string, closest: KeyName) =>
+  unknownKey: (name: string, typoOf: KeyName | undefined) =>
     new ConfigUsageError('unknown_key', `Unknown config key "${name}".`, {
       details: {key: name},
-      suggestion: `Did you mean "${closest}"? Run "occ config:list" to see every key.`,
+      suggestion: `${typoOf ? `Did you mean "${typoOf}"? ` : ''}Run "occ config:list" to see every key.`,
     }),
 
   invalidValue: (key: KeyName, text: string) =>

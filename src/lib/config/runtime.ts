@@ -10,7 +10,7 @@ import {loadConfig, type LoadedConfig} from './load.js'
 import {configErrors} from './messages.js'
 import type {PluginConfigFragment, RefusedPluginKey} from './plugin-keys.js'
 import {type EffectiveConfig, registerPluginKeys} from './schema.js'
-import {closestKey} from './suggest.js'
+import {typoOf} from './suggest.js'
 
 let loaded: {config: LoadedConfig} | {error: OccError} | undefined
 let refused: readonly RefusedPluginKey[] = []
@@ -46,7 +46,7 @@ export function getLoadedConfig(): LoadedConfig {
 export function getRuntimeConfig(): EffectiveConfig {
   const {config, file, unknown} = getLoadedConfig()
   const [name] = Object.keys(unknown)
-  if (name !== undefined) throw configErrors.unknownKey(file, name, closestKey(name))
+  if (name !== undefined) throw configErrors.unknownKey(file, name, typoOf(name))
   return config
 }
 

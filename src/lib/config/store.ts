@@ -10,7 +10,7 @@ import {usageErrors} from './messages.js'
 import {fileNamesOf, migrate} from './migrate.js'
 import {parseValue} from './parse-value.js'
 import {CONFIG_VERSION, type ConfigValue, isManaged, type KeyName, resolveKey} from './schema.js'
-import {closestKey} from './suggest.js'
+import {typoOf} from './suggest.js'
 import {validateConfigData} from './validate.js'
 
 /** What a fresh or reset config.json holds: every other key is at its default. */
@@ -98,7 +98,7 @@ export async function unsetConfigValue(file: string, name: string): Promise<{key
   if (key && isManaged(key)) throw usageErrors.managedKey(key)
   return updateConfigFile(file, (before) => {
     const data = before === undefined ? {} : parseConfigText(before, file)
-    if (!key && !Object.hasOwn(data, name)) throw usageErrors.unknownKey(name, closestKey(name))
+    if (!key && !Object.hasOwn(data, name)) throw usageErrors.unknownKey(name, typoOf(name))
     const names = key ? fileNamesOf(key) : [name]
     const removed = names.some((present) => Object.hasOwn(data, present))
     const text = removed && before !== undefined ? names.reduce((current, present) => edit(current, [present], undefined), before) : undefined

@@ -29,12 +29,7 @@ function nearest(name: string): {key: KeyName; distance: number} {
   return best
 }
 
-/** The known key (occ's or an installed plugin's) whose name or alias is closest to `name`. */
-export function closestKey(name: string): KeyName {
-  return nearest(name).key
-}
-
-/** The closest key when `name` looks like a typo of it (two letters, or a third of them, differ), else undefined. */
+/** The known key (occ's or an installed plugin's) when `name` looks like a typo of its name or alias (two letters, or a third of them, differ), else undefined. */
 export function typoOf(name: string): KeyName | undefined {
   const {distance, key} = nearest(name)
   return distance <= Math.max(2, Math.floor(name.length / 3)) ? key : undefined

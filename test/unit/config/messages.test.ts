@@ -50,6 +50,13 @@ describe('config messages', () => {
       'Did you mean "image_source"? Rename it in the file, or remove it with "occ config:unset imge_source".',
     )
     expectError(
+      configErrors.unknownKey(FILE, 'hello_greeting', undefined),
+      'config',
+      'config_unknown_key',
+      `Unknown key "hello_greeting" in the config file ${FILE}.`,
+      'If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config:unset hello_greeting".',
+    )
+    expectError(
       configErrors.invalidValue(FILE, 'mounts', 'mounts[0]', 'x', {line: 2, column: 14}),
       'config',
       'config_invalid_value',
@@ -73,6 +80,7 @@ describe('config messages', () => {
       'Unknown config key "imge".',
       'Did you mean "image_source"? Run "occ config:list" to see every key.',
     )
+    expectError(usageErrors.unknownKey('bogus', undefined), 'usage', 'unknown_key', 'Unknown config key "bogus".', 'Run "occ config:list" to see every key.')
     expectError(
       usageErrors.invalidValue('update_check', 'weekly'),
       'usage',

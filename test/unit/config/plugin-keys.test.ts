@@ -9,7 +9,7 @@ import {parseValue} from '../../../src/lib/config/parse-value.js'
 import {checkPluginFragments, loadPluginKeys, type PluginConfigFragment} from '../../../src/lib/config/plugin-keys.js'
 import {allKeys, CONFIG_KEYS, describeAllowed, type KeyName, registerPluginKeys, resolveKey, typeName} from '../../../src/lib/config/schema.js'
 import {setConfigValue, unsetConfigValue} from '../../../src/lib/config/store.js'
-import {closestKey} from '../../../src/lib/config/suggest.js'
+import {typoOf} from '../../../src/lib/config/suggest.js'
 
 const fragment = (plugin: string, properties: Record<string, unknown>): PluginConfigFragment => ({fragment: {properties}, plugin})
 const greeting = {default: 'hi', description: 'What to say.', type: 'string'}
@@ -118,7 +118,7 @@ describe('plugin config keys', () => {
       expect([typeName(hello), describeAllowed(hello)]).to.deep.equal(['integer', 'an integer from 1 to 5'])
       expect(parseValue(hello, ' 4 ')).to.equal(4)
       expect(() => parseValue(hello, '6')).to.throw(ConfigUsageError, 'Invalid value for hello_times: "6". Allowed: an integer from 1 to 5.')
-      expect(closestKey('hello_greting')).to.equal('hello_greeting')
+      expect(typoOf('hello_greting')).to.equal('hello_greeting')
     })
 
     it('load with their defaults, from the file and from OCC_<KEY>', () => {
