@@ -2,14 +2,17 @@
  * The engine's progress streams (pull, build) are newline-delimited JSON objects; this reads
  * them whatever the chunking and finds the error an object reports.
  */
+import {StringDecoder} from 'node:string_decoder'
 
 /** One line of a stream: the decoded object, or the text when it is not a JSON object. */
 export type JsonLine = {object: Record<string, unknown>} | {unreadable: string}
 
 export async function* readJsonLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<JsonLine> {
+  // A character of several bytes may be split between two chunks: the decoder keeps its first part.
+  const decoder = new StringDecoder('utf8')
   let pending = ''
   for await (const chunk of stream) {
-    pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk)
     const lines = pending.split('\n')
     pending = lines.pop() ?? ''
     for (const line of lines) {
@@ -18,7 +21,7 @@ export async function* readJsonLines(stream: AsyncIterable<Buffer | string>): As
     }
   }
 
-  const last = decodeLine(pending)
+  const last = decodeLine(pending + decoder.end())
   if (last) yield last
 }
 
