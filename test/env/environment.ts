@@ -12,6 +12,7 @@ import {enginePing, engineTlsPing} from './engine.js'
 import {buildImage, type ImageSpec} from './image.js'
 import {type RegistryEndpoint, RegistryClient} from './registry.js'
 import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SEEDS, type SeedImage} from './seeds.js'
+import {SSH_PROCESSES, type SshEndpoint, type SshProcesses, startSsh} from './ssh.js'
 import {BINARIES, EnvironmentError, ensurePackages, freePort, isOurProcess, say, startBackground, tail, terminate, unmountUnder, waitUntil} from './system.js'
 import {makeCertificates} from './tls.js'
 
@@ -21,7 +22,7 @@ export const AUTH_USERNAME = 'occ-test'
 export type StorageDriver = 'overlay2' | 'vfs'
 /** Who asked for the environment: a test run (stopped with its last lease) or a person (kept). */
 export type Owner = 'tests' | 'manual'
-export type ProcessName = 'dockerd' | 'containerd' | RegistryName
+export type ProcessName = 'dockerd' | 'containerd' | RegistryName | keyof SshProcesses
 
 export interface PushedSeed extends SeedImage {
   /** `127.0.0.1:PORT/prizz/opencode-cloud-sandbox:TAG` */
@@ -43,12 +44,14 @@ export interface TestEnvironment {
   tlsHost: string
   /** ca.pem, cert.pem and key.pem of a client the TLS listener trusts (DOCKER_CERT_PATH). */
   certDir: string
+  /** The same engine through an sshd of our own (ssh://USER@127.0.0.1:P), and ssh agents for it. */
+  ssh: SshEndpoint
   storageDriver: StorageDriver
   registries: Record<RegistryAddressName, string>
   auth: {username: string, password: string}
   repository: string
   pids: Partial<Record<ProcessName, number>>
-  logs: Record<'dockerd' | RegistryName, string>
+  logs: Record<'dockerd' | 'sshd' | RegistryName, string>
   seeds: PushedSeed[]
   startedAt: string
 }
@@ -102,6 +105,8 @@ export function exportLines(env: TestEnvironment): string {
     OCC_TEST_REGISTRY_DEAD: env.registries.dead,
     OCC_TEST_DOCKER_TLS_HOST: env.tlsHost,
     OCC_TEST_DOCKER_CERT_PATH: env.certDir,
+    OCC_TEST_DOCKER_SSH_HOST: env.ssh.dockerHost,
+    OCC_TEST_SSH_AUTH_SOCK: env.ssh.agentSocket,
   }
   return Object.entries(vars).map(([name, value]) => `export ${name}='${value}'`).join('\n')
 }
@@ -123,10 +128,10 @@ export interface Health {
 
 export async function checkHealth(env: TestEnvironment): Promise<Health> {
   const problems: string[] = []
-  const outdated = !env.tlsHost || !env.certDir
-  if (outdated) problems.push('it has no TLS listener (started by an older test/env)')
+  const outdated = !env.tlsHost || !env.certDir || !env.ssh
+  if (outdated) problems.push('it has no TLS listener or no sshd (started by an older test/env)')
   else if (!(await engineTlsPing(env.tlsHost, env.certDir))) problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
-  for (const name of ['dockerd', ...REGISTRY_NAMES] as const) {
+  for (const name of ['dockerd', ...REGISTRY_NAMES, ...(outdated ? [] : SSH_PROCESSES)] as const) {
     if (!isOurProcess(env.pids[name], marker(env.dir))) problems.push(`${name} (pid ${env.pids[name] ?? 'none'}) is not running`)
   }
   if (!(await enginePing(env.dockerHost))) problems.push(`the engine at ${env.dockerHost} does not answer /_ping`)
@@ -164,7 +169,7 @@ export async function startEnvironment(dir = stateDir(), options: StartOptions =
     }
     if (started !== 'wait') return started
     if (waitingSince === undefined) {
-      say('the running environment is outdated (no TLS listener); restarting it once the test runs using it have finished')
+      say('the running environment is outdated (no TLS listener or sshd); restarting it once the test runs using it have finished')
       waitingSince = Date.now()
     }
     await new Promise(resolve => {
@@ -273,7 +278,11 @@ async function teardown(env: TestEnvironment): Promise<number> {
   const dockerd = env.pids.dockerd === undefined ? Promise.resolve() : terminate(env.pids.dockerd, marker(env.dir), 30_000).then(result => {
     if (result === 'killed') say('dockerd did not stop within 30 s and was killed')
   })
-  await Promise.all([...registries, dockerd])
+  const ssh = SSH_PROCESSES.map(async name => {
+    const pid = env.pids[name]
+    if (pid !== undefined) await terminate(pid, marker(env.dir), 5000)
+  })
+  await Promise.all([...registries, ...ssh, dockerd])
   const containerd = env.pids.containerd ?? readPid(join(env.dir, 'docker', 'exec', 'containerd', 'containerd.pid'))
   if (containerd !== undefined) await terminate(containerd, marker(env.dir), 10_000)
   return cleanState(env.dir)
@@ -282,7 +291,7 @@ async function teardown(env: TestEnvironment): Promise<number> {
 /** Unmounts anything under the state dir and removes all but the log files. */
 function cleanState(dir: string): number {
   const unmounted = unmountUnder(dir)
-  for (const entry of ['env.json', 'docker', 'registries', 'htpasswd', 'docker.sock', 'leases', 'tls']) {
+  for (const entry of ['env.json', 'docker', 'registries', 'htpasswd', 'docker.sock', 'leases', 'tls', 'ssh']) {
     rmSync(join(dir, entry), {force: true, recursive: true})
   }
   return unmounted
@@ -320,6 +329,7 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     primary: join(dir, 'registry-primary.log'),
     mirror: join(dir, 'registry-mirror.log'),
     auth: join(dir, 'registry-auth.log'),
+    sshd: join(dir, 'sshd.log'),
   }
   for (const log of Object.values(logs)) truncateLog(log)
 
@@ -335,6 +345,7 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     registries: {auth: '', dead: '', mirror: '', primary: ''},
     repository: REPOSITORY,
     seeds: [],
+    ssh: {agentSocket: '', dockerHost: '', strangerSocket: ''},
     startedAt: new Date().toISOString(),
     storageDriver: 'overlay2',
     tlsHost: '',
@@ -351,6 +362,7 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     const images = Promise.all(SEEDS.map(async seed => ({image: await buildImage(seedSpec(seed)), seed})))
     images.catch(() => {/* awaited below */})
     await Promise.all([startEngine(env), ...REGISTRY_NAMES.map(name => startRegistry(env, name))])
+    env.ssh = await startSsh(dir, env.dockerHost, env.logs.sshd, env.pids)
     env.registries.dead = await deadAddress(env)
     const containerd = readPid(join(dockerDir, 'exec', 'containerd', 'containerd.pid'))
     if (isOurProcess(containerd, marker(dir))) env.pids.containerd = containerd

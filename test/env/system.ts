@@ -23,6 +23,12 @@ export const BINARIES = {
   registry: '/usr/bin/docker-registry',
   htpasswd: '/usr/bin/htpasswd',
   openssl: '/usr/bin/openssl',
+  // The engine over ssh: sshd, keys, agents, and the docker CLI that sshd runs (`docker system dial-stdio`).
+  sshd: '/usr/sbin/sshd',
+  sshKeygen: '/usr/bin/ssh-keygen',
+  sshAgent: '/usr/bin/ssh-agent',
+  sshAdd: '/usr/bin/ssh-add',
+  docker: '/usr/bin/docker',
 } as const
 
 /** Debian packages and the file each one must provide. */
@@ -31,6 +37,8 @@ export const REQUIRED_PACKAGES: readonly {name: string, provides: string}[] = [
   {name: 'docker-registry', provides: BINARIES.registry},
   {name: 'apache2-utils', provides: BINARIES.htpasswd},
   {name: 'openssl', provides: BINARIES.openssl},
+  {name: 'openssh-server', provides: BINARIES.sshd},
+  {name: 'openssh-client', provides: BINARIES.sshAgent},
 ]
 
 /** Installs the missing packages with apt-get (root only); a no-op when all are there. */

@@ -1,5 +1,6 @@
 /**
- * Any Docker endpoint: the test engine reached over TCP with TLS through DOCKER_HOST, a context
+ * Any Docker endpoint: the test engine reached over TCP with TLS through DOCKER_HOST, over ssh
+ * (an sshd of the test environment that runs `docker system dial-stdio`), through a context
  * named by DOCKER_CONTEXT and config.json's current context; one record per engine.
  */
 import {expect} from 'chai'
@@ -74,6 +75,20 @@ describe('any Docker endpoint', function () {
     expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '1.4.0').configDigest, endpoint: tlsHost, status: 'ok'}})
     const text = await runCli(['image:state'], {env})
     expect(text.stdout).to.include(`Engine ${tlsHost}: ok`)
+  })
+
+  it('pulls, tags and checks the state through DOCKER_HOST=ssh://, signing in with the ssh agent', async () => {
+    const overSsh = {DOCKER_HOST: testEnv.ssh.dockerHost, SSH_AUTH_SOCK: testEnv.ssh.agentSocket}
+    const env = envWith(overSsh)
+    const pulled = await runCli(['image:pull', '--json'], {env})
+    expect(pulled.code, pulled.stderr).to.equal(0)
+    expect(JSON.parse(pulled.stdout)).to.include({engine: testEnv.ssh.dockerHost, image_id: seed('primary', '1.4.0').configDigest})
+    expect(await imageId(docker, CURRENT), 'the tag is on the engine behind sshd').to.equal(seed('primary', '1.4.0').configDigest)
+
+    const file = imageStateFile({...home.env, ...overSsh})
+    expect(file).to.match(/image-state\.d\/ssh-.+-[0-9a-f]{12}\.json$/)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).to.include({engine: testEnv.ssh.dockerHost})
+    expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '1.4.0').configDigest, endpoint: testEnv.ssh.dockerHost, status: 'ok'}})
   })
 
   it('reaches the engine through the context DOCKER_CONTEXT names, and names the context', async () => {
@@ -156,6 +171,21 @@ describe('any Docker endpoint', function () {
       expect(result.stderr).to.include(`Error: Cannot reach the Docker engine at ${dead} (context occ-dead): connection refused.`)
       const text = await runCli(['image:state'], {env: envWith({DOCKER_CONTEXT: 'occ-dead'})})
       expect(text.stdout).to.include(`Engine ${dead} (context occ-dead): nothing recorded to check.`)
+    })
+
+    it('says what failed when ssh refuses occ, and how to fix it, without touching the record', async () => {
+      const refused = await runCli(['image:pull'], {env: envWith({DOCKER_HOST: testEnv.ssh.dockerHost, SSH_AUTH_SOCK: testEnv.ssh.strangerSocket})})
+      expect(refused.code).to.equal(4)
+      expect(refused.stderr).to.equal(
+        `Error: The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: the host accepted none of the keys in your ssh agent.\n` +
+          '  Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST.\n',
+      )
+      const noAgent = await runCli(['image:pull', '--json'], {env: {...envWith({DOCKER_HOST: testEnv.ssh.dockerHost}), SSH_AUTH_SOCK: undefined}})
+      expect(noAgent.code).to.equal(4)
+      expect(JSON.parse(noAgent.stdout).error).to.include({code: 'engine_ssh_failed', message: `The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: the ssh agent could not be used (SSH_AUTH_SOCK is not set).`})
+      expect(existsSync(imageStateFile({...home.env, DOCKER_HOST: testEnv.ssh.dockerHost})), 'no record written').to.equal(false)
+      const text = await runCli(['image:state'], {env: envWith({DOCKER_HOST: testEnv.ssh.dockerHost, SSH_AUTH_SOCK: testEnv.ssh.strangerSocket})})
+      expect(text.code, 'image:state still answers').to.equal(0)
     })
 
     it('says when the context does not exist', async () => {

@@ -52,8 +52,14 @@ export async function openTransport(connection: EngineConnection, label: string)
     case 'ssh': {
       // docker-modem's tunnel runs `docker system dial-stdio` on the host; it serves one connection, so one per request.
       const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
-      const tunnel = (): RequestOptions => ({agent: sshAgent({agent: process.env.SSH_AUTH_SOCK, host: connection.host, port: connection.port, username: connection.username})})
-      return {request: (call) => callEngine(plainRequest, {...tunnel(), host: connection.host}, call)}
+      const agentSocket = process.env.SSH_AUTH_SOCK
+      return {
+        async request(call) {
+          if (!agentSocket) throw Object.assign(new Error('SSH_AUTH_SOCK is not set'), {level: 'agent'})
+          const tunnel = sshAgent({agent: agentSocket, host: connection.host, port: connection.port, username: connection.username})
+          return callEngine(plainRequest, {agent: tunnel, host: connection.host}, call)
+        },
+      }
     }
 
     case 'tcp': {

@@ -63,6 +63,23 @@ export class EngineTlsError extends OccError {
   }
 }
 
+/** An ssh:// engine: the ssh layer failed before the engine was asked anything (agent, keys, handshake). */
+export class EngineSshError extends OccError {
+  constructor(endpoint: string, problem: string, suggestion: string, cause?: unknown) {
+    super('engine', 'engine_ssh_failed', `The ssh connection to the Docker engine at ${endpoint} failed: ${problem}.`, {cause, details: {endpoint}, suggestion})
+  }
+}
+
+const SSH_AGENT_FIX = 'occ signs in through an ssh agent: start one ("eval $(ssh-agent)"), add your key ("ssh-add KEYFILE") and keep SSH_AUTH_SOCK pointing at it.'
+
+/** What ssh2 reports, by the `level` it gives its errors, in a user's words. */
+const SSH_FAILURES: Record<string, (message: string) => {problem: string; suggestion: string}> = {
+  agent: (message) => ({problem: `the ssh agent could not be used (${message})`, suggestion: SSH_AGENT_FIX}),
+  'client-authentication': () => ({problem: 'the host accepted none of the keys in your ssh agent', suggestion: 'Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST.'}),
+  handshake: (message) => ({problem: `the ssh handshake failed (${message})`, suggestion: 'Check that "ssh USER@HOST" works from this machine.'}),
+  protocol: (message) => ({problem: `the ssh session failed (${message})`, suggestion: 'Check that "ssh USER@HOST" works from this machine.'}),
+}
+
 /** The engine answered, but with an error it reports for the request. */
 export class EngineRequestError extends OccError {
   readonly statusCode: number
@@ -108,6 +125,10 @@ const MODEM_PREFIX = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/
  */
 export function toEngineError(error: unknown, endpoint: string): unknown {
   if (error instanceof OccError) return error
+  const {level} = (error ?? {}) as {level?: unknown}
+  const ssh = typeof level === 'string' && Object.hasOwn(SSH_FAILURES, level) ? SSH_FAILURES[level](error instanceof Error ? error.message : String(error)) : undefined
+  // Before the codes: an agent socket that is missing is ENOENT too, and is no engine socket.
+  if (ssh) return new EngineSshError(endpoint, ssh.problem, ssh.suggestion, error)
   const {code} = (error ?? {}) as ModemError
   if (isUnreachableCode(code)) return new EngineUnreachableError(endpoint, code, error)
   const tls = tlsFailureOf(error)

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {EngineRequestError, EngineTlsError, EngineUnreachableError, engineMessageOf, engineStatusOf, toEngineError} from '../../../src/lib/docker/errors.js'
+import {EngineRequestError, EngineSshError, EngineTlsError, EngineUnreachableError, engineMessageOf, engineStatusOf, toEngineError} from '../../../src/lib/docker/errors.js'
 import {OccError} from '../../../src/lib/errors.js'
 
 const socketError = (code: string) => Object.assign(new Error(`connect ${code} /x.sock`), {code})
@@ -52,6 +52,16 @@ describe('engine error classification', () => {
     const error = toEngineError(answer, 'tcp://h:2376') as EngineTlsError
     expect(error).to.be.instanceOf(EngineTlsError)
     expect(error.message).to.include('the engine expects TLS, but occ spoke plain HTTP (set DOCKER_TLS_VERIFY=1)')
+  })
+
+  it('maps ssh failures by their level, an agent socket that is missing included (ENOENT, yet no engine socket)', () => {
+    const ssh = (level: string, message: string, code?: string) => toEngineError(Object.assign(new Error(message), {level, ...(code ? {code} : {})}), 'ssh://me@h') as EngineSshError
+    const refused = ssh('client-authentication', 'All configured authentication methods failed')
+    expect(refused).to.be.instanceOf(EngineSshError)
+    expect([refused.exitCode, refused.code, refused.message]).to.deep.equal([4, 'engine_ssh_failed', 'The ssh connection to the Docker engine at ssh://me@h failed: the host accepted none of the keys in your ssh agent.'])
+    expect(ssh('agent', 'Failed to connect to agent', 'ENOENT').message).to.equal('The ssh connection to the Docker engine at ssh://me@h failed: the ssh agent could not be used (Failed to connect to agent).')
+    expect(ssh('handshake', 'no matching host key format').message).to.include('the ssh handshake failed (no matching host key format)')
+    expect(ssh('client-socket', 'connect ECONNREFUSED', 'ECONNREFUSED')).to.be.instanceOf(EngineUnreachableError)
   })
 
   it('keeps OccErrors and unknown errors as they are', () => {
