@@ -107,6 +107,7 @@ export function exportLines(env: TestEnvironment): string {
     OCC_TEST_DOCKER_CERT_PATH: env.certDir,
     OCC_TEST_DOCKER_SSH_HOST: env.ssh.dockerHost,
     OCC_TEST_SSH_AUTH_SOCK: env.ssh.agentSocket,
+    OCC_TEST_SSH_HOME: env.ssh.home,
   }
   return Object.entries(vars).map(([name, value]) => `export ${name}='${value}'`).join('\n')
 }
@@ -128,7 +129,7 @@ export interface Health {
 
 export async function checkHealth(env: TestEnvironment): Promise<Health> {
   const problems: string[] = []
-  const outdated = !env.tlsHost || !env.certDir || !env.ssh
+  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home
   if (outdated) problems.push('it has no TLS listener or no sshd (started by an older test/env)')
   else if (!(await engineTlsPing(env.tlsHost, env.certDir))) problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
   for (const name of ['dockerd', ...REGISTRY_NAMES, ...(outdated ? [] : SSH_PROCESSES)] as const) {
@@ -345,7 +346,7 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     registries: {auth: '', dead: '', mirror: '', primary: ''},
     repository: REPOSITORY,
     seeds: [],
-    ssh: {agentSocket: '', dockerHost: '', strangerSocket: ''},
+    ssh: {agentSocket: '', dockerHost: '', home: '', strangerSocket: ''},
     startedAt: new Date().toISOString(),
     storageDriver: 'overlay2',
     tlsHost: '',

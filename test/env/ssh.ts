@@ -17,6 +17,8 @@ export interface SshEndpoint {
   agentSocket: string
   /** An agent that holds no key the host accepts (a refused sign-in). */
   strangerSocket: string
+  /** A HOME whose .ssh/known_hosts records the sshd's host key, as a first `ssh` sign-in would. */
+  home: string
 }
 
 export interface SshProcesses {
@@ -57,7 +59,11 @@ export async function startSsh(dir: string, dockerHost: string, log: string, pid
     const up = await waitUntil(() => !isOurProcess(pid, sshDir) || tail(log, 5).includes(`Server listening on 127.0.0.1 port ${port}`), 10_000)
     if (up && isOurProcess(pid, sshDir)) {
       const [agentSocket, strangerSocket] = await Promise.all([startAgent(sshDir, 'agent', clientKey, log, pids), startAgent(sshDir, 'stranger', strangerKey, log, pids)])
-      return {agentSocket, dockerHost: `ssh://${user}@127.0.0.1:${port}`, strangerSocket}
+      const home = join(sshDir, 'home')
+      mkdirSync(join(home, '.ssh'), {recursive: true, mode: 0o700})
+      const [type, key] = readFileSync(`${hostKey}.pub`, 'utf8').split(' ')
+      writeFileSync(join(home, '.ssh', 'known_hosts'), `[127.0.0.1]:${port} ${type} ${key}\n`)
+      return {agentSocket, dockerHost: `ssh://${user}@127.0.0.1:${port}`, home, strangerSocket}
     }
 
     await terminate(pid, sshDir, 2000)

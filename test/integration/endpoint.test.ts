@@ -78,7 +78,7 @@ describe('any Docker endpoint', function () {
   })
 
   it('pulls, tags and checks the state through DOCKER_HOST=ssh://, signing in with the ssh agent', async () => {
-    const overSsh = {DOCKER_HOST: testEnv.ssh.dockerHost, SSH_AUTH_SOCK: testEnv.ssh.agentSocket}
+    const overSsh = {DOCKER_HOST: testEnv.ssh.dockerHost, HOME: testEnv.ssh.home, SSH_AUTH_SOCK: testEnv.ssh.agentSocket}
     const env = envWith(overSsh)
     const pulled = await runCli(['image:pull', '--json'], {env})
     expect(pulled.code, pulled.stderr).to.equal(0)
@@ -174,18 +174,40 @@ describe('any Docker endpoint', function () {
     })
 
     it('says what failed when ssh refuses occ, and how to fix it, without touching the record', async () => {
-      const refused = await runCli(['image:pull'], {env: envWith({DOCKER_HOST: testEnv.ssh.dockerHost, SSH_AUTH_SOCK: testEnv.ssh.strangerSocket})})
+      const overSsh = {DOCKER_HOST: testEnv.ssh.dockerHost, HOME: testEnv.ssh.home}
+      const refused = await runCli(['image:pull'], {env: envWith({...overSsh, SSH_AUTH_SOCK: testEnv.ssh.strangerSocket})})
       expect(refused.code).to.equal(4)
       expect(refused.stderr).to.equal(
         `Error: The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: the host accepted none of the keys in your ssh agent.\n` +
           '  Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST.\n',
       )
-      const noAgent = await runCli(['image:pull', '--json'], {env: {...envWith({DOCKER_HOST: testEnv.ssh.dockerHost}), SSH_AUTH_SOCK: undefined}})
+      const noAgent = await runCli(['image:pull', '--json'], {env: {...envWith(overSsh), SSH_AUTH_SOCK: undefined}})
       expect(noAgent.code).to.equal(4)
       expect(JSON.parse(noAgent.stdout).error).to.include({code: 'engine_ssh_failed', message: `The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: the ssh agent could not be used (SSH_AUTH_SOCK is not set).`})
       expect(existsSync(imageStateFile({...home.env, DOCKER_HOST: testEnv.ssh.dockerHost})), 'no record written').to.equal(false)
-      const text = await runCli(['image:state'], {env: envWith({DOCKER_HOST: testEnv.ssh.dockerHost, SSH_AUTH_SOCK: testEnv.ssh.strangerSocket})})
+      const text = await runCli(['image:state'], {env: envWith({...overSsh, SSH_AUTH_SOCK: testEnv.ssh.strangerSocket})})
       expect(text.code, 'image:state still answers').to.equal(0)
+    })
+
+    it('refuses an ssh host whose key known_hosts does not record, or records otherwise, as ssh would', async () => {
+      const port = new URL(testEnv.ssh.dockerHost).port
+      const sshHome = join(home.dir, 'ssh-home')
+      mkdirSync(join(sshHome, '.ssh'), {recursive: true})
+      const run = () => runCli(['image:pull'], {env: envWith({DOCKER_HOST: testEnv.ssh.dockerHost, HOME: sshHome, SSH_AUTH_SOCK: testEnv.ssh.agentSocket})})
+
+      const unknown = await run()
+      expect(unknown.code).to.equal(4)
+      expect(unknown.stderr).to.include(`failed: [127.0.0.1]:${port} is not in ~/.ssh/known_hosts, so its key cannot be checked.`)
+      expect(unknown.stderr).to.include(`signing in once with "ssh -p ${port} ${new URL(testEnv.ssh.dockerHost).username}@127.0.0.1"`)
+
+      // Another host's key recorded for this host and port: a man in the middle looks like this.
+      const otherKey = readFileSync(join(testEnv.dir, 'ssh', 'stranger_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')
+      writeFileSync(join(sshHome, '.ssh', 'known_hosts'), `# a comment\n|1|${'A'.repeat(27)}=|${'B'.repeat(27)}= ssh-ed25519 AAAA\n[127.0.0.1]:${port} ${otherKey}\n`)
+      const mismatch = await run()
+      expect(mismatch.code).to.equal(4)
+      expect(mismatch.stderr).to.include(`failed: the host presented a key that known_hosts does not record for [127.0.0.1]:${port}`)
+      expect(mismatch.stderr).to.include(`ssh-keygen -R '[127.0.0.1]:${port}'`)
+      expect(await imageId(docker, CURRENT), 'nothing was pulled').to.equal(undefined)
     })
 
     it('says when the context does not exist', async () => {

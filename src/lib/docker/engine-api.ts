@@ -1,4 +1,5 @@
 import type {Agent as HttpAgent, IncomingMessage, RequestOptions} from 'node:http'
+import type {ServerHostKeyAlgorithm} from 'ssh2'
 
 import createDebug from 'debug'
 import {readFile} from 'node:fs/promises'
@@ -8,7 +9,8 @@ import {readBody, type Requester, send} from '../http.js'
 
 import type {EngineConnection, TlsFiles} from './endpoint.js'
 
-import {EngineTlsFilesError} from './errors.js'
+import {EngineTlsFilesError, hostKeyMismatch, hostKeyUnknown} from './errors.js'
+import {hostKeyAlgorithms, knownHostKeys} from './known-hosts.js'
 
 /**
  * A small client of the Docker Engine API over node:http: the requests occ makes are a few
@@ -50,16 +52,7 @@ export async function openTransport(connection: EngineConnection, label: string)
     }
 
     case 'ssh': {
-      // docker-modem's tunnel runs `docker system dial-stdio` on the host; it serves one connection, so one per request.
-      const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
-      const agentSocket = process.env.SSH_AUTH_SOCK
-      return {
-        async request(call) {
-          if (!agentSocket) throw Object.assign(new Error('SSH_AUTH_SOCK is not set'), {level: 'agent'})
-          const tunnel = sshAgent({agent: agentSocket, host: connection.host, port: connection.port, username: connection.username})
-          return callEngine(plainRequest, {agent: tunnel, host: connection.host}, call)
-        },
-      }
+      return sshTransport(connection, label)
     }
 
     case 'tcp': {
@@ -70,6 +63,43 @@ export async function openTransport(connection: EngineConnection, label: string)
       const agent = new https.Agent({...pem, keepAlive: true, rejectUnauthorized: connection.tls.verify})
       return {request: (call) => callEngine(https.request, {agent, host: connection.host, port: connection.port}, call)}
     }
+  }
+}
+
+/**
+ * Requests through docker-modem's ssh tunnel, which runs `docker system dial-stdio` on the host
+ * and serves one connection (so one tunnel per request). The host must present a key recorded
+ * for it in known_hosts, as `ssh` demands when it cannot ask; the user signs in with the agent.
+ */
+async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>, label: string): Promise<EngineTransport> {
+  const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
+  const agentSocket = process.env.SSH_AUTH_SOCK
+  const known = knownHostKeys(connection.host, connection.port)
+  return {
+    async request(call) {
+      if (!agentSocket) throw Object.assign(new Error('SSH_AUTH_SOCK is not set'), {level: 'agent'})
+      if (known.keys.length === 0) throw hostKeyUnknown(label, connection)
+      let presented: Buffer | undefined
+      const trusted = (key: Buffer) => known.keys.some((entry) => entry.blob.equals(key)) && !known.revoked.some((entry) => entry.blob.equals(key))
+      const tunnel = sshAgent({
+        agent: agentSocket,
+        // Only the algorithms of the recorded keys, so that the host presents one of those.
+        algorithms: {serverHostKey: hostKeyAlgorithms(known.keys) as ServerHostKeyAlgorithm[]},
+        host: connection.host,
+        hostVerifier(key: Buffer) {
+          presented = key
+          return trusted(key)
+        },
+        port: connection.port,
+        username: connection.username,
+      })
+      try {
+        return await callEngine(plainRequest, {agent: tunnel, host: connection.host}, call)
+      } catch (error) {
+        if (presented !== undefined && !trusted(presented)) throw hostKeyMismatch(label, connection, error)
+        throw error
+      }
+    },
   }
 }
 

@@ -70,6 +70,31 @@ export class EngineSshError extends OccError {
   }
 }
 
+/** How ssh names a host in known_hosts: the name alone on port 22, else [name]:port. */
+function knownHostsName({host, port}: {host: string; port: number}): string {
+  return port === 22 ? host : `[${host}]:${port}`
+}
+
+function sshCommand({host, port, username}: {host: string; port: number; username?: string}): string {
+  return `ssh ${port === 22 ? '' : `-p ${port} `}${username === undefined ? '' : `${username}@`}${host}`
+}
+
+/** The host has no key in known_hosts: ssh would ask, and occ cannot. */
+export function hostKeyUnknown(endpoint: string, host: {host: string; port: number; username?: string}): EngineSshError {
+  return new EngineSshError(endpoint, `${knownHostsName(host)} is not in ~/.ssh/known_hosts, so its key cannot be checked`, `Check the host's key and record it by signing in once with "${sshCommand(host)}", then try again.`)
+}
+
+/** The host presented a key other than the one recorded for it. */
+export function hostKeyMismatch(endpoint: string, host: {host: string; port: number; username?: string}, cause?: unknown): EngineSshError {
+  const name = knownHostsName(host)
+  return new EngineSshError(
+    endpoint,
+    `the host presented a key that known_hosts does not record for ${name} (the connection may be intercepted, or the host's key changed)`,
+    `Do not go on unless you know the key changed; then remove the old one ("ssh-keygen -R '${name}'") and record the new one by signing in with "${sshCommand(host)}".`,
+    cause,
+  )
+}
+
 const SSH_AGENT_FIX = 'occ signs in through an ssh agent: start one ("eval $(ssh-agent)"), add your key ("ssh-add KEYFILE") and keep SSH_AUTH_SOCK pointing at it.'
 
 /** What ssh2 reports, by the `level` it gives its errors, in a user's words. */

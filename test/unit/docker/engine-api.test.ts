@@ -1,4 +1,7 @@
 import {expect} from 'chai'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {Engine, registryAuthHeader} from '../../../src/lib/docker/engine.js'
 import {imagePath, splitTag} from '../../../src/lib/docker/engine-api.js'
@@ -26,9 +29,23 @@ describe('engine API client', () => {
   })
 
   it('reports an ssh engine that refuses the connection as unreachable, naming it', async () => {
-    const engine = await Engine.connect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@127.0.0.1:1'}))
-    const error = await engine.ping().catch((caught: unknown) => caught)
-    expect(error).to.be.instanceOf(EngineUnreachableError)
-    expect((error as EngineUnreachableError).message).to.equal('Cannot reach the Docker engine at ssh://me@127.0.0.1:1: connection refused.')
+    const home = mkdtempSync(join(tmpdir(), 'occ-ssh-home-'))
+    const saved = {HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK}
+    try {
+      mkdirSync(join(home, '.ssh'))
+      writeFileSync(join(home, '.ssh', 'known_hosts'), `[127.0.0.1]:1 ssh-ed25519 ${Buffer.from('key').toString('base64')}\n`)
+      Object.assign(process.env, {HOME: home, SSH_AUTH_SOCK: join(home, 'agent.sock')})
+      const engine = await Engine.connect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@127.0.0.1:1'}))
+      const error = await engine.ping().catch((caught: unknown) => caught)
+      expect(error).to.be.instanceOf(EngineUnreachableError)
+      expect((error as EngineUnreachableError).message).to.equal('Cannot reach the Docker engine at ssh://me@127.0.0.1:1: connection refused.')
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+
+      rmSync(home, {force: true, recursive: true})
+    }
   })
 })
