@@ -26,13 +26,11 @@ export async function startup(env: TestEnvironment, options: {pairs: number}): P
       ['`occ image:state --json` (update_check never)', ['image:state', '--json']],
     ]
     const results: Comparison[] = []
-    for (const [label, args] of commands) {
-      const ours: Side = {label, run: () => measure(occ(home, ...args))}
-      results.push(await alternate(ours, bare, options), await alternate(ours, node, options))
-    }
+    const sides: Side[] = commands.map(([label, args]) => ({label, run: () => measure(occ(home, ...args))}))
+    for (const ours of sides) results.push(await alternate(ours, bare, options), await alternate(ours, node, options))
 
     const withPlugins = side('oclif + occ\'s 3 plugins `hello`', [process.execPath, OCLIF_WITH_PLUGINS, 'hello'])
-    results.push(await alternate(bare, node, options), await alternate(withPlugins, bare, options), await alternate({label: commands[0][0], run: () => measure(occ(home, ...commands[0][1]))}, withPlugins, options))
+    results.push(await alternate(bare, node, options), await alternate(withPlugins, bare, options), await alternate(sides[0], withPlugins, options))
     return results
   } finally {
     home.remove()

@@ -21,6 +21,11 @@ export async function send(requester: Requester, options: RequestOptions, body?:
   })
 }
 
+/** A 2xx status. */
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300
+}
+
 /** An answer's body; past `limit` bytes the answer is cut off and what came so far is returned. */
 export async function readBody(response: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
   const chunks: Buffer[] = []

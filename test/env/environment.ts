@@ -271,7 +271,7 @@ export async function stopEnvironment(dir = stateDir()): Promise<StopResult> {
 }
 
 async function teardown(env: TestEnvironment): Promise<number> {
-  const registries = REGISTRY_NAMES.map(async name => {
+  const others = [...REGISTRY_NAMES, ...SSH_PROCESSES].map(async name => {
     const pid = env.pids[name]
     if (pid !== undefined) await terminate(pid, marker(env.dir), 5000)
   })
@@ -279,11 +279,7 @@ async function teardown(env: TestEnvironment): Promise<number> {
   const dockerd = env.pids.dockerd === undefined ? Promise.resolve() : terminate(env.pids.dockerd, marker(env.dir), 30_000).then(result => {
     if (result === 'killed') say('dockerd did not stop within 30 s and was killed')
   })
-  const ssh = SSH_PROCESSES.map(async name => {
-    const pid = env.pids[name]
-    if (pid !== undefined) await terminate(pid, marker(env.dir), 5000)
-  })
-  await Promise.all([...registries, ...ssh, dockerd])
+  await Promise.all([...others, dockerd])
   const containerd = env.pids.containerd ?? readPid(join(env.dir, 'docker', 'exec', 'containerd', 'containerd.pid'))
   if (containerd !== undefined) await terminate(containerd, marker(env.dir), 10_000)
   return cleanState(env.dir)

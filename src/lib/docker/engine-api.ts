@@ -5,7 +5,7 @@ import createDebug from 'debug'
 import {readFile} from 'node:fs/promises'
 import {Agent as PlainAgent, request as plainRequest} from 'node:http'
 
-import {readBody, type Requester, send} from '../http.js'
+import {isSuccess, readBody, type Requester, send} from '../http.js'
 
 import type {EngineConnection, TlsFiles} from './endpoint.js'
 
@@ -117,7 +117,7 @@ async function callEngine(requester: Requester, target: RequestOptions, call: En
   const response = await send(requester, {...target, headers: call.headers, method: call.method, path, signal: call.signal})
   const status = response.statusCode ?? 0
   log('%s %s -> %d', call.method, path, status)
-  if (status >= 200 && status < 300) return response
+  if (isSuccess(status)) return response
   throw new EngineAnswerError(status, await readErrorBody(response))
 }
 
@@ -135,14 +135,6 @@ async function readErrorBody(response: IncomingMessage): Promise<unknown> {
 /** An image reference or id as a path segment: the engine routes /images/{name:.*}/…, so "/" and ":" stay. */
 export function imagePath(reference: string): string {
   return encodeURI(reference).replaceAll('?', '%3F').replaceAll('#', '%23')
-}
-
-/** "repo:tag" or "repo@digest" as the engine's /images/create wants them: the name, and the tag or digest apart. */
-export function splitTag(reference: string): {name: string; tag?: string} {
-  const at = reference.indexOf('@')
-  if (at !== -1) return {name: reference.slice(0, at), tag: reference.slice(at + 1)}
-  const colon = reference.lastIndexOf(':')
-  return colon > reference.lastIndexOf('/') ? {name: reference.slice(0, colon), tag: reference.slice(colon + 1)} : {name: reference}
 }
 
 /** Reads a whole JSON answer. */

@@ -5,8 +5,10 @@ import type {Readable} from 'node:stream'
 
 import type {RegistryCredentials} from '../image/registry-auth.js'
 
+import {parseImageReference, repositoryName} from '../image/reference.js'
+
 import {describeEndpoint, type EngineConnection, type EngineEndpoint} from './endpoint.js'
-import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson, readTlsFiles, splitTag} from './engine-api.js'
+import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson, readTlsFiles} from './engine-api.js'
 import {engineStatusOf, toEngineError} from './errors.js'
 
 export type ImageDetails = Dockerode.ImageInspectInfo
@@ -78,9 +80,10 @@ export class Engine {
    * the engine in the X-Registry-Auth header, for the registry `serverAddress` names only.
    */
   async pull(reference: string, signal: AbortSignal, credentials?: RegistryCredentials & {serverAddress: string}): Promise<Readable> {
-    const {name, tag} = splitTag(reference)
+    // The engine takes the repository and the tag (or digest) apart, as the docker CLI sends them.
+    const parsed = parseImageReference(reference)
     const headers = credentials === undefined ? undefined : {'X-Registry-Auth': registryAuthHeader(credentials)}
-    return this.call({headers, method: 'POST', path: '/images/create', query: {fromImage: name, tag}, signal})
+    return this.call({headers, method: 'POST', path: '/images/create', query: {fromImage: repositoryName(parsed), tag: parsed.digest ?? parsed.tag}, signal})
   }
 
   async platform(): Promise<EnginePlatform> {

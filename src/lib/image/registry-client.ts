@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {InterruptedError} from '../errors.js'
-import {type HttpAnswer, type HttpSend, sendUrl} from '../http.js'
+import {type HttpAnswer, type HttpSend, isSuccess, sendUrl} from '../http.js'
 import {PullFailure} from './errors.js'
 import {MANIFEST_ACCEPT} from './manifest.js'
 import {parseRetryAfter, type RetryPolicy, retryPolicyFromEnv, withRetries} from './retry.js'
@@ -80,7 +80,7 @@ export class RegistryClient {
       if (this.authorization !== undefined) response = await this.request(url, {accept, authorization: this.authorization})
     }
 
-    if (isOk(response)) return response
+    if (isSuccess(response.status)) return response
     const message = registryMessage(response)
     if (response.status === 401 && this.sentCredentials) throw authenticationFailed(this.registry, this.sentCredentials, message)
     if (response.status === 401 || response.status === 403) throw new PullFailure('auth', message)
@@ -179,7 +179,7 @@ export class RegistryClient {
     }
 
     if (response.status === 401 || response.status === 403) return {message: `the token service ${url.host} answered HTTP ${response.status}`, ok: false}
-    if (!isOk(response)) throw new PullFailure('unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
+    if (!isSuccess(response.status)) throw new PullFailure('unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
     const body = parseJson(response.body) as null | {access_token?: unknown; token?: unknown}
     const token = typeof body?.token === 'string' ? body.token : body?.access_token
     if (typeof token !== 'string') throw new PullFailure('unavailable', `the token service ${url.host} sent no token`)
@@ -207,10 +207,6 @@ function registryMessage(response: HttpAnswer): string {
   const body = parseJson(response.body) as null | {errors?: {code?: unknown; message?: unknown}[]}
   const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error.message === 'string' ? error.message : String(error.code))).join('; ') : ''
   return `HTTP ${response.status}${words ? `: ${words}` : ''}`
-}
-
-function isOk(response: HttpAnswer): boolean {
-  return response.status >= 200 && response.status < 300
 }
 
 /**

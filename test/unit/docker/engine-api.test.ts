@@ -4,17 +4,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {Engine, registryAuthHeader} from '../../../src/lib/docker/engine.js'
-import {imagePath, splitTag} from '../../../src/lib/docker/engine-api.js'
+import {imagePath} from '../../../src/lib/docker/engine-api.js'
 import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {EngineUnreachableError} from '../../../src/lib/docker/errors.js'
 
 describe('engine API client', () => {
-  it('splits a reference into the name and the tag or digest /images/create takes', () => {
-    expect(splitTag('127.0.0.1:5000/prizz/sandbox:1.4.0')).to.deep.equal({name: '127.0.0.1:5000/prizz/sandbox', tag: '1.4.0'})
-    expect(splitTag('127.0.0.1:5000/prizz/sandbox')).to.deep.equal({name: '127.0.0.1:5000/prizz/sandbox'})
-    expect(splitTag(`ghcr.io/p/s@sha256:${'a'.repeat(64)}`)).to.deep.equal({name: 'ghcr.io/p/s', tag: `sha256:${'a'.repeat(64)}`})
-  })
-
   it('keeps "/" and ":" of a reference in the request path and escapes what would end it', () => {
     expect(imagePath('127.0.0.1:5000/p/s:1.4.0')).to.equal('127.0.0.1:5000/p/s:1.4.0')
     expect(imagePath('sha256:ab')).to.equal('sha256:ab')
