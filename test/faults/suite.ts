@@ -14,6 +14,10 @@ export interface Tally {
   faults: number
   runs: number
   files: number
+  /** Hostile-registry modes tried (cross-origin redirects with challenges, malformed challenges, escape sequences, floods). */
+  hostile: number
+  /** Wedged-engine cases tried (accepts connections, never answers). */
+  wedged: number
   lost: number
 }
 
@@ -29,7 +33,7 @@ const shared: Shared = (scope[SHARED] ??= {
   reporting: false,
   // OCC_FAULT_SEED replays a run; else the clock.
   seed: Number(process.env.OCC_FAULT_SEED) || Date.now() % 1_000_000,
-  tally: {faults: 0, files: 0, lost: 0, runs: 0},
+  tally: {faults: 0, files: 0, hostile: 0, lost: 0, runs: 0, wedged: 0},
 })
 
 export const tally: Tally = shared.tally
@@ -90,6 +94,6 @@ export const STACK_TRACE = /^\s+at .+[(\s].*:\d+:\d+\)?$/m
 if (!shared.reporting) {
   shared.reporting = true
   after(function () {
-    console.log(`  fault suite (seed ${SEED}): ${tally.faults} faults injected, ${tally.runs} CLI runs, ${tally.files} malformed files tried, data lost: ${tally.lost}`)
+    console.log(`  fault suite (seed ${SEED}): ${tally.faults} faults injected, ${tally.runs} CLI runs, ${tally.files} malformed files tried, ${tally.hostile} hostile-registry modes, ${tally.wedged} wedged-engine cases, data lost: ${tally.lost}`)
   })
 }
