@@ -5,6 +5,7 @@ import type {EffectiveConfig} from './lib/config/types.js'
 import {OccError, toOccError} from './lib/errors.js'
 import type {ImageChangeAction} from './lib/image/events.js'
 import type {ImageState} from './lib/image/state.js'
+import {progressMode, type ProgressMode} from './lib/ui/progress.js'
 
 interface OclifCliError {
   code?: string
@@ -54,6 +55,11 @@ export abstract class BaseCommand extends Command {
   /** True when notices and progress may go to stderr. */
   protected get chatty(): boolean {
     return !this.jsonEnabled() && !this.argv.includes('--quiet') && !this.argv.includes('-q')
+  }
+
+  /** How progress shows on stderr in this run: live on a terminal, plain lines elsewhere, nothing under --json/--quiet. */
+  protected get progressMode(): ProgressMode {
+    return progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY), term: process.env.TERM})
   }
 
   /** True when a person can answer a prompt. */

@@ -15,6 +15,7 @@ export const EXIT_CODES = {
   state: {code: 8, meaning: 'the image state does not allow this (e.g. nothing to roll back to)'},
   build: {code: 9, meaning: 'building the image from source failed'},
   busy: {code: 10, meaning: 'another occ holds the lock and did not release it in time'},
+  unknownCommand: {code: 127, meaning: 'no such command (the message names the closest one)'},
   interrupted: {code: 130, meaning: 'interrupted (Ctrl-C / SIGINT)'},
 } as const
 
@@ -70,6 +71,16 @@ export class LockTimeoutError extends OccError {
   constructor(file: string, waitedMs: number) {
     super('busy', 'lock_timeout', `Another occ process has held the lock on ${file} for more than ${Math.round(waitedMs / 1000)} s.`, {
       suggestion: 'Wait for the other occ command to finish, then try again. A lock left by a crashed process expires by itself.',
+    })
+  }
+}
+
+export class UnknownCommandError extends OccError {
+  /** `typed` and `closest` as the user types them (`occ confg get`, `occ config get`). */
+  constructor(bin: string, typed: string, closest: string | undefined) {
+    const help = closest?.includes(' ') ? `${bin} help ${closest.split(' ')[0]}` : `${bin} help`
+    super('unknownCommand', 'unknown_command', `"${bin} ${typed}" is not an ${bin} command.`, {
+      suggestion: closest === undefined ? `Run "${help}" for the list of commands.` : `Did you mean "${bin} ${closest}"? Run "${help}" for the list of commands.`,
     })
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Shell completion (issue 5): `occ autocomplete bash|zsh|powershell` prints setup instructions, and
  * the bash script it generates, installed the way those instructions say, completes commands and
- * flags in a real bash. PowerShell (no Debian package: checked statically) gets occ's own script.
+ * flags in a real bash. PowerShell (no Debian package) is checked statically: the plugin's own script.
  *
  * Completion is simulated the way bash itself calls a completion function: COMP_WORDS split at the
  * characters of COMP_WORDBREAKS (so `config:s` is the three words `config`, `:`, `s`), COMP_CWORD,
@@ -78,7 +78,7 @@ describe('shell completion (occ autocomplete)', function () {
       expect(result.code, result.stderr).to.equal(0)
       expect(result.stderr).not.to.match(/Error/)
       expect(result.stdout).to.include('Setup Instructions for OCC CLI Autocomplete')
-      expect(result.stdout).to.include(`occ autocomplete:script ${shell}`)
+      expect(result.stdout).to.include(`occ autocomplete script ${shell}`)
       expect(result.stdout).to.include(rcFile)
     })
   }
@@ -91,31 +91,30 @@ describe('shell completion (occ autocomplete)', function () {
     for (const file of ['bash_setup', 'zsh_setup', 'functions/bash/occ.bash', 'functions/zsh/_occ', 'functions/powershell/occ.ps1']) {
       expect(existsSync(join(cache, file)), file).to.equal(true)
     }
-    // zsh: every public command, with its ':' escaped for _describe.
+    // zsh: every topic and top-level command once (occ once listed `autocomplete` twice).
     const zsh = readFileSync(join(cache, 'functions/zsh/_occ'), 'utf8')
-    for (const id of Object.keys(manifest())) expect(zsh).to.include(`"${id.replaceAll(':', '\\:')}:`)
+    for (const word of ['config', 'image', 'autocomplete', 'version']) {
+      expect(zsh.match(new RegExp(`^"${word}\\[`, 'gm')), word).to.have.length(1)
+    }
   })
 
-  it('occ autocomplete:script powershell names a script that completes every command id and the flags of image:pull', async function () {
-    const generated = await runCli(['autocomplete', 'powershell'], {env})
-    expect(generated.code, generated.stderr).to.equal(0)
-    const line = await runCli(['autocomplete:script', 'powershell'], {env})
+  it('the PowerShell script (the plugin\'s own) completes every topic, verb and the flags of image pull', async function () {
+    const line = await runCli(['autocomplete', 'script', 'powershell'], {env})
     expect(line.code, line.stderr).to.equal(0)
     const file = join(env.OCC_CACHE_DIR, 'autocomplete', 'functions', 'powershell', 'occ.ps1')
-    // Step 1 appends this line to $PROFILE: it dot-sources the script.
-    expect(line.stdout.trim()).to.equal(`. ${file}`)
+    expect(line.stdout).to.include(file)
     const script = readFileSync(file, 'utf8')
-    expect(script).to.include("Register-ArgumentCompleter -Native -CommandName @('occ', 'opencode-cloud')")
-    const ids = [...script.matchAll(/^ {4}'([^']+)' = @\{$/gm)].map(([, id]) => id)
-    expect(ids).to.include.members([...Object.keys(manifest()), 'autocomplete', 'help', 'plugins', 'plugins:install'])
-    expect(ids).not.to.include('autocomplete:create')
-    const pull = script.slice(script.indexOf("'image:pull' = @{"))
-    const pullFlags = pull.slice(0, pull.indexOf('\n    }\n'))
-    for (const flag of publicFlags(manifest()['image:pull'])) expect(pullFlags).to.include(`'${flag.slice(2)}' = @{ summary = `)
+    for (const id of Object.keys(manifest())) {
+      for (const word of id.split(':')) expect(script).to.include(`"${word}" = @{`)
+    }
+
+    const pull = script.slice(script.indexOf('"pull" = @{'))
+    const pullFlags = pull.slice(0, pull.indexOf('\n}\n}\n'))
+    for (const flag of publicFlags(manifest()['image:pull'])) expect(pullFlags).to.include(`"${flag.slice(2)}" = @{ "summary" = `)
   })
 
   describe('in a real bash, installed as the instructions say', function () {
-    const cases = ['occ ', 'occ con', 'occ config:', 'occ config:s', 'occ image:pull --', 'occ image:pull --t', 'opencode-cloud con']
+    const cases = ['occ ', 'occ con', 'occ config ', 'occ config s', 'occ image pull --', 'occ image pull --t', 'opencode-cloud con']
     let replies: Map<string, string[]>
     let spec: string
     let stderr: string
@@ -128,7 +127,7 @@ describe('shell completion (occ autocomplete)', function () {
         'set -u',
         `source ${BASH_COMPLETION}`,
         // Step 1 of `occ autocomplete bash`, verbatim.
-        'printf "$(occ autocomplete:script bash)" >> ~/.bashrc; source ~/.bashrc',
+        'printf "$(occ autocomplete script bash)" >> ~/.bashrc; source ~/.bashrc',
         'spec=$(complete -p occ) && printf "SPEC\\t%s\\n" "$spec"',
         'simulate() {',
         '  local line=$1; shift',
@@ -159,31 +158,28 @@ describe('shell completion (occ autocomplete)', function () {
       expect(stderr).to.equal('')
     })
 
-    it('completes `occ con` to the config commands', function () {
-      const config = Object.keys(manifest()).filter(id => id.startsWith('config:')).sort()
-      expect(config).to.include.members(['config:get', 'config:list', 'config:set', 'config:unset'])
-      expect([...replies.get('occ con') ?? []].sort()).to.deep.equal(config)
-      expect([...replies.get('opencode-cloud con') ?? []].sort()).to.deep.equal(config)
-    })
-
-    it('completes after the topic separator with the word bash replaces (`occ config:s` → `set`)', function () {
-      // ':' is in COMP_WORDBREAKS, so the word under the cursor is `s` and `config:` is trimmed.
-      expect(replies.get('occ config:s')).to.deep.equal(['set'])
+    it('completes `occ con` to the config topic, and `occ config ` to its verbs', function () {
       const verbs = Object.keys(manifest()).filter(id => id.startsWith('config:')).map(id => id.slice('config:'.length)).sort()
-      expect([...replies.get('occ config:') ?? []].sort()).to.deep.equal(verbs)
+      expect(verbs).to.include.members(['get', 'list', 'set', 'unset'])
+      expect(replies.get('occ con')).to.deep.equal(['config'])
+      expect(replies.get('opencode-cloud con')).to.deep.equal(['config'])
+      expect([...replies.get('occ config ') ?? []].sort()).to.deep.equal(verbs)
+      expect(replies.get('occ config s')).to.deep.equal(['set'])
     })
 
-    it('offers every public command on `occ `', function () {
-      expect(replies.get('occ ')).to.include.members([...Object.keys(manifest()), 'autocomplete', 'help', 'plugins'])
+    it('offers every topic and top-level command on `occ `, each once', function () {
+      const first = replies.get('occ ') ?? []
+      expect(first).to.include.members(['config', 'image', 'autocomplete', 'help', 'plugins', 'version'])
+      expect(new Set(first).size, first.join(' ')).to.equal(first.length)
     })
 
-    it('completes the flags of image:pull', function () {
+    it('completes the flags of image pull', function () {
       const pull = manifest()['image:pull']
       expect(pull, 'image:pull in oclif.manifest.json').not.to.equal(undefined)
-      const flags = replies.get('occ image:pull --') ?? []
+      const flags = replies.get('occ image pull --') ?? []
       expect(flags).to.include.members(['--tag', '--json', '--quiet'])
       expect([...flags].sort()).to.deep.equal(publicFlags(pull).sort())
-      expect(replies.get('occ image:pull --t')).to.deep.equal(['--tag'])
+      expect(replies.get('occ image pull --t')).to.deep.equal(['--tag'])
     })
   })
 })

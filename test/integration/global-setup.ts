@@ -25,7 +25,7 @@ async function startForRun(): Promise<void> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     throw new Error(`The integration test environment (test/env) failed to start, so the tests cannot run:\n${message}\n` +
-      'Fix the cause above and run again; `npm run env:start` shows the same error faster.')
+      'Fix the cause above and run again; `npm run env:start` shows the same error faster.', {cause: error})
   }
 }
 

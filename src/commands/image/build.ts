@@ -8,7 +8,6 @@ import {ImageStateStore} from '../../lib/image/state-store.js'
 import {buildWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {builtSummary} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
-import {progressMode} from '../../lib/ui/progress.js'
 
 export default class ImageBuild extends BaseCommand {
   static override summary = 'Build the sandbox image from source and record it.'
@@ -27,7 +26,7 @@ export default class ImageBuild extends BaseCommand {
     const {request, source} = await buildInputs(flags)
     const endpoint = resolveEngineEndpoint()
     const engine = await Engine.connect(endpoint)
-    const result = await buildWithProgress(progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY)}), source, {
+    const result = await buildWithProgress(this.progressMode, source, {
       engine,
       request,
       signal: this.signal,

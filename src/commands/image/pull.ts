@@ -11,7 +11,6 @@ import {automaticUpdateCheck, checkByPull} from '../../lib/image/update-policy.j
 import {pullWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {automaticCheckLine, PREFERS_BUILD, pulledSummary} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
-import {progressMode} from '../../lib/ui/progress.js'
 
 export default class ImagePull extends BaseCommand {
   static override summary = 'Pull the prebuilt sandbox image and record where it came from.'
@@ -33,7 +32,7 @@ export default class ImagePull extends BaseCommand {
     const engine = await Engine.connect(endpoint)
     const store = ImageStateStore.forEngine(endpoint, warnLine)
     const credentials = dockerCredentials()
-    const result = await pullWithProgress(progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY)}), {
+    const result = await pullWithProgress(this.progressMode, {
       credentials,
       engine,
       policy: retryPolicyFromEnv(),

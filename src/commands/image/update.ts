@@ -16,7 +16,6 @@ import {checkByPull, EXPLICIT_CHECK_BUDGET_MS} from '../../lib/image/update-poli
 import {buildWithProgress, pullWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {builtSummary, pulledSummary, updatePlanLine} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
-import {progressMode} from '../../lib/ui/progress.js'
 
 interface UpdateOutput extends UpdatePlan {
   /** The record after the update (unchanged when nothing was done). */
@@ -66,7 +65,7 @@ export default class ImageUpdate extends BaseCommand {
     }
 
     this.notice(updatePlanLine(plan))
-    const mode = progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY)})
+    const mode = this.progressMode
     const common = {engine, signal: this.signal, store}
     if (plan.action === 'pull') {
       const result = await pullWithProgress(mode, {...common, credentials, policy: retryPolicyFromEnv(), repositories: config.image_repositories, tag, updateCheck: checkByPull(tag, WANTED_SANDBOX_VERSION, config.update_check)})

@@ -1,11 +1,12 @@
 import type {SingleBar} from 'cli-progress'
 
-/** `tty`: a live region redrawn in place; `plain`: one line per change (CI logs); `silent`: --json / --quiet. */
+/** `tty`: a live region redrawn in place; `plain`: one line per change (CI logs, TERM=dumb); `silent`: --json / --quiet. */
 export type ProgressMode = 'plain' | 'silent' | 'tty'
 
-export function progressMode(options: {chatty: boolean; isTTY: boolean}): ProgressMode {
+/** `term` is $TERM: a dumb terminal cannot move the cursor, so it gets plain lines. */
+export function progressMode(options: {chatty: boolean; isTTY: boolean; term?: string}): ProgressMode {
   if (!options.chatty) return 'silent'
-  return options.isTTY ? 'tty' : 'plain'
+  return options.isTTY && options.term !== 'dumb' ? 'tty' : 'plain'
 }
 
 /** Shows the progress of a stream of events on stderr; `log` prints a line without garbling the live region. */

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
-import {levenshtein, typoOf} from '../../../src/lib/config/suggest.js'
+import {typoOf} from '../../../src/lib/config/suggest.js'
+import {levenshtein} from '../../../src/lib/did-you-mean.js'
 
 describe('did-you-mean', () => {
   it('counts edits', () => {
