@@ -1,7 +1,7 @@
 /**
  * Startup: what a user waits for when a script asks occ one thing. Each occ command against a
- * bare oclif 4 CLI with one command (fixtures/bare-oclif) and against `node -e 0`; then the
- * same bare CLI with occ's three plugins declared (fixtures/oclif-with-plugins), to show what
+ * bare oclif CLI with one command (fixtures/bare-oclif) and against `node -e 0`; then the
+ * same bare CLI with occ's four plugins declared (fixtures/oclif-with-plugins), to show what
  * they cost before any occ code runs.
  */
 import {alternate, type Comparison, type Side} from './lib/alternate.js'
@@ -29,7 +29,7 @@ export async function startup(env: TestEnvironment, options: {pairs: number}): P
     const sides: Side[] = commands.map(([label, args]) => ({label, run: () => measure(occ(home, ...args))}))
     for (const ours of sides) results.push(await alternate(ours, bare, options), await alternate(ours, node, options))
 
-    const withPlugins = side('oclif + occ\'s 3 plugins `hello`', [process.execPath, OCLIF_WITH_PLUGINS, 'hello'])
+    const withPlugins = side('oclif + occ\'s 4 plugins `hello`', [process.execPath, OCLIF_WITH_PLUGINS, 'hello'])
     results.push(await alternate(bare, node, options), await alternate(withPlugins, bare, options), await alternate(sides[0], withPlugins, options))
     return results
   } finally {

@@ -59,14 +59,17 @@ interface ManifestCommand {
   summary?: string
 }
 
+/** The id as users type it: topics separated by spaces (`image pull`); the colon form works too. */
+const typedId = (command: ManifestCommand): string => command.id.replaceAll(':', ' ')
+
 const usageOf = (command: ManifestCommand): string =>
-  ['occ', command.id, ...Object.entries(command.args).map(([name, arg]) => (arg.required ? name.toUpperCase() : `[${name.toUpperCase()}]`))].join(' ')
+  ['occ', typedId(command), ...Object.entries(command.args).map(([name, arg]) => (arg.required ? name.toUpperCase() : `[${name.toUpperCase()}]`))].join(' ')
 
 function renderCommand(command: ManifestCommand): string {
   const flags = Object.values(command.flags)
     .filter((flag) => !flag.hidden)
     .map((flag) => `- ${code(`${flag.char ? `-${flag.char}, ` : ''}--${flag.name}${flag.type === 'option' ? ` ${flag.name.toUpperCase()}` : ''}`)} ${flag.description ?? ''}`.trimEnd())
-  const examples = (command.examples ?? []).map((example) => example.replaceAll('<%= config.bin %>', 'occ').replaceAll('<%= command.id %>', command.id))
+  const examples = (command.examples ?? []).map((example) => example.replaceAll('<%= config.bin %>', 'occ').replaceAll('<%= command.id %>', typedId(command)))
   return [
     `### \`${usageOf(command)}\``,
     '',

@@ -10,7 +10,7 @@ import type {Command} from './measure.js'
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const OCC = join(ROOT, 'bin', 'run.js')
 export const BARE_OCLIF = join(ROOT, 'bench', 'fixtures', 'bare-oclif', 'bin', 'run.js')
-/** bare-oclif with the three plugins occ bundles declared: the floor they set for any CLI that has them. */
+/** bare-oclif with the four plugins occ bundles declared: the floor they set for any CLI that has them. */
 export const OCLIF_WITH_PLUGINS = join(ROOT, 'bench', 'fixtures', 'oclif-with-plugins', 'bin', 'run.js')
 export const DOCKER = '/usr/bin/docker'
 
