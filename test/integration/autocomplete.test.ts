@@ -118,6 +118,8 @@ describe('shell completion (occ autocomplete)', function () {
     let replies: Map<string, string[]>
     let spec: string
     let stderr: string
+    /** The distinct words bash offers for `line`, sorted: bash drops repeated words itself. */
+    const unique = (line: string): string[] => [...new Set(replies.get(line) ?? [])].sort()
 
     before(async function () {
       ensurePackages([{name: 'bash-completion', provides: BASH_COMPLETION}])
@@ -161,16 +163,16 @@ describe('shell completion (occ autocomplete)', function () {
     it('completes `occ con` to the config topic, and `occ config ` to its verbs', function () {
       const verbs = Object.keys(manifest()).filter(id => id.startsWith('config:')).map(id => id.slice('config:'.length)).sort()
       expect(verbs).to.include.members(['get', 'list', 'set', 'unset'])
-      expect(replies.get('occ con')).to.deep.equal(['config'])
-      expect(replies.get('opencode-cloud con')).to.deep.equal(['config'])
-      expect([...replies.get('occ config ') ?? []].sort()).to.deep.equal(verbs)
-      expect(replies.get('occ config s')).to.deep.equal(['set'])
+      expect(unique('occ con')).to.deep.equal(['config'])
+      expect(unique('opencode-cloud con')).to.deep.equal(['config'])
+      expect(unique('occ config ')).to.deep.equal(verbs)
+      expect(unique('occ config s')).to.deep.equal(['set'])
     })
 
     it('offers every topic and top-level command on `occ `, each once', function () {
-      const first = replies.get('occ ') ?? []
-      expect(first).to.include.members(['config', 'image', 'autocomplete', 'help', 'plugins', 'version'])
-      expect(new Set(first).size, first.join(' ')).to.equal(first.length)
+      expect(unique('occ ')).to.deep.equal(['autocomplete', 'config', 'help', 'image', 'plugins', 'version'])
+      // The plugin's script repeats a topic once per command in it (bash shows each once); a command only once.
+      expect(replies.get('occ ')?.filter((word) => word === 'autocomplete')).to.deep.equal(['autocomplete'])
     })
 
     it('completes the flags of image pull', function () {

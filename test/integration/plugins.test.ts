@@ -56,7 +56,7 @@ describe('plugins (occ-plugin-hello linked)', function () {
     const help = await occ('--help')
     expect(help.stdout).to.match(/^ {2}hello +Greetings from a third-party plugin$/m)
     const topic = await occ('hello', '--help')
-    expect(topic.stdout).to.match(/hello:greet +Greet someone with the greeting set in hello_greeting\./)
+    expect(topic.stdout).to.match(/hello greet +Greet someone with the greeting set in hello_greeting\./)
   })
 
   it('runs its command, which reads the config through the public API', async () => {
