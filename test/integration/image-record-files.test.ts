@@ -108,6 +108,16 @@ describe('the image record on disk', function () {
     })
   }
 
+  it('image:state shows the record despite an unknown config key, and says it skipped its update check', async () => {
+    place(record({}))
+    mkdirSync(home.configDir, {recursive: true})
+    writeFileSync(join(home.configDir, 'config.json'), '{"imge_source": "build"}')
+    const state = await occ(['image:state'])
+    expect(state.code, state.stderr).to.equal(0)
+    expect(state.stdout).to.include('v1.4.0')
+    expect(state.stderr).to.include('automatic update check was skipped').and.include('Unknown key "imge_source"')
+  })
+
   it('names the path and the fix when the lock path is in the way (a file, a non-empty directory)', async () => {
     await pull()
     writeFileSync(`${home.stateFile}.lock`, 'not a lock')
