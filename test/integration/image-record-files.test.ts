@@ -166,6 +166,12 @@ describe('the image record on disk', function () {
       expect({current: await imageId(docker, CURRENT), previous: await imageId(docker, PREVIOUS)}).to.deep.equal(tags)
       expect(home.stateText()).to.equal(before)
       expect(readdirSync(dirname(home.stateFile)).sort()).to.deep.equal(names)
+
+      const rollback = await occ(['image:rollback'])
+      expect(rollback.code, rollback.stderr).to.equal(8)
+      expect(rollback.stderr).to.match(/no space left/i).and.not.include('Unexpected error')
+      expect({current: await imageId(docker, CURRENT), previous: await imageId(docker, PREVIOUS)}).to.deep.equal(tags)
+      expect(home.stateText()).to.equal(before)
     })
 
     it('on a read-only disk still reads (image:state, image:check) and refuses to change it with a clear error', async () => {
