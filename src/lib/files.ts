@@ -3,12 +3,12 @@
  * one way to make private directories, shared by the config and the image side.
  */
 import {randomBytes} from 'node:crypto'
-import {chmod, mkdir, open, rename, rm} from 'node:fs/promises'
+import {chmod, mkdir, open, rename, rm, stat} from 'node:fs/promises'
 import {dirname, relative, resolve, sep} from 'node:path'
 
 /** Makes `dir` and any missing parents 0700; directories that already exist keep their mode and owner. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  const first = await mkdir(dir, {recursive: true, mode: 0o700})
+  const first = await mkdir(dir, {recursive: true, mode: 0o700}).catch((error: NodeJS.ErrnoException) => realMkdirError(dir, error))
   if (first === undefined) return
   // mkdir's mode is filtered by the umask; set 0700 exactly, on the directories made here only.
   const made = relative(first, resolve(dir)).split(sep).filter(Boolean)
@@ -18,6 +18,22 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
     path = `${path}${sep}${part}`
     await chmod(path, 0o700)
   }
+}
+
+/** Node's recursive mkdir reports a read-only or full parent as ENOENT; making the topmost missing directory alone names the real cause. */
+async function realMkdirError(dir: string, error: NodeJS.ErrnoException): Promise<never> {
+  if (error.code !== 'ENOENT') throw error
+  let missing = resolve(dir)
+  while (dirname(missing) !== missing && !(await exists(dirname(missing)))) missing = dirname(missing)
+  await mkdir(missing, {mode: 0o700})
+  throw error
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  )
 }
 
 export interface AtomicWriteOptions {

@@ -177,6 +177,15 @@ describe('config.json on disk (built CLI)', () => {
       mounted = false
     })
 
+    it('says a read-only disk is the disk when the config dir is still to be made there', async () => {
+      mkdirSync(home.configDir, {recursive: true})
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', home.configDir])
+      mounted = true
+      const result = await occ(['config:set', 'image_source', 'build'], {env: {OCC_CONFIG_DIR: join(home.configDir, 'occ', 'nested')}})
+      expect(result.code, result.stderr).to.equal(3)
+      expect(result.stderr).to.match(/read-only \(EROFS\)/).and.not.include('Unexpected error')
+    })
+
     it('says a full or read-only disk is the disk (exit 3, the path and the fix), leaving the file and no temp file', async () => {
       mkdirSync(home.configDir, {recursive: true})
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=700', 'tmpfs', home.configDir])
