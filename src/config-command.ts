@@ -1,6 +1,6 @@
 import {BaseCommand} from './base-command.js'
 import {notices, usageErrors} from './lib/config/messages.js'
-import {refusedPluginKeys} from './lib/config/runtime.js'
+import {getLoadedConfig, refusedPluginKeys} from './lib/config/runtime.js'
 import {type KeyName, resolveKey} from './lib/config/schema.js'
 import {typoOf} from './lib/config/suggest.js'
 import {InterruptedError} from './lib/errors.js'
@@ -19,6 +19,13 @@ export abstract class ConfigCommand extends BaseCommand {
   public override async init(): Promise<void> {
     await super.init()
     for (const refused of refusedPluginKeys()) this.notice(notices.refusedPluginKey(refused))
+  }
+
+  /** One note per key of the file nobody knows and per invalid OCC_<KEY>: what other commands would refuse, said where it is shown. */
+  protected noticeConfigProblems(): void {
+    const {file, invalidEnv, unknown} = getLoadedConfig()
+    for (const name of Object.keys(unknown)) this.notice(notices.unknownKey(file, name, typoOf(name)))
+    for (const problem of invalidEnv) this.notice(notices.invalidEnv(problem.message))
   }
 
   protected get configFile(): string {

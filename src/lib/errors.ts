@@ -85,6 +85,39 @@ export class UnknownCommandError extends OccError {
   }
 }
 
+/** A lock path occ cannot use: something that is not occ's lock (a file, a link, a non-empty directory) is in its place. */
+export class LockPathError extends OccError {
+  constructor(file: string, lockPath: string, found: string) {
+    super('busy', 'lock_blocked', `Cannot lock ${file}: ${lockPath} is ${found}, not a lock occ made.`, {
+      details: {file, lock: lockPath},
+      suggestion: `Make sure no occ command is running, look at ${lockPath} and remove it (rm -r ${lockPath}), then run again.`,
+    })
+  }
+}
+
+/** What a file-system failure caused by the machine (not by occ) means, and how to fix it for `dir`. */
+export interface SurroundingsProblem {
+  code: string
+  reason: string
+  fix: (dir: string) => string
+}
+
+const SURROUNDINGS: Record<string, Omit<SurroundingsProblem, 'code'>> = {
+  ENOSPC: {reason: 'no space left on the device', fix: (dir) => `Free some space on the file system that holds ${dir} (df -h ${dir}), then run the command again.`},
+  EDQUOT: {reason: 'your disk quota is used up', fix: (dir) => `Free some space within your quota on the file system that holds ${dir} (quota -s), then run the command again.`},
+  EROFS: {reason: 'the file system is read-only', fix: (dir) => `Make ${dir} writable (remount it read-write), or point occ at a writable directory (OCC_DATA_DIR, OCC_CONFIG_DIR).`},
+  EACCES: {reason: 'permission denied', fix: (dir) => `Check the owner and permissions of ${dir} and its parents (ls -ld ${dir}), or point occ at a directory you own (OCC_DATA_DIR, OCC_CONFIG_DIR).`},
+  EPERM: {reason: 'operation not permitted', fix: (dir) => `Check the owner, permissions and attributes of ${dir} (ls -ld ${dir}; lsattr -d ${dir}), or point occ at a directory you own.`},
+}
+
+/** The failure as a problem of the user's machine (full disk, read-only, permissions), or undefined when it is not one. */
+export function surroundingsProblem(error: unknown): SurroundingsProblem | undefined {
+  if (error instanceof OccError) return undefined
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === undefined || !Object.hasOwn(SURROUNDINGS, code)) return undefined
+  return {code, ...SURROUNDINGS[code]}
+}
+
 /** Wraps anything thrown that is not an OccError, so the CLI prints one line and no stack. */
 export function toOccError(error: unknown): OccError {
   if (error instanceof OccError) return error

@@ -1,9 +1,10 @@
-import {mkdir} from 'node:fs/promises'
+import {lstat, readdir, rmdir} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import lockfile from 'proper-lockfile'
 
-import {InterruptedError, LockTimeoutError} from './errors.js'
+import {InterruptedError, LockPathError, LockTimeoutError} from './errors.js'
+import {ensurePrivateDir} from './files.js'
 
 export interface LockWaitOptions {
   /** Aborting stops the wait with InterruptedError. */
@@ -28,10 +29,11 @@ export interface HeldLock {
  */
 export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Promise<T>, options: LockWaitOptions = {}): Promise<T> {
   const {onWait, pollMs = 200, signal, staleMs = 10_000, timeoutMs = 600_000} = options
-  await mkdir(dirname(file), {recursive: true})
+  await ensurePrivateDir(dirname(file))
   const held = {compromised: false}
+  const lockPath = `${file}.lock`
   const lockOptions = {
-    lockfilePath: `${file}.lock`,
+    lockfilePath: lockPath,
     onCompromised: () => {
       held.compromised = true
     },
@@ -47,7 +49,10 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
     try {
       release = await lockfile.lock(file, lockOptions)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error
+      const {code} = error as NodeJS.ErrnoException
+      // proper-lockfile meets a file or a non-empty directory as EEXIST (ELOCKED) or, once "stale", ENOTDIR/ENOTEMPTY.
+      if (code !== 'ELOCKED' && code !== 'ENOTDIR' && code !== 'ENOTEMPTY') throw error
+      if (await clearedFutureLock(file, lockPath, staleMs)) continue
       if (!waiting) onWait?.()
       waiting = true
       if (Date.now() - started > timeoutMs) throw new LockTimeoutError(file, Date.now() - started)
@@ -62,4 +67,22 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
     // Releasing fails only when the lock was compromised, which the holder already saw.
     await release().catch(() => undefined)
   }
+}
+
+/**
+ * Looks at a lock that could not be taken: something that is not occ's lock is an error that names
+ * it; a lock whose time is further in the future than `staleMs` (a clock set back, a copied
+ * directory) can belong to no live holder, who refreshes it to now, so it is removed. True when removed.
+ */
+async function clearedFutureLock(file: string, lockPath: string, staleMs: number): Promise<boolean> {
+  const found = await lstat(lockPath).catch(() => undefined)
+  if (!found) return false
+  if (found.isSymbolicLink()) throw new LockPathError(file, lockPath, 'a symbolic link')
+  if (!found.isDirectory()) throw new LockPathError(file, lockPath, 'a file')
+  // The holder may release it meanwhile: a lock gone is a lock free.
+  const entries = await readdir(lockPath).catch(() => [])
+  if (entries.length > 0) throw new LockPathError(file, lockPath, 'a directory with files in it')
+  if (found.mtimeMs <= Date.now() + staleMs) return false
+  await rmdir(lockPath).catch(() => undefined)
+  return true
 }

@@ -20,6 +20,7 @@ export default class ConfigGet extends ConfigCommand {
     const {args} = await this.parse(ConfigGet)
     const key = this.resolveKeyArg(args.key)
     const {config, sources} = getLoadedConfig()
+    this.noticeConfigProblems()
     this.log(valueText(key, config[key]))
     return {key, value: visibleValue(key, config[key]), source: sources[key]}
   }

@@ -1,11 +1,9 @@
 import {isDeepStrictEqual} from 'node:util'
 
 import {ConfigCommand} from '../../config-command.js'
-import {valueText, visibleValue} from '../../lib/config/format.js'
+import {valueText, visibleUnknownValue, visibleValue} from '../../lib/config/format.js'
 import {getLoadedConfig} from '../../lib/config/runtime.js'
-import {notices} from '../../lib/config/messages.js'
 import {allKeys, pluginKey} from '../../lib/config/schema.js'
-import {typoOf} from '../../lib/config/suggest.js'
 import type {ConfigSource} from '../../lib/config/types.js'
 
 interface ListEntry {
@@ -27,14 +25,14 @@ export default class ConfigList extends ConfigCommand {
 
   public async run(): Promise<ListEntry[]> {
     await this.parse(ConfigList)
-    const {config, defaults, file, sources, unknown} = getLoadedConfig()
+    const {config, defaults, sources, unknown} = getLoadedConfig()
     const keys = allKeys()
     const known: ListEntry[] = keys.map((key) => {
       const plugin = pluginKey(key)?.plugin
       return {key, value: visibleValue(key, config[key]), source: sources[key], default: isDeepStrictEqual(config[key], defaults[key]), ...(plugin ? {plugin} : {})}
     })
-    const ignored: ListEntry[] = Object.entries(unknown).map(([key, value]) => ({key, value, source: 'unknown', default: false}))
-    for (const {key} of ignored) this.notice(notices.unknownKey(file, key, typoOf(key)))
+    const ignored: ListEntry[] = Object.entries(unknown).map(([key, value]) => ({key, value: visibleUnknownValue(key, value), source: 'unknown', default: false}))
+    this.noticeConfigProblems()
 
     const rows = [
       ...keys.map((key, index) => [key, known[index].source, known[index].default ? 'yes' : 'no', valueText(key, config[key])]),

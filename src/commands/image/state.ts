@@ -9,7 +9,7 @@ import type {ImageState} from '../../lib/image/state.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
 import {automaticUpdateCheck} from '../../lib/image/update-policy.js'
 import {OccError} from '../../lib/errors.js'
-import {automaticCheckLine, describeEngineCheck, describeImageState, NO_RECORD, versionMismatchLine} from '../../lib/ui/image-messages.js'
+import {automaticCheckLine, checkSkippedLine, describeEngineCheck, describeImageState, NO_RECORD, versionMismatchLine} from '../../lib/ui/image-messages.js'
 import {warnLine} from '../../lib/ui/prompt.js'
 
 interface StateOutput {
@@ -58,8 +58,9 @@ export default class ImageStateCommand extends BaseCommand {
       config = this.occConfig()
     } catch (error) {
       // A broken config.json must not hide the record; config:* commands report and repair it.
-      if (error instanceof OccError && error.kind === 'config') return undefined
-      throw error
+      if (!(error instanceof OccError && error.kind === 'config')) throw error
+      this.notice(checkSkippedLine(error.message))
+      return undefined
     }
 
     const engine = engineCheck.status === 'unreachable' ? undefined : await Engine.connect(endpoint)

@@ -1,4 +1,5 @@
-import {type ConfigValue, isSecret, type KeyName} from './schema.js'
+import {type ConfigValue, isSecret, type KeyName, resolveKey} from './schema.js'
+import {typoOf} from './suggest.js'
 
 const MASK = '********'
 
@@ -17,4 +18,14 @@ export function valueText(key: KeyName, value: ConfigValue): string {
 /** The value quoted for a message. */
 export function quoteValue(key: KeyName, value: unknown): string {
   return isSecret(key) && value !== null ? MASK : JSON.stringify(value)
+}
+
+// Names that say "secret" whatever key they were meant for.
+const SECRET_WORDS = /passw|secret|token/i
+
+/** An unknown key's value as output may show it: masked when the name is a secret key's alias, looks like a typo of one, or says it is secret. */
+export function visibleUnknownValue(name: string, value: unknown): unknown {
+  const key = resolveKey(name) ?? typoOf(name)
+  const secret = SECRET_WORDS.test(name) || (key !== undefined && isSecret(key))
+  return secret && value !== null ? MASK : value
 }

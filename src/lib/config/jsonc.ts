@@ -57,40 +57,87 @@ function parseJsonc(text: string, file: string): {value: unknown} {
 /** No config value nests deeper than 2; this bound keeps every parser and validator far from the stack limit. */
 export const MAX_NESTING = 32
 
-/** Offset of the first bracket nested deeper than `limit`, outside strings and comments; -1 when there is none. */
-export function tooDeepAt(text: string, limit: number): number {
+/** What one pass over the text finds before any parser runs: brackets nested too deep, a key given twice in one object. */
+interface Structure {
+  /** Offset of the first bracket nested deeper than the limit. */
+  tooDeep?: number
+  /** The first key written twice in one object, with the offsets of both. */
+  duplicate?: {key: string; first: number; again: number}
+}
+
+/** The key a string token spells (escapes decoded, as serde compares them), or undefined when it is not valid JSON. */
+function decodeKey(token: string): string | undefined {
+  try {
+    return JSON.parse(token) as string
+  } catch {
+    return undefined
+  }
+}
+
+/** Scans `text` once, outside strings and comments, for nesting deeper than `limit` and duplicate keys. */
+export function scanStructure(text: string, limit: number): Structure {
   // The index of the last character of the next `marker` from `from`, or the end of the text.
   const endOf = (marker: string, from: number): number => {
     const found = text.indexOf(marker, from)
     return found === -1 ? text.length : found + marker.length - 1
   }
 
-  let depth = 0
+  // One entry per open bracket: an object's keys (name → offset) and whether a key comes next; null for an array.
+  const open: Array<{keys: Map<string, number>; expectKey: boolean} | null> = []
   for (let index = 0; index < text.length; index++) {
     const char = text[index]
+    const top = open.at(-1)
     if (char === '"') {
+      const start = index
       // Skip the string, honouring backslash escapes.
       for (index++; index < text.length && text[index] !== '"'; index++) if (text[index] === '\\') index++
+      if (!top?.expectKey) continue
+      top.expectKey = false
+      const key = decodeKey(text.slice(start, index + 1))
+      if (key === undefined) continue
+      const first = top.keys.get(key)
+      if (first !== undefined) return {duplicate: {again: start, first, key}}
+      top.keys.set(key, start)
     } else if (char === '/' && text[index + 1] === '/') {
       index = endOf('\n', index)
     } else if (char === '/' && text[index + 1] === '*') {
       index = endOf('*/', index + 2)
     } else if (char === '[' || char === '{') {
-      depth++
-      if (depth > limit) return index
+      open.push(char === '{' ? {expectKey: true, keys: new Map()} : null)
+      if (open.length > limit) return {tooDeep: index}
     } else if (char === ']' || char === '}') {
-      depth--
+      open.pop()
+    } else if (char === ',' && top) {
+      top.expectKey = true
     }
   }
 
-  return -1
+  return {}
+}
+
+/** The value JSONC text holds at the top-level key `key` (jsonc-parser's own parse drops "__proto__" into the prototype). */
+function ownValue(text: string, key: string): unknown {
+  const {findNodeAtLocation, getNodeValue, parseTree} = jsonc()
+  const tree = parseTree(text, undefined, OPTIONS)
+  const node = tree && findNodeAtLocation(tree, [key])
+  return node ? getNodeValue(node) : undefined
 }
 
 /** Parses config.json as JSONC (comments, trailing commas); a broken file names its first problem and position. */
 export function parseConfigText(text: string, file: string): Record<string, unknown> {
-  const deep = tooDeepAt(text, MAX_NESTING)
-  if (deep !== -1) throw configErrors.tooDeep(file, MAX_NESTING, positionAt(text, deep))
+  const {duplicate, tooDeep} = scanStructure(text, MAX_NESTING)
+  if (tooDeep !== undefined) throw configErrors.tooDeep(file, MAX_NESTING, positionAt(text, tooDeep))
   const {value} = parseJson(text) ?? parseJsonc(text, file)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configErrors.notObject(file, kindOf(value))
-  return value as Record<string, unknown>
+  // Checked once the text parses, so that a syntax error is reported where it is.
+  if (duplicate) throw configErrors.duplicateKey(file, duplicate.key, positionAt(text, duplicate.first), positionAt(text, duplicate.again))
+  const data = value as Record<string, unknown>
+  // A "__proto__" key is a key like any other (JSON.parse keeps it; jsonc-parser's parse does not).
+  if (!Object.hasOwn(data, '__proto__') && /"__proto__"/.test(text)) {
+    const proto = ownValue(text, '__proto__')
+    Object.setPrototypeOf(data, Object.prototype)
+    if (proto !== undefined) Object.defineProperty(data, '__proto__', {configurable: true, enumerable: true, value: proto, writable: true})
+  }
+
+  return data
 }

@@ -7,6 +7,7 @@ import {parseConfigText} from './jsonc.js'
 import {configErrors} from './messages.js'
 import {migrate} from './migrate.js'
 import {allKeys, type EffectiveConfig, HOME_PREFIXES, type KeyName} from './schema.js'
+import type {ConfigError} from './errors.js'
 import type {ConfigSource} from './types.js'
 import {defaultConfig, validateConfigData} from './validate.js'
 
@@ -19,12 +20,16 @@ export interface LoadedConfig {
   sources: Record<KeyName, ConfigSource>
   /** Keys of the file that neither occ nor an installed plugin knows, with their values: ignored. */
   unknown: Record<string, unknown>
+  /** OCC_<KEY> variables whose value is not allowed: ignored (only with `keepGoing`; otherwise the first is thrown). */
+  invalidEnv: ConfigError[]
 }
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv
   file?: string
   home?: string
+  /** Load despite invalid OCC_<KEY> variables, returning them in `invalidEnv` (config:* show a config to repair it). */
+  keepGoing?: boolean
 }
 
 /** The file's text, or undefined when there is no file. */
@@ -52,15 +57,16 @@ function withHome(config: EffectiveConfig, home: string): EffectiveConfig {
  * the file. Throws a ConfigError that names the file and the problem. Keys of installed plugins
  * count once the init hook has registered them (schema.ts); unknown keys are returned, not refused.
  */
-export function loadConfig({env = process.env, file = configFile(env), home = homedir()}: LoadOptions = {}): LoadedConfig {
+export function loadConfig({env = process.env, file = configFile(env), home = homedir(), keepGoing = false}: LoadOptions = {}): LoadedConfig {
   const text = readConfigText(file)
   const data = text === undefined ? {} : migrate(parseConfigText(text, file), file)
   const {config: fromFile, unknown} = validateConfigData(data, {file, text: text ?? ''})
-  const overrides = envOverrides(env)
+  const {invalid, values: overrides} = envOverrides(env)
+  if (invalid.length > 0 && !keepGoing) throw invalid[0]
 
   const config = withHome({...fromFile, ...Object.fromEntries(overrides)}, home)
   const sources = Object.fromEntries(
     allKeys().map((key) => [key, overrides.has(key) ? 'env' : Object.hasOwn(data, key) ? 'file' : 'default']),
   ) as Record<KeyName, ConfigSource>
-  return {file, config, defaults: withHome(defaultConfig(), home), sources, unknown}
+  return {file, config, defaults: withHome(defaultConfig(), home), sources, unknown, invalidEnv: invalid}
 }

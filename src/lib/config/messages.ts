@@ -1,4 +1,8 @@
 /** Every text the config system shows a user: errors, prompts and confirmations. */
+import {dirname} from 'node:path'
+
+import type {SurroundingsProblem} from '../errors.js'
+
 import {ConfigError, ConfigUsageError} from './errors.js'
 import {quoteValue} from './format.js'
 import type {RefusedPluginKey} from './plugin-keys.js'
@@ -11,7 +15,7 @@ export interface Position {
 }
 
 const at = (position: Position | undefined): string => (position ? ` (line ${position.line}, column ${position.column})` : '')
-const REPAIR = 'Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak).'
+const REPAIR = 'Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
 
 /** What VALUE may be on the command line or in OCC_*: the schema's words plus the accepted spellings. */
 export function allowedInput(key: KeyName): string {
@@ -37,6 +41,12 @@ export const configErrors = {
     new ConfigError('config_too_deep', `The config file ${file} nests lists or objects more than ${limit} deep${at(position)}; no config key needs that.`, {
       details: {file, ...position},
       suggestion: REPAIR,
+    }),
+
+  duplicateKey: (file: string, key: string, first: Position, again: Position) =>
+    new ConfigError('config_duplicate_key', `The config file ${file} has the key "${key}" twice: at line ${first.line} and again at line ${again.line}; a key may appear once.`, {
+      details: {file, key, line: again.line, column: again.column, first_line: first.line},
+      suggestion: `Keep the "${key}" you mean and delete the other one (line ${again.line} or ${first.line}).`,
     }),
 
   notObject: (file: string, found: string) =>
@@ -70,10 +80,22 @@ export const configErrors = {
       },
     ),
 
+  unwritable: (file: string, problem: SurroundingsProblem) =>
+    new ConfigError('config_unwritable', `Cannot write the config file ${file}: ${problem.reason} (${problem.code}). The file is as it was.`, {
+      details: {file, reason: problem.code},
+      suggestion: problem.fix(dirname(file)),
+    }),
+
   invalidEnv: (variable: string, key: KeyName, text: string) =>
     new ConfigError('config_env_invalid', `Invalid value in the environment variable ${variable}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`, {
       details: {variable, key},
       suggestion: `Fix ${variable} or unset it (unset ${variable}).`,
+    }),
+
+  envConflict: (variable: string, other: string, key: KeyName) =>
+    new ConfigError('config_env_conflict', `The environment variables ${variable} and ${other} both set ${key}, to different values.`, {
+      details: {variable, other, key},
+      suggestion: `Keep one of them (unset ${other}).`,
     }),
 }
 
@@ -142,7 +164,8 @@ export const notices = {
   envOverrides: (variable: string) => `Note: ${variable} is set in your environment and overrides this value while it is set.`,
   deprecated: (key: KeyName, replacement: string) => `Note: ${key} is deprecated and kept for the original tool; use ${replacement} instead.`,
   unknownKey: (file: string, name: string, typoOf: KeyName | undefined) =>
-    `Note: ${file} has the key "${name}", which neither occ nor an installed plugin knows; commands other than config:* refuse to run until it is gone. ${typoOf ? `Did you mean "${typoOf}"? Otherwise remove` : 'Remove'} it with "occ config:unset ${name}".`,
+    `Note: ${file} has the key "${name}", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. ${typoOf ? `Did you mean "${typoOf}"? Otherwise remove` : 'Remove'} it with "occ config:unset ${name}".`,
+  invalidEnv: (problem: string) => `Note: ${problem} It is ignored here; commands that act on the config refuse to run until it is fixed.`,
   refusedPluginKey: ({key, plugin, reason}: RefusedPluginKey) =>
     key === undefined
       ? `Warning: the config keys of the plugin ${plugin} are ignored: ${reason}.`

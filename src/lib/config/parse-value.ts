@@ -26,7 +26,9 @@ function convert(key: KeyName, text: string): ConfigValue | undefined {
   const trimmed = text.trim()
   switch (schema.type) {
     case 'integer': {
-      return /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : undefined
+      const number = /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : undefined
+      // Beyond 2^53 a number is not exact and would be written as 1e+23.
+      return number !== undefined && Number.isSafeInteger(number) ? number : undefined
     }
 
     case 'boolean': {

@@ -3,7 +3,8 @@
  * fragments of the installed plugins; it never throws, so --help, --version, autocomplete and
  * config:* work with a broken file or a broken plugin. The config:* commands read the whole
  * load (getLoadedConfig) to show and repair it; a command that acts on the config calls
- * getRuntimeConfig(), which throws the stored error, or one for a key nobody knows (kind 'config').
+ * getRuntimeConfig(), which throws the stored error, or one for an invalid OCC_<KEY> or a key nobody
+ * knows (kind 'config'): one rule for every command that acts on the config.
  */
 import {OccError, toOccError} from '../errors.js'
 import {loadConfig, type LoadedConfig} from './load.js'
@@ -26,7 +27,7 @@ export async function loadRuntimeConfig(fragments: readonly PluginConfigFragment
   }
 
   try {
-    loaded = {config: loadConfig()}
+    loaded = {config: loadConfig({keepGoing: true})}
   } catch (error) {
     loaded = {error: toOccError(error)}
   }
@@ -44,7 +45,8 @@ export function getLoadedConfig(): LoadedConfig {
  * occ nor an installed plugin knows is an error here: a typo would otherwise silently change nothing.
  */
 export function getRuntimeConfig(): EffectiveConfig {
-  const {config, file, unknown} = getLoadedConfig()
+  const {config, file, invalidEnv, unknown} = getLoadedConfig()
+  if (invalidEnv.length > 0) throw invalidEnv[0]
   const [name] = Object.keys(unknown)
   if (name !== undefined) throw configErrors.unknownKey(file, name, typoOf(name))
   return config

@@ -26,7 +26,12 @@ const IPV6 = [
 ].join('|')
 const BIND_ADDRESS = `^(?:localhost|${IPV4}|(?:${IPV6})|\\[(?:${IPV6})\\])$`
 const MOUNT = String.raw`^(?:/|~|\$HOME)[^:]*:/[^:]*(?::(?:ro|rw))?$`
-const REPOSITORY = String.raw`^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$`
+// A port is 1..65535 written without leading zeros, as a URL's port.
+const PORT = String.raw`(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})`
+const REPOSITORY = String.raw`^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::${PORT})?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$`
+
+/** The largest integer a key takes when its schema names none: beyond it a number is no longer exact (1e+23). */
+export const LARGEST_INTEGER = Number.MAX_SAFE_INTEGER
 
 const DEFAULT_MOUNTS = [
   '$HOME/.local/share/opencode:/home/opencode/.local/share/opencode',
@@ -101,12 +106,14 @@ const properties = {
     type: 'integer',
     default: 3,
     minimum: 0,
+    maximum: LARGEST_INTEGER,
     description: 'How many times to restart a crashed service.',
   },
   restart_delay: {
     type: 'integer',
     default: 5,
     minimum: 0,
+    maximum: LARGEST_INTEGER,
     description: 'Seconds to wait between restart attempts.',
   },
   auth_username: {
@@ -156,6 +163,7 @@ const properties = {
     type: 'integer',
     default: 5,
     minimum: 1,
+    maximum: LARGEST_INTEGER,
     description: 'Login attempts allowed per rate-limit window.',
     'x-aliases': ['rate_attempts'],
   },
@@ -163,6 +171,7 @@ const properties = {
     type: 'integer',
     default: 60,
     minimum: 1,
+    maximum: LARGEST_INTEGER,
     description: 'Length of the login rate-limit window, in seconds.',
     'x-aliases': ['rate_window', 'rate_limit_window'],
   },
@@ -335,7 +344,8 @@ export function describeAllowed(key: KeyName): string {
   const schema = keySchema(key)
   switch (schema.type) {
     case 'integer': {
-      const {maximum, minimum} = schema
+      const {minimum} = schema
+      const maximum = schema.maximum === LARGEST_INTEGER ? undefined : schema.maximum
       if (minimum !== undefined && maximum === minimum) return `the integer ${minimum}`
       if (minimum !== undefined && maximum !== undefined) return `an integer from ${minimum} to ${maximum}`
       if (minimum !== undefined) return `an integer of at least ${minimum}`

@@ -1,12 +1,14 @@
 import {applyEdits, type FormattingOptions, type JSONPath, modify} from 'jsonc-parser'
-import {randomBytes} from 'node:crypto'
-import {chmod, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import {existsSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
+import {surroundingsProblem} from '../errors.js'
+import {ensurePrivateDir, writeFileAtomic, writeNewFile} from '../files.js'
 import {withFileLock} from '../lock.js'
 import {parseConfigText} from './jsonc.js'
 import {readConfigText} from './load.js'
-import {usageErrors} from './messages.js'
+import {configErrors, usageErrors} from './messages.js'
 import {fileNamesOf, migrate} from './migrate.js'
 import {parseValue} from './parse-value.js'
 import {CONFIG_VERSION, type ConfigValue, isManaged, type KeyName, resolveKey} from './schema.js'
@@ -16,40 +18,28 @@ import {validateConfigData} from './validate.js'
 /** What a fresh or reset config.json holds: every other key is at its default. */
 export const NEW_CONFIG_TEXT = `{\n  "version": ${CONFIG_VERSION}\n}\n`
 
-export const backupFile = (file: string): string => `${file}.bak`
+/** The n-th backup name: config.json.bak, then config.json.bak.1, .2, … */
+const backupName = (file: string, n: number): string => (n === 0 ? `${file}.bak` : `${file}.bak.${n}`)
+
+/** The name the next reset keeps the old file under: the first backup name not taken, so no backup is ever overwritten. */
+export function backupFile(file: string): string {
+  let n = 0
+  while (existsSync(backupName(file, n))) n++
+  return backupName(file, n)
+}
 
 /** Config edits take milliseconds: poll often, and give up long before an image pull would. */
 const LOCK_WAIT = {pollMs: 25, timeoutMs: 30_000}
 
-async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, {recursive: true, mode: 0o700})
-  await chmod(dir, 0o700)
-}
-
-/** Writes a unique temp file (mode 0600) and renames it over `file`: a reader sees the old or the new file, never half of one. */
-async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  try {
-    const handle = await open(temp, 'wx', 0o600)
-    try {
-      await handle.chmod(0o600)
-      await handle.writeFile(data)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-
-    await rename(temp, file)
-  } catch (error) {
-    await rm(temp, {force: true})
-    throw error
-  }
-}
-
 /** Runs `work` holding the cross-process lock of config.json, in its private directory. */
 async function withConfigLock<T>(file: string, work: () => Promise<T>): Promise<T> {
-  await ensurePrivateDir(dirname(file))
-  return withFileLock(file, work, LOCK_WAIT)
+  try {
+    await ensurePrivateDir(dirname(file))
+    return await withFileLock(file, work, LOCK_WAIT)
+  } catch (error) {
+    const problem = surroundingsProblem(error)
+    throw problem ? configErrors.unwritable(file, problem) : error
+  }
 }
 
 /** Keeps the file's own indentation and line endings for the lines an edit adds. */
@@ -106,7 +96,20 @@ export async function unsetConfigValue(file: string, name: string): Promise<{key
   })
 }
 
-/** Puts config.json back to defaults, keeping the old bytes (parsable or not) as config.json.bak. */
+/** Keeps `bytes` under the first free backup name, created exclusively: a backup made meanwhile is never overwritten. */
+async function keepBackup(file: string, bytes: Uint8Array): Promise<string> {
+  for (;;) {
+    const backup = backupFile(file)
+    try {
+      await writeNewFile(backup, bytes)
+      return backup
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+  }
+}
+
+/** Puts config.json back to defaults, keeping the old bytes (parsable or not) as a new backup (see backupFile). */
 export async function resetConfig(file: string): Promise<{backup?: string}> {
   return withConfigLock(file, async () => {
     const previous = await readFile(file).catch((error: NodeJS.ErrnoException) => {
@@ -114,8 +117,8 @@ export async function resetConfig(file: string): Promise<{backup?: string}> {
       throw error
     })
     if (previous === undefined) return {}
-    await writeFileAtomic(backupFile(file), previous)
+    const backup = await keepBackup(file, previous)
     await writeFileAtomic(file, NEW_CONFIG_TEXT)
-    return {backup: backupFile(file)}
+    return {backup}
   })
 }

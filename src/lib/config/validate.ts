@@ -50,11 +50,11 @@ function valueAt(data: Readonly<Record<string, unknown>>, path: JSONPath): unkno
 export function validateConfigData(data: Readonly<Record<string, unknown>>, origin: ConfigOrigin): ValidatedConfig {
   const core: Record<string, unknown> = {}
   const contributed: Record<string, ConfigValue> = {}
-  const unknown: Record<string, unknown> = {}
+  const unknown: Array<[string, unknown]> = []
   for (const [name, value] of Object.entries(data)) {
     const plugin = pluginKey(name)
     if (isConfigKey(name)) core[name] = structuredClone(value)
-    else if (!plugin) unknown[name] = value
+    else if (!plugin) unknown.push([name, value])
     else if (plugin.validate(value)) contributed[name] = structuredClone(value) as ConfigValue
     else throw configErrors.invalidValue(origin.file, plugin.name, plugin.name, value, locate(origin, [name]))
   }
@@ -66,7 +66,8 @@ export function validateConfigData(data: Readonly<Record<string, unknown>>, orig
     throw configErrors.invalidValue(origin.file, key, item, valueAt(data, path), locate(origin, path))
   }
 
-  return {config: {...pluginDefaults(), ...(core as OccConfig), ...contributed}, unknown}
+  // fromEntries defines own properties: an assignment would drop a "__proto__" key into the prototype.
+  return {config: {...pluginDefaults(), ...(core as OccConfig), ...contributed}, unknown: Object.fromEntries(unknown)}
 }
 
 function pluginDefaults(): Record<string, ConfigValue> {

@@ -10,7 +10,7 @@ import {type AcquiredImage, recordAfterAcquire} from './history.js'
 import {type PullOptions, pullFromRepositories} from './pull.js'
 import {formatReference, parseImageReference, parseRepository, repositoryName} from './reference.js'
 import {CLI_VERSION, imageVersion, SOURCE_LABEL, VERSION_LABEL} from './sandbox.js'
-import {promoteToCurrent} from './tags.js'
+import {planPromotion} from './tags.js'
 
 /** What every acquisition (pull or build) needs besides its own inputs. */
 interface AcquireOptions {
@@ -52,10 +52,13 @@ async function acquire(options: AcquireOptions, what: string, produce: () => Pro
       const image = await engine.inspectImage(imageId)
       if (!image) throw new OccError('engine', 'image_vanished', `The engine reported ${what} done, but does not have the image.`, {suggestion: 'Run the command again.'})
       const before = await transaction.read()
-      const {replacedId} = await promoteToCurrent(engine, image.Id)
+      const promotion = await planPromotion(engine, image.Id)
+      const {replacedId} = promotion
       const acquired = {...describe(image), acquired_at: (options.now?.() ?? new Date()).toISOString(), cli_version: CLI_VERSION, image_id: image.Id}
       const record = recordAfterAcquire(before, acquired, replacedId, options.updateCheck)
-      return {before: before ?? null, record: await transaction.write(record), ...(replacedId === undefined ? {} : {replacedId})}
+      // The tags move once the new record is on disk and before it replaces the old one: a full or read-only disk changes neither.
+      const written = await transaction.write(record, {beforeReplace: () => promotion.apply()})
+      return {before: before ?? null, record: written, ...(replacedId === undefined ? {} : {replacedId})}
     },
     {onWait: options.onLockWait, signal},
   )

@@ -1,5 +1,7 @@
+import {dirname} from 'node:path'
+
 import {EngineRequestError} from '../docker/errors.js'
-import {OccError} from '../errors.js'
+import {OccError, type SurroundingsProblem} from '../errors.js'
 
 /**
  * Why one repository could not serve a pull: only 'unavailable' is worth retrying there; a
@@ -119,4 +121,27 @@ export class LockCompromisedError extends OccError {
       suggestion: 'Run the command again.',
     })
   }
+}
+
+/** The record (or its lock) cannot be written for a reason of the machine: a full or read-only disk, permissions. */
+export class ImageStateWriteError extends OccError {
+  constructor(
+    file: string,
+    readonly problem: SurroundingsProblem,
+    cause: unknown,
+  ) {
+    super('state', 'state_unwritable', `Cannot write the image record ${file}: ${problem.reason} (${problem.code}). The record and the image tags are as they were.`, {
+      cause,
+      details: {file, reason: problem.code},
+      suggestion: problem.fix(dirname(file)),
+    })
+  }
+}
+
+/** The texts the record's store tells a user on the side. */
+export const recordNotices = {
+  movedAside: (file: string, reason: string, aside: string) => `Warning: the image record ${file} ${reason}; moved it to ${aside} and continuing without a record.`,
+  notMovedAside: (file: string, reason: string, problem: string) => `Warning: the image record ${file} ${reason}; ignoring it (it could not be moved aside: ${problem}).`,
+  otherEngine: (file: string, named: string, engine: string) => `Warning: the image record ${file} describes the engine at ${named}, not ${engine}; ignoring it.`,
+  checkNotSaved: (file: string, reason: string) => `Note: the result of the update check was not saved in ${file}: ${reason}.`,
 }

@@ -10,6 +10,16 @@ const TAG = /^\w[\w.-]{0,127}$/
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+])(?::\d{1,5})?$/
 
+/** True for a content digest or engine image id such as "sha256:<hex>". */
+export function isDigest(text: string): boolean {
+  return DIGEST.test(text)
+}
+
+/** True for a registry host with an optional port, e.g. "ghcr.io", "127.0.0.1:5001". */
+export function isRegistryHost(text: string): boolean {
+  return HOST.test(text)
+}
+
 /** A parsed image reference: registry host, repository path and an optional tag or digest. */
 export interface ImageReference {
   /** Registry host with its port, e.g. "ghcr.io", "127.0.0.1:5001"; "docker.io" for Docker Hub. */

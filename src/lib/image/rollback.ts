@@ -34,16 +34,20 @@ export async function rollbackImage(options: LockWaitOptions & {engine: Engine; 
     if (!current) throw new NothingToRollBackError(engine.label, `${localReference('current')} does not exist`)
     if (current.Id === previous.Id) throw new NothingToRollBackError(engine.label, `${localReference('previous')} is the current image`)
     const before = await transaction.read()
-    await engine.tag(previous.Id, LOCAL_IMAGE_NAME, 'current')
-    try {
-      await engine.tag(current.Id, LOCAL_IMAGE_NAME, 'previous')
-    } catch (error) {
-      // Put `current` back so the engine and the unchanged record still agree; the first error is the one to report.
-      await engine.tag(current.Id, LOCAL_IMAGE_NAME, 'current').catch(() => undefined)
-      throw error
+    const record = recordAfterRollback(before, current, previous, options.now?.() ?? new Date())
+    const swapTags = async () => {
+      await engine.tag(previous.Id, LOCAL_IMAGE_NAME, 'current')
+      try {
+        await engine.tag(current.Id, LOCAL_IMAGE_NAME, 'previous')
+      } catch (error) {
+        // Put `current` back so the engine and the unchanged record still agree; the first error is the one to report.
+        await engine.tag(current.Id, LOCAL_IMAGE_NAME, 'current').catch(() => undefined)
+        throw error
+      }
     }
 
-    const record = recordAfterRollback(before, current, previous, options.now?.() ?? new Date())
-    return {current_image_id: previous.Id, previous_image_id: current.Id, record: await transaction.write(record)}
+    // The tags swap once the new record is on disk and before it replaces the old one: a full or read-only disk changes neither.
+    const written = await transaction.write(record, {beforeReplace: swapTags})
+    return {current_image_id: previous.Id, previous_image_id: current.Id, record: written}
   }, options)
 }

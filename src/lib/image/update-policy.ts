@@ -3,6 +3,7 @@ import type {ImageState, UpdateCheckRecord} from './state.js'
 import type {ImageStateStore} from './state-store.js'
 
 import {OccError} from '../errors.js'
+import {ImageStateWriteError, recordNotices} from './errors.js'
 import {checkImage, type CheckImageOptions, type UpdateCheckReport} from './check.js'
 import {composeRecord} from './history.js'
 import {CLI_VERSION} from './sandbox.js'
@@ -60,7 +61,10 @@ export async function rememberCheck(store: ImageStateStore, checked: ImageState,
   } catch (error) {
     // Busy: another occ is changing the image; this check's answer is stale for it anyway.
     if (error instanceof OccError && error.kind === 'busy') return undefined
-    throw error
+    // A read-only or full data dir: the check still answers, it is only not remembered.
+    if (!(error instanceof ImageStateWriteError)) throw error
+    store.warn(recordNotices.checkNotSaved(store.file, error.problem.reason))
+    return undefined
   }
 }
 

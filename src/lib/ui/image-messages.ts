@@ -166,6 +166,11 @@ export function automaticCheckLine(report: UpdateCheckReport): string | undefine
 }
 
 /** image:state's line when the image is not the version this CLI is made for. */
+/** image:state skips its automatic update check when the config cannot be used, and says why. */
+export function checkSkippedLine(problem: string): string {
+  return `Note: the automatic update check was skipped: ${problem}`
+}
+
 export function versionMismatchLine(version: string, wanted: string): string {
   return `  version   ${versionLabel(version)}, but this occ is made for ${versionLabel(wanted)}: run "occ image:update" to get it.`
 }

@@ -5,7 +5,7 @@ import {configErrors, notices, prompts, usageErrors} from '../../../src/lib/conf
 import type {OccError} from '../../../src/lib/errors.js'
 
 const FILE = '/home/u/.config/opencode-cloud/config.json'
-const REPAIR = 'Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak).'
+const REPAIR = 'Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
 
 function expectError(error: OccError, kind: 'config' | 'usage', code: string, message: string, suggestion: string): void {
   expect(error).to.be.instanceOf(kind === 'config' ? ConfigError : ConfigUsageError)
@@ -135,10 +135,10 @@ describe('config messages', () => {
 
   it('words notices and prompts', () => {
     expect(notices.unknownKey(FILE, 'imge_source', 'image_source')).to.equal(
-      `Note: ${FILE} has the key "imge_source", which neither occ nor an installed plugin knows; commands other than config:* refuse to run until it is gone. Did you mean "image_source"? Otherwise remove it with "occ config:unset imge_source".`,
+      `Note: ${FILE} has the key "imge_source", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. Did you mean "image_source"? Otherwise remove it with "occ config:unset imge_source".`,
     )
     expect(notices.unknownKey(FILE, 'hello_greeting', undefined)).to.equal(
-      `Note: ${FILE} has the key "hello_greeting", which neither occ nor an installed plugin knows; commands other than config:* refuse to run until it is gone. Remove it with "occ config:unset hello_greeting".`,
+      `Note: ${FILE} has the key "hello_greeting", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. Remove it with "occ config:unset hello_greeting".`,
     )
     expect(notices.refusedPluginKey({key: 'port', plugin: 'occ-plugin-x', reason: "it is an alias of occ's key opencode_web_port"})).to.equal(
       'Warning: the plugin occ-plugin-x declares the config key "port", which occ refuses: it is an alias of occ\'s key opencode_web_port. The plugin\'s key is ignored.',

@@ -14,7 +14,7 @@ const RECORD: ImageState = {
   cli_version: '0.1.0',
   digest: `sha256:${'d'.repeat(64)}`,
   image: '127.0.0.1:5001/prizz/opencode-cloud-sandbox:1.4.0',
-  image_id: `sha256:${'i'.repeat(64)}`,
+  image_id: `sha256:${'a'.repeat(64)}`,
   registry: '127.0.0.1:5001',
   source: 'prebuilt',
   version: '1.4.0',
@@ -73,7 +73,7 @@ describe('ImageStateStore', () => {
       expect(names).to.not.include('image-state.json')
       expect(await readFile(join(dir, 'data', aside[0]), 'utf8')).to.equal(content)
       expect(warnings).to.have.length(1)
-      expect(warnings[0]).to.match(/^Warning: the image record .* was unreadable .*moved it to .*corrupt-/)
+      expect(warnings[0]).to.match(/^Warning: the image record .* (?:was unreadable|is invalid) .*moved it to .*corrupt-/)
     })
   }
 
