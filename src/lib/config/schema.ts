@@ -25,7 +25,8 @@ const IPV6 = [
   `:(?:(?::${H16}){1,7}|:)`,
 ].join('|')
 const BIND_ADDRESS = `^(?:localhost|${IPV4}|(?:${IPV6})|\\[(?:${IPV6})\\])$`
-const MOUNT = String.raw`^(?:/|~|\$HOME)[^:]*:/[^:]*(?::(?:ro|rw))?$`
+// A Windows host path starts with a drive letter (C:\work or C:/work), as docker takes it there.
+const MOUNT = String.raw`^(?:/|~|\$HOME|[A-Za-z]:[\\/])[^:]*:/[^:]*(?::(?:ro|rw))?$`
 const REPOSITORY = String.raw`^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::\d+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$`
 
 const DEFAULT_MOUNTS = [
