@@ -22,17 +22,32 @@ function isUnreachableCode(code: unknown): code is UnreachableCode {
 export class EngineUnreachableError extends OccError {
   readonly endpoint: string
 
-  constructor(endpoint: string, code: UnreachableCode, cause?: unknown) {
+  constructor(endpoint: string, code: UnreachableCode, cause?: unknown, platform: NodeJS.Platform = process.platform) {
     const permission = code === 'EACCES' || code === 'EPERM'
     super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${UNREACHABLE_CODES[code]}.`, {
       cause,
       details: {endpoint, reason: code},
-      suggestion: permission
-        ? 'Add your user to the "docker" group (then log in again), or set DOCKER_HOST to an engine you may use.'
-        : 'Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.',
+      suggestion: (permission ? PERMISSION_HINTS : START_HINTS)[hintPlatform(platform)],
     })
     this.endpoint = endpoint
   }
+}
+
+/** Docker Desktop runs the engine on macOS and Windows; elsewhere a service manager does. */
+function hintPlatform(platform: NodeJS.Platform): 'darwin' | 'other' | 'win32' {
+  return platform === 'darwin' || platform === 'win32' ? platform : 'other'
+}
+
+const START_HINTS = {
+  darwin: 'Start Docker Desktop (or your engine, e.g. "colima start"), or set DOCKER_HOST to a running engine.',
+  other: 'Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.',
+  win32: 'Start Docker Desktop, or set DOCKER_HOST to a running engine.',
+}
+
+const PERMISSION_HINTS = {
+  darwin: 'Check that the socket belongs to you (Docker Desktop makes it for the user who runs it), or set DOCKER_HOST to an engine you may use.',
+  other: 'Add your user to the "docker" group (then log in again), or set DOCKER_HOST to an engine you may use.',
+  win32: 'Add your user to the "docker-users" group (then sign out and in again), or set DOCKER_HOST to an engine you may use.',
 }
 
 export class EngineEndpointError extends OccError {

@@ -21,6 +21,16 @@ describe('engine error classification', () => {
     })
   }
 
+  it('says "start Docker Desktop" on macOS and Windows, systemctl elsewhere', () => {
+    const hint = (platform: NodeJS.Platform, code: 'EACCES' | 'ENOENT' = 'ENOENT') => new EngineUnreachableError('unix:///x.sock', code, undefined, platform).suggestion
+    expect(hint('darwin')).to.match(/^Start Docker Desktop /).and.not.include('systemctl')
+    expect(hint('win32')).to.match(/^Start Docker Desktop, /).and.not.include('systemctl')
+    expect(hint('linux')).to.include('sudo systemctl start docker')
+    expect(hint('win32', 'EACCES')).to.include('"docker-users" group')
+    expect(hint('darwin', 'EACCES')).to.not.include('"docker" group')
+    expect(hint('linux', 'EACCES')).to.include('"docker" group')
+  })
+
   it('maps an HTTP answer to EngineRequestError with the engine message', () => {
     const modemError = Object.assign(new Error('(HTTP code 404) no such image - x'), {json: {message: 'No such image: x'}, statusCode: 404})
     const error = toEngineError(modemError, 'unix:///x.sock') as EngineRequestError
