@@ -75,7 +75,12 @@ function hostPatterns(list: string): {matches(name: string): boolean} {
     return {matches: (name) => createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash}
   }
 
-  const patterns = list.split(',').map((pattern) => ({negated: pattern.startsWith('!'), regexp: wildcard(pattern.replace(/^!/, ''))}))
+  return patternList(list.split(','))
+}
+
+/** ssh's pattern list (known_hosts, ssh_config's Host): matches when a pattern does and no negated one (!pattern) does; case-insensitive. */
+export function patternList(list: string[]): {matches(name: string): boolean} {
+  const patterns = list.map((pattern) => ({negated: pattern.startsWith('!'), regexp: wildcard(pattern.replace(/^!/, ''))}))
   return {
     matches(name) {
       const lower = name.toLowerCase()
