@@ -20,7 +20,8 @@ export interface TlsFiles {
 /** How dockerode reaches the engine: a unix socket (or a Windows named pipe), TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
 export type EngineConnection =
   | {kind: 'socket'; socketPath: string}
-  | {kind: 'ssh'; host: string; port: number; username?: string}
+  /** defaultPort: the URL named no port, so ~/.ssh/config may set one (as it may the user). */
+  | {kind: 'ssh'; host: string; port: number; username?: string; defaultPort?: true}
   | {kind: 'tcp'; host: string; port: number; tls?: TlsFiles}
 
 /** Where the endpoint was found, in the docker CLI's order. */
@@ -142,7 +143,7 @@ function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string
     const username = url.username ? decodeURIComponent(url.username) : undefined
     const port = url.port ? Number(url.port) : 22
     const uri = `ssh://${url.username ? `${url.username}@` : ''}${url.hostname}${port === 22 ? '' : `:${port}`}`
-    return {connection: {host: hostname, kind: 'ssh', port, ...(username === undefined ? {} : {username})}, uri}
+    return {connection: {host: hostname, kind: 'ssh', port, ...(username === undefined ? {} : {username}), ...(url.port ? {} : {defaultPort: true as const})}, uri}
   }
 
   throw new EngineEndpointError(origin, `occ does not support ${url.protocol}// endpoints (use unix://, tcp://, ssh:// or, on Windows, npipe://)`)

@@ -7,9 +7,9 @@ import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-/** ~/.ssh/known_hosts, then the system's file: where `ssh` looks by default. */
-export function knownHostsFiles(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [join(env.HOME || homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']
+/** The user's files (~/.ssh/known_hosts unless ~/.ssh/config's UserKnownHostsFile says otherwise), then the system's: where `ssh` looks. */
+export function knownHostsFiles(env: NodeJS.ProcessEnv = process.env, userFiles?: string[]): string[] {
+  return [...(userFiles ?? [join(env.HOME || homedir(), '.ssh', 'known_hosts')]), '/etc/ssh/ssh_known_hosts']
 }
 
 export interface HostKey {

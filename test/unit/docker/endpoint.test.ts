@@ -82,9 +82,11 @@ describe('resolveEngineEndpoint', () => {
 
   it('reads ssh://user@host[:port]', () => {
     expect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@build.example.com'})).to.deep.include({
-      connection: {host: 'build.example.com', kind: 'ssh', port: 22, username: 'me'},
+      connection: {defaultPort: true, host: 'build.example.com', kind: 'ssh', port: 22, username: 'me'},
       uri: 'ssh://me@build.example.com',
     })
+    // A port in the URL, 22 included, wins over ~/.ssh/config's Port (as "ssh -p" does).
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@build.example.com:22'}).connection).to.not.have.property('defaultPort')
     expect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://build.example.com:2222'})).to.deep.include({connection: {host: 'build.example.com', kind: 'ssh', port: 2222}, uri: 'ssh://build.example.com:2222'})
   })
 
