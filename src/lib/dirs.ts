@@ -12,7 +12,8 @@ const DIRNAME = 'opencode-cloud'
 type Env = NodeJS.ProcessEnv
 type Category = 'cache' | 'config' | 'data'
 
-function pathFor(platform: NodeJS.Platform): typeof posix {
+/** The path functions of a platform, so that paths for Windows can be made (and tested) anywhere. */
+export function pathFor(platform: NodeJS.Platform): typeof posix {
   return platform === 'win32' ? win32 : posix
 }
 

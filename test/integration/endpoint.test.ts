@@ -4,7 +4,8 @@
  * named by DOCKER_CONTEXT and config.json's current context; one record per engine.
  */
 import {expect} from 'chai'
-import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {contextId} from '../../src/lib/docker/endpoint.js'
@@ -89,6 +90,55 @@ describe('any Docker endpoint', function () {
     expect(file).to.match(/image-state\.d\/ssh-.+-[0-9a-f]{12}\.json$/)
     expect(JSON.parse(readFileSync(file, 'utf8'))).to.include({engine: testEnv.ssh.dockerHost})
     expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '1.4.0').configDigest, endpoint: testEnv.ssh.dockerHost, status: 'ok'}})
+  })
+
+  describe('ssh:// through ~/.ssh/config, as ssh reads it', () => {
+    /** A HOME whose ~/.ssh/config alone knows the engine: alias → HostName, Port, User, IdentityFile, UserKnownHostsFile; no ~/.ssh/known_hosts. */
+    const aliasHome = (identityFile: string) => {
+      const url = new URL(testEnv.ssh.dockerHost)
+      const sshHome = join(home.dir, 'alias-home')
+      mkdirSync(join(sshHome, '.ssh'), {recursive: true})
+      copyFileSync(join(testEnv.ssh.home, '.ssh', 'known_hosts'), join(sshHome, 'engine_known_hosts'))
+      writeFileSync(join(sshHome, '.ssh', 'config'), [
+        'Host occ-engine',
+        '  HostName 127.0.0.1',
+        `  Port ${url.port}`,
+        `  User ${url.username}`,
+        `  IdentityFile ${identityFile}`,
+        '  UserKnownHostsFile ~/engine_known_hosts',
+        'Host *',
+        '  Port 1',
+        '',
+      ].join('\n'))
+      return sshHome
+    }
+
+    it('pulls through an alias only ~/.ssh/config resolves, signing in with its IdentityFile (no agent)', async () => {
+      const env = {...envWith({DOCKER_HOST: 'ssh://occ-engine', HOME: aliasHome(join(testEnv.dir, 'ssh', 'client_key'))}), SSH_AUTH_SOCK: undefined}
+      const pulled = await runCli(['image:pull', '--json'], {env})
+      expect(pulled.code, pulled.stderr).to.equal(0)
+      expect(JSON.parse(pulled.stdout)).to.include({engine: 'ssh://occ-engine', image_id: seed('primary', '1.4.0').configDigest})
+      expect((await state(env)).engine).to.deep.include({endpoint: 'ssh://occ-engine', status: 'ok'})
+    })
+
+    it('checks the host key against UserKnownHostsFile, and names a passphrase-protected IdentityFile', async () => {
+      const locked = join(home.dir, 'locked_key')
+      copyFileSync(join(testEnv.dir, 'ssh', 'client_key'), locked)
+      chmodSync(locked, 0o600)
+      execFileSync('ssh-keygen', ['-q', '-p', '-N', 'secret', '-P', '', '-f', locked])
+      const sshHome = aliasHome(locked)
+      const noAgent = await runCli(['image:pull'], {env: {...envWith({DOCKER_HOST: 'ssh://occ-engine', HOME: sshHome}), SSH_AUTH_SOCK: undefined}})
+      expect(noAgent.code).to.equal(4)
+      expect(noAgent.stderr).to.include(`failed: the key ${locked} is protected by a passphrase, which occ cannot ask for.`).and.include(`ssh-add ${locked}`)
+      // The agent holds the key: it signs in first, and the locked file is never needed.
+      const withAgent = await runCli(['image:pull'], {env: envWith({DOCKER_HOST: 'ssh://occ-engine', HOME: sshHome, SSH_AUTH_SOCK: testEnv.ssh.agentSocket})})
+      expect(withAgent.code, withAgent.stderr).to.equal(0)
+
+      writeFileSync(join(sshHome, 'engine_known_hosts'), '')
+      const unknown = await runCli(['image:pull'], {env: envWith({DOCKER_HOST: 'ssh://occ-engine', HOME: sshHome, SSH_AUTH_SOCK: testEnv.ssh.agentSocket})})
+      expect(unknown.code).to.equal(4)
+      expect(unknown.stderr).to.include(`is not in ${join(sshHome, 'engine_known_hosts')}, so its key cannot be checked`).and.include('signing in once with "ssh occ-engine"')
+    })
   })
 
   it('reaches the engine through the context DOCKER_CONTEXT names, and names the context', async () => {
@@ -178,8 +228,8 @@ describe('any Docker endpoint', function () {
       const refused = await runCli(['image:pull'], {env: envWith({...overSsh, SSH_AUTH_SOCK: testEnv.ssh.strangerSocket})})
       expect(refused.code).to.equal(4)
       expect(refused.stderr).to.equal(
-        `Error: The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: the host accepted none of the keys in your ssh agent.\n` +
-          '  Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST.\n',
+        `Error: The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: the host accepted none of the keys occ offered (your ssh agent's, then your identity files').\n` +
+          '  Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST or ~/.ssh/config.\n',
       )
       const noAgent = await runCli(['image:pull', '--json'], {env: {...envWith(overSsh), SSH_AUTH_SOCK: undefined}})
       expect(noAgent.code).to.equal(4)

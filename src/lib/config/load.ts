@@ -42,9 +42,9 @@ export function readConfigText(file: string): string | undefined {
   }
 }
 
-/** Expands a leading $HOME or ~ in a mount's host path. */
+/** Expands a leading $HOME or ~ in a mount's host path (followed by / or, on Windows, \). */
 export function expandMount(mount: string, home: string): string {
-  const prefix = HOME_PREFIXES.find((candidate) => mount.startsWith(`${candidate}/`) || mount.startsWith(`${candidate}:`))
+  const prefix = HOME_PREFIXES.find((candidate) => ['/', '\\', ':'].some((next) => mount.startsWith(`${candidate}${next}`)))
   return prefix ? home + mount.slice(prefix.length) : mount
 }
 

@@ -25,7 +25,8 @@ const IPV6 = [
   `:(?:(?::${H16}){1,7}|:)`,
 ].join('|')
 const BIND_ADDRESS = `^(?:localhost|${IPV4}|(?:${IPV6})|\\[(?:${IPV6})\\])$`
-const MOUNT = String.raw`^(?:/|~|\$HOME)[^:]*:/[^:]*(?::(?:ro|rw))?$`
+// A Windows host path starts with a drive letter (C:\work or C:/work), as docker takes it there.
+const MOUNT = String.raw`^(?:/|~|\$HOME|[A-Za-z]:[\\/])[^:]*:/[^:]*(?::(?:ro|rw))?$`
 // A port is 1..65535 written without leading zeros, as a URL's port.
 const PORT = String.raw`(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3})`
 const REPOSITORY = String.raw`^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::${PORT})?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$`

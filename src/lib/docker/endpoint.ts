@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import {dockerConfigDir, readDockerCliConfig} from './cli-config.js'
 import {EngineEndpointError} from './errors.js'
+import {localEngine, localEngineCandidates, namedPipe} from './local-engine.js'
 
 const DEFAULT_SOCKET = '/var/run/docker.sock'
 
@@ -16,10 +17,11 @@ export interface TlsFiles {
   key?: string
 }
 
-/** How dockerode reaches the engine: a unix socket, TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
+/** How dockerode reaches the engine: a unix socket (or a Windows named pipe), TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
 export type EngineConnection =
   | {kind: 'socket'; socketPath: string}
-  | {kind: 'ssh'; host: string; port: number; username?: string}
+  /** defaultPort: the URL named no port, so ~/.ssh/config may set one (as it may the user). */
+  | {kind: 'ssh'; host: string; port: number; username?: string; defaultPort?: true}
   | {kind: 'tcp'; host: string; port: number; tls?: TlsFiles}
 
 /** Where the endpoint was found, in the docker CLI's order. */
@@ -35,21 +37,25 @@ export interface EngineEndpoint {
   connection: EngineConnection
 }
 
-const DEFAULT_ENDPOINT: EngineEndpoint = {connection: {kind: 'socket', socketPath: DEFAULT_SOCKET}, source: 'default', uri: `unix://${DEFAULT_SOCKET}`}
+/** This machine's engine: the socket, Docker Desktop's on macOS, the named pipe on Windows. */
+function defaultEndpoint(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): EngineEndpoint {
+  const {socketPath, uri} = localEngine(env, platform)
+  return {connection: {kind: 'socket', socketPath}, source: 'default', uri}
+}
 
 /**
  * Finds the engine as the docker CLI does: DOCKER_HOST (with DOCKER_TLS_VERIFY, DOCKER_TLS and
  * DOCKER_CERT_PATH), else the context named by DOCKER_CONTEXT, else config.json's currentContext
- * (both from the context store in $DOCKER_CONFIG), else the default socket.
+ * (both from the context store in $DOCKER_CONFIG), else this machine's engine (local-engine.ts).
  */
-export function resolveEngineEndpoint(env: NodeJS.ProcessEnv = process.env): EngineEndpoint {
+export function resolveEngineEndpoint(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): EngineEndpoint {
   const host = env.DOCKER_HOST?.trim()
-  if (host) return {...parseEngineHost(host, tlsFromEnv(env), `DOCKER_HOST="${host}"`), source: 'DOCKER_HOST'}
+  if (host) return {...parseEngineHost(host, tlsFromEnv(env), `DOCKER_HOST="${host}"`, platform), source: 'DOCKER_HOST'}
   const named = env.DOCKER_CONTEXT?.trim()
-  if (named) return contextEndpoint(named, 'DOCKER_CONTEXT', env)
+  if (named) return contextEndpoint(named, 'DOCKER_CONTEXT', env, undefined, platform)
   const {config, file} = readDockerCliConfig(env)
-  if (config.currentContext) return contextEndpoint(config.currentContext, 'currentContext', env, file)
-  return DEFAULT_ENDPOINT
+  if (config.currentContext) return contextEndpoint(config.currentContext, 'currentContext', env, file, platform)
+  return defaultEndpoint(env, platform)
 }
 
 /** "tcp://10.0.0.5:2376 (context prod)": how errors and image:state name the engine. */
@@ -58,8 +64,8 @@ export function describeEndpoint(endpoint: Pick<EngineEndpoint, 'context' | 'uri
 }
 
 /** The default engine of this machine: what image-state.json (the original tool's file) describes. */
-export function isDefaultEngine(uri: string): boolean {
-  return uri === DEFAULT_ENDPOINT.uri
+export function isDefaultEngine(uri: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+  return localEngineCandidates(env, platform).some((candidate) => candidate.uri === uri)
 }
 
 /** TLS as the docker CLI sets it from the environment; certificates default to $DOCKER_CONFIG. */
@@ -83,9 +89,9 @@ interface ContextMeta {
   Endpoints?: {docker?: {Host?: unknown; SkipTLSVerify?: unknown}}
 }
 
-function contextEndpoint(name: string, source: 'currentContext' | 'DOCKER_CONTEXT', env: NodeJS.ProcessEnv, configFile?: string): EngineEndpoint {
+function contextEndpoint(name: string, source: 'currentContext' | 'DOCKER_CONTEXT', env: NodeJS.ProcessEnv, configFile: string | undefined, platform: NodeJS.Platform): EngineEndpoint {
   const origin = source === 'DOCKER_CONTEXT' ? `DOCKER_CONTEXT="${name}"` : `the current context "${name}" of ${configFile}`
-  if (name === 'default') return {...DEFAULT_ENDPOINT, context: name, source}
+  if (name === 'default') return {...defaultEndpoint(env, platform), context: name, source}
   const dir = dockerConfigDir(env)
   const id = contextId(name)
   const metaFile = join(dir, 'contexts', 'meta', id, 'meta.json')
@@ -104,13 +110,14 @@ function contextEndpoint(name: string, source: 'currentContext' | 'DOCKER_CONTEX
   const skipVerify = docker.SkipTLSVerify === true
   // As docker: TLS when the context stores TLS material or skips verification, plain otherwise.
   const tls = Object.keys(files).length > 0 || skipVerify ? {verify: !skipVerify, ...files} : undefined
-  return {...parseEngineHost(docker.Host, tls, `${origin} (host "${docker.Host}")`), context: name, source}
+  return {...parseEngineHost(docker.Host, tls, `${origin} (host "${docker.Host}")`, platform), context: name, source}
 }
 
 const CONTEXT_SUGGESTION = 'Run "docker context ls" to see the contexts, then set DOCKER_CONTEXT (or "docker context use") to one of them, or unset it for the default socket.'
 
 /** An engine host URI as the docker CLI accepts it; `origin` names where it was set, for errors. */
-function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string): Pick<EngineEndpoint, 'connection' | 'uri'> {
+function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string, platform: NodeJS.Platform): Pick<EngineEndpoint, 'connection' | 'uri'> {
+  if (/^npipe:\/\//i.test(host)) return pipeEndpoint(host.slice('npipe://'.length), origin, platform)
   let url: URL
   try {
     url = new URL(host)
@@ -136,8 +143,16 @@ function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string
     const username = url.username ? decodeURIComponent(url.username) : undefined
     const port = url.port ? Number(url.port) : 22
     const uri = `ssh://${url.username ? `${url.username}@` : ''}${url.hostname}${port === 22 ? '' : `:${port}`}`
-    return {connection: {host: hostname, kind: 'ssh', port, ...(username === undefined ? {} : {username})}, uri}
+    return {connection: {host: hostname, kind: 'ssh', port, ...(username === undefined ? {} : {username}), ...(url.port ? {} : {defaultPort: true as const})}, uri}
   }
 
-  throw new EngineEndpointError(origin, `occ does not support ${url.protocol}// endpoints (use unix://, tcp:// or ssh://)`)
+  throw new EngineEndpointError(origin, `occ does not support ${url.protocol}// endpoints (use unix://, tcp://, ssh:// or, on Windows, npipe://)`)
+}
+
+/** npipe://ADDRESS, read raw: URL parsing would drop the "." of //./pipe/NAME. */
+function pipeEndpoint(address: string, origin: string, platform: NodeJS.Platform): Pick<EngineEndpoint, 'connection' | 'uri'> {
+  if (platform !== 'win32') throw new EngineEndpointError(origin, 'named pipes (npipe://) exist only on Windows')
+  const pipe = namedPipe(address)
+  if (pipe === undefined) throw new EngineEndpointError(origin, 'a named pipe is written npipe:////./pipe/NAME (or npipe:////SERVER/pipe/NAME)')
+  return {connection: {kind: 'socket', socketPath: pipe.socketPath}, uri: pipe.uri}
 }

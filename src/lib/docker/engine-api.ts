@@ -9,8 +9,10 @@ import {isSuccess, readBody, type Requester, send} from '../http.js'
 
 import type {EngineConnection, TlsFiles} from './endpoint.js'
 
-import {EngineTlsFilesError, hostKeyMismatch, hostKeyUnknown} from './errors.js'
-import {hostKeyAlgorithms, knownHostKeys} from './known-hosts.js'
+import {EngineTlsFilesError, hostKeyMismatch, hostKeyUnknown, sshKeysNeedPassphrase} from './errors.js'
+import {hostKeyAlgorithms, knownHostKeys, knownHostsFiles} from './known-hosts.js'
+import {readIdentityKeys, signInMethods} from './ssh-keys.js'
+import {resolveSshTarget} from './ssh-target.js'
 
 /**
  * A small client of the Docker Engine API over node:http: the requests occ makes are a few
@@ -68,35 +70,43 @@ export async function openTransport(connection: EngineConnection, label: string)
 
 /**
  * Requests through docker-modem's ssh tunnel, which runs `docker system dial-stdio` on the host
- * and serves one connection (so one tunnel per request). The host must present a key recorded
- * for it in known_hosts, as `ssh` demands when it cannot ask; the user signs in with the agent.
+ * and serves one connection (so one tunnel per request). Host, port, user, keys and known_hosts
+ * come from the URL and ~/.ssh/config, as for `ssh`; the host must present a key recorded for it
+ * in known_hosts, as `ssh` demands when it cannot ask; the user signs in with the agent's keys,
+ * then with identity files that need no passphrase.
  */
 async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>, label: string): Promise<EngineTransport> {
   const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
   const agentSocket = process.env.SSH_AUTH_SOCK
-  const known = knownHostKeys(connection.host, connection.port)
+  const target = resolveSshTarget(connection)
+  const identities = readIdentityKeys(target.identityFiles)
+  const methods = signInMethods(target.username, agentSocket, identities)
+  const known = knownHostKeys(target.host, target.port, knownHostsFiles(process.env, target.userKnownHostsFiles))
+  const checked = {typed: connection, ...(target.userKnownHostsFiles?.[0] === undefined ? {} : {file: target.userKnownHostsFiles[0]})}
   return {
     async request(call) {
-      if (!agentSocket) throw Object.assign(new Error('SSH_AUTH_SOCK is not set'), {level: 'agent'})
-      if (known.keys.length === 0) throw hostKeyUnknown(label, connection)
+      if (methods.length === 0 && identities.encrypted.length > 0) throw sshKeysNeedPassphrase(label, identities.encrypted)
+      if (methods.length === 0) throw Object.assign(new Error('SSH_AUTH_SOCK is not set'), {level: 'agent'})
+      if (known.keys.length === 0) throw hostKeyUnknown(label, target, checked)
       let presented: Buffer | undefined
       const trusted = (key: Buffer) => known.keys.some((entry) => entry.blob.equals(key)) && !known.revoked.some((entry) => entry.blob.equals(key))
       const tunnel = sshAgent({
-        agent: agentSocket,
         // Only the algorithms of the recorded keys, so that the host presents one of those.
         algorithms: {serverHostKey: hostKeyAlgorithms(known.keys) as ServerHostKeyAlgorithm[]},
-        host: connection.host,
+        authHandler: methods,
+        host: target.host,
         hostVerifier(key: Buffer) {
           presented = key
           return trusted(key)
         },
-        port: connection.port,
-        username: connection.username,
+        port: target.port,
+        username: target.username,
       })
       try {
-        return await callEngine(plainRequest, {agent: tunnel, host: connection.host}, call)
+        return await callEngine(plainRequest, {agent: tunnel, host: target.host}, call)
       } catch (error) {
-        if (presented !== undefined && !trusted(presented)) throw hostKeyMismatch(label, connection, error)
+        if (presented !== undefined && !trusted(presented)) throw hostKeyMismatch(label, target, error, checked)
+        if ((error as {level?: unknown}).level === 'client-authentication' && identities.encrypted.length > 0) throw sshKeysNeedPassphrase(label, identities.encrypted, error)
         throw error
       }
     },

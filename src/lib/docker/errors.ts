@@ -22,17 +22,32 @@ function isUnreachableCode(code: unknown): code is UnreachableCode {
 export class EngineUnreachableError extends OccError {
   readonly endpoint: string
 
-  constructor(endpoint: string, code: UnreachableCode, cause?: unknown) {
+  constructor(endpoint: string, code: UnreachableCode, cause?: unknown, platform: NodeJS.Platform = process.platform) {
     const permission = code === 'EACCES' || code === 'EPERM'
     super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${UNREACHABLE_CODES[code]}.`, {
       cause,
       details: {endpoint, reason: code},
-      suggestion: permission
-        ? 'Add your user to the "docker" group (then log in again), or set DOCKER_HOST to an engine you may use.'
-        : 'Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.',
+      suggestion: (permission ? PERMISSION_HINTS : START_HINTS)[hintPlatform(platform)],
     })
     this.endpoint = endpoint
   }
+}
+
+/** Docker Desktop runs the engine on macOS and Windows; elsewhere a service manager does. */
+function hintPlatform(platform: NodeJS.Platform): 'darwin' | 'other' | 'win32' {
+  return platform === 'darwin' || platform === 'win32' ? platform : 'other'
+}
+
+const START_HINTS = {
+  darwin: 'Start Docker Desktop (or your engine, e.g. "colima start"), or set DOCKER_HOST to a running engine.',
+  other: 'Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.',
+  win32: 'Start Docker Desktop, or set DOCKER_HOST to a running engine.',
+}
+
+const PERMISSION_HINTS = {
+  darwin: 'Check that the socket belongs to you (Docker Desktop makes it for the user who runs it), or set DOCKER_HOST to an engine you may use.',
+  other: 'Add your user to the "docker" group (then log in again), or set DOCKER_HOST to an engine you may use.',
+  win32: 'Add your user to the "docker-users" group (then sign out and in again), or set DOCKER_HOST to an engine you may use.',
 }
 
 export class EngineEndpointError extends OccError {
@@ -79,28 +94,55 @@ function sshCommand({host, port, username}: {host: string; port: number; usernam
   return `ssh ${port === 22 ? '' : `-p ${port} `}${username === undefined ? '' : `${username}@`}${host}`
 }
 
+interface SshHost {
+  host: string
+  port: number
+  username?: string
+}
+
+/**
+ * Which host key was checked: `host` is the name dialled (after ~/.ssh/config's HostName), `typed`
+ * the host as DOCKER_HOST names it (what the user signs in to by hand), `file` UserKnownHostsFile if set.
+ */
+interface CheckedHost {
+  host: SshHost
+  typed?: SshHost
+  file?: string
+}
+
 /** The host has no key in known_hosts: ssh would ask, and occ cannot. */
-export function hostKeyUnknown(endpoint: string, host: {host: string; port: number; username?: string}): EngineSshError {
-  return new EngineSshError(endpoint, `${knownHostsName(host)} is not in ~/.ssh/known_hosts, so its key cannot be checked`, `Check the host's key and record it by signing in once with "${sshCommand(host)}", then try again.`)
+export function hostKeyUnknown(endpoint: string, host: SshHost, checked: Omit<CheckedHost, 'host'> = {}): EngineSshError {
+  return new EngineSshError(endpoint, `${knownHostsName(host)} is not in ${checked.file ?? '~/.ssh/known_hosts'}, so its key cannot be checked`, `Check the host's key and record it by signing in once with "${sshCommand(checked.typed ?? host)}", then try again.`)
 }
 
 /** The host presented a key other than the one recorded for it. */
-export function hostKeyMismatch(endpoint: string, host: {host: string; port: number; username?: string}, cause?: unknown): EngineSshError {
+export function hostKeyMismatch(endpoint: string, host: SshHost, cause?: unknown, checked: Omit<CheckedHost, 'host'> = {}): EngineSshError {
   const name = knownHostsName(host)
   return new EngineSshError(
     endpoint,
     `the host presented a key that known_hosts does not record for ${name} (the connection may be intercepted, or the host's key changed)`,
-    `Do not go on unless you know the key changed; then remove the old one ("ssh-keygen -R '${name}'") and record the new one by signing in with "${sshCommand(host)}".`,
+    `Do not go on unless you know the key changed; then remove the old one ("ssh-keygen ${checked.file === undefined ? '' : `-f ${checked.file} `}-R '${name}'") and record the new one by signing in with "${sshCommand(checked.typed ?? host)}".`,
     cause,
   )
 }
 
-const SSH_AGENT_FIX = 'occ signs in through an ssh agent: start one ("eval $(ssh-agent)"), add your key ("ssh-add KEYFILE") and keep SSH_AUTH_SOCK pointing at it.'
+/** Only passphrase-protected identity files were left to try (or none at all was accepted): occ cannot ask for a passphrase. */
+export function sshKeysNeedPassphrase(endpoint: string, files: string[], cause?: unknown): EngineSshError {
+  const list = files.join(', ')
+  return new EngineSshError(
+    endpoint,
+    `${files.length === 1 ? `the key ${list} is` : `the keys ${list} are`} protected by a passphrase, which occ cannot ask for${cause === undefined ? '' : ', and the host accepted no other key'}`,
+    `Add it to your ssh agent ("ssh-add ${files[0]}", which asks for the passphrase once) and keep SSH_AUTH_SOCK pointing at the agent.`,
+    cause,
+  )
+}
+
+const SSH_AGENT_FIX = 'occ signs in with the keys of an ssh agent, or with key files that need no passphrase (IdentityFile in ~/.ssh/config, else ~/.ssh/id_*): start an agent ("eval $(ssh-agent)"), add your key ("ssh-add KEYFILE") and keep SSH_AUTH_SOCK pointing at it.'
 
 /** What ssh2 reports, by the `level` it gives its errors, in a user's words. */
 const SSH_FAILURES: Record<string, (message: string) => {problem: string; suggestion: string}> = {
   agent: (message) => ({problem: `the ssh agent could not be used (${message})`, suggestion: SSH_AGENT_FIX}),
-  'client-authentication': () => ({problem: 'the host accepted none of the keys in your ssh agent', suggestion: 'Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST.'}),
+  'client-authentication': () => ({problem: 'the host accepted none of the keys occ offered (your ssh agent\'s, then your identity files\')', suggestion: 'Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST or ~/.ssh/config.'}),
   handshake: (message) => ({problem: `the ssh handshake failed (${message})`, suggestion: 'Check that "ssh USER@HOST" works from this machine.'}),
   protocol: (message) => ({problem: `the ssh session failed (${message})`, suggestion: 'Check that "ssh USER@HOST" works from this machine.'}),
 }

@@ -7,9 +7,9 @@ import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-/** ~/.ssh/known_hosts, then the system's file: where `ssh` looks by default. */
-export function knownHostsFiles(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [join(env.HOME || homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']
+/** The user's files (~/.ssh/known_hosts unless ~/.ssh/config's UserKnownHostsFile says otherwise), then the system's: where `ssh` looks. */
+export function knownHostsFiles(env: NodeJS.ProcessEnv = process.env, userFiles?: string[]): string[] {
+  return [...(userFiles ?? [join(env.HOME || homedir(), '.ssh', 'known_hosts')]), '/etc/ssh/ssh_known_hosts']
 }
 
 export interface HostKey {
@@ -75,7 +75,12 @@ function hostPatterns(list: string): {matches(name: string): boolean} {
     return {matches: (name) => createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash}
   }
 
-  const patterns = list.split(',').map((pattern) => ({negated: pattern.startsWith('!'), regexp: wildcard(pattern.replace(/^!/, ''))}))
+  return patternList(list.split(','))
+}
+
+/** ssh's pattern list (known_hosts, ssh_config's Host): matches when a pattern does and no negated one (!pattern) does; case-insensitive. */
+export function patternList(list: string[]): {matches(name: string): boolean} {
+  const patterns = list.map((pattern) => ({negated: pattern.startsWith('!'), regexp: wildcard(pattern.replace(/^!/, ''))}))
   return {
     matches(name) {
       const lower = name.toLowerCase()

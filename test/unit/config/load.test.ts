@@ -154,4 +154,9 @@ describe('loadConfig', () => {
     expect(expandMount('/a/$HOME:/y', HOME)).to.equal('/a/$HOME:/y')
     expect(expandMount('~other/x:/y', HOME)).to.equal('~other/x:/y')
   })
+
+  it('expands ~ and $HOME followed by a backslash, as written on Windows', () => {
+    expect(expandMount(String.raw`~\work:/home/opencoder/workspace`, 'C:\\Users\\me')).to.equal(String.raw`C:\Users\me\work:/home/opencoder/workspace`)
+    expect(expandMount(String.raw`$HOME\work:/w:ro`, 'C:\\Users\\me')).to.equal(String.raw`C:\Users\me\work:/w:ro`)
+  })
 })

@@ -47,6 +47,12 @@ describe('parseValue', () => {
     rejects('image_repositories', '')
     rejects('image_repositories', 'ghcr.io/a/b,ghcr.io/a/b')
     rejects('image_repositories', 'ghcr.io/a/b:1.0')
+    // Windows host paths: a drive letter with either slash; the container side stays a Linux path.
+    expect(parseValue('mounts', String.raw`C:\Users\me\work:/home/opencoder/workspace:ro`)).to.deep.equal([String.raw`C:\Users\me\work:/home/opencoder/workspace:ro`])
+    expect(parseValue('mounts', 'd:/src:/home/opencoder/workspace')).to.deep.equal(['d:/src:/home/opencoder/workspace'])
+    rejects('mounts', String.raw`C:\work:C:\inside`)
+    rejects('mounts', 'C:work:/w')
+    rejects('mounts', String.raw`CD:\work:/w`)
     expect(rejects('mounts', 'relative:/x').message).to.equal(
       'Invalid value for mounts: "relative:/x". Allowed: a list of "/host/path:/container/path[:ro|:rw]"; as a JSON array or comma-separated.',
     )

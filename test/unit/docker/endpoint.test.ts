@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {createHash} from 'node:crypto'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -82,9 +82,11 @@ describe('resolveEngineEndpoint', () => {
 
   it('reads ssh://user@host[:port]', () => {
     expect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@build.example.com'})).to.deep.include({
-      connection: {host: 'build.example.com', kind: 'ssh', port: 22, username: 'me'},
+      connection: {defaultPort: true, host: 'build.example.com', kind: 'ssh', port: 22, username: 'me'},
       uri: 'ssh://me@build.example.com',
     })
+    // A port in the URL, 22 included, wins over ~/.ssh/config's Port (as "ssh -p" does).
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://me@build.example.com:22'}).connection).to.not.have.property('defaultPort')
     expect(resolveEngineEndpoint({DOCKER_HOST: 'ssh://build.example.com:2222'})).to.deep.include({connection: {host: 'build.example.com', kind: 'ssh', port: 2222}, uri: 'ssh://build.example.com:2222'})
   })
 
@@ -142,5 +144,65 @@ describe('endpoint naming', () => {
     expect(isDefaultEngine('unix:///var/run/docker.sock')).to.equal(true)
     expect(isDefaultEngine('unix:///run/user/1000/docker.sock')).to.equal(false)
     expect(isDefaultEngine('tcp://127.0.0.1:2376')).to.equal(false)
+  })
+
+  it("knows macOS's and Windows' default engines: Docker Desktop's socket, the named pipe", () => {
+    expect(isDefaultEngine('unix:///Users/me/.docker/run/docker.sock', {HOME: '/Users/me'}, 'darwin')).to.equal(true)
+    expect(isDefaultEngine('unix:///var/run/docker.sock', {HOME: '/Users/me'}, 'darwin')).to.equal(true)
+    expect(isDefaultEngine('unix:///Users/me/.docker/run/docker.sock', {HOME: '/Users/me'}, 'linux')).to.equal(false)
+    expect(isDefaultEngine('npipe:////./pipe/docker_engine', {}, 'win32')).to.equal(true)
+    expect(isDefaultEngine('unix:///var/run/docker.sock', {}, 'win32')).to.equal(false)
+    expect(isDefaultEngine('npipe:////./pipe/dockerDesktopLinuxEngine', {}, 'win32')).to.equal(false)
+  })
+})
+
+describe('engines on Windows and macOS', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'occ-docker-config-'))
+  after(() => rmSync(empty, {force: true, recursive: true}))
+
+  it('reads npipe:// as the docker CLI does, connecting through the pipe path', () => {
+    const pipe = {connection: {kind: 'socket', socketPath: String.raw`\\.\pipe\docker_engine`}, source: 'DOCKER_HOST', uri: 'npipe:////./pipe/docker_engine'}
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'npipe:////./pipe/docker_engine'}, 'win32')).to.deep.equal(pipe)
+    // docker's own default when the address is empty, and backslashes as Windows writes them.
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'npipe://'}, 'win32')).to.deep.equal(pipe)
+    expect(resolveEngineEndpoint({DOCKER_HOST: String.raw`npipe://\\.\pipe\docker_engine`}, 'win32')).to.deep.equal(pipe)
+    expect(resolveEngineEndpoint({DOCKER_HOST: 'npipe:////build-box/pipe/dockerDesktopLinuxEngine'}, 'win32')).to.deep.include({
+      connection: {kind: 'socket', socketPath: String.raw`\\build-box\pipe\dockerDesktopLinuxEngine`},
+      uri: 'npipe:////build-box/pipe/dockerDesktopLinuxEngine',
+    })
+  })
+
+  it('refuses a pipe address that is no pipe, and named pipes off Windows', () => {
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'npipe://./pipe/docker_engine'}, 'win32')).to.throw(EngineEndpointError, /a named pipe is written npipe:\/\/\/\/\.\/pipe\/NAME/)
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'npipe:////./docker_engine'}, 'win32')).to.throw(EngineEndpointError, /DOCKER_HOST="npipe:\/\/\/\/\.\/docker_engine"/)
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'npipe:////./pipe/docker_engine'}, 'darwin')).to.throw(EngineEndpointError, /named pipes \(npipe:\/\/\) exist only on Windows/)
+  })
+
+  it('takes the pipe from a context, and the pipe as the default engine and the "default" context on Windows', () => {
+    const dir = dockerConfig({contexts: {'desktop-linux': {host: 'npipe:////./pipe/dockerDesktopLinuxEngine'}}})
+    try {
+      expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'desktop-linux'}, 'win32')).to.deep.include({context: 'desktop-linux', uri: 'npipe:////./pipe/dockerDesktopLinuxEngine'})
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+
+    const pipe = {kind: 'socket', socketPath: String.raw`\\.\pipe\docker_engine`}
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: empty}, 'win32')).to.deep.equal({connection: pipe, source: 'default', uri: 'npipe:////./pipe/docker_engine'})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: empty, DOCKER_CONTEXT: 'default'}, 'win32')).to.deep.include({connection: pipe, context: 'default'})
+  })
+
+  it("falls back to Docker Desktop's per-user socket on macOS when /var/run/docker.sock is missing", () => {
+    const home = mkdtempSync(join(tmpdir(), 'occ-home-'))
+    try {
+      // Which one depends on this machine's /var/run/docker.sock; both ways are meant.
+      const endpoint = resolveEngineEndpoint({DOCKER_CONFIG: empty, HOME: home}, 'darwin')
+      expect(endpoint).to.deep.equal(
+        existsSync('/var/run/docker.sock')
+          ? {connection: {kind: 'socket', socketPath: '/var/run/docker.sock'}, source: 'default', uri: 'unix:///var/run/docker.sock'}
+          : {connection: {kind: 'socket', socketPath: `${home}/.docker/run/docker.sock`}, source: 'default', uri: `unix://${home}/.docker/run/docker.sock`},
+      )
+    } finally {
+      rmSync(home, {force: true, recursive: true})
+    }
   })
 })

@@ -26,6 +26,9 @@ describe('known_hosts', () => {
 
   it('is where ssh looks by default: ~/.ssh/known_hosts, then the system file', () => {
     expect(knownHostsFiles({HOME: '/home/me'})).to.deep.equal(['/home/me/.ssh/known_hosts', '/etc/ssh/ssh_known_hosts'])
+    // UserKnownHostsFile replaces the user's file, not the system's; "none" leaves the system's alone.
+    expect(knownHostsFiles({HOME: '/home/me'}, ['/k1', '/k2'])).to.deep.equal(['/k1', '/k2', '/etc/ssh/ssh_known_hosts'])
+    expect(knownHostsFiles({HOME: '/home/me'}, [])).to.deep.equal(['/etc/ssh/ssh_known_hosts'])
   })
 
   it('finds a host by name on port 22 and as [name]:port otherwise', () => {

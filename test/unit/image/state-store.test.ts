@@ -125,6 +125,18 @@ describe('image records per engine', () => {
     expect(engineSlug('unix:///run/user/1000/docker.sock')).to.match(/^unix-run-user-1000-docker\.sock-[0-9a-f]{12}$/)
   })
 
+  it("on Windows: image-state.json for the default pipe, a Windows-safe file under %LOCALAPPDATA% for another pipe", () => {
+    const env = {LOCALAPPDATA: String.raw`C:\Users\me\AppData\Local`}
+    const data = String.raw`C:\Users\me\AppData\Local\opencode-cloud`
+    expect(imageStateFile(env, 'npipe:////./pipe/docker_engine', 'win32')).to.equal(`${data}\\image-state.json`)
+    expect(imageStateFile({...env, DOCKER_CONFIG: dir}, undefined, 'win32')).to.equal(`${data}\\image-state.json`)
+    const other = imageStateFile(env, 'npipe:////./pipe/dockerDesktopLinuxEngine', 'win32')
+    expect(other).to.match(/^C:\\Users\\me\\AppData\\Local\\opencode-cloud\\image-state\.d\\npipe-\.-pipe-dockerDesktopLinuxEngine-[0-9a-f]{12}\.json$/)
+    // No character Windows forbids in a name (<>:"/\|?*), and no trailing dot or space.
+    expect(engineSlug('npipe:////./pipe/docker_engine')).to.match(/^[\w.-]+[0-9a-f]$/)
+    expect(imageStateFile(env, 'unix:///var/run/docker.sock', 'win32')).to.not.equal(`${data}\\image-state.json`)
+  })
+
   it('stamps every record it writes with its engine, and returns what it wrote', async () => {
     const endpoint = resolveEngineEndpoint({DOCKER_HOST: 'tcp://127.0.0.1:2376'})
     const store = ImageStateStore.forEngine(endpoint, () => {}, {OCC_DATA_DIR: dir})
