@@ -1,4 +1,5 @@
 import {OccError} from '../errors.js'
+import {printable} from '../printable.js'
 
 /** Socket-level failures that mean "no engine there", with what each one means to a user. */
 const UNREACHABLE_CODES = {
@@ -134,6 +135,11 @@ export function engineStatusOf(error: unknown): number | undefined {
 
 /** The engine's own message ({"message": …}) of a dockerode error, without the modem's prefix. */
 export function engineMessageOf(error: unknown): string {
+  // The engine relays what registries said: printable before anyone shows it.
+  return printable(rawEngineMessage(error), {lines: true})
+}
+
+function rawEngineMessage(error: unknown): string {
   const {json} = (error ?? {}) as ModemError
   if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message
   if (typeof json === 'string' && json.trim()) return json.trim()

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {InterruptedError} from '../errors.js'
+import {printable} from '../printable.js'
 import {type HttpAnswer, type HttpSend, isSuccess, sendUrl} from '../http.js'
 import {PullFailure} from './errors.js'
 import {MANIFEST_ACCEPT} from './manifest.js'
@@ -202,11 +203,11 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-/** The registry's own words for a failed request: its error codes (distribution spec), else the status. */
+/** The registry's own words for a failed request (its error codes, distribution spec), printable, else the status. */
 function registryMessage(response: HttpAnswer): string {
   const body = parseJson(response.body) as null | {errors?: {code?: unknown; message?: unknown}[]}
-  const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error.message === 'string' ? error.message : String(error.code))).join('; ') : ''
-  return `HTTP ${response.status}${words ? `: ${words}` : ''}`
+  const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error?.message === 'string' ? error.message : String(error?.code))).join('; ') : ''
+  return `HTTP ${response.status}${words ? `: ${printable(words)}` : ''}`
 }
 
 /**

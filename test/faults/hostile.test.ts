@@ -1,0 +1,98 @@
+/**
+ * A hostile registry (hostile-registry.ts) in front of the real CLI: it redirects across
+ * origins and challenges there, sends challenges occ cannot use, puts escape sequences in
+ * labels and error texts, and floods (huge bodies and headers, endless answers). occ must keep
+ * the user's credentials at home, print nothing a terminal would obey, fall over to the next
+ * repository, and end in bounded time with an exit code from the table, never a stack trace.
+ */
+import {expect} from 'chai'
+import {mkdirSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {pushImage, REPOSITORY} from '../env/index.js'
+import {engine, type ImageHome, makeImageHome, removeSandboxImages} from '../integration/helpers/occ-image.js'
+import {uniqueRepository} from '../integration/helpers/registry-log.js'
+import {type CliResult, runCli} from '../integration/helpers/run-cli.js'
+import {HostileRegistry} from './hostile-registry.js'
+import {count, STACK_TRACE} from './suite.js'
+
+/** A character a terminal acts on: C0 controls but tab and newline, DEL and C1. */
+function controlCharacters(text: string): string[] {
+  return [...text].filter((character) => {
+    const code = character.codePointAt(0) ?? 0
+    return (code < 0x20 && character !== '\n' && character !== '\t') || (code >= 0x7f && code <= 0x9f)
+  })
+}
+
+/** What a terminal must never be sent: an escape (ESC, BEL) from a registry. */
+const ESCAPES = 'v1.4.1\u001B]0;pwned\u0007\u001B[2J\u001B[1;1HError: fake\u009B31m'
+
+describe('faults: a hostile registry', function () {
+  this.timeout(120_000)
+  const servers: HostileRegistry[] = []
+  let home: ImageHome
+  let dockerConfig: string
+
+  const hostile = async (...modes: Parameters<typeof HostileRegistry.start>) => {
+    const server = await HostileRegistry.start(...modes)
+    servers.push(server)
+    return server
+  }
+
+  const occ = async (args: string[], repositories: string[], extra: Record<string, string> = {}): Promise<CliResult & {ms: number}> => {
+    count({runs: 1})
+    const started = performance.now()
+    const result = await runCli(args, {env: home.envFor(repositories, {DOCKER_CONFIG: dockerConfig, OCC_UPDATE_CHECK: 'never', ...extra}), timeoutMs: 60_000})
+    const output = result.stdout + result.stderr
+    expect(output, 'a stack trace').not.to.match(STACK_TRACE)
+    expect(output, 'an unexpected error').not.to.include('Unexpected error')
+    expect(controlCharacters(output), 'control characters in the output').to.deep.equal([])
+    return {...result, ms: performance.now() - started}
+  }
+
+  beforeEach(async () => {
+    await removeSandboxImages(engine())
+    home = makeImageHome()
+    dockerConfig = join(home.dir, 'docker-config')
+    mkdirSync(dockerConfig)
+  })
+
+  afterEach(async () => {
+    home.remove()
+    await Promise.all(servers.splice(0).map((server) => server.close()))
+  })
+
+  after(() => removeSandboxImages(engine()))
+
+  describe('escape sequences', () => {
+    it('in an image label: image:check, image:pull and image:state print none of them', async () => {
+      count({hostile: 1})
+      const repo = uniqueRepository()
+      await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+      await pushImage(repo.registry, repo.path, '1.4.1', {seed: `${repo.path}-b`, version: ESCAPES})
+      expect((await occ(['image:pull'], [repo.name])).code).to.equal(0)
+      const checked = await occ(['image:check', '--tag', '1.4.1'], [repo.name])
+      expect(checked.code, checked.stderr).to.equal(0)
+      expect(checked.stdout).to.include('v1.4.1').and.include('Error: fake')
+
+      const pulled = await occ(['image:pull', '--tag', '1.4.1'], [repo.name])
+      expect(pulled.code, pulled.stderr).to.equal(0)
+      const state = await occ(['image:state'], [repo.name])
+      expect(state.code, state.stderr).to.equal(0)
+      expect(state.stdout).to.include('v1.4.1')
+    })
+
+    it("in a registry's error texts: image:check and image:pull print none of them", async () => {
+      count({faults: 2, hostile: 1})
+      const server = await hostile({kind: 'error', message: ESCAPES, status: 500})
+      const checked = await occ(['image:check'], [`${server.address}/${REPOSITORY}`])
+      expect(checked.code, checked.stderr).to.equal(0)
+      expect(checked.stdout).to.match(/^Unknown: .*HTTP 500: v1\.4\.1/)
+
+      server.setMode({kind: 'error', message: ESCAPES, status: 404})
+      const pulled = await occ(['image:pull'], [`${server.address}/${REPOSITORY}`])
+      expect(pulled.code, pulled.stderr).to.equal(6)
+    })
+  })
+
+})
