@@ -6,10 +6,10 @@
  * repository, and end in bounded time with an exit code from the table, never a stack trace.
  */
 import {expect} from 'chai'
-import {mkdirSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {pushImage, REPOSITORY} from '../env/index.js'
+import {pushImage, readEnvironment, REPOSITORY} from '../env/index.js'
 import {engine, type ImageHome, makeImageHome, removeSandboxImages} from '../integration/helpers/occ-image.js'
 import {uniqueRepository} from '../integration/helpers/registry-log.js'
 import {type CliResult, runCli} from '../integration/helpers/run-cli.js'
@@ -32,6 +32,7 @@ describe('faults: a hostile registry', function () {
   const servers: HostileRegistry[] = []
   let home: ImageHome
   let dockerConfig: string
+  const {password, username} = readEnvironment().auth
 
   const hostile = async (...modes: Parameters<typeof HostileRegistry.start>) => {
     const server = await HostileRegistry.start(...modes)
@@ -92,6 +93,28 @@ describe('faults: a hostile registry', function () {
       server.setMode({kind: 'error', message: ESCAPES, status: 404})
       const pulled = await occ(['image:pull'], [`${server.address}/${REPOSITORY}`])
       expect(pulled.code, pulled.stderr).to.equal(6)
+    })
+  })
+
+  describe('redirects across origins with challenges', () => {
+    it("never sends a registry's credentials to a host it only redirected to; a realm the registry names itself gets them", async () => {
+      count({faults: 1, hostile: 1})
+      const thief = await hostile({header: 'placeholder', kind: 'challenge'})
+      thief.setMode({header: `Bearer realm="http://${thief.address}/token",service="thief"`, kind: 'challenge'})
+      const origin = await hostile({kind: 'redirect', to: thief.address})
+      writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({auths: {[origin.address]: {password, username}}}))
+      const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+
+      const checked = await occ(['image:check', '--json'], [`${origin.address}/${REPOSITORY}`])
+      expect(thief.requests().length, 'the redirect was followed').to.be.greaterThan(0)
+      expect(thief.requests().filter((request) => request.authorization === basic), 'credentials at the host redirected to').to.deep.equal([])
+      expect(checked.stdout + checked.stderr).not.to.include(password)
+
+      // The registry itself names a realm on another host (as ghcr.io and Docker Hub do): that realm is asked with them.
+      count({hostile: 1})
+      origin.setMode({header: `Bearer realm="http://${thief.address}/token",service="origin"`, kind: 'challenge'})
+      await occ(['image:check', '--json'], [`${origin.address}/${REPOSITORY}`])
+      expect(thief.requests().filter((request) => request.path.startsWith('/token') && request.authorization === basic).length).to.be.greaterThan(0)
     })
   })
 

@@ -77,6 +77,9 @@ export class RegistryClient {
     const url = `${registryBaseUrl(this.registry)}${urlPath}`
     let response = await this.request(url, {accept, authorization: this.authorization})
     if (response.status === 401 && this.authorization === undefined) {
+      const answeredBy = new URL(response.url ?? url)
+      // The user's credentials belong to this registry: a host it merely redirected to gets no answer to its challenge.
+      if (answeredBy.origin !== new URL(url).origin) throw new PullFailure('auth', `${this.registry} redirected to ${answeredBy.host}, which asks for authentication; occ answers only the challenges of ${this.registry} itself`)
       this.authorization = await this.authorize(parseChallenge(response.header('www-authenticate')), repository)
       if (this.authorization !== undefined) response = await this.request(url, {accept, authorization: this.authorization})
     }
