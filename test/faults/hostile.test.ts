@@ -10,7 +10,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {pushImage, readEnvironment, REPOSITORY} from '../env/index.js'
-import {engine, type ImageHome, makeImageHome, removeSandboxImages} from '../integration/helpers/occ-image.js'
+import {engine, type ImageHome, makeImageHome, removeSandboxImages, repository} from '../integration/helpers/occ-image.js'
 import {uniqueRepository} from '../integration/helpers/registry-log.js'
 import {type CliResult, runCli} from '../integration/helpers/run-cli.js'
 import {HostileRegistry} from './hostile-registry.js'
@@ -49,6 +49,12 @@ describe('faults: a hostile registry', function () {
     expect(output, 'an unexpected error').not.to.include('Unexpected error')
     expect(controlCharacters(output), 'control characters in the output').to.deep.equal([])
     return {...result, ms: performance.now() - started}
+  }
+
+  /** A record of the primary's 1.4.0, for the commands that check it. */
+  const pullPrimary = async () => {
+    const pulled = await occ(['image:pull'], [repository('primary')])
+    expect(pulled.code, pulled.stderr).to.equal(0)
   }
 
   beforeEach(async () => {
@@ -115,6 +121,41 @@ describe('faults: a hostile registry', function () {
       origin.setMode({header: `Bearer realm="http://${thief.address}/token",service="origin"`, kind: 'challenge'})
       await occ(['image:check', '--json'], [`${origin.address}/${REPOSITORY}`])
       expect(thief.requests().filter((request) => request.path.startsWith('/token') && request.authorization === basic).length).to.be.greaterThan(0)
+    })
+  })
+
+  describe('malformed challenges', () => {
+    const challenges = ['Bearer realm="not a url",service="x"', 'Bearer realm="file:///etc/passwd"', 'Bearer realm=', 'Bearer ,,,="', 'Basic']
+
+    it('are a registry error for that repository: image:check and image:state ask the next one', async () => {
+      await pullPrimary()
+      for (const header of challenges) {
+        count({faults: 1, hostile: 1})
+        const server = await hostile({header, kind: 'challenge'})
+        const repositories = [`${server.address}/${REPOSITORY}`, repository('primary')]
+        const checked = await occ(['image:check', '--json'], repositories)
+        expect(checked.code, `${header}: ${checked.stdout}${checked.stderr}`).to.equal(0)
+        expect(JSON.parse(checked.stdout), header).to.include({result: 'up-to-date'})
+
+        const state = await occ(['image:state'], repositories, {OCC_UPDATE_CHECK: 'always'})
+        expect(state.code, `${header}: ${state.stderr}`).to.equal(0)
+        expect(state.stderr, header).to.equal('')
+      }
+
+      const server = await hostile({header: 'Bearer realm="not a url"', kind: 'challenge'})
+      const alone = await occ(['image:check', '--json'], [`${server.address}/${REPOSITORY}`])
+      expect(alone.code, alone.stderr).to.equal(0)
+      expect(JSON.parse(alone.stdout)).to.deep.include({result: 'unknown'})
+      expect(JSON.parse(alone.stdout).reason).to.include(`${server.address} asks for authentication in a way occ cannot follow: its token service (realm) "not a url" is not an http(s) URL`)
+    })
+
+    it('image:pull of another tag pulls, then checks the wanted one past the broken registry, exit 0', async () => {
+      count({faults: 1, hostile: 1})
+      const server = await hostile({header: 'Bearer realm="not a url"', kind: 'challenge'})
+      const pulled = await occ(['image:pull', '--tag', '1.3.0'], [`${server.address}/${REPOSITORY}`, repository('primary')], {OCC_UPDATE_CHECK: 'always'})
+      expect(pulled.code, pulled.stderr).to.equal(0)
+      expect(pulled.stdout).to.include('Pulled v1.3.0')
+      expect(pulled.stderr).to.include(`A newer sandbox image is available (v1.4.0 from ${repository('primary')})`)
     })
   })
 

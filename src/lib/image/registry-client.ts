@@ -142,6 +142,7 @@ export class RegistryClient {
 
   /** The Authorization header that answers `challenge`, or undefined when occ has nothing to offer. */
   private async authorize(challenge: AuthChallenge | undefined, repository: string): Promise<string | undefined> {
+    if (challenge?.scheme === 'unusable') throw new PullFailure('unavailable', `${this.registry} asks for authentication in a way occ cannot follow: ${challenge.problem}`)
     const credentials = await this.options.credentials?.(this.registry)
     if (challenge?.scheme === 'basic') {
       const authorization = credentials && basicAuthorization(credentials)
