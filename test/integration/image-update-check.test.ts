@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 
 import {pushImage} from '../env/index.js'
-import {engine, type ImageHome, useFreshImageHome} from './helpers/occ-image.js'
+import {engine, type ImageHome, repository, useFreshImageHome} from './helpers/occ-image.js'
 import {requestsDuring, type UniqueRepository, uniqueRepository} from './helpers/registry-log.js'
 import {runCli} from './helpers/run-cli.js'
 
@@ -55,6 +55,16 @@ describe('update_check: automatic checks in image:state and image:pull', functio
     record.last_update_check.cli_version = '0.0.1'
     writeFileSync(home.stateFile, JSON.stringify(record))
     expect((await state('once')).manifestRequests).to.equal(1)
+    expect((await state('once')).manifestRequests).to.equal(0)
+  })
+
+  it('once: a check that could not ask the registries (unknown) does not count as the one check', async () => {
+    const offline = await runCli(['image:state'], {env: home.envFor([repository('dead')], {OCC_UPDATE_CHECK: 'once'})})
+    expect(offline.code, offline.stderr).to.equal(0)
+    expect(offline.stderr).to.match(/^Note: could not check for a newer sandbox image/)
+    expect(lastCheck()).to.include({result: 'unknown'})
+    expect((await state('once')).manifestRequests).to.equal(1)
+    expect(lastCheck()).to.include({result: 'up-to-date'})
     expect((await state('once')).manifestRequests).to.equal(0)
   })
 

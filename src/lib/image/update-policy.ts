@@ -12,7 +12,10 @@ export const AUTOMATIC_CHECK_BUDGET_MS = 3000
 /** An explicit image:check or image:update waits longer, but not forever, for the registries. */
 export const EXPLICIT_CHECK_BUDGET_MS = 20_000
 
-/** Whether `update_check` asks for an automatic check now: always; once per CLI version; never. */
+/**
+ * Whether `update_check` asks for an automatic check now: always; once per CLI version (a check
+ * that could not ask the registries, `unknown`, is no check); never.
+ */
 export function isCheckDue(policy: UpdateCheck, last: UpdateCheckRecord | undefined, cliVersion: string = CLI_VERSION): boolean {
   switch (policy) {
     case 'always': {
@@ -20,7 +23,7 @@ export function isCheckDue(policy: UpdateCheck, last: UpdateCheckRecord | undefi
     }
 
     case 'once': {
-      return last?.cli_version !== cliVersion
+      return last?.cli_version !== cliVersion || last.result === 'unknown'
     }
 
     case 'never': {
