@@ -4,7 +4,7 @@ import type {HttpSend} from '../http.js'
 import type {CredentialsProvider} from './registry-auth.js'
 import type {CheckResult, ImageState} from './state.js'
 
-import {PULL_FAILURE_WORDS, PullFailure, type RepositoryFailure} from './errors.js'
+import {ImagePullError, outcomeOfFailures, PULL_FAILURE_WORDS, PullFailure, type RepositoryFailure} from './errors.js'
 import {type Manifest, parseManifest, selectPlatform} from './manifest.js'
 import {formatReference, parseImageReference, parseRepository, repositoryName} from './reference.js'
 import {RegistryClient} from './registry-client.js'
@@ -194,13 +194,22 @@ export function isSameImage(local: LocalImage, remote: Resolved): boolean {
 
 /** No repository served the tag: `not-published` only when every one said so, else `unknown`. */
 export function concludeWithoutRemote(tag: string, failures: RepositoryFailure[]): [CheckResult, Partial<UpdateCheckReport>] {
-  if (failures.length > 0 && failures.every((failure) => failure.kind === 'not-found')) {
+  if (failures.length > 0 && outcomeOfFailures(failures) === 'notFound') {
     return ['not-published', {failures, reason: `the tag ${tag} is published in none of the configured repositories`}]
   }
 
   const unanswered = failures.filter((failure) => failure.kind !== 'not-found')
   const reason = unanswered.length === 0 ? 'no repository is configured' : unanswered.map((failure) => `${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]} (${failure.message})`).join('; ')
   return ['unknown', {failures, reason}]
+}
+
+/**
+ * An explicit check that no repository answered because access was refused fails as a pull
+ * there would (exit 7, the docker login hint): waiting will not fix it, the user's credentials will.
+ */
+export function assertAccess(report: UpdateCheckReport): void {
+  const failures = report.failures ?? []
+  if (report.result === 'unknown' && failures.length > 0 && outcomeOfFailures(failures) === 'auth') throw new ImagePullError(report.tag, failures, 'check')
 }
 
 export interface CheckImageOptions extends Omit<CheckOptions, 'local' | 'platform'> {
