@@ -12,6 +12,34 @@ import {urlToHttpOptions} from 'node:url'
 
 export type Requester = typeof plainRequest
 
+/** Socket-level failures in a user's words; PEER stands for the other side (the engine, a registry). */
+const SOCKET_FAILURES = {
+  EACCES: 'permission denied',
+  EAI_AGAIN: 'the DNS lookup failed, no answer from the name server',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by PEER',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOENT: 'no such socket',
+  ENOTFOUND: 'unknown host, DNS has no address for it',
+  EPERM: 'permission denied',
+  EPIPE: 'connection closed by PEER',
+  ETIMEDOUT: 'connection timed out',
+} as const
+
+export type SocketFailureCode = keyof typeof SOCKET_FAILURES
+
+/** The code of an error that means the connection itself failed (refused, DNS, unreachable, reset…). */
+export function socketFailureOf(error: unknown): SocketFailureCode | undefined {
+  const {code} = (error ?? {}) as {code?: unknown}
+  return typeof code === 'string' && Object.hasOwn(SOCKET_FAILURES, code) ? (code as SocketFailureCode) : undefined
+}
+
+/** What a socket failure means, naming `peer` where the other side acted. */
+export function socketFailureWords(code: SocketFailureCode, peer: string): string {
+  return SOCKET_FAILURES[code].replace('PEER', peer)
+}
+
 /** Sends one request (with `body`, if any) and resolves with the answer's head; its body is still to be read. */
 export async function send(requester: Requester, options: RequestOptions, body?: string): Promise<IncomingMessage> {
   return new Promise<IncomingMessage>((resolve, reject) => {

@@ -99,17 +99,11 @@ export async function checkForUpdate(options: CheckOptions): Promise<UpdateCheck
   })
   if (local?.source === 'build') return report('built-locally', {reason: 'the image was built from source; a build is not compared with a registry'})
 
-  const deadline = new AbortController()
-  const timer = setTimeout(() => deadline.abort(), options.deadlineMs)
-  try {
-    return report(...(await askRepositories(options, deadline.signal)))
-  } finally {
-    clearTimeout(timer)
-  }
+  return report(...(await askRepositories(options, Date.now() + options.deadlineMs)))
 }
 
 /** The first repository that serves the tag decides; the others only explain why none did. */
-async function askRepositories(options: CheckOptions, deadline: AbortSignal): Promise<[CheckResult, Partial<UpdateCheckReport>]> {
+async function askRepositories(options: CheckOptions, deadlineAt: number): Promise<[CheckResult, Partial<UpdateCheckReport>]> {
   const {local, tag} = options
   const failures: RepositoryFailure[] = []
   for (const text of options.repositories) {
@@ -117,7 +111,7 @@ async function askRepositories(options: CheckOptions, deadline: AbortSignal): Pr
     const reference = formatReference({...repository, tag})
     const client = new RegistryClient(repository.registry, {
       credentials: options.credentials,
-      deadline,
+      deadlineAt,
       send: options.send,
       requestTimeoutMs: options.requestTimeoutMs ?? 5000,
       policy: options.retry,
