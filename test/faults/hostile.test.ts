@@ -159,4 +159,44 @@ describe('faults: a hostile registry', function () {
     })
   })
 
+
+  describe('floods', () => {
+    const floods = [
+      {kind: 'huge-body', bytes: 64 * 1024 * 1024},
+      {kind: 'huge-headers', bytes: 1024 * 1024},
+      {chunk: 64 * 1024, everyMs: 1, kind: 'endless'},
+      {chunk: 1, everyMs: 200, kind: 'endless'},
+    ] as const
+
+    it('end an update check in bounded time, as a registry error, and the next repository answers while time is left', async () => {
+      await pullPrimary()
+      for (const mode of floods) {
+        count({faults: 1, hostile: 1})
+        const server = await hostile(mode)
+        const alone = await occ(['image:check', '--json'], [`${server.address}/${REPOSITORY}`])
+        expect(alone.code, `${mode.kind}: ${alone.stderr}`).to.equal(0)
+        expect(JSON.parse(alone.stdout), mode.kind).to.include({result: 'unknown'})
+        expect(alone.ms, mode.kind).to.be.below(30_000)
+
+        const state = await occ(['image:state'], [`${server.address}/${REPOSITORY}`, repository('primary')], {OCC_UPDATE_CHECK: 'always'})
+        expect(state.code, `${mode.kind}: ${state.stderr}`).to.equal(0)
+        expect(state.ms, `${mode.kind}: image:state waits at most its 1.5 s check budget`).to.be.below(6000)
+        // A drip outlasts the budget (and says so); the others fail fast and the primary answers: up to date, nothing to say.
+        if (mode.kind === 'endless' && mode.everyMs > 100) expect(state.stderr).to.include('timed out: no answer from')
+        else expect(state.stderr, mode.kind).to.equal('')
+        await server.close()
+      }
+    })
+
+    it('a redirect loop ends after five redirects as a registry error, and the next repository answers', async () => {
+      await pullPrimary()
+      count({faults: 1, hostile: 1})
+      const server = await hostile({header: 'placeholder', kind: 'challenge'})
+      server.setMode({kind: 'redirect', to: server.address})
+      const checked = await occ(['image:check', '--json'], [`${server.address}/${REPOSITORY}`, repository('primary')])
+      expect(checked.code, checked.stderr).to.equal(0)
+      expect(JSON.parse(checked.stdout)).to.include({result: 'up-to-date'})
+      expect(server.requests().length).to.equal(6)
+    })
+  })
 })
