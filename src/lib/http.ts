@@ -12,6 +12,34 @@ import {urlToHttpOptions} from 'node:url'
 
 export type Requester = typeof plainRequest
 
+/** Socket-level failures in a user's words; PEER stands for the other side (the engine, a registry). */
+const SOCKET_FAILURES = {
+  EACCES: 'permission denied',
+  EAI_AGAIN: 'the DNS lookup failed, no answer from the name server',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by PEER',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOENT: 'no such socket',
+  ENOTFOUND: 'unknown host, DNS has no address for it',
+  EPERM: 'permission denied',
+  EPIPE: 'connection closed by PEER',
+  ETIMEDOUT: 'connection timed out',
+} as const
+
+export type SocketFailureCode = keyof typeof SOCKET_FAILURES
+
+/** The code of an error that means the connection itself failed (refused, DNS, unreachable, reset…). */
+export function socketFailureOf(error: unknown): SocketFailureCode | undefined {
+  const {code} = (error ?? {}) as {code?: unknown}
+  return typeof code === 'string' && Object.hasOwn(SOCKET_FAILURES, code) ? (code as SocketFailureCode) : undefined
+}
+
+/** What a socket failure means, naming `peer` where the other side acted. */
+export function socketFailureWords(code: SocketFailureCode, peer: string): string {
+  return SOCKET_FAILURES[code].replace('PEER', peer)
+}
+
 /** Sends one request (with `body`, if any) and resolves with the answer's head; its body is still to be read. */
 export async function send(requester: Requester, options: RequestOptions, body?: string): Promise<IncomingMessage> {
   return new Promise<IncomingMessage>((resolve, reject) => {
@@ -48,6 +76,8 @@ export interface HttpAnswer {
   /** A header's value (the first, when it came more than once), by its name in any case. */
   header(name: string): string | undefined
   body: Buffer
+  /** The URL that answered, after redirects (test fakes may leave it out: then the URL asked). */
+  url?: string
 }
 
 export interface HttpCall {
@@ -70,7 +100,8 @@ const MAX_REDIRECTS = 5
 /**
  * Asks a URL over http: or https: and reads the whole answer, following redirects (a
  * registry may send blobs from another host) without the Authorization header once they
- * leave the origin, as fetch does.
+ * leave the origin, as fetch does. A form (it may carry a refresh token) is never sent to
+ * another origin: such a redirect is returned as the answer.
  */
 export const sendUrl: HttpSend = (url, call) => follow(new URL(url), call, 0)
 
@@ -86,19 +117,19 @@ async function follow(url: URL, call: HttpCall, redirects: number): Promise<Http
   const status = response.statusCode ?? 0
   log('%s %s%s -> %d', call.method, url.host, url.pathname, status)
   const location = response.headers.location
-  if (REDIRECTS.has(status) && location !== undefined && redirects < MAX_REDIRECTS) {
+  const next = REDIRECTS.has(status) && location !== undefined && redirects < MAX_REDIRECTS ? new URL(location, url) : undefined
+  // As fetch: 303 (and 301/302 after a POST) become a GET without the form.
+  const asGet = status === 303 || ((status === 301 || status === 302) && call.method === 'POST')
+  const sameOrigin = next?.origin === url.origin
+  if (next && (sameOrigin || asGet || call.form === undefined)) {
     response.resume()
-    const next = new URL(location, url)
-    const sameOrigin = next.origin === url.origin
     const nextHeaders = sameOrigin ? call.headers : Object.fromEntries(Object.entries(call.headers).filter(([name]) => name.toLowerCase() !== 'authorization'))
-    // As fetch: 303 (and 301/302 after a POST) become a GET without the form.
-    const asGet = status === 303 || ((status === 301 || status === 302) && call.method === 'POST')
     return follow(next, {...call, headers: nextHeaders, ...(asGet ? {form: undefined, method: 'GET'} : {})}, redirects + 1)
   }
 
   const body = await readBody(response, MAX_ANSWER_BYTES)
   if (body.length > MAX_ANSWER_BYTES) throw new Error(`the answer from ${url.host} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`)
-  return {body, header: (name) => headerValue(response, name), status}
+  return {body, header: (name) => headerValue(response, name), status, url: url.toString()}
 }
 
 function headerValue(response: IncomingMessage, name: string): string | undefined {

@@ -190,10 +190,24 @@ describe('registry credentials', function () {
     const result = await occ(['image:check', '--json'], [authRepository])
     expect(result.code, result.stderr).to.equal(0)
     expect(JSON.parse(result.stdout)).to.deep.include({result: 'up-to-date'})
-    const refused = await occ(['image:check', '--json'], [authRepository], {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[authHost]: {password: 'wrong-password', username}}})})
-    const report = JSON.parse(refused.stdout) as {result: string; reason: string}
-    expect(report.result).to.equal('unknown')
-    expect(report.reason).to.include(`authentication failed for ${authHost}`)
+  })
+
+  it('image:check answers refused credentials, or no access, as image:pull does: exit 7 and the docker login hint', async () => {
+    const wrong = {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[authHost]: {password: 'wrong-password', username}}})}
+    for (const extra of [wrong, {}]) {
+      const pulled = await occ(['image:pull'], [authRepository], extra)
+      const checked = await occ(['image:check'], [authRepository], extra)
+      expect([checked.code, pulled.code]).to.deep.equal([7, 7])
+      expect(checked.stderr).to.include(`${authRepository}: access denied`).and.include('Check your registry credentials ("docker login HOST")')
+      expect(checked.stderr.trim().split('\n').at(-1)).to.equal(pulled.stderr.trim().split('\n').at(-1))
+      expect(checked.stdout).to.equal('')
+
+      const json = await occ(['image:check', '--json'], [authRepository], extra)
+      expect(json.code).to.equal(7)
+      const {error} = JSON.parse(json.stdout) as {error: {code: string; details: {failures: {kind: string}[]}}}
+      expect(error.code).to.equal('registry_access_denied')
+      expect(error.details.failures[0]).to.include({kind: 'auth'})
+    }
   })
 
   describe('stale credentials for a public image', () => {

@@ -54,6 +54,24 @@ describe('occ image:check', function () {
     expect((await run(['image:check'], env)).stdout).to.include(`Update available: ${repo.name}:1.4.0 now serves v1.4.1 (you have v1.4.0). Run "occ image:update"`)
   })
 
+  it('says newer only when the version is newer, and names the command that gets the tag checked', async () => {
+    const repo = uniqueRepository()
+    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    await pushImage(repo.registry, repo.path, '1.3.0', {seed: `${repo.path}-old`, version: '1.3.0'})
+    const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})
+    await run(['image:pull'], env)
+
+    const older = (await run(['image:check', '--tag', '1.3.0'], env)).stdout
+    expect(older).to.equal(`${repo.name}:1.3.0 serves v1.3.0, older than yours (v1.4.0). Run "occ image:pull --tag 1.3.0" to switch to it.\n`)
+
+    // The same version published again (another digest): different, not newer.
+    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-b`, version: '1.4.0'})
+    const republished = (await run(['image:check'], env)).stdout
+    expect(republished).to.match(new RegExp(`^Changed: ${repo.name}:1\\.4\\.0 now serves another image of v1\\.4\\.0 than yours \\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image:update" to get it\\.\\n$`))
+    const state = await runCli(['image:state'], {env: {...env, OCC_UPDATE_CHECK: 'always'}})
+    expect(state.stderr).to.match(/^The sandbox image v1\.4\.0 was published again \(sha256:[0-9a-f]{12}… from \S+\): run "occ image:update" to get it\.\n$/)
+  })
+
   it('loads no dockerode and calls no fetch (undici\'s WebAssembly parser): a check costs one Node start and its requests', async () => {
     const repo = uniqueRepository()
     await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
@@ -103,7 +121,7 @@ describe('occ image:check', function () {
     const json = await check(env)
     expect(json.result).to.equal('unknown')
     expect(json.reason).to.include(repository('dead')).and.include('registry unavailable')
-    expect((await run(['image:check'], env)).stdout).to.match(/^Unknown: could not ask the registries \(.*ECONNREFUSED.*\)/)
+    expect((await run(['image:check'], env)).stdout).to.match(new RegExp(`^Unknown: could not ask the registries \\(${repository('dead')}: registry unavailable \\(connection refused \\(`))
   })
 
   it('is built-locally for a source build, without asking any registry', async () => {

@@ -57,6 +57,18 @@ describe('sendUrl', () => {
     }
   })
 
+  it('never sends a form (it may carry a refresh token) to another origin; the redirect is the answer', async () => {
+    const elsewhere = await serve((_path, respond) => respond(200, {}, '{"access_token":"stolen"}'))
+    const token = await serve((_path, respond) => respond(307, {Location: `${elsewhere.origin}/token`}))
+    try {
+      const answer = await sendUrl(`${token.origin}/token`, {...call(), form: new URLSearchParams({refresh_token: 'secret'}), method: 'POST'})
+      expect(answer.status).to.equal(307)
+      expect(elsewhere.seen).to.deep.equal([])
+    } finally {
+      await Promise.all([elsewhere.close(), token.close()])
+    }
+  })
+
   it('refuses an answer larger than 16 MiB', async () => {
     const huge = await serve((_path, respond) => respond(200, {}, 'x'.repeat(16 * 1024 * 1024 + 1)))
     try {

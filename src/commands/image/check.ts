@@ -3,7 +3,7 @@ import {tagFlag, wantedTag} from '../../image-flags.js'
 import {dockerCredentials} from '../../lib/docker/credentials/index.js'
 import {resolveEngineEndpoint} from '../../lib/docker/endpoint.js'
 import {Engine} from '../../lib/docker/engine.js'
-import {checkImage, type UpdateCheckReport} from '../../lib/image/check.js'
+import {assertAccess, checkImage, type UpdateCheckReport} from '../../lib/image/check.js'
 import {WANTED_SANDBOX_VERSION} from '../../lib/image/sandbox.js'
 import {ImageStateStore} from '../../lib/image/state-store.js'
 import {EXPLICIT_CHECK_BUDGET_MS, rememberCheck} from '../../lib/image/update-policy.js'
@@ -39,6 +39,7 @@ export default class ImageCheck extends BaseCommand {
     })
     // The record remembers checks of the wanted tag only: that is what update_check counts.
     if (record && tag === WANTED_SANDBOX_VERSION) await rememberCheck(store, record, report, this.signal)
+    assertAccess(report)
     this.log(describeCheck(report))
     return report
   }

@@ -1,30 +1,14 @@
 import {OccError} from '../errors.js'
+import {type SocketFailureCode, socketFailureOf, socketFailureWords} from '../http.js'
+import {printable} from '../printable.js'
 
-/** Socket-level failures that mean "no engine there", with what each one means to a user. */
-const UNREACHABLE_CODES = {
-  EACCES: 'permission denied',
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset by the engine',
-  EHOSTUNREACH: 'host unreachable',
-  ENOENT: 'no such socket',
-  ENOTFOUND: 'unknown host',
-  EPERM: 'permission denied',
-  EPIPE: 'connection closed by the engine',
-  ETIMEDOUT: 'connection timed out',
-} as const
-
-type UnreachableCode = keyof typeof UNREACHABLE_CODES
-
-function isUnreachableCode(code: unknown): code is UnreachableCode {
-  return typeof code === 'string' && Object.hasOwn(UNREACHABLE_CODES, code)
-}
-
+/** A socket-level failure means "no engine there". */
 export class EngineUnreachableError extends OccError {
   readonly endpoint: string
 
-  constructor(endpoint: string, code: UnreachableCode, cause?: unknown, platform: NodeJS.Platform = process.platform) {
+  constructor(endpoint: string, code: SocketFailureCode, cause?: unknown, platform: NodeJS.Platform = process.platform) {
     const permission = code === 'EACCES' || code === 'EPERM'
-    super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${UNREACHABLE_CODES[code]}.`, {
+    super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${socketFailureWords(code, 'the engine')}.`, {
       cause,
       details: {endpoint, reason: code},
       suggestion: (permission ? PERMISSION_HINTS : START_HINTS)[hintPlatform(platform)],
@@ -176,6 +160,11 @@ export function engineStatusOf(error: unknown): number | undefined {
 
 /** The engine's own message ({"message": …}) of a dockerode error, without the modem's prefix. */
 export function engineMessageOf(error: unknown): string {
+  // The engine relays what registries said: printable before anyone shows it.
+  return printable(rawEngineMessage(error), {lines: true})
+}
+
+function rawEngineMessage(error: unknown): string {
   const {json} = (error ?? {}) as ModemError
   if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message
   if (typeof json === 'string' && json.trim()) return json.trim()
@@ -196,8 +185,8 @@ export function toEngineError(error: unknown, endpoint: string): unknown {
   const ssh = typeof level === 'string' && Object.hasOwn(SSH_FAILURES, level) ? SSH_FAILURES[level](error instanceof Error ? error.message : String(error)) : undefined
   // Before the codes: an agent socket that is missing is ENOENT too, and is no engine socket.
   if (ssh) return new EngineSshError(endpoint, ssh.problem, ssh.suggestion, error)
-  const {code} = (error ?? {}) as ModemError
-  if (isUnreachableCode(code)) return new EngineUnreachableError(endpoint, code, error)
+  const unreachable = socketFailureOf(error)
+  if (unreachable) return new EngineUnreachableError(endpoint, unreachable, error)
   const tls = tlsFailureOf(error)
   if (tls !== undefined) return new EngineTlsError(endpoint, tls, error)
   const status = engineStatusOf(error)

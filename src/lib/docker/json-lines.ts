@@ -4,6 +4,8 @@
  */
 import {StringDecoder} from 'node:string_decoder'
 
+import {printable} from '../printable.js'
+
 /** One line of a stream: the decoded object, or the text when it is not a JSON object. */
 export type JsonLine = {object: Record<string, unknown>} | {unreadable: string}
 
@@ -35,7 +37,7 @@ function decodeLine(line: string): JsonLine | undefined {
     // Reported below like any other line that is not an object.
   }
 
-  return {unreadable: text.slice(0, 200)}
+  return {unreadable: printable(text.slice(0, 200))}
 }
 
 /** The failure a stream object reports in `error`/`errorDetail`; these win over anything else in it. */
@@ -44,5 +46,6 @@ export function streamError(raw: {error?: unknown; errorDetail?: unknown}): {cod
   const message = typeof detail?.message === 'string' ? detail.message : typeof raw.error === 'string' ? raw.error : undefined
   if (message === undefined && raw.errorDetail === undefined) return undefined
   const code = typeof detail?.code === 'number' && Number.isFinite(detail.code) && detail.code >= 0 ? detail.code : undefined
-  return {message: message ?? 'the engine reported an error without a message', ...(code === undefined ? {} : {code})}
+  // The engine relays what registries and build steps said: printable before anyone shows it.
+  return {message: message === undefined ? 'the engine reported an error without a message' : printable(message, {lines: true}), ...(code === undefined ? {} : {code})}
 }

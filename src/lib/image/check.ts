@@ -4,7 +4,7 @@ import type {HttpSend} from '../http.js'
 import type {CredentialsProvider} from './registry-auth.js'
 import type {CheckResult, ImageState} from './state.js'
 
-import {PULL_FAILURE_WORDS, PullFailure, type RepositoryFailure} from './errors.js'
+import {ImagePullError, outcomeOfFailures, PULL_FAILURE_WORDS, PullFailure, type RepositoryFailure} from './errors.js'
 import {type Manifest, parseManifest, selectPlatform} from './manifest.js'
 import {formatReference, parseImageReference, parseRepository, repositoryName} from './reference.js'
 import {RegistryClient} from './registry-client.js'
@@ -99,17 +99,11 @@ export async function checkForUpdate(options: CheckOptions): Promise<UpdateCheck
   })
   if (local?.source === 'build') return report('built-locally', {reason: 'the image was built from source; a build is not compared with a registry'})
 
-  const deadline = new AbortController()
-  const timer = setTimeout(() => deadline.abort(), options.deadlineMs)
-  try {
-    return report(...(await askRepositories(options, deadline.signal)))
-  } finally {
-    clearTimeout(timer)
-  }
+  return report(...(await askRepositories(options, Date.now() + options.deadlineMs)))
 }
 
 /** The first repository that serves the tag decides; the others only explain why none did. */
-async function askRepositories(options: CheckOptions, deadline: AbortSignal): Promise<[CheckResult, Partial<UpdateCheckReport>]> {
+async function askRepositories(options: CheckOptions, deadlineAt: number): Promise<[CheckResult, Partial<UpdateCheckReport>]> {
   const {local, tag} = options
   const failures: RepositoryFailure[] = []
   for (const text of options.repositories) {
@@ -117,7 +111,7 @@ async function askRepositories(options: CheckOptions, deadline: AbortSignal): Pr
     const reference = formatReference({...repository, tag})
     const client = new RegistryClient(repository.registry, {
       credentials: options.credentials,
-      deadline,
+      deadlineAt,
       send: options.send,
       requestTimeoutMs: options.requestTimeoutMs ?? 5000,
       policy: options.retry,
@@ -194,13 +188,22 @@ export function isSameImage(local: LocalImage, remote: Resolved): boolean {
 
 /** No repository served the tag: `not-published` only when every one said so, else `unknown`. */
 export function concludeWithoutRemote(tag: string, failures: RepositoryFailure[]): [CheckResult, Partial<UpdateCheckReport>] {
-  if (failures.length > 0 && failures.every((failure) => failure.kind === 'not-found')) {
+  if (failures.length > 0 && outcomeOfFailures(failures) === 'notFound') {
     return ['not-published', {failures, reason: `the tag ${tag} is published in none of the configured repositories`}]
   }
 
   const unanswered = failures.filter((failure) => failure.kind !== 'not-found')
   const reason = unanswered.length === 0 ? 'no repository is configured' : unanswered.map((failure) => `${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]} (${failure.message})`).join('; ')
   return ['unknown', {failures, reason}]
+}
+
+/**
+ * An explicit check that no repository answered because access was refused fails as a pull
+ * there would (exit 7, the docker login hint): waiting will not fix it, the user's credentials will.
+ */
+export function assertAccess(report: UpdateCheckReport): void {
+  const failures = report.failures ?? []
+  if (report.result === 'unknown' && failures.length > 0 && outcomeOfFailures(failures) === 'auth') throw new ImagePullError(report.tag, failures, 'check')
 }
 
 export interface CheckImageOptions extends Omit<CheckOptions, 'local' | 'platform'> {

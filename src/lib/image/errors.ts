@@ -70,17 +70,23 @@ const SUGGESTION_START = {
   registry: 'Check your network',
 } as const
 
-/** Every repository failed; lists each one and what went wrong there. */
+/** What the failures of every repository add up to: the tag is nowhere, a registry could not answer, or access was refused. */
+export function outcomeOfFailures(failures: RepositoryFailure[]): 'auth' | 'notFound' | 'registry' {
+  const kinds = new Set(failures.map((failure) => failure.kind))
+  if (kinds.size === 1 && kinds.has('not-found')) return 'notFound'
+  return kinds.has('unavailable') || kinds.has('stalled') ? 'registry' : 'auth'
+}
+
+/** Every repository failed (a pull, or an explicit check); lists each one and what went wrong there. */
 export class ImagePullError extends OccError {
   readonly failures: RepositoryFailure[]
 
-  constructor(tag: string, failures: RepositoryFailure[]) {
-    const kinds = new Set(failures.map((failure) => failure.kind))
-    const nowhere = kinds.size === 1 && kinds.has('not-found')
-    const kind = nowhere ? 'notFound' : kinds.has('unavailable') || kinds.has('stalled') ? 'registry' : 'auth'
+  constructor(tag: string, failures: RepositoryFailure[], action: 'check' | 'pull' = 'pull') {
+    const kind = outcomeOfFailures(failures)
+    const nowhere = kind === 'notFound'
     const headline = nowhere
       ? `The sandbox image tag "${tag}" exists in none of the configured repositories:`
-      : `Could not pull the sandbox image tag "${tag}" from any configured repository:`
+      : `Could not ${action} the sandbox image tag "${tag}" ${action === 'pull' ? 'from' : 'in'} any configured repository:`
     super(kind, nowhere ? 'image_not_found' : kind === 'auth' ? 'registry_access_denied' : 'registry_unavailable', [headline, ...failures.map(describeFailure)].join('\n'), {
       details: {failures, tag},
       suggestion: `${SUGGESTION_START[kind]} and image_repositories ("occ config:get image_repositories"), or build the image from source with "occ image:build".`,

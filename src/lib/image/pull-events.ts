@@ -1,4 +1,5 @@
 import {readJsonLines, streamError} from '../docker/json-lines.js'
+import {printable} from '../printable.js'
 
 /** One line of the engine's pull progress stream, as the engine sends it. */
 interface RawPullEvent {
@@ -51,7 +52,7 @@ export function toPullEvent(raw: RawPullEvent): PullEvent {
 
   const digest = DIGEST.exec(status)
   if (digest) return {digest: digest[1], type: 'digest'}
-  return {message: id === undefined ? status : `${id}: ${status}`, type: 'status'}
+  return {message: printable(id === undefined ? status : `${id}: ${status}`), type: 'status'}
 }
 
 /** Decodes the engine's pull stream into events, whatever the chunking. */

@@ -1,7 +1,8 @@
 import {createHash} from 'node:crypto'
 
 import {InterruptedError} from '../errors.js'
-import {type HttpAnswer, type HttpSend, isSuccess, sendUrl} from '../http.js'
+import {printable} from '../printable.js'
+import {type HttpAnswer, type HttpSend, isSuccess, sendUrl, socketFailureOf, socketFailureWords} from '../http.js'
 import {PullFailure} from './errors.js'
 import {MANIFEST_ACCEPT} from './manifest.js'
 import {parseRetryAfter, type RetryPolicy, retryPolicyFromEnv, withRetries} from './retry.js'
@@ -10,8 +11,8 @@ import {type AuthChallenge, authenticationFailed, basicAuthorization, type Crede
 export interface RegistryClientOptions {
   /** Ctrl-C: stops every request with InterruptedError. */
   signal: AbortSignal
-  /** Ends every request still running at that point (the whole check's budget). */
-  deadline: AbortSignal
+  /** When the whole check's budget ends (ms since the epoch): no request runs, and no retry waits, past it. */
+  deadlineAt: number
   /** Longest wait for one answer. */
   requestTimeoutMs: number
   credentials?: CredentialsProvider
@@ -76,6 +77,9 @@ export class RegistryClient {
     const url = `${registryBaseUrl(this.registry)}${urlPath}`
     let response = await this.request(url, {accept, authorization: this.authorization})
     if (response.status === 401 && this.authorization === undefined) {
+      const answeredBy = new URL(response.url ?? url)
+      // The user's credentials belong to this registry: a host it merely redirected to gets no answer to its challenge.
+      if (answeredBy.origin !== new URL(url).origin) throw new PullFailure('auth', `${this.registry} redirected to ${answeredBy.host}, which asks for authentication; occ answers only the challenges of ${this.registry} itself`)
       this.authorization = await this.authorize(parseChallenge(response.header('www-authenticate')), repository)
       if (this.authorization !== undefined) response = await this.request(url, {accept, authorization: this.authorization})
     }
@@ -90,8 +94,7 @@ export class RegistryClient {
 
   /** One request, asked again after network errors and 429/5xx answers, waiting what Retry-After says (capped). */
   private async request(url: string, init: RequestInit): Promise<HttpAnswer> {
-    const {deadline, signal} = this.options
-    const waiting = linkedSignal([signal, deadline])
+    const {deadlineAt, signal} = this.options
     try {
       return await withRetries(
         async () => {
@@ -100,35 +103,40 @@ export class RegistryClient {
           return response
         },
         {
-          interrupted: () => (signal.aborted ? new InterruptedError(`the update check of ${this.registry}`) : new PullFailure('unavailable', `no answer from ${this.registry} in time`)),
+          interrupted: () => new InterruptedError(`the update check of ${this.registry}`),
           judge: (error) =>
             error instanceof TransientAnswer
               ? {retry: true, retryAfterMs: parseRetryAfter(error.response.header('retry-after'))}
-              : {retry: error instanceof PullFailure && error.kind === 'unavailable' && !deadline.aborted},
+              : {retry: error instanceof PullFailure && error.kind === 'unavailable'},
           policy: this.options.policy ?? retryPolicyFromEnv(),
-          signal: waiting.signal,
+          signal,
+          until: deadlineAt,
         },
       )
     } catch (error) {
       if (error instanceof TransientAnswer) return error.response
       throw error
-    } finally {
-      waiting.release()
     }
   }
 
   private async requestOnce(url: string, {accept, authorization, form}: RequestInit): Promise<HttpAnswer> {
-    const {deadline, requestTimeoutMs, signal} = this.options
+    const {deadlineAt, requestTimeoutMs, signal} = this.options
     const sendFn = this.options.send ?? sendUrl
+    const host = new URL(url).host
+    const waitMs = Math.min(requestTimeoutMs, deadlineAt - Date.now())
+    if (waitMs <= 0) throw new PullFailure('unavailable', `not asked: the check's time was up before ${host} could be`)
     const timeout = new AbortController()
-    const timer = setTimeout(() => timeout.abort(), requestTimeoutMs)
-    const request = linkedSignal([signal, deadline, timeout.signal])
+    const timer = setTimeout(() => timeout.abort(), waitMs)
+    const request = linkedSignal([signal, timeout.signal])
     const headers = {Accept: accept, ...(authorization === undefined ? {} : {Authorization: authorization})}
     try {
       return await sendFn(url, {headers, method: form === undefined ? 'GET' : 'POST', signal: request.signal, ...(form === undefined ? {} : {form})})
     } catch (error) {
       if (signal.aborted) throw new InterruptedError(`the update check of ${this.registry}`)
-      if (deadline.aborted || timeout.signal.aborted) throw new PullFailure('unavailable', `no answer from ${this.registry} in time`)
+      if (timeout.signal.aborted) throw new PullFailure('unavailable', `timed out: no answer from ${host} within ${Number((waitMs / 1000).toFixed(1))} s`)
+      const socketFailure = socketFailureOf(error)
+      // The cause in a user's words (refused, DNS, unreachable, reset), naming the host: it may be a token service.
+      if (socketFailure) throw new PullFailure('unavailable', `${socketFailureWords(socketFailure, 'the server')} (${host})`)
       throw new PullFailure('unavailable', error instanceof Error ? error.message : String(error))
     } finally {
       clearTimeout(timer)
@@ -138,6 +146,7 @@ export class RegistryClient {
 
   /** The Authorization header that answers `challenge`, or undefined when occ has nothing to offer. */
   private async authorize(challenge: AuthChallenge | undefined, repository: string): Promise<string | undefined> {
+    if (challenge?.scheme === 'unusable') throw new PullFailure('unavailable', `${this.registry} asks for authentication in a way occ cannot follow: ${challenge.problem}`)
     const credentials = await this.options.credentials?.(this.registry)
     if (challenge?.scheme === 'basic') {
       const authorization = credentials && basicAuthorization(credentials)
@@ -202,11 +211,11 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-/** The registry's own words for a failed request: its error codes (distribution spec), else the status. */
+/** The registry's own words for a failed request (its error codes, distribution spec), printable, else the status. */
 function registryMessage(response: HttpAnswer): string {
   const body = parseJson(response.body) as null | {errors?: {code?: unknown; message?: unknown}[]}
-  const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error.message === 'string' ? error.message : String(error.code))).join('; ') : ''
-  return `HTTP ${response.status}${words ? `: ${words}` : ''}`
+  const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error?.message === 'string' ? error.message : String(error?.code))).join('; ') : ''
+  return `HTTP ${response.status}${words ? `: ${printable(words)}` : ''}`
 }
 
 /**

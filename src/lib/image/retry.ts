@@ -67,6 +67,8 @@ export interface RetryOptions {
   onRetry?(info: {error: unknown; delayMs: number; nextAttempt: number}): void
   /** Jitter source; tests pin it. */
   random?: () => number
+  /** A time (ms since the epoch) no wait may pass: rather than wait in vain, the last error is thrown at once. */
+  until?: number
 }
 
 /**
@@ -83,6 +85,7 @@ export async function withRetries<T>(operation: (attempt: number) => Promise<T>,
       const verdict = options.judge(error)
       if (!verdict.retry || attempt >= policy.attempts) throw error
       const delayMs = verdict.retryAfterMs === undefined ? backoffDelay(attempt + 1, policy.baseMs, options.random) : Math.min(verdict.retryAfterMs, RETRY_AFTER_CAP_MS)
+      if (options.until !== undefined && Date.now() + delayMs >= options.until) throw error
       options.onRetry?.({delayMs, error, nextAttempt: attempt + 1})
       await sleep(delayMs, undefined, {signal}).catch(() => {
         throw options.interrupted()

@@ -3,6 +3,8 @@ import {fileURLToPath} from 'node:url'
 
 import type {ImageDetails} from '../docker/engine.js'
 
+import {printable} from '../printable.js'
+
 interface PackageFacts {
   version?: unknown
   opencodeCloud?: {localImageName?: unknown; sandboxVersion?: unknown}
@@ -34,9 +36,10 @@ const OCI_VERSION_LABEL = 'org.opencontainers.image.version'
 /** Set to "build" on images occ built from source. */
 export const SOURCE_LABEL = 'org.opencode-cloud.source'
 
-/** An image's own version from its labels (ours first, then the OCI one). */
+/** An image's own version from its labels (ours first, then the OCI one), as printable text: a registry chose it. */
 export function versionFromLabels(labels: Record<string, string> | null | undefined): string | undefined {
-  return labels?.[VERSION_LABEL] || labels?.[OCI_VERSION_LABEL] || undefined
+  const version = labels?.[VERSION_LABEL] || labels?.[OCI_VERSION_LABEL]
+  return typeof version === 'string' && version ? printable(version) : undefined
 }
 
 export function imageVersion(image: ImageDetails): string | undefined {

@@ -8,12 +8,15 @@ import {checkImage, type CheckImageOptions, type UpdateCheckReport} from './chec
 import {composeRecord} from './history.js'
 import {CLI_VERSION} from './sandbox.js'
 
-/** Automatic checks (inside image:state and image:pull) get this long in all, then give up. */
-export const AUTOMATIC_CHECK_BUDGET_MS = 3000
+/** Automatic checks (inside image:state and image:pull) get this long in all, then give up: a reading command must not wait on the network. */
+export const AUTOMATIC_CHECK_BUDGET_MS = 1500
 /** An explicit image:check or image:update waits longer, but not forever, for the registries. */
 export const EXPLICIT_CHECK_BUDGET_MS = 20_000
 
-/** Whether `update_check` asks for an automatic check now: always; once per CLI version; never. */
+/**
+ * Whether `update_check` asks for an automatic check now: always; once per CLI version (a check
+ * that could not ask the registries, `unknown`, is no check); never.
+ */
 export function isCheckDue(policy: UpdateCheck, last: UpdateCheckRecord | undefined, cliVersion: string = CLI_VERSION): boolean {
   switch (policy) {
     case 'always': {
@@ -21,7 +24,7 @@ export function isCheckDue(policy: UpdateCheck, last: UpdateCheckRecord | undefi
     }
 
     case 'once': {
-      return last?.cli_version !== cliVersion
+      return last?.cli_version !== cliVersion || last.result === 'unknown'
     }
 
     case 'never': {

@@ -9,7 +9,8 @@ import type {PullProgress} from './pull-progress.js'
 
 import {describeEndpoint} from '../docker/endpoint.js'
 import {PULL_FAILURE_WORDS} from '../image/errors.js'
-import {localReference} from '../image/sandbox.js'
+import {localReference, WANTED_SANDBOX_VERSION} from '../image/sandbox.js'
+import {compareVersions} from '../image/versions.js'
 import {formatRelativeTime, shortDigest} from './format.js'
 
 /** The words every image command uses; kept in one place so they read alike. */
@@ -115,18 +116,82 @@ function remoteLabel(report: UpdateCheckReport): string {
   return remote.version === undefined ? `${shortDigest(remote.platform?.digest ?? remote.digest)}` : versionLabel(remote.version)
 }
 
-/** The answer of an explicit image:check, in one line. */
+/** How the image a check found compares with the local one by version; undefined when either has none. */
+function versionChange(report: UpdateCheckReport): 'newer' | 'older' | 'same' | undefined {
+  const [mine, theirs] = [report.local?.version, report.remote?.version]
+  const order = mine === undefined || theirs === undefined ? undefined : compareVersions(theirs, mine)
+  return order === undefined ? undefined : order > 0 ? 'newer' : order < 0 ? 'older' : 'same'
+}
+
+/** The command that gets the checked tag: image:update for the one this occ wants, a pull of that tag for any other. */
+function commandFor(tag: string, hasImage: boolean): string {
+  if (tag !== WANTED_SANDBOX_VERSION) return `occ image:pull --tag ${tag}`
+  return hasImage ? 'occ image:update' : 'occ image:pull'
+}
+
+function remoteDigest(report: UpdateCheckReport): string {
+  return shortDigest(report.remote?.platform?.digest ?? report.remote?.digest ?? '')
+}
+
+/** An explicit check found another image than the local one: newer, older or the same version again. */
+function describeChange(report: UpdateCheckReport, local: NonNullable<UpdateCheckReport['local']>): string {
+  const reference = report.remote?.reference ?? report.tag
+  const yours = local.version === undefined ? '' : ` (you have ${versionLabel(local.version)})`
+  const command = commandFor(report.tag, true)
+  switch (versionChange(report)) {
+    case 'newer': {
+      return `Update available: ${reference} now serves ${remoteLabel(report)}${yours}. Run "${command}" to get it.`
+    }
+
+    case 'older': {
+      return `${reference} serves ${remoteLabel(report)}, older than yours (${versionLabel(local.version ?? '')}). Run "${command}" to switch to it.`
+    }
+
+    case 'same': {
+      return `Changed: ${reference} now serves another image of ${remoteLabel(report)} than yours (${remoteDigest(report)}). Run "${command}" to get it.`
+    }
+
+    case undefined: {
+      return `Changed: ${reference} now serves another image (${remoteLabel(report)})${yours}. Run "${command}" to get it.`
+    }
+  }
+}
+
+/** The automatic check's line for another image than the local one. */
+function automaticChangeLine(report: UpdateCheckReport): string {
+  const from = report.remote?.repository ?? 'the registry'
+  const command = commandFor(report.tag, report.local !== null)
+  switch (versionChange(report)) {
+    case 'newer': {
+      return `A newer sandbox image is available (${remoteLabel(report)} from ${from}): run "${command}".`
+    }
+
+    case 'older': {
+      return `Note: ${from} serves ${remoteLabel(report)} for this occ, older than yours (${versionLabel(report.local?.version ?? '')}); "${command}" would switch to it.`
+    }
+
+    case 'same': {
+      return `The sandbox image ${remoteLabel(report)} was published again (${remoteDigest(report)} from ${from}): run "${command}" to get it.`
+    }
+
+    case undefined: {
+      return `Another sandbox image is available (${remoteLabel(report)} from ${from}): run "${command}" to get it.`
+    }
+  }
+}
+
+/** The answer of an explicit image:check, in one line; "newer" only when the version is. */
 export function describeCheck(report: UpdateCheckReport): string {
   const {local, remote} = report
   const yours = local?.version === undefined ? '' : ` (you have ${versionLabel(local.version)})`
+  const reference = remote?.reference ?? report.tag
   switch (report.result) {
     case 'up-to-date': {
-      return `Up to date: ${remote?.reference ?? report.tag} still serves the current image${yours}.`
+      return `Up to date: ${reference} still serves the current image${yours}.`
     }
 
     case 'update-available': {
-      if (!local) return `${remote?.reference ?? report.tag} serves ${remoteLabel(report)}; there is no local sandbox image yet. Run "occ image:pull" to get it.`
-      return `Update available: ${remote?.reference ?? report.tag} now serves ${remoteLabel(report)}${yours}. Run "occ image:update" to get it.`
+      return local ? describeChange(report, local) : `${reference} serves ${remoteLabel(report)}; there is no local sandbox image yet. Run "${commandFor(report.tag, false)}" to get it.`
     }
 
     case 'not-published': {
@@ -147,7 +212,7 @@ export function describeCheck(report: UpdateCheckReport): string {
 export function automaticCheckLine(report: UpdateCheckReport): string | undefined {
   switch (report.result) {
     case 'update-available': {
-      return `A newer sandbox image is available (${remoteLabel(report)} from ${report.remote?.repository ?? 'the registry'}): run "occ image:update".`
+      return automaticChangeLine(report)
     }
 
     case 'not-published': {

@@ -2,7 +2,8 @@ import {expect} from 'chai'
 
 import type {ImageDetails} from '../../../src/lib/docker/engine.js'
 
-import {checkForUpdate, concludeWithoutRemote, describeLocalImage, type LocalImage} from '../../../src/lib/image/check.js'
+import {assertAccess, checkForUpdate, concludeWithoutRemote, describeLocalImage, type LocalImage, type UpdateCheckReport} from '../../../src/lib/image/check.js'
+import {ImagePullError, type RepositoryFailure} from '../../../src/lib/image/errors.js'
 import {MANIFEST_MEDIA_TYPES} from '../../../src/lib/image/manifest.js'
 import type {HttpAnswer, HttpSend} from '../../../src/lib/http.js'
 import {httpAnswer} from '../helpers/http-answer.js'
@@ -185,7 +186,7 @@ describe('checkForUpdate', () => {
     })
     expect(Date.now() - started).to.be.below(1000)
     expect(report.result).to.equal('unknown')
-    expect(report.reason).to.include('no answer from 127.0.0.1:5001 in time')
+    expect(report.reason).to.include('timed out: no answer from 127.0.0.1:5001 within 0.1 s').and.include("not asked: the check's time was up before 127.0.0.1:5002 could be")
   })
 })
 
@@ -194,6 +195,21 @@ describe('concludeWithoutRemote', () => {
     expect(concludeWithoutRemote('1.4.0', [])[0]).to.equal('unknown')
     const auth = {attempts: 1, kind: 'auth' as const, message: 'HTTP 401', reference: `${REPO}:1.4.0`, repository: REPO}
     expect(concludeWithoutRemote('1.4.0', [auth])).to.deep.equal(['unknown', {failures: [auth], reason: `${REPO}: access denied (HTTP 401)`}])
+  })
+})
+
+describe('assertAccess', () => {
+  const failure = (kind: RepositoryFailure['kind']): RepositoryFailure => ({attempts: 1, kind, message: 'HTTP 401', reference: `${REPO}:1.4.0`, repository: REPO})
+  const report = (failures: RepositoryFailure[]): UpdateCheckReport => ({checked_at: '2026-01-01T00:00:00.000Z', local: null, remote: null, tag: '1.4.0', ...concludeWithoutRemote('1.4.0', failures)[1], result: concludeWithoutRemote('1.4.0', failures)[0]})
+
+  it('fails a check that only refused access, as a pull would (exit 7)', () => {
+    expect(() => assertAccess(report([failure('auth'), failure('not-found')]))).to.throw(ImagePullError).with.property('exitCode', 7)
+  })
+
+  it('lets a check stand that a registry could not answer, or that found the tag nowhere', () => {
+    expect(() => assertAccess(report([failure('auth'), failure('unavailable')]))).not.to.throw()
+    expect(() => assertAccess(report([failure('not-found')]))).not.to.throw()
+    expect(() => assertAccess(report([]))).not.to.throw()
   })
 })
 

@@ -35,7 +35,7 @@ function registry(answer: (request: Seen, body: string | undefined) => HttpAnswe
 }
 
 function client(registryHost: string, send: HttpSend, credentials: CredentialsProvider) {
-  return new RegistryClient(registryHost, {credentials, deadline: new AbortController().signal, policy: {attempts: 1, baseMs: 1, stallMs: 1000}, requestTimeoutMs: 1000, send, signal: new AbortController().signal})
+  return new RegistryClient(registryHost, {credentials, deadlineAt: Date.now() + 60_000, policy: {attempts: 1, baseMs: 1, stallMs: 1000}, requestTimeoutMs: 1000, send, signal: new AbortController().signal})
 }
 
 const answer = httpAnswer

@@ -14,11 +14,17 @@ describe('parseChallenge', () => {
     expect(parseChallenge('bearer realm=https://auth.example/token')).to.deep.equal({realm: 'https://auth.example/token', scheme: 'bearer'})
   })
 
-  it('reads basic, and nothing for schemes occ does not speak or a bearer without realm', () => {
+  it('reads basic, and nothing for schemes occ does not speak', () => {
     expect(parseChallenge('Basic realm="occ-test"')).to.deep.equal({scheme: 'basic'})
     expect(parseChallenge('Negotiate abc')).to.equal(undefined)
-    expect(parseChallenge('Bearer service="x"')).to.equal(undefined)
     expect(parseChallenge(undefined)).to.equal(undefined)
+  })
+
+  it('calls a bearer challenge unusable without a realm, or with one that is no http(s) URL (shown without its control characters)', () => {
+    expect(parseChallenge('Bearer service="x"')).to.deep.equal({problem: 'it names no token service (realm)', scheme: 'unusable'})
+    expect(parseChallenge('Bearer realm="not a url"')).to.deep.equal({problem: 'its token service (realm) "not a url" is not an http(s) URL', scheme: 'unusable'})
+    expect(parseChallenge('Bearer realm="file:///etc/passwd"')).to.deep.include({scheme: 'unusable'})
+    expect(parseChallenge('Bearer realm="x\u001B[2J"')).to.deep.equal({problem: 'its token service (realm) "x" is not an http(s) URL', scheme: 'unusable'})
   })
 
   it('encodes basic credentials', () => {

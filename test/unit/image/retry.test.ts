@@ -76,6 +76,17 @@ describe('withRetries', () => {
     }, options(() => ({retry: true})))).to.equal('ok')
   })
 
+  it('never starts a wait that would end past `until`: the last error comes at once', async () => {
+    const seen: number[] = []
+    const started = Date.now()
+    const error = await withRetries(async (attempt) => {
+      seen.push(attempt)
+      throw new Error(`failure ${attempt}`)
+    }, {...options(() => ({retry: true, retryAfterMs: 5000})), until: Date.now() + 1000}).catch((error_: Error) => error_)
+    expect([seen, error.message]).to.deep.equal([[1], 'failure 1'])
+    expect(Date.now() - started).to.be.below(500)
+  })
+
   it('waits what Retry-After asks instead of the backoff, but never longer than the cap', async () => {
     const delays: number[] = []
     const controller = new AbortController()

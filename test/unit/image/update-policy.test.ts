@@ -16,6 +16,11 @@ describe('isCheckDue', () => {
     expect(isCheckDue('once', last('0.1.0'), '0.1.0')).to.equal(false)
     expect(isCheckDue('once', last('0.0.9'), '0.1.0')).to.equal(true)
   })
+
+  it('does not count a check that could not ask the registries (unknown) under once', () => {
+    expect(isCheckDue('once', {...last('0.1.0'), result: 'unknown'}, '0.1.0')).to.equal(true)
+    expect(isCheckDue('once', {...last('0.1.0'), result: 'not-published'}, '0.1.0')).to.equal(false)
+  })
 })
 
 describe('checkByPull', () => {

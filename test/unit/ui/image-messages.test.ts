@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
-import {clearedSummary, describeEngineCheck, describeImageState, NO_RECORD, pullingLine} from '../../../src/lib/ui/image-messages.js'
+import type {UpdateCheckReport} from '../../../src/lib/image/check.js'
+import {automaticCheckLine, clearedSummary, describeCheck, describeEngineCheck, describeImageState, NO_RECORD, pullingLine} from '../../../src/lib/ui/image-messages.js'
 
 const now = new Date('2026-01-25T14:00:00Z')
 
@@ -34,5 +35,29 @@ describe('image messages', () => {
     expect(clearedSummary({images: {deleted: ['sha256:0123456789abcdef'], untagged: ['opencode-cloud-sandbox:current']}, record: null})).to.equal(
       ['No image record to remove.', 'Untagged: opencode-cloud-sandbox:current.', 'Deleted images: sha256:0123456789ab….'].join('\n'),
     )
+  })
+})
+
+describe('update check messages', () => {
+  const remote = (version: string | undefined, tag = '1.4.0') => ({digest: `sha256:def456${'0'.repeat(58)}`, reference: `ghcr.io/prizz/x:${tag}`, repository: 'ghcr.io/prizz/x', ...(version === undefined ? {} : {version})})
+  const report = (mine: string | undefined, theirs: string | undefined, tag = '1.4.0'): UpdateCheckReport => ({
+    checked_at: '2026-01-25T14:00:00.000Z',
+    local: {digests: [], source: 'prebuilt', ...(mine === undefined ? {} : {version: mine})},
+    remote: remote(theirs, tag),
+    result: 'update-available',
+    tag,
+  })
+
+  it('says newer only for a newer version, and names the command for the tag checked', () => {
+    expect(describeCheck(report('1.4.0', '1.4.1'))).to.equal('Update available: ghcr.io/prizz/x:1.4.0 now serves v1.4.1 (you have v1.4.0). Run "occ image:update" to get it.')
+    expect(describeCheck(report('1.4.0', '1.3.0', '1.3.0'))).to.equal('ghcr.io/prizz/x:1.3.0 serves v1.3.0, older than yours (v1.4.0). Run "occ image:pull --tag 1.3.0" to switch to it.')
+    expect(describeCheck(report('1.4.0', '1.4.0'))).to.equal('Changed: ghcr.io/prizz/x:1.4.0 now serves another image of v1.4.0 than yours (sha256:def456000000…). Run "occ image:update" to get it.')
+    expect(describeCheck(report(undefined, '1.5.0', 'latest'))).to.equal('Changed: ghcr.io/prizz/x:latest now serves another image (v1.5.0). Run "occ image:pull --tag latest" to get it.')
+  })
+
+  it('keeps "newer" out of the automatic line unless the version is newer', () => {
+    expect(automaticCheckLine(report('1.4.0', '1.4.1'))).to.equal('A newer sandbox image is available (v1.4.1 from ghcr.io/prizz/x): run "occ image:update".')
+    expect(automaticCheckLine(report('1.4.0', '1.4.0'))).to.equal('The sandbox image v1.4.0 was published again (sha256:def456000000… from ghcr.io/prizz/x): run "occ image:update" to get it.')
+    expect(automaticCheckLine(report('1.4.0', undefined))).to.equal('Another sandbox image is available (sha256:def456000000… from ghcr.io/prizz/x): run "occ image:update" to get it.')
   })
 })
