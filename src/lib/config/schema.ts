@@ -35,12 +35,12 @@ const REPOSITORY = String.raw`^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::${PORT})?(?:/[a-z0
 export const LARGEST_INTEGER = Number.MAX_SAFE_INTEGER
 
 const DEFAULT_MOUNTS = [
-  '$HOME/.local/share/opencode:/home/opencode/.local/share/opencode',
-  '$HOME/.local/state/opencode:/home/opencode/.local/state/opencode',
-  '$HOME/.cache/opencode:/home/opencode/.cache/opencode',
-  '$HOME/.config/opencode:/home/opencode/.config/opencode',
-  '$HOME/opencode/workspace:/home/opencode/workspace',
-  '$HOME/.ssh:/home/opencode/.ssh:ro',
+  '$HOME/.local/share/opencode:/home/opencoder/.local/share/opencode',
+  '$HOME/.local/state/opencode:/home/opencoder/.local/state/opencode',
+  '$HOME/.cache/opencode:/home/opencoder/.cache/opencode',
+  '$HOME/.config/opencode:/home/opencoder/.config/opencode',
+  '$HOME/opencode/workspace:/home/opencoder/workspace',
+  '$HOME/.ssh:/home/opencoder/.ssh:ro',
 ]
 
 interface Annotations {

@@ -38,7 +38,7 @@ describe('loadConfig', () => {
   it('gives every default, mounts under the home directory, when there is no file', () => {
     const loaded = load()
     expect(loaded.config).to.deep.equal(loaded.defaults)
-    expect(loaded.config.mounts[0]).to.equal(`${HOME}/.local/share/opencode:/home/opencode/.local/share/opencode`)
+    expect(loaded.config.mounts[0]).to.equal(`${HOME}/.local/share/opencode:/home/opencoder/.local/share/opencode`)
     expect(Object.values(loaded.sources).every((source) => source === 'default')).to.equal(true)
   })
 
@@ -57,7 +57,7 @@ describe('loadConfig', () => {
     const {config, sources} = load()
     expect(config).to.include({opencode_web_port: 3100, boot_mode: 'system', auth_password: 'hunter2-secret', bind_address: '0.0.0.0', update_check: 'once'})
     expect(config.users).to.deep.equal(['alice', 'bob'])
-    expect(config.mounts).to.deep.equal(['/srv/projects:/home/opencode/workspace', '/etc/ssl/certs:/etc/ssl/certs:ro'])
+    expect(config.mounts).to.deep.equal(['/srv/projects:/home/opencoder/workspace', '/etc/ssl/certs:/etc/ssl/certs:ro'])
     expect(sources.image_repositories).to.equal('default')
     expect(sources.opencode_web_port).to.equal('file')
   })

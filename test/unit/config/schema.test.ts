@@ -38,12 +38,12 @@ describe('config schema', () => {
       image_source: 'prebuilt',
       update_check: 'always',
       mounts: [
-        '$HOME/.local/share/opencode:/home/opencode/.local/share/opencode',
-        '$HOME/.local/state/opencode:/home/opencode/.local/state/opencode',
-        '$HOME/.cache/opencode:/home/opencode/.cache/opencode',
-        '$HOME/.config/opencode:/home/opencode/.config/opencode',
-        '$HOME/opencode/workspace:/home/opencode/workspace',
-        '$HOME/.ssh:/home/opencode/.ssh:ro',
+        '$HOME/.local/share/opencode:/home/opencoder/.local/share/opencode',
+        '$HOME/.local/state/opencode:/home/opencoder/.local/state/opencode',
+        '$HOME/.cache/opencode:/home/opencoder/.cache/opencode',
+        '$HOME/.config/opencode:/home/opencoder/.config/opencode',
+        '$HOME/opencode/workspace:/home/opencoder/workspace',
+        '$HOME/.ssh:/home/opencoder/.ssh:ro',
       ],
       image_repositories: ['ghcr.io/prizz/opencode-cloud-sandbox', 'docker.io/prizz/opencode-cloud-sandbox'],
     }
