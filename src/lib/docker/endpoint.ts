@@ -16,7 +16,7 @@ export interface TlsFiles {
   key?: string
 }
 
-/** How dockerode reaches the engine: a unix socket, TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
+/** How occ reaches the engine: a unix socket, TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
 export type EngineConnection =
   | {kind: 'socket'; socketPath: string}
   | {kind: 'ssh'; host: string; port: number; username?: string}

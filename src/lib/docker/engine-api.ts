@@ -1,4 +1,5 @@
 import type {Agent as HttpAgent, IncomingMessage, RequestOptions} from 'node:http'
+import type {Readable} from 'node:stream'
 import type {ServerHostKeyAlgorithm} from 'ssh2'
 
 import createDebug from 'debug'
@@ -16,8 +17,9 @@ import {hostKeyAlgorithms, knownHostKeys} from './known-hosts.js'
  * A small client of the Docker Engine API over node:http: the requests occ makes are a few
  * GET/POST/DELETE calls and one streamed answer. dockerode costs ~130 ms of CPU at load
  * (ssh2 and gRPC come with it), which is a tenth of a local 200 MB pull, so image commands
- * speak the API directly; dockerode is kept for builds (context tarring, .dockerignore) and
- * its modem's ssh tunnel for ssh:// engines.
+ * speak the API directly, builds included: every request goes through openTransport, the one
+ * connection factory. Of dockerode only its context packer (tar, .dockerignore) and docker-modem's
+ * ssh tunnel are used.
  */
 
 /** An answer of the engine with an error status; shaped like a docker-modem error so one mapping serves both. */
@@ -36,6 +38,8 @@ export interface EngineCall {
   path: string
   query?: Record<string, string | undefined>
   headers?: Record<string, string>
+  /** Streamed as the request's body (a build context). */
+  body?: Readable
   signal?: AbortSignal
 }
 
@@ -114,7 +118,7 @@ const log = createDebug('occ:engine')
 async function callEngine(requester: Requester, target: RequestOptions, call: EngineCall): Promise<IncomingMessage> {
   const query = new URLSearchParams(Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined))
   const path = `${call.path}${query.size > 0 ? `?${query}` : ''}`
-  const response = await send(requester, {...target, headers: call.headers, method: call.method, path, signal: call.signal})
+  const response = await send(requester, {...target, headers: call.headers, method: call.method, path, signal: call.signal}, call.body)
   const status = response.statusCode ?? 0
   log('%s %s -> %d', call.method, path, status)
   if (isSuccess(status)) return response
@@ -148,7 +152,7 @@ export async function drain(response: IncomingMessage): Promise<void> {
 }
 
 /** The PEM files of a TLS connection, read; a missing or unreadable one is an EngineTlsFilesError. */
-export async function readTlsFiles(tls: TlsFiles, label: string): Promise<{ca?: Buffer; cert?: Buffer; key?: Buffer}> {
+async function readTlsFiles(tls: TlsFiles, label: string): Promise<{ca?: Buffer; cert?: Buffer; key?: Buffer}> {
   const read = async (file: string | undefined) => {
     if (file === undefined) return undefined
     try {

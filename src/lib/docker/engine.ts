@@ -1,14 +1,13 @@
 import type Dockerode from 'dockerode'
 import type {IncomingMessage} from 'node:http'
-import type {Agent as HttpsAgent} from 'node:https'
 import type {Readable} from 'node:stream'
 
 import type {RegistryCredentials} from '../image/registry-auth.js'
 
 import {parseImageReference, repositoryName} from '../image/reference.js'
 
-import {describeEndpoint, type EngineConnection, type EngineEndpoint} from './endpoint.js'
-import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson, readTlsFiles} from './engine-api.js'
+import {describeEndpoint, type EngineEndpoint} from './endpoint.js'
+import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson} from './engine-api.js'
 import {engineStatusOf, toEngineError} from './errors.js'
 
 export type ImageDetails = Dockerode.ImageInspectInfo
@@ -31,20 +30,9 @@ export interface BuildRequest {
 }
 
 /**
- * docker-modem's `modem` debug log prints every request with its headers, X-Registry-Auth
- * (the registry credentials) included: DEBUG=* or DEBUG=modem must not put them on stderr.
- */
-async function silenceModemDebug(): Promise<void> {
-  const {default: debug} = await import('debug')
-  if (debug.enabled(MODEM_DEBUG_NAMESPACE)) debug.enable(`${debug.disable()},-${MODEM_DEBUG_NAMESPACE}`)
-}
-
-const MODEM_DEBUG_NAMESPACE = 'modem'
-
-/**
  * The few engine operations occ needs, with every failure mapped to an OccError that names
- * the endpoint. They go through occ's own small API client (engine-api.ts); dockerode is
- * loaded only to build.
+ * the endpoint. Every one goes through occ's own small API client (engine-api.ts) and the one
+ * connection it opens, so an ssh:// host's key is checked for builds as for everything else.
  */
 export class Engine {
   /** How errors name the engine: its URI, and the context it came from. */
@@ -92,27 +80,19 @@ export class Engine {
   }
 
   /**
-   * Starts a build with the classic builder; the answer is its JSON-lines stream. dockerode
-   * tars the files (honouring the context's .dockerignore) and gzips them.
+   * Starts a build with the classic builder; the answer is its JSON-lines stream. The context
+   * is tarred (honouring its .dockerignore) and gzipped as it is sent.
    */
   async build(request: BuildRequest, signal: AbortSignal): Promise<Readable> {
-    const {default: Docker} = await import('dockerode')
-    await silenceModemDebug()
-    const docker = new Docker(await dockerodeOptions(this.endpoint.connection, this.label))
-    const options: Dockerode.ImageBuildOptions = {
-      abortSignal: signal,
-      buildargs: request.buildArgs,
+    const context = await packBuildContext(request)
+    const query = {
+      buildargs: JSON.stringify(request.buildArgs),
       dockerfile: request.dockerfile,
-      labels: request.labels,
-      nocache: request.noCache,
-      rm: true,
+      labels: JSON.stringify(request.labels),
+      nocache: String(request.noCache),
+      rm: 'true',
     }
-    try {
-      const stream: unknown = await docker.buildImage({context: request.context, src: request.files}, options)
-      return stream as Readable
-    } catch (error) {
-      throw toEngineError(error, this.label)
-    }
+    return this.call({body: context, headers: {'Content-Type': 'application/x-tar'}, method: 'POST', path: '/build', query, signal})
   }
 
   async tag(image: string, repo: string, tag: string): Promise<void> {
@@ -145,28 +125,8 @@ function authConfig(credentials: RegistryCredentials & {serverAddress: string}):
   return {password: credentials.password, serveraddress: credentials.serverAddress, username: credentials.username}
 }
 
-/**
- * Every connection option set explicitly (undefined included): docker-modem otherwise fills
- * the gaps from DOCKER_HOST and DOCKER_CERT_PATH by itself.
- */
-export async function dockerodeOptions(connection: EngineConnection, label: string): Promise<Dockerode.DockerOptions & {agent?: HttpsAgent}> {
-  const none = {ca: undefined, cert: undefined, host: undefined, key: undefined, port: undefined, socketPath: undefined}
-  switch (connection.kind) {
-    case 'socket': {
-      return {...none, socketPath: connection.socketPath}
-    }
-
-    case 'ssh': {
-      // docker-modem runs `docker system dial-stdio` on the host through ssh2, authenticating with the ssh agent.
-      return {...none, host: connection.host, port: connection.port, protocol: 'ssh', sshOptions: {agent: process.env.SSH_AUTH_SOCK}, username: connection.username}
-    }
-
-    case 'tcp': {
-      if (!connection.tls) return {...none, host: connection.host, port: connection.port, protocol: 'http'}
-      const pem = await readTlsFiles(connection.tls, label)
-      // Without verification the engine's certificate is accepted as it is (docker's SkipTLSVerify / DOCKER_TLS).
-      const agent = connection.tls.verify ? undefined : new (await import('node:https')).Agent({...pem, rejectUnauthorized: false})
-      return {...none, ...pem, host: connection.host, port: connection.port, protocol: 'https', ...(agent ? {agent} : {})}
-    }
-  }
+/** The context's files as a gzipped tar, filtered by its .dockerignore (dockerode's packer, as docker's CLI filters). */
+async function packBuildContext(request: BuildRequest): Promise<Readable> {
+  const {prepareBuildContext} = await import('dockerode/lib/util.js')
+  return new Promise((resolve) => prepareBuildContext({context: request.context, src: request.files}, resolve))
 }

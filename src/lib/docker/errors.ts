@@ -126,13 +126,13 @@ interface ModemError {
   statusCode?: unknown
 }
 
-/** The HTTP status of an engine answer carried by a dockerode error, if any. */
+/** The HTTP status of an engine answer carried by an engine error, if any. */
 export function engineStatusOf(error: unknown): number | undefined {
   const {statusCode} = (error ?? {}) as ModemError
   return typeof statusCode === 'number' ? statusCode : undefined
 }
 
-/** The engine's own message ({"message": …}) of a dockerode error, without the modem's prefix. */
+/** The engine's own message ({"message": …}) of an engine error, without the "(HTTP code N)" prefix. */
 export function engineMessageOf(error: unknown): string {
   const {json} = (error ?? {}) as ModemError
   if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message
@@ -145,7 +145,7 @@ export function engineMessageOf(error: unknown): string {
 const MODEM_PREFIX = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/
 
 /**
- * Turns a dockerode failure into an OccError: socket errors become EngineUnreachableError,
+ * Turns an engine failure into an OccError: socket errors become EngineUnreachableError,
  * HTTP answers EngineRequestError; anything else is returned unchanged.
  */
 export function toEngineError(error: unknown, endpoint: string): unknown {
