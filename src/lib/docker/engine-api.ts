@@ -5,6 +5,7 @@ import type {ServerHostKeyAlgorithm} from 'ssh2'
 import createDebug from 'debug'
 import {readFile} from 'node:fs/promises'
 import {Agent as PlainAgent, request as plainRequest} from 'node:http'
+import {connect} from 'node:net'
 
 import {isSuccess, readBody, type Requester, send} from '../http.js'
 
@@ -48,15 +49,18 @@ export interface EngineTransport {
   request(call: EngineCall): Promise<IncomingMessage>
 }
 
-/** Opens the transport for a connection; TLS files are read now, so a missing one fails before any request. */
-export async function openTransport(connection: EngineConnection, label: string): Promise<EngineTransport> {
+/**
+ * Opens the transport for a connection: the one way occ reaches an engine. TLS files are read
+ * now, so a missing one fails before any request; an ssh handshake is given `handshakeMs`.
+ */
+export async function openTransport(connection: EngineConnection, label: string, handshakeMs: number): Promise<EngineTransport> {
   switch (connection.kind) {
     case 'socket': {
       return plainTransport({agent: new PlainAgent({keepAlive: true}), socketPath: connection.socketPath})
     }
 
     case 'ssh': {
-      return sshTransport(connection, label)
+      return sshTransport(connection, label, handshakeMs)
     }
 
     case 'tcp': {
@@ -75,7 +79,7 @@ export async function openTransport(connection: EngineConnection, label: string)
  * and serves one connection (so one tunnel per request). The host must present a key recorded
  * for it in known_hosts, as `ssh` demands when it cannot ask; the user signs in with the agent.
  */
-async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>, label: string): Promise<EngineTransport> {
+async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>, label: string, handshakeMs: number): Promise<EngineTransport> {
   const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
   const agentSocket = process.env.SSH_AUTH_SOCK
   const known = knownHostKeys(connection.host, connection.port)
@@ -85,6 +89,10 @@ async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>
       if (known.keys.length === 0) throw hostKeyUnknown(label, connection)
       let presented: Buffer | undefined
       const trusted = (key: Buffer) => known.keys.some((entry) => entry.blob.equals(key)) && !known.revoked.some((entry) => entry.blob.equals(key))
+      call.signal?.throwIfAborted()
+      // occ's own socket, so that an aborted call also ends a handshake that is still waiting.
+      const socket = connect({host: connection.host, port: connection.port})
+      call.signal?.addEventListener('abort', () => socket.destroy(), {once: true})
       const tunnel = sshAgent({
         agent: agentSocket,
         // Only the algorithms of the recorded keys, so that the host presents one of those.
@@ -95,6 +103,8 @@ async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>
           return trusted(key)
         },
         port: connection.port,
+        readyTimeout: handshakeMs,
+        sock: socket,
         username: connection.username,
       })
       try {

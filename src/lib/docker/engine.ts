@@ -8,7 +8,9 @@ import {parseImageReference, repositoryName} from '../image/reference.js'
 
 import {describeEndpoint, type EngineEndpoint} from './endpoint.js'
 import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson} from './engine-api.js'
-import {engineStatusOf, toEngineError} from './errors.js'
+import {milliseconds} from '../duration.js'
+import {InterruptedError} from '../errors.js'
+import {EngineRequestError, EngineUnreachableError, toEngineError} from './errors.js'
 
 export type ImageDetails = Dockerode.ImageInspectInfo
 
@@ -41,25 +43,28 @@ export class Engine {
   private constructor(
     readonly endpoint: EngineEndpoint,
     private readonly api: EngineTransport,
+    private readonly options: EngineOptions & {timeoutMs: number},
   ) {
     this.label = describeEndpoint(endpoint)
   }
 
-  static async connect(endpoint: EngineEndpoint): Promise<Engine> {
-    return new Engine(endpoint, await openTransport(endpoint.connection, describeEndpoint(endpoint)))
+  /** The engine of `endpoint`; its calls end when `signal` (the run's Ctrl-C) aborts, and are bounded by `timeoutMs`. */
+  static async connect(endpoint: EngineEndpoint, options: EngineOptions = {}): Promise<Engine> {
+    const timeoutMs = options.timeoutMs ?? engineTimeoutFromEnv()
+    return new Engine(endpoint, await openTransport(endpoint.connection, describeEndpoint(endpoint), timeoutMs), {...options, timeoutMs})
   }
 
   async ping(): Promise<void> {
-    await drain(await this.call({method: 'GET', path: '/_ping'}))
+    await this.exchange({method: 'GET', path: '/_ping'}, drain)
   }
 
   /** The image a reference or id names, or undefined when the engine has no such image. */
   async inspectImage(reference: string): Promise<ImageDetails | undefined> {
     try {
-      return await readJson<ImageDetails>(await this.api.request({method: 'GET', path: `/images/${imagePath(reference)}/json`}))
+      return await this.exchange({method: 'GET', path: `/images/${imagePath(reference)}/json`}, readJson<ImageDetails>)
     } catch (error) {
-      if (engineStatusOf(error) === 404) return undefined
-      throw toEngineError(error, this.label)
+      if (error instanceof EngineRequestError && error.statusCode === 404) return undefined
+      throw error
     }
   }
 
@@ -75,7 +80,7 @@ export class Engine {
   }
 
   async platform(): Promise<EnginePlatform> {
-    const version = await readJson<{Arch: string; Os: string}>(await this.call({method: 'GET', path: '/version'}))
+    const version = await this.exchange({method: 'GET', path: '/version'}, readJson<{Arch: string; Os: string}>)
     return {architecture: version.Arch, os: version.Os}
   }
 
@@ -95,16 +100,45 @@ export class Engine {
     return this.call({body: context, headers: {'Content-Type': 'application/x-tar'}, method: 'POST', path: '/build', query, signal})
   }
 
+  /** Changes what the engine holds, so Ctrl-C lets it finish (within its bound): tags never move half-way. */
   async tag(image: string, repo: string, tag: string): Promise<void> {
-    await drain(await this.call({method: 'POST', path: `/images/${imagePath(image)}/tag`, query: {repo, tag}}))
+    await this.exchange({method: 'POST', path: `/images/${imagePath(image)}/tag`, query: {repo, tag}}, drain, {interruptible: false})
   }
 
-  /** Removes a name (or the image, given its id) without force; returns what the engine did. */
+  /** Removes a name (or the image, given its id) without force; returns what the engine did. Ctrl-C lets it finish. */
   async removeImage(reference: string): Promise<Dockerode.ImageRemoveInfo[]> {
-    const removed = await readJson<unknown>(await this.call({method: 'DELETE', path: `/images/${imagePath(reference)}`, query: {force: 'false'}}))
+    const call = {method: 'DELETE', path: `/images/${imagePath(reference)}`, query: {force: 'false'}} as const
+    // Removing an image deletes its layers on disk, which a slow storage driver takes a while to do.
+    const removed = await this.exchange(call, readJson<unknown>, {interruptible: false, timeoutMs: Math.max(this.options.timeoutMs, REMOVE_TIMEOUT_MS)})
     return Array.isArray(removed) ? (removed as Dockerode.ImageRemoveInfo[]) : []
   }
 
+  /**
+   * One call answered in full (head and body) within its bound, else EngineUnreachableError.
+   * An interruptible call ends at once when the run's signal aborts, with InterruptedError.
+   */
+  private async exchange<T>(call: EngineCall, read: (response: IncomingMessage) => Promise<T>, bound: {interruptible?: boolean; timeoutMs?: number} = {}): Promise<T> {
+    const {interruptible = true, timeoutMs = this.options.timeoutMs} = bound
+    const run = interruptible ? this.options.signal : undefined
+    if (run?.aborted) throw this.interrupted()
+    const timer = new AbortController()
+    const timeout = setTimeout(() => timer.abort(), timeoutMs)
+    try {
+      return await read(await this.api.request({...call, signal: run ? AbortSignal.any([run, timer.signal]) : timer.signal}))
+    } catch (error) {
+      if (run?.aborted) throw this.interrupted()
+      if (timer.signal.aborted) throw new EngineUnreachableError(this.label, 'ENOANSWER', error, timeoutMs)
+      throw toEngineError(error, this.label)
+    } finally {
+      clearTimeout(timeout)
+    }
+  }
+
+  private interrupted(): InterruptedError {
+    return new InterruptedError(`the call to the Docker engine at ${this.label}`)
+  }
+
+  /** A streamed call (pull, build): its caller's signal and watchdog bound it. */
   private async call(call: EngineCall): Promise<IncomingMessage> {
     try {
       return await this.api.request(call)
@@ -112,6 +146,27 @@ export class Engine {
       throw toEngineError(error, this.label)
     }
   }
+}
+
+export interface EngineOptions {
+  /** The run's signal (Ctrl-C, SIGTERM): calls that change nothing end at once when it aborts. */
+  signal?: AbortSignal
+  /** The bound of each call that is not a stream (default: OCC_ENGINE_TIMEOUT_MS, else DEFAULT_ENGINE_TIMEOUT_MS). */
+  timeoutMs?: number
+}
+
+/**
+ * How long a call that is not a stream (ping, inspect, tag, version) may take in full, and an ssh
+ * handshake: a local engine answers these in milliseconds, a remote or busy one in a second or two.
+ */
+export const DEFAULT_ENGINE_TIMEOUT_MS = 15_000
+
+/** The bound of an image removal, which deletes layers on disk. */
+const REMOVE_TIMEOUT_MS = 120_000
+
+/** OCC_ENGINE_TIMEOUT_MS (milliseconds; tests shorten it), else the default; 0 or junk keeps the default. */
+export function engineTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return milliseconds(env.OCC_ENGINE_TIMEOUT_MS) || DEFAULT_ENGINE_TIMEOUT_MS
 }
 
 /** The X-Registry-Auth header: the engine API's AuthConfig as JSON, in URL-safe base64 (as docker sends it). */

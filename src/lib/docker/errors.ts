@@ -11,6 +11,8 @@ const UNREACHABLE_CODES = {
   EPERM: 'permission denied',
   EPIPE: 'connection closed by the engine',
   ETIMEDOUT: 'connection timed out',
+  /** Not a socket code: occ's own bound on an engine that accepted and then said nothing. */
+  ENOANSWER: 'it accepted the connection but did not answer',
 } as const
 
 type UnreachableCode = keyof typeof UNREACHABLE_CODES
@@ -19,17 +21,25 @@ function isUnreachableCode(code: unknown): code is UnreachableCode {
   return typeof code === 'string' && Object.hasOwn(UNREACHABLE_CODES, code)
 }
 
+const PERMISSION_FIX = 'Add your user to the "docker" group (then log in again), or set DOCKER_HOST to an engine you may use.'
+
+const UNREACHABLE_SUGGESTIONS: Partial<Record<UnreachableCode, string>> = {
+  EACCES: PERMISSION_FIX,
+  ENOANSWER:
+    'The engine (or the proxy or tunnel in front of it) seems hung: restart it (for example "sudo systemctl restart docker") or check DOCKER_HOST. OCC_ENGINE_TIMEOUT_MS sets how long occ waits (milliseconds).',
+  EPERM: PERMISSION_FIX,
+}
+
 export class EngineUnreachableError extends OccError {
   readonly endpoint: string
 
-  constructor(endpoint: string, code: UnreachableCode, cause?: unknown) {
-    const permission = code === 'EACCES' || code === 'EPERM'
-    super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${UNREACHABLE_CODES[code]}.`, {
+  /** `waitedMs`: how long occ waited for an answer (ENOANSWER). */
+  constructor(endpoint: string, code: UnreachableCode, cause?: unknown, waitedMs?: number) {
+    const within = waitedMs === undefined ? '' : ` within ${waitedMs / 1000} s`
+    super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${UNREACHABLE_CODES[code]}${within}.`, {
       cause,
       details: {endpoint, reason: code},
-      suggestion: permission
-        ? 'Add your user to the "docker" group (then log in again), or set DOCKER_HOST to an engine you may use.'
-        : 'Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.',
+      suggestion: UNREACHABLE_SUGGESTIONS[code] ?? 'Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.',
     })
     this.endpoint = endpoint
   }
@@ -152,6 +162,8 @@ export function toEngineError(error: unknown, endpoint: string): unknown {
   if (error instanceof OccError) return error
   const {level} = (error ?? {}) as {level?: unknown}
   const ssh = typeof level === 'string' && Object.hasOwn(SSH_FAILURES, level) ? SSH_FAILURES[level](error instanceof Error ? error.message : String(error)) : undefined
+  // A port that never speaks SSH: ssh2 gives up waiting for the handshake.
+  if (level === 'client-timeout') return new EngineUnreachableError(endpoint, 'ENOANSWER', error)
   // Before the codes: an agent socket that is missing is ENOENT too, and is no engine socket.
   if (ssh) return new EngineSshError(endpoint, ssh.problem, ssh.suggestion, error)
   const {code} = (error ?? {}) as ModemError

@@ -3,7 +3,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {Engine, registryAuthHeader} from '../../../src/lib/docker/engine.js'
+import {DEFAULT_ENGINE_TIMEOUT_MS, Engine, engineTimeoutFromEnv, registryAuthHeader} from '../../../src/lib/docker/engine.js'
 import {imagePath, openTransport} from '../../../src/lib/docker/engine-api.js'
 import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {EngineTlsFilesError, EngineUnreachableError} from '../../../src/lib/docker/errors.js'
@@ -47,12 +47,17 @@ describe('engine API client', () => {
     const empty = mkdtempSync(join(tmpdir(), 'occ-certs-'))
     try {
       const {connection} = resolveEngineEndpoint({DOCKER_CERT_PATH: empty, DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1'})
-      const error = await openTransport(connection, 'tcp://h:2376').catch((caught: unknown) => caught)
+      const error = await openTransport(connection, 'tcp://h:2376', 1000).catch((caught: unknown) => caught)
       expect(error).to.be.instanceOf(EngineTlsFilesError)
       expect((error as EngineTlsFilesError).message).to.equal(`Cannot use TLS towards the Docker engine at tcp://h:2376: ${join(empty, 'ca.pem')} does not exist.`)
       expect((error as EngineTlsFilesError).exitCode).to.equal(4)
     } finally {
       rmSync(empty, {force: true, recursive: true})
     }
+  })
+
+  it('bounds engine calls by OCC_ENGINE_TIMEOUT_MS; none, 0 or junk keeps the default', () => {
+    expect(engineTimeoutFromEnv({OCC_ENGINE_TIMEOUT_MS: '1500'})).to.equal(1500)
+    for (const text of [undefined, '0', 'never', '-5']) expect(engineTimeoutFromEnv({OCC_ENGINE_TIMEOUT_MS: text})).to.equal(DEFAULT_ENGINE_TIMEOUT_MS)
   })
 })
