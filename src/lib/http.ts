@@ -2,6 +2,7 @@ import type {IncomingMessage, RequestOptions} from 'node:http'
 
 import createDebug from 'debug'
 import {request as plainRequest} from 'node:http'
+import {pipeline, Readable} from 'node:stream'
 import {urlToHttpOptions} from 'node:url'
 
 /**
@@ -41,11 +42,13 @@ export function socketFailureWords(code: SocketFailureCode, peer: string): strin
 }
 
 /** Sends one request (with `body`, if any) and resolves with the answer's head; its body is still to be read. */
-export async function send(requester: Requester, options: RequestOptions, body?: string): Promise<IncomingMessage> {
+export async function send(requester: Requester, options: RequestOptions, body?: Readable | string): Promise<IncomingMessage> {
   return new Promise<IncomingMessage>((resolve, reject) => {
     const request = requester(options, resolve)
     request.once('error', reject)
-    request.end(body)
+    // A streamed body that fails ends the request with its error; an aborted request ends the body.
+    if (body instanceof Readable) pipeline(body, request, () => {})
+    else request.end(body)
   })
 }
 

@@ -6,7 +6,9 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {type AddressInfo, connect, createServer, type Socket} from 'node:net'
 import {join} from 'node:path'
+import ssh2 from 'ssh2'
 
 import {contextId} from '../../src/lib/docker/endpoint.js'
 import {imageStateFile} from '../../src/lib/paths.js'
@@ -14,7 +16,7 @@ import {readEnvironment} from '../env/environment.js'
 import {freePort} from '../env/system.js'
 import {makeCertificates} from '../env/tls.js'
 import {CURRENT, engine, imageId, type ImageHome, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
-import {runCli} from './helpers/run-cli.js'
+import {ROOT, runCli} from './helpers/run-cli.js'
 
 const docker = engine()
 
@@ -90,6 +92,15 @@ describe('any Docker endpoint', function () {
     expect(file).to.match(/image-state\.d\/ssh-.+-[0-9a-f]{12}\.json$/)
     expect(JSON.parse(readFileSync(file, 'utf8'))).to.include({engine: testEnv.ssh.dockerHost})
     expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '1.4.0').configDigest, endpoint: testEnv.ssh.dockerHost, status: 'ok'}})
+  })
+
+  it('builds through DOCKER_HOST=ssh:// on a host known_hosts records', async () => {
+    const overSsh = {DOCKER_HOST: testEnv.ssh.dockerHost, HOME: testEnv.ssh.home, SSH_AUTH_SOCK: testEnv.ssh.agentSocket}
+    const built = await runCli(['image:build', '--context', join(ROOT, 'test', 'fixtures', 'build', 'ok'), '--json'], {env: envWith(overSsh)})
+    expect(built.code, built.stderr).to.equal(0)
+    const image = await docker.getImage(CURRENT).inspect()
+    expect(image.Config.Labels).to.include({'org.opencode-cloud.source': 'build', 'org.opencode-cloud.test.fixture': 'build-ok'})
+    expect(JSON.parse(built.stdout)).to.include({engine: testEnv.ssh.dockerHost, image_id: image.Id, source: 'build'})
   })
 
   describe('ssh:// through ~/.ssh/config, as ssh reads it', () => {
@@ -260,6 +271,39 @@ describe('any Docker endpoint', function () {
       expect(await imageId(docker, CURRENT), 'nothing was pulled').to.equal(undefined)
     })
 
+    it('refuses to build over ssh:// on a host known_hosts does not record, with the message a pull gets', async () => {
+      const sshHome = join(home.dir, 'ssh-home')
+      mkdirSync(join(sshHome, '.ssh'), {recursive: true})
+      const env = envWith({DOCKER_HOST: testEnv.ssh.dockerHost, HOME: sshHome, SSH_AUTH_SOCK: testEnv.ssh.agentSocket})
+      const pulled = await runCli(['image:pull'], {env})
+      const built = await runCli(['image:build', '--context', join(ROOT, 'test', 'fixtures', 'build', 'ok')], {env})
+      expect(built.code, built.stderr).to.equal(4)
+      const error = (stderr: string) => stderr.slice(stderr.indexOf('Error: '))
+      expect(error(built.stderr)).to.include('is not in ~/.ssh/known_hosts, so its key cannot be checked.').and.equal(error(pulled.stderr))
+      expect(await imageId(docker, CURRENT), 'nothing was built').to.equal(undefined)
+    })
+
+    it('checks the host key of the connection that carries the build, not only of the first one', async () => {
+      // A spoofing host behind the address: the first connection reaches the real sshd, every later one an impostor.
+      const spoof = await startSpoofSshd(join(testEnv.dir, 'ssh', 'stranger_key'))
+      const proxy = await startSwitchingProxy(Number(new URL(testEnv.ssh.dockerHost).port), spoof.port)
+      try {
+        const sshHome = join(home.dir, 'ssh-home')
+        mkdirSync(join(sshHome, '.ssh'), {recursive: true})
+        const hostKey = readFileSync(join(testEnv.dir, 'ssh', 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')
+        writeFileSync(join(sshHome, '.ssh', 'known_hosts'), `[127.0.0.1]:${proxy.port} ${hostKey}\n`)
+        const dockerHost = `ssh://${new URL(testEnv.ssh.dockerHost).username}@127.0.0.1:${proxy.port}`
+        const env = envWith({DOCKER_HOST: dockerHost, HOME: sshHome, SSH_AUTH_SOCK: testEnv.ssh.agentSocket})
+        const built = await runCli(['image:build', '--context', join(ROOT, 'test', 'fixtures', 'build', 'ok')], {env})
+        expect(spoof.commands, 'the impostor was asked to run nothing').to.deep.equal([])
+        expect(built.code, built.stderr).to.equal(4)
+        expect(built.stderr).to.include(`failed: the host presented a key that known_hosts does not record for [127.0.0.1]:${proxy.port}`)
+        expect(await imageId(docker, CURRENT), 'nothing was built').to.equal(undefined)
+      } finally {
+        await Promise.all([spoof.close(), proxy.close()])
+      }
+    })
+
     it('says when the context does not exist', async () => {
       const result = await runCli(['image:state'], {env: envWith({DOCKER_CONTEXT: 'occ-missing'})})
       expect(result.code).to.equal(4)
@@ -267,3 +311,42 @@ describe('any Docker endpoint', function () {
     })
   })
 })
+
+/** An ssh server with another host key that lets anyone in and records what it is asked to run (and runs nothing). */
+async function startSpoofSshd(hostKeyFile: string): Promise<{port: number; commands: string[]; close(): Promise<void>}> {
+  const commands: string[] = []
+  const server = new ssh2.Server({hostKeys: [readFileSync(hostKeyFile)]}, (client) => {
+    client.on('error', () => {})
+    client.on('authentication', (context) => context.accept())
+    client.on('session', (accept) => {
+      accept().on('exec', (_accept, reject, info) => {
+        commands.push(info.command)
+        reject()
+      })
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {close: () => new Promise((resolve) => server.close(() => resolve())), commands, port: (server.address() as AddressInfo).port}
+}
+
+/** A TCP proxy on 127.0.0.1 that sends its first connection to `firstPort` and every later one to `laterPort`. */
+async function startSwitchingProxy(firstPort: number, laterPort: number): Promise<{port: number; close(): Promise<void>}> {
+  let connections = 0
+  const sockets = new Set<Socket>()
+  const server = createServer((socket) => {
+    const upstream = connect(connections++ === 0 ? firstPort : laterPort, '127.0.0.1')
+    for (const end of [socket, upstream]) {
+      sockets.add(end)
+      end.on('error', () => {}).on('close', () => sockets.delete(end))
+    }
+
+    socket.pipe(upstream).pipe(socket)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy()
+      server.close(() => resolve())
+    })
+  return {close, port: (server.address() as AddressInfo).port}
+}

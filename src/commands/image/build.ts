@@ -25,7 +25,7 @@ export default class ImageBuild extends BaseCommand {
     const {flags} = await this.parse(ImageBuild)
     const {request, source} = await buildInputs(flags)
     const endpoint = resolveEngineEndpoint()
-    const engine = await Engine.connect(endpoint)
+    const engine = await Engine.connect(endpoint, {signal: this.signal})
     const result = await buildWithProgress(this.progressMode, source, {
       engine,
       request,

@@ -31,7 +31,7 @@ export default class ImageCheck extends BaseCommand {
     const report = await checkImage({
       deadlineMs: EXPLICIT_CHECK_BUDGET_MS,
       credentials: dockerCredentials(),
-      engine: await Engine.connect(endpoint),
+      engine: await Engine.connect(endpoint, {signal: this.signal}),
       record,
       repositories: config.image_repositories,
       signal: this.signal,

@@ -25,7 +25,7 @@ export default class ImageClear extends BaseCommand {
     const {flags} = await this.parse(ImageClear)
     const removeImage = flags['remove-image']
     const endpoint = resolveEngineEndpoint()
-    const engine = removeImage ? await Engine.connect(endpoint) : undefined
+    const engine = removeImage ? await Engine.connect(endpoint, {signal: this.signal}) : undefined
     if (engine) {
       await engine.ping()
       if (!flags.force && !(await this.confirmRemoval(engine.label))) {

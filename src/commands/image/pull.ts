@@ -29,7 +29,7 @@ export default class ImagePull extends BaseCommand {
     if (config.image_source === 'build') this.notice(PREFERS_BUILD)
 
     const endpoint = resolveEngineEndpoint()
-    const engine = await Engine.connect(endpoint)
+    const engine = await Engine.connect(endpoint, {signal: this.signal})
     const store = ImageStateStore.forEngine(endpoint, warnLine)
     const credentials = dockerCredentials()
     const result = await pullWithProgress(this.progressMode, {

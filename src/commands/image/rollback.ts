@@ -17,7 +17,7 @@ export default class ImageRollback extends BaseCommand {
     await this.parse(ImageRollback)
     const endpoint = resolveEngineEndpoint()
     const result = await rollbackImage({
-      engine: await Engine.connect(endpoint),
+      engine: await Engine.connect(endpoint, {signal: this.signal}),
       onWait: () => this.notice(WAITING_FOR_LOCK),
       signal: this.signal,
       store: ImageStateStore.forEngine(endpoint, warnLine),

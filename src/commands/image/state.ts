@@ -32,7 +32,7 @@ export default class ImageStateCommand extends BaseCommand {
     const endpoint = resolveEngineEndpoint()
     const store = ImageStateStore.forEngine(endpoint, warnLine)
     let state = await store.read()
-    const engine = await checkAgainstEngine(state, endpoint)
+    const engine = await checkAgainstEngine(state, endpoint, this.signal)
     if (!state) {
       this.log(NO_RECORD)
       this.log(`  ${describeEngineCheck(engine)}`)
@@ -63,7 +63,7 @@ export default class ImageStateCommand extends BaseCommand {
       return undefined
     }
 
-    const engine = engineCheck.status === 'unreachable' ? undefined : await Engine.connect(endpoint)
+    const engine = engineCheck.status === 'unreachable' ? undefined : await Engine.connect(endpoint, {signal: this.signal})
     const checked = await automaticUpdateCheck({
       credentials: dockerCredentials(),
       engine,

@@ -49,7 +49,7 @@ export default class ImageUpdate extends BaseCommand {
     const endpoint = resolveEngineEndpoint()
     const store = ImageStateStore.forEngine(endpoint, warnLine)
     const record = await store.read()
-    const engine = await Engine.connect(endpoint)
+    const engine = await Engine.connect(endpoint, {signal: this.signal})
     const credentials = dockerCredentials()
     await engine.ping()
     const check =

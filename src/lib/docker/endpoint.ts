@@ -17,7 +17,7 @@ export interface TlsFiles {
   key?: string
 }
 
-/** How dockerode reaches the engine: a unix socket (or a Windows named pipe), TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
+/** How occ reaches the engine: a unix socket (or a Windows named pipe), TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
 export type EngineConnection =
   | {kind: 'socket'; socketPath: string}
   /** defaultPort: the URL named no port, so ~/.ssh/config may set one (as it may the user). */

@@ -1,9 +1,11 @@
 import type {Agent as HttpAgent, IncomingMessage, RequestOptions} from 'node:http'
+import type {Readable} from 'node:stream'
 import type {ServerHostKeyAlgorithm} from 'ssh2'
 
 import createDebug from 'debug'
 import {readFile} from 'node:fs/promises'
 import {Agent as PlainAgent, request as plainRequest} from 'node:http'
+import {connect} from 'node:net'
 
 import {isSuccess, readBody, type Requester, send} from '../http.js'
 
@@ -18,8 +20,9 @@ import {resolveSshTarget} from './ssh-target.js'
  * A small client of the Docker Engine API over node:http: the requests occ makes are a few
  * GET/POST/DELETE calls and one streamed answer. dockerode costs ~130 ms of CPU at load
  * (ssh2 and gRPC come with it), which is a tenth of a local 200 MB pull, so image commands
- * speak the API directly; dockerode is kept for builds (context tarring, .dockerignore) and
- * its modem's ssh tunnel for ssh:// engines.
+ * speak the API directly, builds included: every request goes through openTransport, the one
+ * connection factory. Of dockerode only its context packer (tar, .dockerignore) and docker-modem's
+ * ssh tunnel are used.
  */
 
 /** An answer of the engine with an error status; shaped like a docker-modem error so one mapping serves both. */
@@ -38,6 +41,8 @@ export interface EngineCall {
   path: string
   query?: Record<string, string | undefined>
   headers?: Record<string, string>
+  /** Streamed as the request's body (a build context). */
+  body?: Readable
   signal?: AbortSignal
 }
 
@@ -46,15 +51,18 @@ export interface EngineTransport {
   request(call: EngineCall): Promise<IncomingMessage>
 }
 
-/** Opens the transport for a connection; TLS files are read now, so a missing one fails before any request. */
-export async function openTransport(connection: EngineConnection, label: string): Promise<EngineTransport> {
+/**
+ * Opens the transport for a connection: the one way occ reaches an engine. TLS files are read
+ * now, so a missing one fails before any request; an ssh handshake is given `handshakeMs`.
+ */
+export async function openTransport(connection: EngineConnection, label: string, handshakeMs: number): Promise<EngineTransport> {
   switch (connection.kind) {
     case 'socket': {
       return plainTransport({agent: new PlainAgent({keepAlive: true}), socketPath: connection.socketPath})
     }
 
     case 'ssh': {
-      return sshTransport(connection, label)
+      return sshTransport(connection, label, handshakeMs)
     }
 
     case 'tcp': {
@@ -75,7 +83,7 @@ export async function openTransport(connection: EngineConnection, label: string)
  * in known_hosts, as `ssh` demands when it cannot ask; the user signs in with the agent's keys,
  * then with identity files that need no passphrase.
  */
-async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>, label: string): Promise<EngineTransport> {
+async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>, label: string, handshakeMs: number): Promise<EngineTransport> {
   const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
   const agentSocket = process.env.SSH_AUTH_SOCK
   const target = resolveSshTarget(connection)
@@ -90,6 +98,10 @@ async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>
       if (known.keys.length === 0) throw hostKeyUnknown(label, target, checked)
       let presented: Buffer | undefined
       const trusted = (key: Buffer) => known.keys.some((entry) => entry.blob.equals(key)) && !known.revoked.some((entry) => entry.blob.equals(key))
+      call.signal?.throwIfAborted()
+      // occ's own socket, so that an aborted call also ends a handshake that is still waiting.
+      const socket = connect({host: target.host, port: target.port})
+      call.signal?.addEventListener('abort', () => socket.destroy(), {once: true})
       const tunnel = sshAgent({
         // Only the algorithms of the recorded keys, so that the host presents one of those.
         algorithms: {serverHostKey: hostKeyAlgorithms(known.keys) as ServerHostKeyAlgorithm[]},
@@ -100,6 +112,8 @@ async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>
           return trusted(key)
         },
         port: target.port,
+        readyTimeout: handshakeMs,
+        sock: socket,
         username: target.username,
       })
       try {
@@ -124,7 +138,7 @@ const log = createDebug('occ:engine')
 async function callEngine(requester: Requester, target: RequestOptions, call: EngineCall): Promise<IncomingMessage> {
   const query = new URLSearchParams(Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined))
   const path = `${call.path}${query.size > 0 ? `?${query}` : ''}`
-  const response = await send(requester, {...target, headers: call.headers, method: call.method, path, signal: call.signal})
+  const response = await send(requester, {...target, headers: call.headers, method: call.method, path, signal: call.signal}, call.body)
   const status = response.statusCode ?? 0
   log('%s %s -> %d', call.method, path, status)
   if (isSuccess(status)) return response
@@ -158,7 +172,7 @@ export async function drain(response: IncomingMessage): Promise<void> {
 }
 
 /** The PEM files of a TLS connection, read; a missing or unreadable one is an EngineTlsFilesError. */
-export async function readTlsFiles(tls: TlsFiles, label: string): Promise<{ca?: Buffer; cert?: Buffer; key?: Buffer}> {
+async function readTlsFiles(tls: TlsFiles, label: string): Promise<{ca?: Buffer; cert?: Buffer; key?: Buffer}> {
   const read = async (file: string | undefined) => {
     if (file === undefined) return undefined
     try {

@@ -1,15 +1,16 @@
 import type Dockerode from 'dockerode'
 import type {IncomingMessage} from 'node:http'
-import type {Agent as HttpsAgent} from 'node:https'
 import type {Readable} from 'node:stream'
 
 import type {RegistryCredentials} from '../image/registry-auth.js'
 
 import {parseImageReference, repositoryName} from '../image/reference.js'
 
-import {describeEndpoint, type EngineConnection, type EngineEndpoint} from './endpoint.js'
-import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson, readTlsFiles} from './engine-api.js'
-import {engineStatusOf, toEngineError} from './errors.js'
+import {describeEndpoint, type EngineEndpoint} from './endpoint.js'
+import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson} from './engine-api.js'
+import {milliseconds} from '../duration.js'
+import {InterruptedError} from '../errors.js'
+import {EngineRequestError, EngineUnreachableError, toEngineError} from './errors.js'
 
 export type ImageDetails = Dockerode.ImageInspectInfo
 
@@ -31,20 +32,9 @@ export interface BuildRequest {
 }
 
 /**
- * docker-modem's `modem` debug log prints every request with its headers, X-Registry-Auth
- * (the registry credentials) included: DEBUG=* or DEBUG=modem must not put them on stderr.
- */
-async function silenceModemDebug(): Promise<void> {
-  const {default: debug} = await import('debug')
-  if (debug.enabled(MODEM_DEBUG_NAMESPACE)) debug.enable(`${debug.disable()},-${MODEM_DEBUG_NAMESPACE}`)
-}
-
-const MODEM_DEBUG_NAMESPACE = 'modem'
-
-/**
  * The few engine operations occ needs, with every failure mapped to an OccError that names
- * the endpoint. They go through occ's own small API client (engine-api.ts); dockerode is
- * loaded only to build.
+ * the endpoint. Every one goes through occ's own small API client (engine-api.ts) and the one
+ * connection it opens, so an ssh:// host's key is checked for builds as for everything else.
  */
 export class Engine {
   /** How errors name the engine: its URI, and the context it came from. */
@@ -53,25 +43,28 @@ export class Engine {
   private constructor(
     readonly endpoint: EngineEndpoint,
     private readonly api: EngineTransport,
+    private readonly options: EngineOptions & {timeoutMs: number},
   ) {
     this.label = describeEndpoint(endpoint)
   }
 
-  static async connect(endpoint: EngineEndpoint): Promise<Engine> {
-    return new Engine(endpoint, await openTransport(endpoint.connection, describeEndpoint(endpoint)))
+  /** The engine of `endpoint`; its calls end when `signal` (the run's Ctrl-C) aborts, and are bounded by `timeoutMs`. */
+  static async connect(endpoint: EngineEndpoint, options: EngineOptions = {}): Promise<Engine> {
+    const timeoutMs = options.timeoutMs ?? engineTimeoutFromEnv()
+    return new Engine(endpoint, await openTransport(endpoint.connection, describeEndpoint(endpoint), timeoutMs), {...options, timeoutMs})
   }
 
   async ping(): Promise<void> {
-    await drain(await this.call({method: 'GET', path: '/_ping'}))
+    await this.exchange({method: 'GET', path: '/_ping'}, drain)
   }
 
   /** The image a reference or id names, or undefined when the engine has no such image. */
   async inspectImage(reference: string): Promise<ImageDetails | undefined> {
     try {
-      return await readJson<ImageDetails>(await this.api.request({method: 'GET', path: `/images/${imagePath(reference)}/json`}))
+      return await this.exchange({method: 'GET', path: `/images/${imagePath(reference)}/json`}, readJson<ImageDetails>)
     } catch (error) {
-      if (engineStatusOf(error) === 404) return undefined
-      throw toEngineError(error, this.label)
+      if (error instanceof EngineRequestError && error.statusCode === 404) return undefined
+      throw error
     }
   }
 
@@ -87,44 +80,65 @@ export class Engine {
   }
 
   async platform(): Promise<EnginePlatform> {
-    const version = await readJson<{Arch: string; Os: string}>(await this.call({method: 'GET', path: '/version'}))
+    const version = await this.exchange({method: 'GET', path: '/version'}, readJson<{Arch: string; Os: string}>)
     return {architecture: version.Arch, os: version.Os}
   }
 
   /**
-   * Starts a build with the classic builder; the answer is its JSON-lines stream. dockerode
-   * tars the files (honouring the context's .dockerignore) and gzips them.
+   * Starts a build with the classic builder; the answer is its JSON-lines stream. The context
+   * is tarred (honouring its .dockerignore) and gzipped as it is sent.
    */
   async build(request: BuildRequest, signal: AbortSignal): Promise<Readable> {
-    const {default: Docker} = await import('dockerode')
-    await silenceModemDebug()
-    const docker = new Docker(await dockerodeOptions(this.endpoint.connection, this.label))
-    const options: Dockerode.ImageBuildOptions = {
-      abortSignal: signal,
-      buildargs: request.buildArgs,
+    const context = await packBuildContext(request)
+    const query = {
+      buildargs: JSON.stringify(request.buildArgs),
       dockerfile: request.dockerfile,
-      labels: request.labels,
-      nocache: request.noCache,
-      rm: true,
+      labels: JSON.stringify(request.labels),
+      nocache: String(request.noCache),
+      rm: 'true',
     }
-    try {
-      const stream: unknown = await docker.buildImage({context: request.context, src: request.files}, options)
-      return stream as Readable
-    } catch (error) {
-      throw toEngineError(error, this.label)
-    }
+    return this.call({body: context, headers: {'Content-Type': 'application/x-tar'}, method: 'POST', path: '/build', query, signal})
   }
 
+  /** Changes what the engine holds, so Ctrl-C lets it finish (within its bound): tags never move half-way. */
   async tag(image: string, repo: string, tag: string): Promise<void> {
-    await drain(await this.call({method: 'POST', path: `/images/${imagePath(image)}/tag`, query: {repo, tag}}))
+    await this.exchange({method: 'POST', path: `/images/${imagePath(image)}/tag`, query: {repo, tag}}, drain, {interruptible: false})
   }
 
-  /** Removes a name (or the image, given its id) without force; returns what the engine did. */
+  /** Removes a name (or the image, given its id) without force; returns what the engine did. Ctrl-C lets it finish. */
   async removeImage(reference: string): Promise<Dockerode.ImageRemoveInfo[]> {
-    const removed = await readJson<unknown>(await this.call({method: 'DELETE', path: `/images/${imagePath(reference)}`, query: {force: 'false'}}))
+    const call = {method: 'DELETE', path: `/images/${imagePath(reference)}`, query: {force: 'false'}} as const
+    // Removing an image deletes its layers on disk, which a slow storage driver takes a while to do.
+    const removed = await this.exchange(call, readJson<unknown>, {interruptible: false, timeoutMs: Math.max(this.options.timeoutMs, REMOVE_TIMEOUT_MS)})
     return Array.isArray(removed) ? (removed as Dockerode.ImageRemoveInfo[]) : []
   }
 
+  /**
+   * One call answered in full (head and body) within its bound, else EngineUnreachableError.
+   * An interruptible call ends at once when the run's signal aborts, with InterruptedError.
+   */
+  private async exchange<T>(call: EngineCall, read: (response: IncomingMessage) => Promise<T>, bound: {interruptible?: boolean; timeoutMs?: number} = {}): Promise<T> {
+    const {interruptible = true, timeoutMs = this.options.timeoutMs} = bound
+    const run = interruptible ? this.options.signal : undefined
+    if (run?.aborted) throw this.interrupted()
+    const timer = new AbortController()
+    const timeout = setTimeout(() => timer.abort(), timeoutMs)
+    try {
+      return await read(await this.api.request({...call, signal: run ? AbortSignal.any([run, timer.signal]) : timer.signal}))
+    } catch (error) {
+      if (run?.aborted) throw this.interrupted()
+      if (timer.signal.aborted) throw new EngineUnreachableError(this.label, 'ENOANSWER', error, {waitedMs: timeoutMs})
+      throw toEngineError(error, this.label)
+    } finally {
+      clearTimeout(timeout)
+    }
+  }
+
+  private interrupted(): InterruptedError {
+    return new InterruptedError(`the call to the Docker engine at ${this.label}`)
+  }
+
+  /** A streamed call (pull, build): its caller's signal and watchdog bound it. */
   private async call(call: EngineCall): Promise<IncomingMessage> {
     try {
       return await this.api.request(call)
@@ -132,6 +146,27 @@ export class Engine {
       throw toEngineError(error, this.label)
     }
   }
+}
+
+export interface EngineOptions {
+  /** The run's signal (Ctrl-C, SIGTERM): calls that change nothing end at once when it aborts. */
+  signal?: AbortSignal
+  /** The bound of each call that is not a stream (default: OCC_ENGINE_TIMEOUT_MS, else DEFAULT_ENGINE_TIMEOUT_MS). */
+  timeoutMs?: number
+}
+
+/**
+ * How long a call that is not a stream (ping, inspect, tag, version) may take in full, and an ssh
+ * handshake: a local engine answers these in milliseconds, a remote or busy one in a second or two.
+ */
+export const DEFAULT_ENGINE_TIMEOUT_MS = 15_000
+
+/** The bound of an image removal, which deletes layers on disk. */
+const REMOVE_TIMEOUT_MS = 120_000
+
+/** OCC_ENGINE_TIMEOUT_MS (milliseconds; tests shorten it), else the default; 0 or junk keeps the default. */
+export function engineTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return milliseconds(env.OCC_ENGINE_TIMEOUT_MS) || DEFAULT_ENGINE_TIMEOUT_MS
 }
 
 /** The X-Registry-Auth header: the engine API's AuthConfig as JSON, in URL-safe base64 (as docker sends it). */
@@ -145,28 +180,8 @@ function authConfig(credentials: RegistryCredentials & {serverAddress: string}):
   return {password: credentials.password, serveraddress: credentials.serverAddress, username: credentials.username}
 }
 
-/**
- * Every connection option set explicitly (undefined included): docker-modem otherwise fills
- * the gaps from DOCKER_HOST and DOCKER_CERT_PATH by itself.
- */
-export async function dockerodeOptions(connection: EngineConnection, label: string): Promise<Dockerode.DockerOptions & {agent?: HttpsAgent}> {
-  const none = {ca: undefined, cert: undefined, host: undefined, key: undefined, port: undefined, socketPath: undefined}
-  switch (connection.kind) {
-    case 'socket': {
-      return {...none, socketPath: connection.socketPath}
-    }
-
-    case 'ssh': {
-      // docker-modem runs `docker system dial-stdio` on the host through ssh2, authenticating with the ssh agent.
-      return {...none, host: connection.host, port: connection.port, protocol: 'ssh', sshOptions: {agent: process.env.SSH_AUTH_SOCK}, username: connection.username}
-    }
-
-    case 'tcp': {
-      if (!connection.tls) return {...none, host: connection.host, port: connection.port, protocol: 'http'}
-      const pem = await readTlsFiles(connection.tls, label)
-      // Without verification the engine's certificate is accepted as it is (docker's SkipTLSVerify / DOCKER_TLS).
-      const agent = connection.tls.verify ? undefined : new (await import('node:https')).Agent({...pem, rejectUnauthorized: false})
-      return {...none, ...pem, host: connection.host, port: connection.port, protocol: 'https', ...(agent ? {agent} : {})}
-    }
-  }
+/** The context's files as a gzipped tar, filtered by its .dockerignore (dockerode's packer, as docker's CLI filters). */
+async function packBuildContext(request: BuildRequest): Promise<Readable> {
+  const {prepareBuildContext} = await import('dockerode/lib/util.js')
+  return new Promise((resolve) => prepareBuildContext({context: request.context, src: request.files}, resolve))
 }

@@ -2,16 +2,23 @@ import {OccError} from '../errors.js'
 import {type SocketFailureCode, socketFailureOf, socketFailureWords} from '../http.js'
 import {printable} from '../printable.js'
 
-/** A socket-level failure means "no engine there". */
+/** Not a socket code: occ's own bound on an engine that accepted the connection and then said nothing. */
+export type EngineFailureCode = SocketFailureCode | 'ENOANSWER'
+
+/** A socket-level failure, or no answer in time, means "no engine there". */
 export class EngineUnreachableError extends OccError {
   readonly endpoint: string
 
-  constructor(endpoint: string, code: SocketFailureCode, cause?: unknown, platform: NodeJS.Platform = process.platform) {
+  /** `waitedMs`: how long occ waited for an answer (ENOANSWER). */
+  constructor(endpoint: string, code: EngineFailureCode, cause?: unknown, options: {platform?: NodeJS.Platform; waitedMs?: number} = {}) {
+    const {platform = process.platform, waitedMs} = options
     const permission = code === 'EACCES' || code === 'EPERM'
-    super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${socketFailureWords(code, 'the engine')}.`, {
+    const within = waitedMs === undefined ? '' : ` within ${waitedMs / 1000} s`
+    const words = code === 'ENOANSWER' ? 'it accepted the connection but did not answer' : socketFailureWords(code, 'the engine')
+    super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${words}${within}.`, {
       cause,
       details: {endpoint, reason: code},
-      suggestion: (permission ? PERMISSION_HINTS : START_HINTS)[hintPlatform(platform)],
+      suggestion: code === 'ENOANSWER' ? NO_ANSWER_HINTS[hintPlatform(platform)] : (permission ? PERMISSION_HINTS : START_HINTS)[hintPlatform(platform)],
     })
     this.endpoint = endpoint
   }
@@ -26,6 +33,13 @@ const START_HINTS = {
   darwin: 'Start Docker Desktop (or your engine, e.g. "colima start"), or set DOCKER_HOST to a running engine.',
   other: 'Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.',
   win32: 'Start Docker Desktop, or set DOCKER_HOST to a running engine.',
+}
+
+const NO_ANSWER_FIX = 'or check DOCKER_HOST. OCC_ENGINE_TIMEOUT_MS sets how long occ waits (milliseconds).'
+const NO_ANSWER_HINTS = {
+  darwin: `The engine (or the proxy or tunnel in front of it) seems hung: restart Docker Desktop, ${NO_ANSWER_FIX}`,
+  other: `The engine (or the proxy or tunnel in front of it) seems hung: restart it (for example "sudo systemctl restart docker"), ${NO_ANSWER_FIX}`,
+  win32: `The engine (or the proxy or tunnel in front of it) seems hung: restart Docker Desktop, ${NO_ANSWER_FIX}`,
 }
 
 const PERMISSION_HINTS = {
@@ -152,13 +166,13 @@ interface ModemError {
   statusCode?: unknown
 }
 
-/** The HTTP status of an engine answer carried by a dockerode error, if any. */
+/** The HTTP status of an engine answer carried by an engine error, if any. */
 export function engineStatusOf(error: unknown): number | undefined {
   const {statusCode} = (error ?? {}) as ModemError
   return typeof statusCode === 'number' ? statusCode : undefined
 }
 
-/** The engine's own message ({"message": …}) of a dockerode error, without the modem's prefix. */
+/** The engine's own message ({"message": …}) of an engine error, without the "(HTTP code N)" prefix. */
 export function engineMessageOf(error: unknown): string {
   // The engine relays what registries said: printable before anyone shows it.
   return printable(rawEngineMessage(error), {lines: true})
@@ -176,13 +190,15 @@ function rawEngineMessage(error: unknown): string {
 const MODEM_PREFIX = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/
 
 /**
- * Turns a dockerode failure into an OccError: socket errors become EngineUnreachableError,
+ * Turns an engine failure into an OccError: socket errors become EngineUnreachableError,
  * HTTP answers EngineRequestError; anything else is returned unchanged.
  */
 export function toEngineError(error: unknown, endpoint: string): unknown {
   if (error instanceof OccError) return error
   const {level} = (error ?? {}) as {level?: unknown}
   const ssh = typeof level === 'string' && Object.hasOwn(SSH_FAILURES, level) ? SSH_FAILURES[level](error instanceof Error ? error.message : String(error)) : undefined
+  // A port that never speaks SSH: ssh2 gives up waiting for the handshake.
+  if (level === 'client-timeout') return new EngineUnreachableError(endpoint, 'ENOANSWER', error)
   // Before the codes: an agent socket that is missing is ENOENT too, and is no engine socket.
   if (ssh) return new EngineSshError(endpoint, ssh.problem, ssh.suggestion, error)
   const unreachable = socketFailureOf(error)

@@ -25,11 +25,11 @@ export interface EngineCheck {
  * Re-checks the record against the engine: `missing` when its image is gone, `moved` when
  * `current` no longer points at it, `unreachable` when the engine cannot be asked.
  */
-export async function checkAgainstEngine(record: ImageState | undefined, target: EngineEndpoint): Promise<EngineCheck> {
+export async function checkAgainstEngine(record: ImageState | undefined, target: EngineEndpoint, signal?: AbortSignal): Promise<EngineCheck> {
   const endpoint = {endpoint: target.uri, ...(target.context === undefined ? {} : {context: target.context})}
   if (!record) return {...endpoint, status: 'none'}
   try {
-    const engine = await Engine.connect(target)
+    const engine = await Engine.connect(target, {signal})
     const current = await engine.inspectImage(localReference('current'))
     const currentId = current?.Id ?? null
     const anchor = record.image_id ?? record.image

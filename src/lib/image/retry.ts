@@ -1,5 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {milliseconds} from '../duration.js'
+
 /** How hard one repository is tried before the next one gets its turn. */
 export interface RetryPolicy {
   /** Attempts per repository, the first included. */
@@ -17,12 +19,6 @@ export const DEFAULT_STALL_MS = 60_000
 
 /** The longest a registry's Retry-After is waited for; a longer one is cut to this. */
 export const RETRY_AFTER_CAP_MS = 10_000
-
-/** A non-negative number of milliseconds from an environment variable, else undefined. */
-function milliseconds(text: string | undefined): number | undefined {
-  const value = Number(text?.trim())
-  return text?.trim() && Number.isFinite(value) && value >= 0 ? value : undefined
-}
 
 /** The policy with OCC_RETRY_BASE_MS and OCC_STALL_TIMEOUT_MS applied (tests shorten both). */
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {

@@ -9,7 +9,7 @@ const HEADER = 8
  * may be split across chunks and chunks may hold several frames.
  */
 export class LogDemuxer {
-  private pending = Buffer.alloc(0)
+  private pending: Buffer = Buffer.alloc(0)
 
   constructor(private readonly emit: (stream: LogStream, payload: Buffer) => void) {}
 

@@ -3,10 +3,10 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {Engine, registryAuthHeader} from '../../../src/lib/docker/engine.js'
-import {imagePath} from '../../../src/lib/docker/engine-api.js'
+import {DEFAULT_ENGINE_TIMEOUT_MS, Engine, engineTimeoutFromEnv, registryAuthHeader} from '../../../src/lib/docker/engine.js'
+import {imagePath, openTransport} from '../../../src/lib/docker/engine-api.js'
 import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
-import {EngineUnreachableError} from '../../../src/lib/docker/errors.js'
+import {EngineTlsFilesError, EngineUnreachableError} from '../../../src/lib/docker/errors.js'
 
 describe('engine API client', () => {
   it('keeps "/" and ":" of a reference in the request path and escapes what would end it', () => {
@@ -41,5 +41,23 @@ describe('engine API client', () => {
 
       rmSync(home, {force: true, recursive: true})
     }
+  })
+
+  it('reads the TLS files once, when the connection opens, and names a missing one with the endpoint', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'occ-certs-'))
+    try {
+      const {connection} = resolveEngineEndpoint({DOCKER_CERT_PATH: empty, DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1'})
+      const error = await openTransport(connection, 'tcp://h:2376', 1000).catch((caught: unknown) => caught)
+      expect(error).to.be.instanceOf(EngineTlsFilesError)
+      expect((error as EngineTlsFilesError).message).to.equal(`Cannot use TLS towards the Docker engine at tcp://h:2376: ${join(empty, 'ca.pem')} does not exist.`)
+      expect((error as EngineTlsFilesError).exitCode).to.equal(4)
+    } finally {
+      rmSync(empty, {force: true, recursive: true})
+    }
+  })
+
+  it('bounds engine calls by OCC_ENGINE_TIMEOUT_MS; none, 0 or junk keeps the default', () => {
+    expect(engineTimeoutFromEnv({OCC_ENGINE_TIMEOUT_MS: '1500'})).to.equal(1500)
+    for (const text of [undefined, '0', 'never', '-5']) expect(engineTimeoutFromEnv({OCC_ENGINE_TIMEOUT_MS: text})).to.equal(DEFAULT_ENGINE_TIMEOUT_MS)
   })
 })

@@ -22,7 +22,7 @@ describe('engine error classification', () => {
   }
 
   it('says "start Docker Desktop" on macOS and Windows, systemctl elsewhere', () => {
-    const hint = (platform: NodeJS.Platform, code: 'EACCES' | 'ENOENT' = 'ENOENT') => new EngineUnreachableError('unix:///x.sock', code, undefined, platform).suggestion
+    const hint = (platform: NodeJS.Platform, code: 'EACCES' | 'ENOENT' = 'ENOENT') => new EngineUnreachableError('unix:///x.sock', code, undefined, {platform}).suggestion
     expect(hint('darwin')).to.match(/^Start Docker Desktop /).and.not.include('systemctl')
     expect(hint('win32')).to.match(/^Start Docker Desktop, /).and.not.include('systemctl')
     expect(hint('linux')).to.include('sudo systemctl start docker')
