@@ -41,8 +41,8 @@ export interface EngineCall {
   path: string
   query?: Record<string, string | undefined>
   headers?: Record<string, string>
-  /** Streamed as the request's body (a build context). */
-  body?: Readable
+  /** The request's body: streamed (a build context) or JSON text (a container to create). */
+  body?: Readable | string
   signal?: AbortSignal
 }
 

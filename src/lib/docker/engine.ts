@@ -7,12 +7,30 @@ import type {RegistryCredentials} from '../image/registry-auth.js'
 import {parseImageReference, repositoryName} from '../image/reference.js'
 
 import {describeEndpoint, type EngineEndpoint} from './endpoint.js'
+import {readBody} from '../http.js'
+import {demultiplexed} from './log-stream.js'
 import {drain, type EngineCall, type EngineTransport, imagePath, openTransport, readJson} from './engine-api.js'
 import {milliseconds} from '../duration.js'
 import {InterruptedError} from '../errors.js'
 import {EngineRequestError, EngineUnreachableError, toEngineError} from './errors.js'
 
 export type ImageDetails = Dockerode.ImageInspectInfo
+export type ContainerDetails = Dockerode.ContainerInspectInfo
+
+export interface LogOptions {
+  follow: boolean
+  /** The last N lines only ("all" for every line). */
+  tail: number | 'all'
+  timestamps: boolean
+  /** Unix seconds, or a duration the engine understands ("10m"). */
+  since?: string
+}
+
+/** What a command run in a container printed (stdout and stderr, in order) and how it ended. */
+export interface ExecResult {
+  exitCode: number
+  output: string
+}
 
 /** The platform images run on at this engine, in Go's words ("linux", "amd64"). */
 export interface EnginePlatform {
@@ -111,6 +129,67 @@ export class Engine {
     // Removing an image deletes its layers on disk, which a slow storage driver takes a while to do.
     const removed = await this.exchange(call, readJson<unknown>, {interruptible: false, timeoutMs: Math.max(this.options.timeoutMs, REMOVE_TIMEOUT_MS)})
     return Array.isArray(removed) ? (removed as Dockerode.ImageRemoveInfo[]) : []
+  }
+
+  /** The container a name or id names, or undefined when the engine has none. */
+  async inspectContainer(name: string): Promise<ContainerDetails | undefined> {
+    try {
+      return await this.exchange({method: 'GET', path: `/containers/${encodeURIComponent(name)}/json`}, readJson<ContainerDetails>)
+    } catch (error) {
+      if (error instanceof EngineRequestError && error.statusCode === 404) return undefined
+      throw error
+    }
+  }
+
+  /** Creates a container (its labels mark it as occ's from the start, so an interrupted run leaves none unmarked); returns its id. */
+  async createContainer(name: string, body: Record<string, unknown>): Promise<string> {
+    const call = {body: JSON.stringify(body), headers: {'Content-Type': 'application/json'}, method: 'POST', path: '/containers/create', query: {name}} as const
+    return (await this.exchange(call, readJson<{Id: string}>, {interruptible: false})).Id
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.unchangedOk({method: 'POST', path: `/containers/${encodeURIComponent(id)}/start`})
+  }
+
+  /** Asks the container to stop; the engine kills it after `seconds`. A stopped container is no error. */
+  async stopContainer(id: string, seconds: number): Promise<void> {
+    await this.unchangedOk({method: 'POST', path: `/containers/${encodeURIComponent(id)}/stop`, query: {t: String(seconds)}}, seconds * 1000 + this.options.timeoutMs)
+  }
+
+  /** Removes the container, never its volumes. */
+  async removeContainer(id: string): Promise<void> {
+    await this.exchange({method: 'DELETE', path: `/containers/${encodeURIComponent(id)}`, query: {force: 'true', v: 'false'}}, drain, {interruptible: false})
+  }
+
+  async renameContainer(id: string, name: string): Promise<void> {
+    await this.exchange({method: 'POST', path: `/containers/${encodeURIComponent(id)}/rename`, query: {name}}, drain, {interruptible: false})
+  }
+
+  /** The container's output as the engine's multiplexed stream (log-stream.ts splits it); `follow` ends when the container stops. */
+  async containerLogs(id: string, options: LogOptions, signal: AbortSignal): Promise<Readable> {
+    const query = {follow: String(options.follow), since: options.since, stderr: 'true', stdout: 'true', tail: String(options.tail), timestamps: String(options.timestamps)}
+    return this.call({method: 'GET', path: `/containers/${encodeURIComponent(id)}/logs`, query, signal})
+  }
+
+  /** Runs `command` in the running container and waits for it, at most `timeoutMs`; its output is cut at 64 KiB. */
+  async exec(id: string, command: string[], timeoutMs: number): Promise<ExecResult> {
+    const created = await this.exchange(
+      {body: JSON.stringify({AttachStderr: true, AttachStdout: true, Cmd: command}), headers: {'Content-Type': 'application/json'}, method: 'POST', path: `/containers/${encodeURIComponent(id)}/exec`},
+      readJson<{Id: string}>,
+    )
+    const start = {body: JSON.stringify({Detach: false, Tty: false}), headers: {'Content-Type': 'application/json'}, method: 'POST', path: `/exec/${created.Id}/start`} as const
+    const output = await this.exchange(start, (response) => readBody(response, 65_536), {timeoutMs})
+    const {ExitCode} = await this.exchange({method: 'GET', path: `/exec/${created.Id}/json`}, readJson<{ExitCode: null | number}>)
+    return {exitCode: ExitCode ?? -1, output: demultiplexed(output)}
+  }
+
+  /** A call whose 304 ("already so": started, stopped) is success. */
+  private async unchangedOk(call: EngineCall, timeoutMs = this.options.timeoutMs): Promise<void> {
+    try {
+      await this.exchange(call, drain, {interruptible: false, timeoutMs})
+    } catch (error) {
+      if (!(error instanceof EngineRequestError && error.statusCode === 304)) throw error
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {LogDemuxer, type LogStream} from '../../../src/lib/sandbox/log-stream.js'
+import {LogDemuxer, type LogStream} from '../../../src/lib/docker/log-stream.js'
 
 function frame(stream: number, text: string): Buffer {
   const payload = Buffer.from(text)

@@ -29,3 +29,10 @@ export class LogDemuxer {
     return this.pending.length
   }
 }
+
+/** A whole multiplexed answer (a finished exec) as one text, stdout and stderr in the order they came. */
+export function demultiplexed(bytes: Buffer): string {
+  const parts: Buffer[] = []
+  new LogDemuxer((_stream, payload) => parts.push(payload)).push(bytes)
+  return Buffer.concat(parts).toString('utf8')
+}
