@@ -15,6 +15,11 @@ export const EXIT_CODES = {
   state: {code: 8, meaning: 'the image state does not allow this (e.g. nothing to roll back to)'},
   build: {code: 9, meaning: 'building the image from source failed'},
   busy: {code: 10, meaning: 'another occ holds the lock and did not release it in time'},
+  notReady: {code: 11, meaning: 'the sandbox did not become ready: it exited, stayed unhealthy or ran out of time (an update was rolled back)'},
+  conflict: {code: 12, meaning: 'the sandbox cannot be made as configured: port in use, a missing mount, an exposed address refused, a container occ did not make holds its name, or changes that need --yes'},
+  sandboxStarting: {code: 20, meaning: 'occ status -q: the sandbox runs but is not healthy (yet)'},
+  sandboxStopped: {code: 21, meaning: 'occ status -q: the sandbox container exists and is stopped'},
+  sandboxMissing: {code: 22, meaning: 'occ status -q: there is no sandbox container'},
   unknownCommand: {code: 127, meaning: 'no such command (the message names the closest one)'},
   interrupted: {code: 130, meaning: 'interrupted (Ctrl-C / SIGINT)'},
 } as const

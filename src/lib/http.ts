@@ -58,7 +58,7 @@ export function isSuccess(status: number): boolean {
 }
 
 /** An answer's body; past `limit` bytes the answer is cut off and what came so far is returned. */
-export async function readBody(response: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+export async function readBody(response: Readable, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
   const chunks: Buffer[] = []
   let length = 0
   for await (const chunk of response) {
