@@ -73,6 +73,11 @@ export abstract class BaseCommand extends Command {
     return confirm(question, this.signal)
   }
 
+  /** A warning on stderr (a record moved aside, a plugin hook that failed): silent only under --quiet, so --json output stays clean. */
+  protected warning(message: string): void {
+    if (!this.argv.includes('--quiet') && !this.argv.includes('-q')) process.stderr.write(`${message}\n`)
+  }
+
   /** A one-line notice on stderr; silent under --json and --quiet. */
   protected notice(message: string): void {
     if (this.chatty) process.stderr.write(`${message}\n`)

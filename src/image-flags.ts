@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {buildRequest, parseBuildArgs, resolveBuildSource} from './lib/image/build.js'
+import type {BuildInputs} from './lib/core/images.js'
+
 import {InvalidTagError} from './lib/image/errors.js'
 import {isValidTag} from './lib/image/reference.js'
 import {WANTED_SANDBOX_VERSION} from './lib/image/sandbox.js'
@@ -26,7 +27,6 @@ export const buildFlags = {
 }
 
 /** What to build and how, from the build flags. */
-export async function buildInputs(flags: {'build-arg'?: string[]; context?: string; file?: string; 'no-cache': boolean}) {
-  const source = await resolveBuildSource({context: flags.context, file: flags.file})
-  return {request: await buildRequest(source, {buildArgs: parseBuildArgs(flags['build-arg'] ?? []), noCache: flags['no-cache']}), source}
+export function buildInputsOf(flags: {'build-arg'?: string[]; context?: string; file?: string; 'no-cache': boolean}): BuildInputs {
+  return {buildArgs: flags['build-arg'], context: flags.context, file: flags.file, noCache: flags['no-cache']}
 }

@@ -1,15 +1,10 @@
-import {BaseCommand} from '../../base-command.js'
-import {buildFlags, buildInputs} from '../../image-flags.js'
-import {resolveEngineEndpoint} from '../../lib/docker/endpoint.js'
-import {Engine} from '../../lib/docker/engine.js'
+import {ImageCommand} from '../../image-command.js'
+import {buildFlags, buildInputsOf} from '../../image-flags.js'
 import {LOCAL_IMAGE_NAME, WANTED_SANDBOX_VERSION} from '../../lib/image/sandbox.js'
 import type {ImageState} from '../../lib/image/state.js'
-import {ImageStateStore} from '../../lib/image/state-store.js'
-import {buildWithProgress} from '../../lib/ui/acquire-with-progress.js'
 import {builtSummary} from '../../lib/ui/image-messages.js'
-import {warnLine} from '../../lib/ui/prompt.js'
 
-export default class ImageBuild extends BaseCommand {
+export default class ImageBuild extends ImageCommand {
   static override summary = 'Build the sandbox image from source and record it.'
   static override description = `Builds occ's own docker/Dockerfile (or --file/--context) with the Docker engine, labels the image org.opencode-cloud.version=${WANTED_SANDBOX_VERSION} and org.opencode-cloud.source=build, tags it ${LOCAL_IMAGE_NAME}:current (the image it replaces keeps ${LOCAL_IMAGE_NAME}:previous) and records it in image-state.json. The context honours its .dockerignore.`
 
@@ -23,16 +18,7 @@ export default class ImageBuild extends BaseCommand {
 
   public async run(): Promise<ImageState> {
     const {flags} = await this.parse(ImageBuild)
-    const {request, source} = await buildInputs(flags)
-    const endpoint = resolveEngineEndpoint()
-    const engine = await Engine.connect(endpoint, {signal: this.signal})
-    const result = await buildWithProgress(this.progressMode, source, {
-      engine,
-      request,
-      signal: this.signal,
-      store: ImageStateStore.forEngine(endpoint, warnLine),
-      version: WANTED_SANDBOX_VERSION,
-    })
+    const result = await this.images.build(buildInputsOf(flags))
     this.log(builtSummary(result.record, result.replacedId))
     await this.announceImageChange('build', result.record, result.before)
     return result.record

@@ -34,7 +34,7 @@ const REPOSITORY = String.raw`^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::${PORT})?(?:/[a-z0
 /** The largest integer a key takes when its schema names none: beyond it a number is no longer exact (1e+23). */
 export const LARGEST_INTEGER = Number.MAX_SAFE_INTEGER
 
-const DEFAULT_MOUNTS = [
+export const DEFAULT_MOUNTS = [
   '$HOME/.local/share/opencode:/home/opencoder/.local/share/opencode',
   '$HOME/.local/state/opencode:/home/opencoder/.local/state/opencode',
   '$HOME/.cache/opencode:/home/opencoder/.cache/opencode',

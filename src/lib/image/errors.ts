@@ -103,6 +103,15 @@ export class InvalidImageReferenceError extends OccError {
   }
 }
 
+/** image:update --tag picks a prebuilt image, which a build-from-source config does not pull. */
+export class TagNeedsPrebuiltError extends OccError {
+  constructor(tag: string, wantedVersion: string) {
+    super('usage', 'tag_needs_prebuilt', `--tag chooses a prebuilt image, but image_source is build: image update builds ${wantedVersion} from source.`, {
+      suggestion: `Run "occ image pull --tag ${tag}" to pull that tag, or "occ image update" without --tag to build.`,
+    })
+  }
+}
+
 export class InvalidTagError extends OccError {
   constructor(tag: string) {
     super('usage', 'invalid_tag', `"${tag}" is not a valid image tag.`, {

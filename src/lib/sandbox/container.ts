@@ -27,6 +27,7 @@ export interface StartPlan {
 }
 
 export type StartAction = 'created' | 'recreated' | 'started' | 'unchanged'
+export type StopResult = 'missing' | 'removed' | 'stopped' | 'was-stopped'
 
 /** The sandbox container on one engine: found by name, made from a spec, replaced without losing the old one until the new one is ready. */
 export class SandboxContainer {
@@ -99,7 +100,7 @@ export class SandboxContainer {
   }
 
   /** Stops the sandbox (the engine kills it after `seconds`); `remove` removes the container, never its volumes. */
-  async stop(seconds: number, remove: boolean): Promise<'missing' | 'removed' | 'stopped' | 'was-stopped'> {
+  async stop(seconds: number, remove: boolean): Promise<StopResult> {
     const found = await this.find()
     if (!found) return 'missing'
     const running = found.State.Running || found.State.Restarting

@@ -10,6 +10,14 @@ export class SandboxNotReadyError extends OccError {
 }
 
 export const sandboxErrors = {
+  missing: () =>
+    new OccError('state', 'sandbox_missing', `There is no sandbox container (${CONTAINER_NAME}) on this engine.`, {suggestion: 'Run "occ start" to create it.'}),
+  rolledBack: (cause: SandboxNotReadyError) =>
+    new OccError('notReady', 'sandbox_update_rolled_back', `${cause.message}\nRolled back: the previous image is current again and the sandbox runs on it as before.`, {
+      cause,
+      details: cause.details,
+      suggestion: 'Look at the output above; "occ image update" tries again, "occ logs" shows what the sandbox prints now.',
+    }),
   changed: (differences: string[]) =>
     new OccError('conflict', 'sandbox_spec_changed', `The sandbox runs with another configuration than config.json says:\n${differences.map((line) => `  - ${line}`).join('\n')}`, {
       details: {differences},
