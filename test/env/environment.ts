@@ -10,6 +10,7 @@ import {join, resolve} from 'node:path'
 
 import {enginePing, engineTlsPing} from './engine.js'
 import {buildImage, type ImageSpec} from './image.js'
+import {type Bridge, bridgeExists, createBridge, deleteBridge} from './network.js'
 import {type RegistryEndpoint, RegistryClient} from './registry.js'
 import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SEEDS, type SeedImage} from './seeds.js'
 import {SSH_PROCESSES, type SshEndpoint, type SshProcesses, startSsh} from './ssh.js'
@@ -46,6 +47,8 @@ export interface TestEnvironment {
   certDir: string
   /** The same engine through an sshd of our own (ssh://USER@127.0.0.1:P), and ssh agents for it. */
   ssh: SshEndpoint
+  /** The engine's container network (network.ts); published ports bind to 127.0.0.1 only. */
+  bridge: Bridge
   storageDriver: StorageDriver
   registries: Record<RegistryAddressName, string>
   auth: {username: string, password: string}
@@ -129,12 +132,13 @@ export interface Health {
 
 export async function checkHealth(env: TestEnvironment): Promise<Health> {
   const problems: string[] = []
-  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home
-  if (outdated) problems.push('it has no TLS listener or no sshd (started by an older test/env)')
+  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home || !env.bridge
+  if (outdated) problems.push('it has no TLS listener, sshd or bridge (started by an older test/env)')
   else if (!(await engineTlsPing(env.tlsHost, env.certDir))) problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
   for (const name of ['dockerd', ...REGISTRY_NAMES, ...(outdated ? [] : SSH_PROCESSES)] as const) {
     if (!isOurProcess(env.pids[name], marker(env.dir))) problems.push(`${name} (pid ${env.pids[name] ?? 'none'}) is not running`)
   }
+  if (env.bridge?.name && !bridgeExists(env.bridge.name)) problems.push(`the engine's bridge ${env.bridge.name} is gone`)
   if (!(await enginePing(env.dockerHost))) problems.push(`the engine at ${env.dockerHost} does not answer /_ping`)
   await Promise.all(REGISTRY_NAMES.map(async name => {
     const status = await new RegistryClient(registryEndpoint(env, name)).ping().catch(() => 0)
@@ -170,7 +174,7 @@ export async function startEnvironment(dir = stateDir(), options: StartOptions =
     }
     if (started !== 'wait') return started
     if (waitingSince === undefined) {
-      say('the running environment is outdated (no TLS listener or sshd); restarting it once the test runs using it have finished')
+      say('the running environment is outdated (no TLS listener, sshd or bridge); restarting it once the test runs using it have finished')
       waitingSince = Date.now()
     }
     await new Promise(resolve => {
@@ -282,6 +286,8 @@ async function teardown(env: TestEnvironment): Promise<number> {
   await Promise.all([...others, dockerd])
   const containerd = env.pids.containerd ?? readPid(join(env.dir, 'docker', 'exec', 'containerd', 'containerd.pid'))
   if (containerd !== undefined) await terminate(containerd, marker(env.dir), 10_000)
+  // Only the bridge this environment recorded; dockerd is gone, so nothing is attached to it.
+  if (env.bridge?.name) deleteBridge(env.bridge.name)
   return cleanState(env.dir)
 }
 
@@ -343,6 +349,7 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     repository: REPOSITORY,
     seeds: [],
     ssh: {agentSocket: '', dockerHost: '', home: '', strangerSocket: ''},
+    bridge: {gateway: '', name: '', subnet: ''},
     startedAt: new Date().toISOString(),
     storageDriver: 'overlay2',
     tlsHost: '',
@@ -352,6 +359,8 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
   }
   writeHtpasswd(env)
   env.certDir = makeCertificates(join(dir, 'tls')).clientDir
+  // Recorded at once: from here on, teardown deletes it.
+  env.bridge = createBridge(dir)
   writeRecord(env)
 
   try {
@@ -420,7 +429,8 @@ async function startEngine(env: TestEnvironment): Promise<void> {
       '--pidfile', join(dockerDir, 'dockerd.pid'),
       // An empty config file: /etc/docker/daemon.json must not leak into the test engine.
       '--config-file', join(dockerDir, 'daemon.json'),
-      '--iptables=false', '--bridge=none', '--ip-masq=false',
+      // Our own bridge and no iptables rules; `-p` without an address binds 127.0.0.1 (docker-proxy forwards).
+      '--bridge', env.bridge.name, '--iptables=false', '--ip-masq=false', '--ip', '127.0.0.1',
       '--storage-driver', driver,
       // Namespaces of our own, in case a system containerd is shared.
       '--containerd-namespace', 'occ-test', '--containerd-plugins-namespace', 'occ-test-plugins',
