@@ -12,7 +12,8 @@ import {enginePing, engineTlsPing} from './engine.js'
 import {buildImage, type ImageSpec} from './image.js'
 import {type Bridge, bridgeExists, createBridge, deleteBridge} from './network.js'
 import {type RegistryEndpoint, RegistryClient} from './registry.js'
-import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SEEDS, type SeedImage} from './seeds.js'
+import {buildSandboxImage} from './sandbox.js'
+import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SANDBOX_REPOSITORY, SANDBOX_SEEDS, type SandboxSeed, SEEDS, type SeedImage} from './seeds.js'
 import {SSH_PROCESSES, type SshEndpoint, type SshProcesses, startSsh} from './ssh.js'
 import {BINARIES, EnvironmentError, ensurePackages, freePort, isOurProcess, say, startBackground, tail, terminate, unmountUnder, waitUntil} from './system.js'
 import {makeCertificates} from './tls.js'
@@ -31,6 +32,14 @@ export interface PushedSeed extends SeedImage {
   /** Manifest digest (the RepoDigest after a pull). */
   digest: string
   /** Config digest (the engine's image id after a pull). */
+  configDigest: string
+}
+
+export interface PushedSandbox extends SandboxSeed {
+  repository: string
+  /** `127.0.0.1:PORT/occ-test/opencode-cloud-sandbox:TAG` */
+  reference: string
+  digest: string
   configDigest: string
 }
 
@@ -56,6 +65,8 @@ export interface TestEnvironment {
   pids: Partial<Record<ProcessName, number>>
   logs: Record<'dockerd' | 'sshd' | RegistryName, string>
   seeds: PushedSeed[]
+  /** Runnable stand-ins (SANDBOX_SEEDS) in SANDBOX_REPOSITORY. */
+  sandboxes: PushedSandbox[]
   startedAt: string
 }
 
@@ -132,7 +143,7 @@ export interface Health {
 
 export async function checkHealth(env: TestEnvironment): Promise<Health> {
   const problems: string[] = []
-  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home || !env.bridge
+  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home || !env.bridge || !env.sandboxes
   if (outdated) problems.push('it has no TLS listener, sshd or bridge (started by an older test/env)')
   else if (!(await engineTlsPing(env.tlsHost, env.certDir))) problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
   for (const name of ['dockerd', ...REGISTRY_NAMES, ...(outdated ? [] : SSH_PROCESSES)] as const) {
@@ -347,6 +358,7 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     ready: false,
     registries: {auth: '', dead: '', mirror: '', primary: ''},
     repository: REPOSITORY,
+    sandboxes: [],
     seeds: [],
     ssh: {agentSocket: '', dockerHost: '', home: '', strangerSocket: ''},
     bridge: {gateway: '', name: '', subnet: ''},
@@ -367,6 +379,8 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     // Images are generated (CPU) while the daemons start (I/O).
     const images = Promise.all(SEEDS.map(async seed => ({image: await buildImage(seedSpec(seed)), seed})))
     images.catch(() => {/* awaited below */})
+    const sandboxes = Promise.all(SANDBOX_SEEDS.map(async seed => ({image: await buildSandboxImage(seed), seed})))
+    sandboxes.catch(() => {/* awaited below */})
     await Promise.all([startEngine(env), ...REGISTRY_NAMES.map(name => startRegistry(env, name))])
     env.ssh = await startSsh(dir, env.dockerHost, env.logs.sshd, env.pids)
     env.registries.dead = await deadAddress(env)
@@ -379,7 +393,12 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
       await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(REPOSITORY, seed.tag, image)
       return pushedSeed(env, seed, image.manifest.digest, image.config.digest)
     }))
-    say(`seeded ${env.seeds.length} images in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s`)
+    // One after another: tags of the same image would upload the same blobs at once.
+    for (const {image, seed} of await sandboxes) {
+      await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(SANDBOX_REPOSITORY, seed.tag, image)
+      env.sandboxes.push({...seed, configDigest: image.config.digest, digest: image.manifest.digest, reference: `${env.registries[seed.registry]}/${SANDBOX_REPOSITORY}:${seed.tag}`, repository: SANDBOX_REPOSITORY})
+    }
+    say(`seeded ${env.seeds.length} images and ${env.sandboxes.length} sandbox stand-ins in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s`)
     env.ready = true
     writeRecord(env)
     return env
@@ -520,16 +539,26 @@ async function deadAddress(env: TestEnvironment): Promise<string> {
 /** Re-pushes any seed whose tag no longer points at its recorded digest (a test moved or deleted it). */
 async function restoreSeeds(env: TestEnvironment): Promise<void> {
   const moved: PushedSeed[] = []
-  await Promise.all(env.seeds.map(async seed => {
-    const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(REPOSITORY, seed.tag)
-    if (digest !== seed.digest) moved.push(seed)
-  }))
-  if (moved.length === 0) return
-  say(`restoring ${moved.length} seed tag(s): ${moved.map(seed => `${seed.registry}/${seed.tag}`).join(', ')}`)
+  const movedSandboxes: PushedSandbox[] = []
+  await Promise.all([
+    ...env.seeds.map(async seed => {
+      const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(REPOSITORY, seed.tag)
+      if (digest !== seed.digest) moved.push(seed)
+    }),
+    ...env.sandboxes.map(async seed => {
+      const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(seed.repository, seed.tag)
+      if (digest !== seed.digest) movedSandboxes.push(seed)
+    }),
+  ])
+  if (moved.length + movedSandboxes.length === 0) return
+  say(`restoring ${moved.length + movedSandboxes.length} seed tag(s): ${[...moved, ...movedSandboxes].map(seed => `${seed.registry}/${seed.tag}`).join(', ')}`)
   await Promise.all(moved.map(async seed => {
     const image = await buildImage(seedSpec(seed))
     await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(REPOSITORY, seed.tag, image)
   }))
+  for (const seed of movedSandboxes) {
+    await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(seed.repository, seed.tag, await buildSandboxImage(seed))
+  }
 }
 
 /** An exclusive lock file holding our pid; a lock whose holder died is taken over. */
