@@ -10,8 +10,10 @@ import {join, resolve} from 'node:path'
 
 import {enginePing, engineTlsPing} from './engine.js'
 import {buildImage, type ImageSpec} from './image.js'
+import {type Bridge, bridgeExists, createBridge, deleteBridge} from './network.js'
 import {type RegistryEndpoint, RegistryClient} from './registry.js'
-import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SEEDS, type SeedImage} from './seeds.js'
+import {buildSandboxImage} from './sandbox.js'
+import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SANDBOX_REPOSITORY, SANDBOX_SEEDS, type SandboxSeed, SEEDS, type SeedImage} from './seeds.js'
 import {SSH_PROCESSES, type SshEndpoint, type SshProcesses, startSsh} from './ssh.js'
 import {BINARIES, EnvironmentError, ensurePackages, freePort, isOurProcess, say, startBackground, tail, terminate, unmountUnder, waitUntil} from './system.js'
 import {makeCertificates} from './tls.js'
@@ -33,6 +35,14 @@ export interface PushedSeed extends SeedImage {
   configDigest: string
 }
 
+export interface PushedSandbox extends SandboxSeed {
+  repository: string
+  /** `127.0.0.1:PORT/occ-test/opencode-cloud-sandbox:TAG` */
+  reference: string
+  digest: string
+  configDigest: string
+}
+
 /** The content of `<dir>/env.json`. */
 export interface TestEnvironment {
   /** false while `start` is still bringing things up (pids are recorded as they start). */
@@ -46,6 +56,8 @@ export interface TestEnvironment {
   certDir: string
   /** The same engine through an sshd of our own (ssh://USER@127.0.0.1:P), and ssh agents for it. */
   ssh: SshEndpoint
+  /** The engine's container network (network.ts); published ports bind to 127.0.0.1 only. */
+  bridge: Bridge
   storageDriver: StorageDriver
   registries: Record<RegistryAddressName, string>
   auth: {username: string, password: string}
@@ -53,6 +65,8 @@ export interface TestEnvironment {
   pids: Partial<Record<ProcessName, number>>
   logs: Record<'dockerd' | 'sshd' | RegistryName, string>
   seeds: PushedSeed[]
+  /** Runnable stand-ins (SANDBOX_SEEDS) in SANDBOX_REPOSITORY. */
+  sandboxes: PushedSandbox[]
   startedAt: string
 }
 
@@ -129,12 +143,13 @@ export interface Health {
 
 export async function checkHealth(env: TestEnvironment): Promise<Health> {
   const problems: string[] = []
-  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home
-  if (outdated) problems.push('it has no TLS listener or no sshd (started by an older test/env)')
+  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home || !env.bridge || !env.sandboxes
+  if (outdated) problems.push('it has no TLS listener, sshd or bridge (started by an older test/env)')
   else if (!(await engineTlsPing(env.tlsHost, env.certDir))) problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
   for (const name of ['dockerd', ...REGISTRY_NAMES, ...(outdated ? [] : SSH_PROCESSES)] as const) {
     if (!isOurProcess(env.pids[name], marker(env.dir))) problems.push(`${name} (pid ${env.pids[name] ?? 'none'}) is not running`)
   }
+  if (env.bridge?.name && !bridgeExists(env.bridge.name)) problems.push(`the engine's bridge ${env.bridge.name} is gone`)
   if (!(await enginePing(env.dockerHost))) problems.push(`the engine at ${env.dockerHost} does not answer /_ping`)
   await Promise.all(REGISTRY_NAMES.map(async name => {
     const status = await new RegistryClient(registryEndpoint(env, name)).ping().catch(() => 0)
@@ -170,7 +185,7 @@ export async function startEnvironment(dir = stateDir(), options: StartOptions =
     }
     if (started !== 'wait') return started
     if (waitingSince === undefined) {
-      say('the running environment is outdated (no TLS listener or sshd); restarting it once the test runs using it have finished')
+      say('the running environment is outdated (no TLS listener, sshd or bridge); restarting it once the test runs using it have finished')
       waitingSince = Date.now()
     }
     await new Promise(resolve => {
@@ -282,6 +297,8 @@ async function teardown(env: TestEnvironment): Promise<number> {
   await Promise.all([...others, dockerd])
   const containerd = env.pids.containerd ?? readPid(join(env.dir, 'docker', 'exec', 'containerd', 'containerd.pid'))
   if (containerd !== undefined) await terminate(containerd, marker(env.dir), 10_000)
+  // Only the bridge this environment recorded; dockerd is gone, so nothing is attached to it.
+  if (env.bridge?.name) deleteBridge(env.bridge.name)
   return cleanState(env.dir)
 }
 
@@ -341,8 +358,10 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     ready: false,
     registries: {auth: '', dead: '', mirror: '', primary: ''},
     repository: REPOSITORY,
+    sandboxes: [],
     seeds: [],
     ssh: {agentSocket: '', dockerHost: '', home: '', strangerSocket: ''},
+    bridge: {gateway: '', name: '', subnet: ''},
     startedAt: new Date().toISOString(),
     storageDriver: 'overlay2',
     tlsHost: '',
@@ -352,12 +371,16 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
   }
   writeHtpasswd(env)
   env.certDir = makeCertificates(join(dir, 'tls')).clientDir
+  // Recorded at once: from here on, teardown deletes it.
+  env.bridge = createBridge(dir)
   writeRecord(env)
 
   try {
     // Images are generated (CPU) while the daemons start (I/O).
     const images = Promise.all(SEEDS.map(async seed => ({image: await buildImage(seedSpec(seed)), seed})))
     images.catch(() => {/* awaited below */})
+    const sandboxes = Promise.all(SANDBOX_SEEDS.map(async seed => ({image: await buildSandboxImage(seed), seed})))
+    sandboxes.catch(() => {/* awaited below */})
     await Promise.all([startEngine(env), ...REGISTRY_NAMES.map(name => startRegistry(env, name))])
     env.ssh = await startSsh(dir, env.dockerHost, env.logs.sshd, env.pids)
     env.registries.dead = await deadAddress(env)
@@ -370,7 +393,12 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
       await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(REPOSITORY, seed.tag, image)
       return pushedSeed(env, seed, image.manifest.digest, image.config.digest)
     }))
-    say(`seeded ${env.seeds.length} images in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s`)
+    // One after another: tags of the same image would upload the same blobs at once.
+    for (const {image, seed} of await sandboxes) {
+      await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(SANDBOX_REPOSITORY, seed.tag, image)
+      env.sandboxes.push({...seed, configDigest: image.config.digest, digest: image.manifest.digest, reference: `${env.registries[seed.registry]}/${SANDBOX_REPOSITORY}:${seed.tag}`, repository: SANDBOX_REPOSITORY})
+    }
+    say(`seeded ${env.seeds.length} images and ${env.sandboxes.length} sandbox stand-ins in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s`)
     env.ready = true
     writeRecord(env)
     return env
@@ -420,7 +448,8 @@ async function startEngine(env: TestEnvironment): Promise<void> {
       '--pidfile', join(dockerDir, 'dockerd.pid'),
       // An empty config file: /etc/docker/daemon.json must not leak into the test engine.
       '--config-file', join(dockerDir, 'daemon.json'),
-      '--iptables=false', '--bridge=none', '--ip-masq=false',
+      // Our own bridge and no iptables rules; `-p` without an address binds 127.0.0.1 (docker-proxy forwards).
+      '--bridge', env.bridge.name, '--iptables=false', '--ip-masq=false', '--ip', '127.0.0.1',
       '--storage-driver', driver,
       // Namespaces of our own, in case a system containerd is shared.
       '--containerd-namespace', 'occ-test', '--containerd-plugins-namespace', 'occ-test-plugins',
@@ -510,16 +539,26 @@ async function deadAddress(env: TestEnvironment): Promise<string> {
 /** Re-pushes any seed whose tag no longer points at its recorded digest (a test moved or deleted it). */
 async function restoreSeeds(env: TestEnvironment): Promise<void> {
   const moved: PushedSeed[] = []
-  await Promise.all(env.seeds.map(async seed => {
-    const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(REPOSITORY, seed.tag)
-    if (digest !== seed.digest) moved.push(seed)
-  }))
-  if (moved.length === 0) return
-  say(`restoring ${moved.length} seed tag(s): ${moved.map(seed => `${seed.registry}/${seed.tag}`).join(', ')}`)
+  const movedSandboxes: PushedSandbox[] = []
+  await Promise.all([
+    ...env.seeds.map(async seed => {
+      const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(REPOSITORY, seed.tag)
+      if (digest !== seed.digest) moved.push(seed)
+    }),
+    ...env.sandboxes.map(async seed => {
+      const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(seed.repository, seed.tag)
+      if (digest !== seed.digest) movedSandboxes.push(seed)
+    }),
+  ])
+  if (moved.length + movedSandboxes.length === 0) return
+  say(`restoring ${moved.length + movedSandboxes.length} seed tag(s): ${[...moved, ...movedSandboxes].map(seed => `${seed.registry}/${seed.tag}`).join(', ')}`)
   await Promise.all(moved.map(async seed => {
     const image = await buildImage(seedSpec(seed))
     await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(REPOSITORY, seed.tag, image)
   }))
+  for (const seed of movedSandboxes) {
+    await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(seed.repository, seed.tag, await buildSandboxImage(seed))
+  }
 }
 
 /** An exclusive lock file holding our pid; a lock whose holder died is taken over. */

@@ -62,29 +62,56 @@ export function blobOf(data: Buffer): Blob {
 export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
   const layerCount = spec.layers ?? 3
   if (layerCount < 1) throw new Error(`an image needs at least one layer (got ${layerCount})`)
-  const architecture = spec.architecture ?? 'amd64'
   const tars = Array.from({length: layerCount}, (_, index) => layerTar(spec, index))
   // Random payloads do not compress: level 1 is as good as 9 and much faster.
-  const gzipped = await Promise.all(tars.map(tar => gzip(tar, {level: spec.layerBytes ? 1 : 6})))
-  const layers = gzipped.map(data => blobOf(data))
-  const diffIds = tars.map(tar => sha256(tar))
+  const layers = await Promise.all(tars.map(async tar => ({tar, gzipped: await gzip(tar, {level: spec.layerBytes ? 1 : 6})})))
+  return assembleImage(layers, {
+    Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+    Cmd: ['/opt/sandbox/bin/sandbox'],
+    Labels: {
+      [LABELS.version]: spec.version,
+      [LABELS.ociVersion]: spec.version,
+      [LABELS.seed]: spec.seed,
+      ...spec.labels,
+    },
+  }, spec.architecture ?? 'amd64', spec.seed)
+}
 
+/** The `config` of an image config: what a container made from the image runs with. */
+export interface ContainerConfig {
+  Env: string[]
+  Cmd?: string[]
+  Entrypoint?: string[]
+  Labels: Record<string, string>
+  ExposedPorts?: Record<string, Record<string, never>>
+  /** Durations in nanoseconds, as the engine stores them. */
+  Healthcheck?: {Test: string[], Interval: number, Timeout: number, StartPeriod: number, Retries: number}
+  WorkingDir?: string
+}
+
+/** A layer as its uncompressed tar (for diff_ids) and its gzip (the blob). */
+export interface LayerData {
+  tar: Buffer
+  gzipped: Buffer
+}
+
+/** A layer of the given entries, gzipped. */
+export async function layerOf(entries: TarEntry[]): Promise<LayerData> {
+  const data = tar(entries)
+  return {gzipped: await gzip(data), tar: data}
+}
+
+/** The config and manifest over finished layers; `name` goes into the history entries. */
+export function assembleImage(layerData: LayerData[], containerConfig: ContainerConfig, architecture: Architecture, name: string): BuiltImage {
+  const layers = layerData.map(layer => blobOf(layer.gzipped))
+  const diffIds = layerData.map(layer => sha256(layer.tar))
   const imageConfig = {
     architecture,
     os: 'linux',
     created: CREATED,
-    config: {
-      Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-      Cmd: ['/opt/sandbox/bin/sandbox'],
-      Labels: {
-        [LABELS.version]: spec.version,
-        [LABELS.ociVersion]: spec.version,
-        [LABELS.seed]: spec.seed,
-        ...spec.labels,
-      },
-    },
+    config: containerConfig,
     rootfs: {type: 'layers', diff_ids: diffIds},
-    history: diffIds.map((_, index) => ({created: CREATED, created_by: `occ test env: ${spec.seed} layer ${index + 1}`})),
+    history: diffIds.map((_, index) => ({created: CREATED, created_by: `occ test env: ${name} layer ${index + 1}`})),
   }
   const config = blobOf(Buffer.from(JSON.stringify(imageConfig)))
   const manifest = blobOf(Buffer.from(JSON.stringify({
@@ -110,9 +137,14 @@ export function buildIndex(entries: {architecture: Architecture, manifest: Blob}
   })))
 }
 
-interface TarEntry {
+export interface TarEntry {
+  /** A directory when it ends with '/'. */
   path: string
   data?: Buffer
+  /** Default 0o755 for directories, 0o644 for files. */
+  mode?: number
+  /** Makes the entry a symbolic link to this target. */
+  symlink?: string
 }
 
 function layerTar(spec: ImageSpec, index: number): Buffer {
@@ -154,14 +186,15 @@ export function randomBytesFrom(seed: string, bytes: number): Buffer {
 
 const BLOCK = 512
 
-/** A minimal ustar archive: directories (path ends with '/') and regular files, owned by root. */
-function tar(entries: TarEntry[]): Buffer {
+/** A minimal ustar archive: directories (path ends with '/'), regular files and symlinks, owned by root. */
+export function tar(entries: TarEntry[]): Buffer {
   const parts: Buffer[] = []
   for (const entry of entries) {
     const isDir = entry.path.endsWith('/')
-    const data = entry.data ?? Buffer.alloc(0)
-    parts.push(tarHeader(entry.path, isDir ? 0 : data.length, isDir ? '5' : '0', isDir ? 0o755 : 0o644))
-    if (!isDir && data.length > 0) {
+    const data = isDir || entry.symlink !== undefined ? Buffer.alloc(0) : entry.data ?? Buffer.alloc(0)
+    const type = isDir ? '5' : entry.symlink === undefined ? '0' : '2'
+    parts.push(tarHeader(entry.path, data.length, type, entry.mode ?? (isDir ? 0o755 : entry.symlink === undefined ? 0o644 : 0o777), entry.symlink))
+    if (data.length > 0) {
       parts.push(data)
       const padding = (BLOCK - (data.length % BLOCK)) % BLOCK
       if (padding) parts.push(Buffer.alloc(padding))
@@ -171,8 +204,8 @@ function tar(entries: TarEntry[]): Buffer {
   return Buffer.concat(parts)
 }
 
-function tarHeader(path: string, size: number, type: '0' | '5', mode: number): Buffer {
-  if (Buffer.byteLength(path) > 100) throw new Error(`tar path too long for this writer: ${path}`)
+function tarHeader(path: string, size: number, type: '0' | '2' | '5', mode: number, linkName = ''): Buffer {
+  if (Buffer.byteLength(path) > 100 || Buffer.byteLength(linkName) > 100) throw new Error(`tar path too long for this writer: ${path}`)
   const header = Buffer.alloc(BLOCK)
   const octal = (value: number, width: number) => value.toString(8).padStart(width - 1, '0') + '\0'
   header.write(path, 0, 100, 'utf8')
@@ -183,6 +216,7 @@ function tarHeader(path: string, size: number, type: '0' | '5', mode: number): B
   header.write(octal(MTIME, 12), 136, 12, 'ascii')
   header.write(' '.repeat(8), 148, 8, 'ascii')
   header.write(type, 156, 1, 'ascii')
+  header.write(linkName, 157, 100, 'utf8')
   header.write('ustar\0', 257, 6, 'ascii')
   header.write('00', 263, 2, 'ascii')
   header.write('root', 265, 32, 'ascii')

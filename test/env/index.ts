@@ -6,15 +6,17 @@
 import {readFileSync} from 'node:fs'
 
 import {registryEndpoint, readEnvironment, type TestEnvironment} from './environment.js'
-import {type Architecture, buildImage, buildIndex, type ImageSpec, MEDIA_TYPES} from './image.js'
+import {type Architecture, buildImage, type BuiltImage, buildIndex, type ImageSpec, MEDIA_TYPES} from './image.js'
 import {type RegistryEndpoint, RegistryClient} from './registry.js'
+import {buildSandboxImage, type SandboxSpec} from './sandbox.js'
 import {REPOSITORY, type RegistryName} from './seeds.js'
 
 export {applyToProcessEnv, readEnvironment, registryEndpoint, releaseEnvironment, startEnvironment, stateDir, stopEnvironment} from './environment.js'
-export type {PushedSeed, StartOptions, StartResult, StopResult, TestEnvironment} from './environment.js'
+export type {PushedSandbox, PushedSeed, StartOptions, StartResult, StopResult, TestEnvironment} from './environment.js'
 export {type Architecture, type ImageSpec, buildImage} from './image.js'
 export {RegistryClient, type RegistryEndpoint} from './registry.js'
-export {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryName, SEEDS, type SeedImage, seedsIn, WANTED_VERSION} from './seeds.js'
+export {buildSandboxImage, SANDBOX_EXIT_CODE, SANDBOX_HEALTH_INTERVAL_MS, SANDBOX_HEALTH_TEST, SANDBOX_PORT, SANDBOX_VARIANTS, type SandboxSpec, type SandboxVariant, sandboxStartLine} from './sandbox.js'
+export {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryName, SANDBOX_REPOSITORY, SANDBOX_SEEDS, type SandboxSeed, SEEDS, type SeedImage, seedsIn, WANTED_VERSION} from './seeds.js'
 
 /** A registry of the running environment by name, or any endpoint. */
 export type RegistryTarget = RegistryName | RegistryEndpoint
@@ -36,8 +38,18 @@ function endpointOf(target: RegistryTarget, env?: TestEnvironment): RegistryEndp
 
 /** Builds an image from `spec` and pushes it as `repository:tag` (replacing what the tag pointed at). */
 export async function pushImage(registry: RegistryTarget, repository: string, tag: string, spec: ImageSpec): Promise<PushedImage> {
-  const endpoint = endpointOf(registry)
-  const image = await buildImage(spec)
+  return pushBuilt(endpointOf(registry), repository, tag, await buildImage(spec))
+}
+
+/**
+ * Builds a runnable sandbox stand-in (sandbox.ts: busybox serving /global/health on 3000, with a
+ * HEALTHCHECK) and pushes it as `repository:tag`. Same spec, same digests.
+ */
+export async function pushSandbox(registry: RegistryTarget, repository: string, tag: string, spec: SandboxSpec): Promise<PushedImage> {
+  return pushBuilt(endpointOf(registry), repository, tag, await buildSandboxImage(spec))
+}
+
+async function pushBuilt(endpoint: RegistryEndpoint, repository: string, tag: string, image: BuiltImage): Promise<PushedImage> {
   await new RegistryClient(endpoint).pushImage(repository, tag, image)
   return {
     configDigest: image.config.digest,

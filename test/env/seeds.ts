@@ -4,6 +4,8 @@
  * and digests tell which registry served a pull, and deleting one tag never removes another.
  */
 
+import type {SandboxVariant} from './sandbox.js'
+
 /** Registries the environment runs; `dead` is an address with nothing listening. */
 export type RegistryName = 'primary' | 'mirror' | 'auth'
 export type RegistryAddressName = RegistryName | 'dead'
@@ -19,6 +21,8 @@ export const LABELS = {
   ociVersion: 'org.opencontainers.image.version',
   seed: 'org.opencode-cloud.test.seed',
   registry: 'org.opencode-cloud.test.registry',
+  /** Which sandbox stand-in (sandbox.ts) an image is. */
+  variant: 'org.opencode-cloud.test.variant',
 } as const
 
 export interface SeedImage {
@@ -51,6 +55,22 @@ export const SEEDS: readonly SeedImage[] = [
   {registry: 'mirror', tag: '1.3.0', version: '1.3.0', seed: 'mirror-1.3.0', layers: 3, purpose: 'older release on the mirror'},
   {registry: 'mirror', tag: 'mirror-only', version: '1.2.0', seed: 'mirror-mirror-only', layers: 2, purpose: 'a tag only the second repository has'},
   {registry: 'auth', tag: '1.4.0', version: '1.4.0', seed: 'auth-1.4.0', layers: 3, purpose: 'needs basic auth (user occ-test)'},
+]
+
+/** Repository of the runnable sandbox stand-ins (sandbox.ts) seeded at start, e.g. for `npm run demo`. */
+export const SANDBOX_REPOSITORY = 'occ-test/opencode-cloud-sandbox'
+
+export interface SandboxSeed {
+  registry: RegistryName
+  tag: string
+  version: string
+  variant: SandboxVariant
+}
+
+/** Tests push their own stand-ins (`pushSandbox`) into repositories unique to them; these are for people. */
+export const SANDBOX_SEEDS: readonly SandboxSeed[] = [
+  {registry: 'primary', tag: WANTED_VERSION, version: WANTED_VERSION, variant: 'healthy'},
+  {registry: 'primary', tag: 'latest', version: WANTED_VERSION, variant: 'healthy'},
 ]
 
 export function seedsIn(registry: RegistryName): SeedImage[] {

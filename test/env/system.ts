@@ -29,6 +29,10 @@ export const BINARIES = {
   sshAgent: '/usr/bin/ssh-agent',
   sshAdd: '/usr/bin/ssh-add',
   docker: '/usr/bin/docker',
+  // The engine's own bridge (network.ts).
+  ip: '/bin/ip',
+  // Copied into the sandbox stand-ins (sandbox.ts): must be the static build.
+  busybox: '/bin/busybox',
 } as const
 
 /** Debian packages and the file each one must provide. */
@@ -39,6 +43,8 @@ export const REQUIRED_PACKAGES: readonly {name: string, provides: string}[] = [
   {name: 'openssl', provides: BINARIES.openssl},
   {name: 'openssh-server', provides: BINARIES.sshd},
   {name: 'openssh-client', provides: BINARIES.sshAgent},
+  {name: 'iproute2', provides: BINARIES.ip},
+  {name: 'busybox-static', provides: BINARIES.busybox},
 ]
 
 /** Installs the missing packages with apt-get (root only); a no-op when all are there. */

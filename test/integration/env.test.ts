@@ -7,18 +7,26 @@ import {join} from 'node:path'
 
 import {enginePing, engineTlsPing} from '../env/engine.js'
 import {enginePull} from './helpers/engine-pull.js'
+import {containerLogs, createSandboxContainer, getPublished, publishedPort, removeContainers, waitForHealth} from './helpers/sandbox-container.js'
 import {
   bigImage,
   deleteImage,
   LABELS,
   pushImage,
   pushMultiArchIndex,
+  pushSandbox,
   readEnvironment,
   REGISTRY_NAMES,
   registryRequests,
   remoteDigest,
   REPOSITORY,
   RegistryClient,
+  SANDBOX_EXIT_CODE,
+  SANDBOX_HEALTH_INTERVAL_MS,
+  SANDBOX_HEALTH_TEST,
+  SANDBOX_REPOSITORY,
+  sandboxStartLine,
+  type SandboxVariant,
   type TestEnvironment,
   WANTED_VERSION,
 } from '../env/index.js'
@@ -193,5 +201,113 @@ describe('test environment (test/env)', function () {
     }
     const logged = requests.slice(before).find(request => request.path === path)
     expect(logged, `a HEAD ${path} line in ${env.logs.primary}`).to.include({method: 'HEAD', status: 200})
+  })
+})
+
+describe('test environment: sandbox stand-ins on the test engine', function () {
+  this.timeout(120_000)
+  const run = `${process.pid}-${Date.now().toString(36)}`
+  // A repository of this run's own: stand-ins of any tag, removed from the engine afterwards.
+  const repository = `occ-test-env/${run}`
+  let env: TestEnvironment
+  let docker: Docker
+  const containers: Docker.Container[] = []
+  const pulled: string[] = []
+
+  before(function () {
+    env = readEnvironment()
+    docker = new Docker()
+  })
+
+  after(async function () {
+    await removeContainers(containers)
+    for (const reference of pulled) await docker.getImage(reference).remove().catch(() => undefined)
+  })
+
+  async function pulledStandIn(variant: SandboxVariant, version: string): Promise<string> {
+    const {reference} = await pushSandbox('primary', repository, `${variant}-${version}`, {variant, version})
+    await enginePull(docker, reference)
+    pulled.push(reference)
+    return reference
+  }
+
+  async function started(reference: string, options: Parameters<typeof createSandboxContainer>[2] = {}): Promise<Docker.Container> {
+    const container = await createSandboxContainer(docker, reference, options)
+    containers.push(container)
+    await container.start()
+    return container
+  }
+
+  it('gives the engine a bridge of its own and publishes ports on 127.0.0.1 only', async function () {
+    expect(env.bridge.name).to.match(/^occbr-[0-9a-f]{6}$/)
+    expect(env.bridge.subnet).to.match(/^10\.123\.\d+\.0\/24$/)
+    const network = await docker.getNetwork('bridge').inspect() as {Options: Record<string, string>, IPAM: {Config: {Subnet: string}[]}}
+    expect(network.IPAM.Config.map(config => config.Subnet)).to.include(env.bridge.subnet)
+    const reference = await pulledStandIn('healthy', '2.0.0')
+    // No address given: the engine's --ip makes it 127.0.0.1.
+    const container = await docker.createContainer({ExposedPorts: {'3000/tcp': {}}, HostConfig: {PortBindings: {'3000/tcp': [{HostPort: ''}]}}, Image: reference})
+    containers.push(container)
+    await container.start()
+    const bindings = (await container.inspect()).NetworkSettings.Ports['3000/tcp']
+    expect(bindings.map(binding => binding.HostIp)).to.deep.equal(['127.0.0.1'])
+    expect((await getPublished(Number(bindings[0].HostPort), '/global/health')).body).to.equal('{"healthy":true,"version":"2.0.0"}')
+  })
+
+  it('seeds a healthy stand-in of the wanted version for people (npm run demo)', async function () {
+    const seeded = env.sandboxes.find(seed => seed.tag === WANTED_VERSION)
+    expect(seeded).to.include({registry: 'primary', repository: SANDBOX_REPOSITORY, variant: 'healthy', version: WANTED_VERSION})
+    expect(await remoteDigest('primary', SANDBOX_REPOSITORY, WANTED_VERSION)).to.equal(seeded?.digest)
+  })
+
+  it('runs the healthy stand-in: version on /global/health through the published port, engine health, start-up log lines', async function () {
+    const reference = await pulledStandIn('healthy', '2.1.0')
+    const image = await docker.getImage(reference).inspect()
+    expect(image.Config.Labels).to.include({[LABELS.version]: '2.1.0', [LABELS.ociVersion]: '2.1.0'})
+    expect(image.Config.ExposedPorts).to.have.key('3000/tcp')
+    expect(image.Config.Env).to.include('OPENCODE_PORT=3000')
+    expect(image.Config.Healthcheck).to.deep.include({Interval: SANDBOX_HEALTH_INTERVAL_MS * 1_000_000, Test: SANDBOX_HEALTH_TEST})
+
+    const began = Date.now()
+    const container = await started(reference, {healthIntervalMs: 1000})
+    const port = await publishedPort(container)
+    const health = await getPublished(port, '/global/health')
+    expect(health.status).to.equal(200)
+    expect(JSON.parse(health.body)).to.deep.equal({healthy: true, version: '2.1.0'})
+    await waitForHealth(container, 'healthy', 15_000)
+    console.log(`      (healthy ${Date.now() - began} ms after create+start with a 1 s health interval)`)
+    const logs = await containerLogs(container)
+    expect(logs.stdout).to.include(sandboxStartLine('2.1.0'))
+    expect(logs.stderr).to.match(/stand-in 2\.1\.0 \(healthy\)/)
+
+    const stopping = Date.now()
+    await container.stop({t: 10})
+    expect(Date.now() - stopping, 'SIGTERM ends it at once').to.be.lessThan(3000)
+    expect((await container.inspect()).State.ExitCode).to.equal(0)
+  })
+
+  it('has a never-healthy variant: it listens, but its health test fails', async function () {
+    const container = await started(await pulledStandIn('never-healthy', '2.2.0'), {healthIntervalMs: 500, healthRetries: 1})
+    const port = await publishedPort(container)
+    expect((await getPublished(port, '/')).status).to.equal(200)
+    expect((await getPublished(port, '/global/health')).status).to.equal(404)
+    await waitForHealth(container, 'unhealthy', 15_000)
+  })
+
+  it('has a variant that exits at once with code 3', async function () {
+    const container = await started(await pulledStandIn('exits', '2.3.0'))
+    const {StatusCode} = await container.wait() as {StatusCode: number}
+    expect(StatusCode).to.equal(SANDBOX_EXIT_CODE)
+    expect((await containerLogs(container)).stdout).to.match(/stand-in 2\.3\.0 \(exits\)/)
+  })
+
+  it('has a variant that ignores SIGTERM: stop needs the kill after its timeout', async function () {
+    const container = await started(await pulledStandIn('ignores-term', '2.4.0'), {healthIntervalMs: 1000})
+    await waitForHealth(container, 'healthy', 15_000)
+    const stopping = Date.now()
+    await container.stop({t: 1})
+    const took = Date.now() - stopping
+    expect(took).to.be.within(1000, 5000)
+    const {State} = await container.inspect()
+    expect(State.ExitCode, 'killed by SIGKILL').to.equal(137)
   })
 })
