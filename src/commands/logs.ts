@@ -17,7 +17,7 @@ export default class Logs extends ImageCommand {
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(Logs)
-    const options = {follow: flags.follow, since: flags.since, tail: flags.tail ?? ('all' as const), timestamps: flags.timestamps}
+    const options = {follow: flags.follow === true, since: flags.since, tail: flags.tail ?? ('all' as const), timestamps: flags.timestamps === true}
     await this.sandbox.logs(options, (stream, payload) => (stream === 'stderr' ? process.stderr : process.stdout).write(payload))
     if (this.signal.aborted) process.exitCode = 130
   }

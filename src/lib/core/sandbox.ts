@@ -18,7 +18,7 @@ import {withFileLock} from '../lock.js'
 import {SandboxContainer, type StartAction} from '../sandbox/container.js'
 import {SandboxNotReadyError, sandboxErrors} from '../sandbox/errors.js'
 import {answersHttp} from '../sandbox/probe.js'
-import {healthTestOf, type ReadinessCheck} from '../sandbox/readiness.js'
+import {HEALTH_TEST_TIMEOUT_MS, healthTestOf, type ReadinessCheck} from '../sandbox/readiness.js'
 import {mayBind, sandboxSpec, type SandboxSpec, sandboxUrl} from '../sandbox/spec.js'
 
 export interface StartRequest {
@@ -130,7 +130,14 @@ export class SandboxCore {
   /** The sandbox's state against the image record; no network beyond the engine. */
   async status(): Promise<SandboxStatus> {
     const engine = await this.images.engine()
-    return sandboxStatus(await new SandboxContainer(engine, this.images.run.signal).find(), (await this.images.store.read()) ?? null)
+    const container = await new SandboxContainer(engine, this.images.run.signal).find()
+    const status = sandboxStatus(container, (await this.images.store.read()) ?? null)
+    if (!container || status.state !== 'running' || status.health === 'healthy') return status
+    // The engine may not have run the health test yet (or ever: podman without systemd); run it once.
+    const command = healthTestOf(await engine.inspectImage(container.Image))
+    if (!command) return status
+    const passed = await engine.exec(container.Id, command, HEALTH_TEST_TIMEOUT_MS).then((result) => result.exitCode === 0, () => false)
+    return passed ? {...status, health: 'healthy'} : status
   }
 
   async stop(seconds: number, remove: boolean): Promise<StopResult> {

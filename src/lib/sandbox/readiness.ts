@@ -13,7 +13,8 @@ export type ReadinessCheck = {command: string[]; kind: 'health-test'} | {kind: '
 export type NotReady = {exitCode: number; kind: 'exited'} | {kind: 'timeout'; lastHealth?: string}
 
 const POLL_MS = 500
-const HEALTH_TEST_TIMEOUT_MS = 5000
+/** How long one run of the image's health test may take (the real image's HEALTHCHECK allows 5 s). */
+export const HEALTH_TEST_TIMEOUT_MS = 5000
 
 /**
  * The image's HEALTHCHECK as a command to exec ("CMD" runs as is, "CMD-SHELL" through /bin/sh),
