@@ -156,6 +156,7 @@ export async function checkHealth(env: TestEnvironment): Promise<Health> {
     if (!isOurProcess(env.pids[name], marker(env.dir))) problems.push(`${name} (pid ${env.pids[name] ?? 'none'}) is not running`)
   }
   if (env.bridge?.name && !bridgeExists(env.bridge.name)) problems.push(`the engine's bridge ${env.bridge.name} is gone`)
+  if (!env.podman && !outdated && runsInCi()) problems.push(`podman is not running (${env.podmanSkipped}), and CI must test against it`)
   if (env.podman) {
     if (!isOurProcess(env.pids.podman, marker(env.dir))) problems.push(`podman (pid ${env.pids.podman ?? 'none'}) is not running`)
     else if (!(await enginePing(env.podman.dockerHost))) problems.push(`podman at ${env.podman.dockerHost} does not answer /_ping`)
@@ -396,8 +397,11 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     sandboxes.catch(() => {/* awaited below */})
     await Promise.all([startEngine(env), ...REGISTRY_NAMES.map(name => startRegistry(env, name))])
     env.registries.dead = await deadAddress(env)
-    const [ssh] = await Promise.all([startSsh(dir, env.dockerHost, env.logs.sshd, env.pids), startSecondEngine(env)])
-    env.ssh = ssh
+    // Both settle before a failure is thrown: teardown must see every pid either one started.
+    const [ssh, podman] = await Promise.allSettled([startSsh(dir, env.dockerHost, env.logs.sshd, env.pids), startSecondEngine(env)])
+    if (ssh.status === 'rejected') throw ssh.reason
+    if (podman.status === 'rejected') throw podman.reason
+    env.ssh = ssh.value
     const containerd = readPid(join(dockerDir, 'exec', 'containerd', 'containerd.pid'))
     if (isOurProcess(containerd, marker(dir))) env.pids.containerd = containerd
     writeRecord(env)

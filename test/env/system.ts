@@ -33,8 +33,9 @@ export const BINARIES = {
   ip: '/bin/ip',
   // Copied into the sandbox stand-ins (sandbox.ts): must be the static build.
   busybox: '/bin/busybox',
-  // The second engine (podman.ts); its containers' ports go through CNI's portmap plugin.
-  podman: '/usr/bin/podman',
+  // The second engine (podman.ts); overridable like dockerd, e.g. to see a failed start.
+  podman: process.env.OCC_TEST_PODMAN || '/usr/bin/podman',
+  // Podman's containers' ports go through CNI's portmap plugin.
   cniPortmap: '/usr/lib/cni/portmap',
 } as const
 
@@ -52,7 +53,7 @@ export const REQUIRED_PACKAGES: readonly {name: string, provides: string}[] = [
 
 /** Installed when the environment starts podman: a failure there is podman's (see podman.ts). */
 export const PODMAN_PACKAGES: readonly {name: string, provides: string}[] = [
-  {name: 'podman', provides: BINARIES.podman},
+  {name: 'podman', provides: '/usr/bin/podman'},
   // Named: podman's dependency would also accept netavark, which we do not configure.
   {name: 'containernetworking-plugins', provides: BINARIES.cniPortmap},
 ]
