@@ -11,6 +11,7 @@ import {join, resolve} from 'node:path'
 import {enginePing, engineTlsPing} from './engine.js'
 import {buildImage, type ImageSpec} from './image.js'
 import {type Bridge, bridgeExists, createBridge, deleteBridge} from './network.js'
+import {type PodmanEndpoint, startPodman, stopPodman} from './podman.js'
 import {type RegistryEndpoint, RegistryClient} from './registry.js'
 import {buildSandboxImage} from './sandbox.js'
 import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SANDBOX_REPOSITORY, SANDBOX_SEEDS, type SandboxSeed, SEEDS, type SeedImage} from './seeds.js'
@@ -24,7 +25,7 @@ export const AUTH_USERNAME = 'occ-test'
 export type StorageDriver = 'overlay2' | 'vfs'
 /** Who asked for the environment: a test run (stopped with its last lease) or a person (kept). */
 export type Owner = 'tests' | 'manual'
-export type ProcessName = 'dockerd' | 'containerd' | RegistryName | keyof SshProcesses
+export type ProcessName = 'dockerd' | 'containerd' | 'podman' | RegistryName | keyof SshProcesses
 
 export interface PushedSeed extends SeedImage {
   /** `127.0.0.1:PORT/prizz/opencode-cloud-sandbox:TAG` */
@@ -59,11 +60,15 @@ export interface TestEnvironment {
   /** The engine's container network (network.ts); published ports bind to 127.0.0.1 only. */
   bridge: Bridge
   storageDriver: StorageDriver
+  /** The second engine (podman.ts), when it started; see podmanSkipped otherwise. */
+  podman?: PodmanEndpoint
+  /** Why podman is not running (only outside CI: under CI=true its failure fails the start). */
+  podmanSkipped?: string
   registries: Record<RegistryAddressName, string>
   auth: {username: string, password: string}
   repository: string
   pids: Partial<Record<ProcessName, number>>
-  logs: Record<'dockerd' | 'sshd' | RegistryName, string>
+  logs: Record<'dockerd' | 'sshd' | 'podman' | RegistryName, string>
   seeds: PushedSeed[]
   /** Runnable stand-ins (SANDBOX_SEEDS) in SANDBOX_REPOSITORY. */
   sandboxes: PushedSandbox[]
@@ -122,6 +127,7 @@ export function exportLines(env: TestEnvironment): string {
     OCC_TEST_DOCKER_SSH_HOST: env.ssh.dockerHost,
     OCC_TEST_SSH_AUTH_SOCK: env.ssh.agentSocket,
     OCC_TEST_SSH_HOME: env.ssh.home,
+    ...(env.podman ? {OCC_TEST_PODMAN_HOST: env.podman.dockerHost} : {}),
   }
   return Object.entries(vars).map(([name, value]) => `export ${name}='${value}'`).join('\n')
 }
@@ -143,13 +149,19 @@ export interface Health {
 
 export async function checkHealth(env: TestEnvironment): Promise<Health> {
   const problems: string[] = []
-  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home || !env.bridge || !env.sandboxes
-  if (outdated) problems.push('it has no TLS listener, sshd or bridge (started by an older test/env)')
+  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home || !env.bridge || !env.sandboxes || (!env.podman && env.podmanSkipped === undefined)
+  if (outdated) problems.push('it has no TLS listener, sshd, bridge, stand-ins or podman (started by an older test/env)')
   else if (!(await engineTlsPing(env.tlsHost, env.certDir))) problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
   for (const name of ['dockerd', ...REGISTRY_NAMES, ...(outdated ? [] : SSH_PROCESSES)] as const) {
     if (!isOurProcess(env.pids[name], marker(env.dir))) problems.push(`${name} (pid ${env.pids[name] ?? 'none'}) is not running`)
   }
   if (env.bridge?.name && !bridgeExists(env.bridge.name)) problems.push(`the engine's bridge ${env.bridge.name} is gone`)
+  if (!env.podman && !outdated && runsInCi()) problems.push(`podman is not running (${env.podmanSkipped}), and CI must test against it`)
+  if (env.podman) {
+    if (!isOurProcess(env.pids.podman, marker(env.dir))) problems.push(`podman (pid ${env.pids.podman ?? 'none'}) is not running`)
+    else if (!(await enginePing(env.podman.dockerHost))) problems.push(`podman at ${env.podman.dockerHost} does not answer /_ping`)
+    if (!bridgeExists(env.podman.bridge.name)) problems.push(`podman's bridge ${env.podman.bridge.name} is gone`)
+  }
   if (!(await enginePing(env.dockerHost))) problems.push(`the engine at ${env.dockerHost} does not answer /_ping`)
   await Promise.all(REGISTRY_NAMES.map(async name => {
     const status = await new RegistryClient(registryEndpoint(env, name)).ping().catch(() => 0)
@@ -185,7 +197,7 @@ export async function startEnvironment(dir = stateDir(), options: StartOptions =
     }
     if (started !== 'wait') return started
     if (waitingSince === undefined) {
-      say('the running environment is outdated (no TLS listener, sshd or bridge); restarting it once the test runs using it have finished')
+      say('the running environment is outdated (started by an older test/env); restarting it once the test runs using it have finished')
       waitingSince = Date.now()
     }
     await new Promise(resolve => {
@@ -294,7 +306,8 @@ async function teardown(env: TestEnvironment): Promise<number> {
   const dockerd = env.pids.dockerd === undefined ? Promise.resolve() : terminate(env.pids.dockerd, marker(env.dir), 30_000).then(result => {
     if (result === 'killed') say('dockerd did not stop within 30 s and was killed')
   })
-  await Promise.all([...others, dockerd])
+  const podman = env.podman ? stopPodman(env.dir, env.podman, env.pids.podman) : Promise.resolve()
+  await Promise.all([...others, dockerd, podman])
   const containerd = env.pids.containerd ?? readPid(join(env.dir, 'docker', 'exec', 'containerd', 'containerd.pid'))
   if (containerd !== undefined) await terminate(containerd, marker(env.dir), 10_000)
   // Only the bridge this environment recorded; dockerd is gone, so nothing is attached to it.
@@ -305,7 +318,7 @@ async function teardown(env: TestEnvironment): Promise<number> {
 /** Unmounts anything under the state dir and removes all but the log files. */
 function cleanState(dir: string): number {
   const unmounted = unmountUnder(dir)
-  for (const entry of ['env.json', 'docker', 'registries', 'htpasswd', 'docker.sock', 'leases', 'tls', 'ssh']) {
+  for (const entry of ['env.json', 'docker', 'registries', 'htpasswd', 'docker.sock', 'leases', 'tls', 'ssh', 'podman', 'podman.sock']) {
     rmSync(join(dir, entry), {force: true, recursive: true})
   }
   return unmounted
@@ -344,6 +357,7 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     mirror: join(dir, 'registry-mirror.log'),
     auth: join(dir, 'registry-auth.log'),
     sshd: join(dir, 'sshd.log'),
+    podman: join(dir, 'podman.log'),
   }
   for (const log of Object.values(logs)) truncateLog(log)
 
@@ -382,8 +396,12 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     const sandboxes = Promise.all(SANDBOX_SEEDS.map(async seed => ({image: await buildSandboxImage(seed), seed})))
     sandboxes.catch(() => {/* awaited below */})
     await Promise.all([startEngine(env), ...REGISTRY_NAMES.map(name => startRegistry(env, name))])
-    env.ssh = await startSsh(dir, env.dockerHost, env.logs.sshd, env.pids)
     env.registries.dead = await deadAddress(env)
+    // Both settle before a failure is thrown: teardown must see every pid either one started.
+    const [ssh, podman] = await Promise.allSettled([startSsh(dir, env.dockerHost, env.logs.sshd, env.pids), startSecondEngine(env)])
+    if (ssh.status === 'rejected') throw ssh.reason
+    if (podman.status === 'rejected') throw podman.reason
+    env.ssh = ssh.value
     const containerd = readPid(join(dockerDir, 'exec', 'containerd', 'containerd.pid'))
     if (isOurProcess(containerd, marker(dir))) env.pids.containerd = containerd
     writeRecord(env)
@@ -407,6 +425,32 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     await teardown(env).catch(() => {/* the original error matters more */})
     throw error
   }
+}
+
+/** CI must exercise podman: there its failure fails the start; elsewhere it is skipped, loudly. */
+async function startSecondEngine(env: TestEnvironment): Promise<void> {
+  const began = Date.now()
+  const registries = Object.values(env.registries)
+  try {
+    await startPodman(env.dir, registries, env.logs.podman, (endpoint, pid) => {
+      env.podman = endpoint
+      if (pid !== undefined) env.pids.podman = pid
+      writeRecord(env)
+    })
+    say(`podman answers on ${env.podman?.dockerHost} after ${((Date.now() - began) / 1000).toFixed(1)} s`)
+  } catch (error) {
+    const message = (error as Error).message
+    if (runsInCi()) throw new EnvironmentError(`podman, the second engine, failed to start, and CI must test against it: ${message}`)
+    say(`WARNING: podman, the second engine, did not start; its tests will be skipped (under CI=true this fails the start): ${message}`)
+    if (env.podman) await stopPodman(env.dir, env.podman, env.pids.podman).catch(() => {/* the start error matters more */})
+    env.podman = undefined
+    delete env.pids.podman
+    env.podmanSkipped = message
+  }
+}
+
+function runsInCi(): boolean {
+  return Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0'
 }
 
 function seedSpec(seed: SeedImage): ImageSpec {

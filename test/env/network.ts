@@ -1,7 +1,8 @@
 /**
- * The test engine's container network: a Linux bridge of its own, named after the state dir, on a
- * /24 no interface or route of this machine uses. dockerd runs with `--bridge=<name>` and no
- * iptables, so containers are reached only through ports docker-proxy publishes on 127.0.0.1.
+ * The test engines' container networks: Linux bridges of their own, named after the state dir, on
+ * a /24 no interface or route of this machine uses. dockerd runs with `--bridge=<name>` and no
+ * iptables, so containers are reached only through ports docker-proxy publishes on 127.0.0.1;
+ * podman's default network (CNI) uses the other bridge.
  */
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
@@ -9,7 +10,7 @@ import {createHash} from 'node:crypto'
 import {BINARIES, EnvironmentError} from './system.js'
 
 export interface Bridge {
-  /** `occbr-<6 hex of the state dir>`: 12 characters (Linux allows 15). */
+  /** `occbr-<6 hex of the state dir>` (dockerd) or `occpm-…` (podman): 12 characters (Linux allows 15). */
   name: string
   /** e.g. `10.123.45.0/24` */
   subnet: string
@@ -20,8 +21,13 @@ export interface Bridge {
 /** Candidate subnets are 10.123.0.0/24 … 10.123.255.0/24 (outside docker's and podman's default pools). */
 const SECOND_OCTET = 123
 
-export function bridgeName(dir: string): string {
-  return `occbr-${createHash('sha256').update(dir).digest('hex').slice(0, 6)}`
+/** Which engine a bridge is for: its name prefix. */
+export type BridgeOwner = 'dockerd' | 'podman'
+
+const PREFIXES: Record<BridgeOwner, string> = {dockerd: 'occbr-', podman: 'occpm-'}
+
+export function bridgeName(dir: string, owner: BridgeOwner = 'dockerd'): string {
+  return `${PREFIXES[owner]}${createHash('sha256').update(dir).digest('hex').slice(0, 6)}`
 }
 
 function ip(args: string[]): string {
@@ -75,13 +81,13 @@ function overlaps(a: {network: number, prefix: number}, b: {network: number, pre
  * Creates the bridge for the environment in `dir` on a free /24. A bridge left by an earlier
  * environment in the same dir (a crash before teardown) is deleted first: its name is ours.
  */
-export function createBridge(dir: string): Bridge {
-  const name = bridgeName(dir)
+export function createBridge(dir: string, owner: BridgeOwner = 'dockerd'): Bridge {
+  const name = bridgeName(dir, owner)
   if (bridgeExists(name)) deleteBridge(name)
   ip(['link', 'add', 'name', name, 'type', 'bridge'])
   try {
-    // Start where the dir's hash points, so parallel environments rarely try the same subnet.
-    const start = createHash('sha256').update(dir).digest()[3]
+    // Start where the name's hash points, so parallel environments rarely try the same subnet.
+    const start = createHash('sha256').update(name).digest()[0]
     for (let step = 0; step < 256; step++) {
       const third = (start + step) % 256
       const candidate = {network: toNumber(`10.${SECOND_OCTET}.${third}.0`), prefix: 24}
@@ -105,6 +111,6 @@ export function createBridge(dir: string): Bridge {
 
 /** Deletes a bridge the environment recorded as its own; a missing one is fine. */
 export function deleteBridge(name: string): void {
-  if (!name.startsWith('occbr-')) throw new EnvironmentError(`refusing to delete ${name}: not a bridge the test environment makes`)
+  if (!Object.values(PREFIXES).some(prefix => name.startsWith(prefix))) throw new EnvironmentError(`refusing to delete ${name}: not a bridge the test environment makes`)
   if (bridgeExists(name)) ip(['link', 'del', 'dev', name])
 }

@@ -3,7 +3,7 @@
  * pid, free ports, log tails and unmounting what a dockerd left under the state dir.
  */
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
-import {closeSync, existsSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
+import {closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -33,6 +33,10 @@ export const BINARIES = {
   ip: '/bin/ip',
   // Copied into the sandbox stand-ins (sandbox.ts): must be the static build.
   busybox: '/bin/busybox',
+  // The second engine (podman.ts); overridable like dockerd, e.g. to see a failed start.
+  podman: process.env.OCC_TEST_PODMAN || '/usr/bin/podman',
+  // Podman's containers' ports go through CNI's portmap plugin.
+  cniPortmap: '/usr/lib/cni/portmap',
 } as const
 
 /** Debian packages and the file each one must provide. */
@@ -45,6 +49,13 @@ export const REQUIRED_PACKAGES: readonly {name: string, provides: string}[] = [
   {name: 'openssh-client', provides: BINARIES.sshAgent},
   {name: 'iproute2', provides: BINARIES.ip},
   {name: 'busybox-static', provides: BINARIES.busybox},
+]
+
+/** Installed when the environment starts podman: a failure there is podman's (see podman.ts). */
+export const PODMAN_PACKAGES: readonly {name: string, provides: string}[] = [
+  {name: 'podman', provides: '/usr/bin/podman'},
+  // Named: podman's dependency would also accept netavark, which we do not configure.
+  {name: 'containernetworking-plugins', provides: BINARIES.cniPortmap},
 ]
 
 /** Installs the missing packages with apt-get (root only); a no-op when all are there. */
@@ -70,10 +81,10 @@ export function ensurePackages(packages = REQUIRED_PACKAGES): void {
 }
 
 /** Starts a detached process whose stdout and stderr go to `logFile`; returns its pid. */
-export function startBackground(command: string, args: string[], logFile: string): number {
+export function startBackground(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): number {
   const fd = openSync(logFile, 'a')
   try {
-    const child = spawn(command, args, {detached: true, stdio: ['ignore', fd, fd]})
+    const child = spawn(command, args, {detached: true, env, stdio: ['ignore', fd, fd]})
     child.on('error', () => {/* reported through the pid check below */})
     child.unref()
     if (child.pid === undefined) throw new EnvironmentError(`could not start ${command} (is it installed?); log: ${logFile}`)
@@ -152,6 +163,11 @@ export function tail(file: string, lines = 20): string {
   } catch {
     return '(no log written)'
   }
+}
+
+/** Live processes whose command line mentions `marker` (e.g. conmon processes a podman left behind). */
+export function processesMentioning(marker: string): number[] {
+  return readdirSync('/proc').filter(entry => /^\d+$/.test(entry)).map(Number).filter(pid => pid !== process.pid && isOurProcess(pid, marker))
 }
 
 /** Mount points at or below `dir`, deepest first. */

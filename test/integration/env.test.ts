@@ -7,7 +7,7 @@ import {join} from 'node:path'
 
 import {enginePing, engineTlsPing} from '../env/engine.js'
 import {enginePull} from './helpers/engine-pull.js'
-import {containerLogs, createSandboxContainer, getPublished, publishedPort, removeContainers, waitForHealth} from './helpers/sandbox-container.js'
+import {containerLogs, createSandboxContainer, execIn, getPublished, healthStatus, publishedPort, removeContainers, waitForHealth} from './helpers/sandbox-container.js'
 import {
   bigImage,
   deleteImage,
@@ -309,5 +309,75 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
     expect(took).to.be.within(1000, 5000)
     const {State} = await container.inspect()
     expect(State.ExitCode, 'killed by SIGKILL').to.equal(137)
+  })
+})
+
+describe('test environment: podman as a second engine', function () {
+  this.timeout(120_000)
+  const run = `${process.pid}-${Date.now().toString(36)}`
+  const repository = `occ-test-env/podman-${run}`
+  let env: TestEnvironment
+  let podman: Docker
+  const containers: Docker.Container[] = []
+  const pulled: string[] = []
+
+  before(function () {
+    env = readEnvironment()
+    // Only outside CI: under CI=true a podman that fails to start fails the environment's start.
+    if (!env.podman) this.skip()
+    podman = new Docker({socketPath: new URL(env.podman.dockerHost).pathname})
+  })
+
+  after(async function () {
+    await removeContainers(containers)
+    for (const reference of pulled) await podman?.getImage(reference).remove().catch(() => undefined)
+  })
+
+  async function startedOnPodman(variant: SandboxVariant, version: string): Promise<Docker.Container> {
+    const {reference} = await pushSandbox('primary', repository, `${variant}-${version}`, {variant, version})
+    await enginePull(podman, reference)
+    pulled.push(reference)
+    const container = await createSandboxContainer(podman, reference, {healthIntervalMs: 1000})
+    containers.push(container)
+    await container.start()
+    return container
+  }
+
+  it('serves the Docker API on a private socket, exported as OCC_TEST_PODMAN_HOST, with a bridge of its own', async function () {
+    expect(env.podman?.dockerHost).to.equal(`unix://${env.dir}/podman.sock`)
+    expect(process.env.OCC_TEST_PODMAN_HOST).to.equal(env.podman?.dockerHost)
+    expect(await enginePing(env.podman!.dockerHost)).to.equal(true)
+    const version = await podman.version() as {Components?: {Name: string}[]}
+    expect(version.Components?.map(component => component.Name).join(' ')).to.match(/podman/i)
+    expect(env.podman?.bridge.name).to.match(/^occpm-[0-9a-f]{6}$/)
+    expect(env.podman?.bridge.subnet).to.not.equal(env.bridge.subnet)
+  })
+
+  it('pulls a stand-in from the primary registry over plain HTTP and publishes 3000 on 127.0.0.1', async function () {
+    const container = await startedOnPodman('healthy', '3.0.0')
+    const port = await publishedPort(container)
+    expect(JSON.parse((await getPublished(port, '/global/health')).body)).to.deep.equal({healthy: true, version: '3.0.0'})
+    expect((await containerLogs(container)).stdout).to.include(sandboxStartLine('3.0.0'))
+  })
+
+  it('runs no health checks without systemd (status stays starting), but exec runs the image\'s health test', async function () {
+    const container = await startedOnPodman('healthy', '3.1.0')
+    await new Promise(resolve => {
+      setTimeout(resolve, 2500)
+    })
+    expect(await healthStatus(container), 'podman without systemd never runs the check').to.equal('starting')
+    const probe = await execIn(container, SANDBOX_HEALTH_TEST.slice(1))
+    expect(probe.exitCode).to.equal(0)
+    expect(probe.output).to.include('"version":"3.1.0"')
+    const never = await startedOnPodman('never-healthy', '3.1.0')
+    expect((await execIn(never, SANDBOX_HEALTH_TEST.slice(1))).exitCode).to.not.equal(0)
+  })
+
+  it('stops the healthy stand-in at once with SIGTERM', async function () {
+    const container = await startedOnPodman('healthy', '3.2.0')
+    const stopping = Date.now()
+    await container.stop({t: 10})
+    expect(Date.now() - stopping).to.be.lessThan(3000)
+    expect((await container.inspect()).State.ExitCode).to.equal(0)
   })
 })

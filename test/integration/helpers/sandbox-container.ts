@@ -77,3 +77,20 @@ export async function containerLogs(container: Docker.Container): Promise<{stdou
 export async function removeContainers(containers: Docker.Container[]): Promise<void> {
   await Promise.all(containers.map(container => container.remove({force: true, v: true}).catch(() => undefined)))
 }
+
+/**
+ * Runs `command` in the container through the engine's exec API (what readiness does on an engine
+ * that runs no health checks): its exit code and combined output.
+ */
+export async function execIn(container: Docker.Container, command: string[]): Promise<{exitCode: number | null, output: string}> {
+  const exec = await container.exec({AttachStderr: true, AttachStdout: true, Cmd: command})
+  const stream = await exec.start({hijack: true, stdin: false})
+  const chunks: Buffer[] = []
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    stream.on('end', () => resolve())
+    stream.on('error', reject)
+  })
+  const {ExitCode} = await exec.inspect()
+  return {exitCode: ExitCode, output: Buffer.concat(chunks).toString('utf8')}
+}
