@@ -149,6 +149,45 @@ describe('registry credentials', function () {
     expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).to.deep.equal([authHost])
   })
 
+  /** Processes still running whose command line holds `token` (a helper's leftovers). */
+  const running = (token: string) =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(token)
+        } catch {
+          return false
+        }
+      })
+
+  it('survives a credential helper that prints without end: its answer is dropped, the helper ended', async () => {
+    writeConfig({credHelpers: {[authHost]: 'occflood'}})
+    const token = `occ-flood-${process.pid}-${Date.now()}`
+    const result = await occ(['image:pull'], [authRepository, repository('primary')], {OCCTEST_HELPER_TOKEN: token, PATH: `${HELPER_DIR}:${process.env.PATH}`})
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stderr).not.to.include('RangeError')
+    expect(result.stdout).to.include(`Pulled v1.4.0 from ${repository('primary').split('/')[0]}`)
+    expect(running(token), 'the helper was ended').to.deep.equal([])
+  })
+
+  it('takes the answer of a helper that exits while a child of its keeps the output open, and ends that child', async () => {
+    writeConfig({credHelpers: {[authHost]: 'occlinger'}})
+    // sleep's argument, unique to this run: a number of seconds far past the helper timeout.
+    const token = `${1000 + (process.pid % 1000)}.${Date.now() % 1000}`
+    const started = performance.now()
+    const result = await occ(['image:pull'], [authRepository], {
+      OCCTEST_HELPER_SECRET: password,
+      OCCTEST_HELPER_TOKEN: token,
+      OCCTEST_HELPER_USERNAME: username,
+      PATH: `${HELPER_DIR}:${process.env.PATH}`,
+    })
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stdout).to.include(`Pulled v1.4.0 from ${authHost}`)
+    expect(performance.now() - started, 'occ did not wait for the child').to.be.below(15_000)
+    expect(running(token), "the helper's child was ended").to.deep.equal([])
+  })
+
   it('reads DOCKER_AUTH_CONFIG before config.json', async () => {
     writeConfig({auths: {[authHost]: {auth: base64(`${username}:wrong-password`)}}})
     const result = await occ(['image:pull'], [authRepository], {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[authHost]: {password, username}}})})

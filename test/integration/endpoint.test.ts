@@ -7,7 +7,7 @@ import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {type AddressInfo, connect, createServer, type Socket} from 'node:net'
-import {join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import ssh2 from 'ssh2'
 
 import {contextId} from '../../src/lib/docker/endpoint.js'
@@ -172,6 +172,26 @@ describe('any Docker endpoint', function () {
     const pulled = await runCli(['image:pull'], {env})
     expect(pulled.code, pulled.stderr).to.equal(0)
     expect((await state(env)).engine).to.deep.include({context: 'occ-current', endpoint: tlsHost, status: 'ok'})
+  })
+
+  it('reads DOCKER_HOST=unix:// as docker does: a relative socket from the working directory, one record per socket', async () => {
+    const socket = new URL(testEnv.dockerHost).pathname
+    const relative = await runCli(['image:pull', '--json'], {cwd: dirname(socket), env: envWith({DOCKER_HOST: `unix://${basename(socket)}`})})
+    expect(relative.code, relative.stderr).to.equal(0)
+    expect(JSON.parse(relative.stdout)).to.include({engine: `unix://${socket}`, image_id: seed('primary', '1.4.0').configDigest})
+    expect(existsSync(imageStateFile({...home.env, DOCKER_HOST: testEnv.dockerHost})), 'the record of the socket, named absolutely').to.equal(true)
+    // The same socket spelled otherwise reads the same record.
+    for (const host of [`unix://${socket}/`, `unix://${dirname(socket)}/./${basename(socket)}`]) {
+      expect((await state(envWith({DOCKER_HOST: host}))).engine, host).to.include({endpoint: `unix://${socket}`, status: 'ok'})
+    }
+
+    expect(readdirSync(join(home.dataDir, 'image-state.d'))).to.have.length(1)
+    const escaped = await runCli(['image:state'], {env: envWith({DOCKER_HOST: 'unix:///tmp/occ-no-such-%zz.sock'})})
+    expect(escaped.code, escaped.stderr).to.equal(0)
+    expect(escaped.stdout).to.include('Engine unix:///tmp/occ-no-such-%zz.sock: nothing recorded to check.')
+    const garbage = await runCli(['image:pull'], {env: envWith({DOCKER_HOST: 'tcp://h:99999'})})
+    expect(garbage.code).to.equal(4)
+    expect(garbage.stderr).to.include('Error: DOCKER_HOST="tcp://h:99999" cannot be used').and.not.include('Unexpected')
   })
 
   it('keeps one record per engine: the unix socket and the TLS endpoint never share or overwrite one', async () => {

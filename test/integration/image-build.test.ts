@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
-import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {cpSync, existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -91,6 +92,25 @@ describe('occ image:build', function () {
     expect(home.stateText()).to.equal(before)
     expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.3.0').configDigest)
     expect(existsSync(`${home.stateFile}.lock`), 'lock released').to.equal(false)
+  })
+
+  it('refuses a FIFO in the context with a clear message, unless .dockerignore leaves it out', async () => {
+    const context = mkdtempSync(join(tmpdir(), 'occ-fifo-context-'))
+    try {
+      cpSync(join(FIXTURES, 'ok'), context, {recursive: true})
+      execFileSync('mkfifo', [join(context, 'app', 'pipe')])
+      const refused = await runCli(['image:build', '--context', context], {env})
+      expect(refused.code, refused.stderr).to.equal(2)
+      expect(refused.stderr).to.include(`Error: The build context ${context} holds app/pipe (a FIFO): only files, directories and symlinks can be sent to the engine.`)
+      expect(refused.stderr).to.include('.dockerignore').and.not.match(/\n\s+at /)
+      expect(home.stateText()).to.equal(undefined)
+
+      writeFileSync(join(context, '.dockerignore'), 'app/pipe\n')
+      const built = await runCli(['image:build', '--context', context], {env})
+      expect(built.code, built.stderr).to.equal(0)
+    } finally {
+      rmSync(context, {force: true, recursive: true})
+    }
   })
 
   it('names the fix for a context without Dockerfile', async () => {

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import {dockerConfigDir, readDockerCliConfig} from './cli-config.js'
 import {EngineEndpointError} from './errors.js'
@@ -115,19 +115,34 @@ function contextEndpoint(name: string, source: 'currentContext' | 'DOCKER_CONTEX
 
 const CONTEXT_SUGGESTION = 'Run "docker context ls" to see the contexts, then set DOCKER_CONTEXT (or "docker context use") to one of them, or unset it for the default socket.'
 
-/** An engine host URI as the docker CLI accepts it; `origin` names where it was set, for errors. */
+const NOT_A_URL = 'it is not a URL such as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST'
+
+/** HOST[:PORT] or [IPv6][:PORT] with no scheme: what docker reads as tcp://. */
+const BARE_TCP_HOST = /^(?:[\w.-]+|\[[\d.:a-f]+])(?::\d+)?$/i
+
+/**
+ * An engine host as the docker CLI accepts it; `origin` names where it was set, for errors.
+ * The URI it is known by (and its record named after) is canonical: one engine, one URI.
+ */
 function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string, platform: NodeJS.Platform): Pick<EngineEndpoint, 'connection' | 'uri'> {
   if (/^npipe:\/\//i.test(host)) return pipeEndpoint(host.slice('npipe://'.length), origin, platform)
-  let url: URL
-  try {
-    url = new URL(host)
-  } catch {
-    throw new EngineEndpointError(origin, 'it is not a URL such as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST')
+  const separator = host.indexOf('://')
+  if (separator === -1 && !BARE_TCP_HOST.test(host)) throw new EngineEndpointError(origin, NOT_A_URL)
+  // As docker: a bare HOST[:PORT] is tcp.
+  const scheme = separator === -1 ? 'tcp' : host.slice(0, separator).toLowerCase()
+  const rest = separator === -1 ? host : host.slice(separator + 3)
+  if (scheme === 'unix') {
+    if (rest.includes('://')) throw new EngineEndpointError(origin, 'a unix:// endpoint is a socket path, and holds no second scheme')
+    // As docker: the socket's path literally (no %-decoding), relative to the working directory; none is the default socket.
+    const socketPath = rest === '' ? DEFAULT_SOCKET : resolve(rest)
+    return {connection: {kind: 'socket', socketPath}, uri: `unix://${socketPath}`}
   }
 
-  if (url.protocol === 'unix:') {
-    const socketPath = decodeURIComponent(url.pathname) || DEFAULT_SOCKET
-    return {connection: {kind: 'socket', socketPath}, uri: `unix://${socketPath}`}
+  let url: URL
+  try {
+    url = new URL(`${scheme}://${rest}`)
+  } catch {
+    throw new EngineEndpointError(origin, NOT_A_URL)
   }
 
   if (!url.hostname) throw new EngineEndpointError(origin, 'it names no host')
@@ -137,15 +152,7 @@ function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string
     return {connection: {host: hostname, kind: 'tcp', port, ...(tls ? {tls} : {})}, uri: `tcp://${url.hostname}:${port}`}
   }
 
-  if (url.protocol === 'ssh:') {
-    if (url.password) throw new EngineEndpointError(origin, 'ssh:// takes no password in the URL (use an ssh agent or key)')
-    if (url.pathname !== '' && url.pathname !== '/') throw new EngineEndpointError(origin, 'ssh:// takes no path after the host')
-    const username = url.username ? decodeURIComponent(url.username) : undefined
-    const port = url.port ? Number(url.port) : 22
-    const uri = `ssh://${url.username ? `${url.username}@` : ''}${url.hostname}${port === 22 ? '' : `:${port}`}`
-    return {connection: {host: hostname, kind: 'ssh', port, ...(username === undefined ? {} : {username}), ...(url.port ? {} : {defaultPort: true as const})}, uri}
-  }
-
+  if (url.protocol === 'ssh:') return sshEndpoint(url, hostname, origin)
   throw new EngineEndpointError(origin, `occ does not support ${url.protocol}// endpoints (use unix://, tcp://, ssh:// or, on Windows, npipe://)`)
 }
 
@@ -155,4 +162,19 @@ function pipeEndpoint(address: string, origin: string, platform: NodeJS.Platform
   const pipe = namedPipe(address)
   if (pipe === undefined) throw new EngineEndpointError(origin, 'a named pipe is written npipe:////./pipe/NAME (or npipe:////SERVER/pipe/NAME)')
   return {connection: {kind: 'socket', socketPath: pipe.socketPath}, uri: pipe.uri}
+}
+
+function sshEndpoint(url: URL, hostname: string, origin: string): Pick<EngineEndpoint, 'connection' | 'uri'> {
+  if (url.password) throw new EngineEndpointError(origin, 'ssh:// takes no password in the URL (use an ssh agent or key)')
+  if (url.pathname !== '' && url.pathname !== '/') throw new EngineEndpointError(origin, 'ssh:// takes no path after the host')
+  let username: string | undefined
+  try {
+    username = url.username ? decodeURIComponent(url.username) : undefined
+  } catch {
+    throw new EngineEndpointError(origin, 'its user name has a bad % escape')
+  }
+
+  const port = url.port ? Number(url.port) : 22
+  const uri = `ssh://${url.username ? `${url.username}@` : ''}${url.hostname}${port === 22 ? '' : `:${port}`}`
+  return {connection: {host: hostname, kind: 'ssh', port, ...(username === undefined ? {} : {username}), ...(url.port ? {} : {defaultPort: true as const})}, uri}
 }

@@ -1,4 +1,5 @@
-import {readdir, stat} from 'node:fs/promises'
+import {readdir, readFile, stat} from 'node:fs/promises'
+import {createRequire} from 'node:module'
 import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 import {addAbortSignal} from 'node:stream'
 
@@ -51,15 +52,46 @@ async function isKind(path: string, kind: 'directory' | 'file'): Promise<boolean
 }
 
 /**
- * Every file and symlink in the context, relative to it with "/" separators. Directories are
- * left out on purpose: the tar then holds exactly these entries, each filtered by .dockerignore.
+ * Every file and symlink in the context that its .dockerignore keeps, relative to it with "/"
+ * separators. Directories are left out on purpose: the tar then holds exactly these entries.
+ * Sockets are skipped, as docker skips them; a FIFO or device cannot be sent (the tar writer
+ * has no entry for it), so one that .dockerignore keeps is refused before anything is sent.
  */
 export async function listContextFiles(context: string): Promise<string[]> {
+  const keeps = await dockerignoreFilter(context)
   const entries = await readdir(context, {recursive: true, withFileTypes: true})
-  return entries
-    .filter((entry) => !entry.isDirectory())
-    .map((entry) => relative(context, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .sort()
+  const kept = entries
+    .filter((entry) => !entry.isDirectory() && !entry.isSocket())
+    .map((entry) => ({entry, path: relative(context, join(entry.parentPath, entry.name)).split(sep).join('/')}))
+    .filter(({path}) => keeps(path))
+  const special = kept.filter(({entry}) => !entry.isFile() && !entry.isSymbolicLink())
+  if (special.length > 0) {
+    const named = special.map(({entry, path}) => `${path} (${entry.isFIFO() ? 'a FIFO' : 'a device'})`).join(', ')
+    throw new BuildSourceError(
+      `The build context ${context} holds ${named}: only files, directories and symlinks can be sent to the engine.`,
+      'Move it out of the context, or list it in the context\'s .dockerignore.',
+    )
+  }
+
+  return kept.map(({path}) => path).sort()
+}
+
+/** @balena/dockerignore's export (a CommonJS function), as far as occ uses it. */
+type DockerignoreFactory = (options: {ignorecase: boolean}) => {add(rules: string): {createFilter(): (path: string) => boolean}}
+
+/** The context's .dockerignore as a filter (true: sent), with the matcher dockerode's packer applies to the same list. */
+async function dockerignoreFilter(context: string): Promise<(path: string) => boolean> {
+  let rules: string
+  try {
+    rules = await readFile(join(context, '.dockerignore'), 'utf8')
+  } catch {
+    return () => true
+  }
+
+  // dockerode's own dependency, loaded through it: the very matcher that filters the tar.
+  const fromDockerode = createRequire(createRequire(import.meta.url).resolve('dockerode'))
+  const dockerignore = fromDockerode('@balena/dockerignore') as DockerignoreFactory
+  return dockerignore({ignorecase: false}).add(rules).createFilter()
 }
 
 export async function buildRequest(source: BuildSource, options: {buildArgs: Record<string, string>; noCache: boolean}): Promise<Omit<BuildRequest, 'labels'>> {

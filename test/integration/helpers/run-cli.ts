@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Written to the CLI's standard input, which is then closed. */
   stdin?: string
   timeoutMs?: number
+  /** The working directory of the run (default: the repository root). */
+  cwd?: string
 }
 
 /** A private config and data directory for one test; remove() deletes both. */
@@ -55,10 +57,10 @@ function baseEnv(): Record<string, string | undefined> {
 }
 
 /** Runs `node bin/run.js ...args` as a user would (no TTY) and collects its output and exit code. */
-export function runCli(args: string[], {env = {}, stdin, timeoutMs = 30_000}: RunOptions = {}): Promise<CliResult> {
+export function runCli(args: string[], {cwd = ROOT, env = {}, stdin, timeoutMs = 30_000}: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
+      cwd,
       env: {...baseEnv(), ...env},
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: timeoutMs,

@@ -48,6 +48,19 @@ describe('resolveEngineEndpoint', () => {
     })
   })
 
+  it('reads unix:// as the docker CLI does: the rest is the path, literal, relative to the working directory; one URI per socket', () => {
+    const socket = (host: string) => resolveEngineEndpoint({DOCKER_HOST: host})
+    expect(socket('unix://docker.sock')).to.deep.include({connection: {kind: 'socket', socketPath: join(process.cwd(), 'docker.sock')}, uri: `unix://${join(process.cwd(), 'docker.sock')}`})
+    expect(socket('unix://tmp/x.sock').uri).to.equal(`unix://${join(process.cwd(), 'tmp', 'x.sock')}`)
+    for (const same of ['unix:///s/', 'unix:////s', 'unix:///t/../s', 'unix:///./s']) expect(socket(same).uri, same).to.equal('unix:///s')
+    expect(socket('unix:///tmp/a%20b%zz.sock').connection).to.deep.equal({kind: 'socket', socketPath: '/tmp/a%20b%zz.sock'})
+    expect(socket('unix://').uri).to.equal('unix:///var/run/docker.sock')
+  })
+
+  it('takes a host without a scheme as tcp://, as docker does', () => {
+    expect(resolveEngineEndpoint({DOCKER_HOST: '10.0.0.5:2375'})).to.deep.include({connection: {host: '10.0.0.5', kind: 'tcp', port: 2375}, uri: 'tcp://10.0.0.5:2375'})
+  })
+
   it('reads tcp:// with and without a port, IPv6 included, into a canonical URI', () => {
     expect(resolveEngineEndpoint({DOCKER_HOST: 'tcp://127.0.0.1:2376'})).to.deep.include({connection: {host: '127.0.0.1', kind: 'tcp', port: 2376}, uri: 'tcp://127.0.0.1:2376'})
     expect(resolveEngineEndpoint({DOCKER_HOST: 'tcp://docker.local'})).to.deep.include({connection: {host: 'docker.local', kind: 'tcp', port: 2375}, uri: 'tcp://docker.local:2375'})
@@ -127,6 +140,10 @@ describe('resolveEngineEndpoint', () => {
     expect(() => resolveEngineEndpoint({DOCKER_HOST: 'not a url'})).to.throw(EngineEndpointError, /DOCKER_HOST="not a url"/)
     expect(() => resolveEngineEndpoint({DOCKER_HOST: 'npipe:////./pipe/docker_engine'})).to.throw(EngineEndpointError, /npipe:/)
     expect(() => resolveEngineEndpoint({DOCKER_HOST: 'ssh://me:secret@host'})).to.throw(EngineEndpointError, /no password/)
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'ssh://m%zze@host'})).to.throw(EngineEndpointError, /DOCKER_HOST="ssh:\/\/m%zze@host" cannot be used: its user name has a bad % escape/)
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'unix://unix:///s'})).to.throw(EngineEndpointError, /cannot be used/)
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'unix:/s'})).to.throw(EngineEndpointError, /cannot be used/)
+    expect(() => resolveEngineEndpoint({DOCKER_HOST: 'tcp://h:99999'})).to.throw(EngineEndpointError, /cannot be used/)
     const dir = config({config: {currentContext: 'gone'}, contexts: {broken: {host: ''}}})
     expect(() => resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'nope'})).to.throw(EngineEndpointError, /DOCKER_CONTEXT="nope" cannot be used: there is no such context/)
     expect(() => resolveEngineEndpoint({DOCKER_CONFIG: dir})).to.throw(EngineEndpointError, /the current context "gone" of .*config\.json/)

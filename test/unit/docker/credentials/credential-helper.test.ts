@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -25,6 +25,17 @@ describe('credential helpers (docker-credential-<name> get)', () => {
     expect(await runCredentialHelper('occtest', 'quay.io', env)).to.equal(undefined)
     expect(await runCredentialHelper('does-not-exist', 'ghcr.io', env)).to.equal(undefined)
     expect(await runCredentialHelper('../occtest', 'ghcr.io', env)).to.equal(undefined)
+  })
+
+  it('ends a helper that outlives its time, with the children it started, and gives nothing', async () => {
+    const token = `${2000 + (process.pid % 1000)}.${Date.now() % 1000}`
+    writeFileSync(join(dir, 'docker-credential-occhang'), `#!/bin/sh\nsleep ${token} &\nsleep ${token}\n`, {mode: 0o755})
+    const started = performance.now()
+    expect(await runCredentialHelper('occhang', 'ghcr.io', {PATH: `${dir}:${process.env.PATH}`}, 300)).to.equal(undefined)
+    expect(performance.now() - started).to.be.below(2000)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const left = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(token))
+    expect(left, 'helper and child killed').to.deep.equal([])
   })
 
   it('reads "<token>" answers as identity tokens and refuses unreadable ones', () => {
