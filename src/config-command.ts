@@ -1,7 +1,7 @@
 import {BaseCommand} from './base-command.js'
-import {notices, usageErrors} from './lib/config/messages.js'
+import {notices, prompts, usageErrors} from './lib/config/messages.js'
 import {getLoadedConfig, refusedPluginKeys} from './lib/config/runtime.js'
-import {type KeyName, resolveKey} from './lib/config/schema.js'
+import {isSecret, type KeyName, resolveKey} from './lib/config/schema.js'
 import {typoOf} from './lib/config/suggest.js'
 import {InterruptedError} from './lib/errors.js'
 import {configFile} from './lib/dirs.js'
@@ -83,5 +83,21 @@ export abstract class ConfigCommand extends BaseCommand {
     const lines = process.stdout.isTTY ? [header, header.map((title) => '-'.repeat(title.length)), ...rows] : rows
     const widths = header.map((_, column) => Math.max(...lines.map((line) => line[column].length)))
     return lines.map((line) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n')
+  }
+
+  /** The new value of `key`: the argument, or standard input with --stdin; a secret only from a hidden prompt (asked twice) or --stdin, never argv. */
+  protected async valueInput(key: KeyName, argument: string | undefined, stdin: boolean): Promise<string> {
+    if (argument !== undefined && stdin) throw usageErrors.valueTwice(key)
+    if (stdin) return this.readStdin()
+    if (!isSecret(key)) {
+      if (argument === undefined) throw usageErrors.valueMissing(key)
+      return argument
+    }
+
+    if (argument !== undefined) throw usageErrors.secretInArgv(key)
+    if (!this.interactive) throw usageErrors.secretNeedsTerminal(key)
+    const first = await this.promptHidden(prompts.secret(key))
+    if ((await this.promptHidden(prompts.secretAgain(key))) !== first) throw usageErrors.secretMismatch(key)
+    return first
   }
 }

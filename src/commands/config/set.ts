@@ -3,8 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {ConfigCommand} from '../../config-command.js'
 import {envVariable} from '../../lib/config/env.js'
 import {valueText, visibleValue} from '../../lib/config/format.js'
-import {notices, prompts, usageErrors} from '../../lib/config/messages.js'
-import {isSecret, keySchema} from '../../lib/config/schema.js'
+import {notices} from '../../lib/config/messages.js'
+import {keySchema} from '../../lib/config/schema.js'
 import {setConfigValue} from '../../lib/config/store.js'
 import type {ConfigValue, KeyName} from '../../lib/config/types.js'
 
@@ -31,27 +31,12 @@ export default class ConfigSet extends ConfigCommand {
   public async run(): Promise<{key: KeyName; value: ConfigValue; file: string}> {
     const {args, flags} = await this.parse(ConfigSet)
     const key = this.resolveKeyArg(args.key)
-    const value = await setConfigValue(this.configFile, key, await this.input(key, args.value, flags.stdin))
+    const value = await setConfigValue(this.configFile, key, await this.valueInput(key, args.value, flags.stdin))
 
     this.notice(notices.set(key, valueText(key, value), this.configFile))
     const replacement = keySchema(key)['x-deprecated']
     if (replacement) this.notice(notices.deprecated(key, replacement))
     if (process.env[envVariable(key)]) this.notice(notices.envOverrides(envVariable(key)))
     return {key, value: visibleValue(key, value), file: this.configFile}
-  }
-
-  private async input(key: KeyName, argument: string | undefined, stdin: boolean): Promise<string> {
-    if (argument !== undefined && stdin) throw usageErrors.valueTwice(key)
-    if (stdin) return this.readStdin()
-    if (!isSecret(key)) {
-      if (argument === undefined) throw usageErrors.valueMissing(key)
-      return argument
-    }
-
-    if (argument !== undefined) throw usageErrors.secretInArgv(key)
-    if (!this.interactive) throw usageErrors.secretNeedsTerminal(key)
-    const first = await this.promptHidden(prompts.secret(key))
-    if ((await this.promptHidden(prompts.secretAgain(key))) !== first) throw usageErrors.secretMismatch(key)
-    return first
   }
 }

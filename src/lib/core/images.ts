@@ -10,6 +10,9 @@ import {Engine} from '../docker/engine.js'
 import {type AcquireResult} from '../image/acquire.js'
 import {buildRequest, parseBuildArgs, resolveBuildSource} from '../image/build.js'
 import {checkImage, describeLocalImage} from '../image/check.js'
+import {clearImageState, type ClearResult} from '../image/clear.js'
+import {checkAgainstEngine, type EngineCheck} from '../image/drift.js'
+import {OccError} from '../errors.js'
 import {TagNeedsPrebuiltError} from '../image/errors.js'
 import {retryPolicyFromEnv} from '../image/retry.js'
 import {rollbackImage, type RollbackResult} from '../image/rollback.js'
@@ -18,7 +21,7 @@ import {ImageStateStore} from '../image/state-store.js'
 import {planUpdate, type UpdatePlan} from '../image/update.js'
 import {automaticUpdateCheck, checkByPull, EXPLICIT_CHECK_BUDGET_MS, rememberCheck} from '../image/update-policy.js'
 import {buildWithProgress, pullWithProgress} from '../ui/acquire-with-progress.js'
-import {WAITING_FOR_LOCK} from '../ui/image-messages.js'
+import {checkSkippedLine, WAITING_FOR_LOCK} from '../ui/image-messages.js'
 
 /** What a run hands the image core: its config (read when first needed), Ctrl-C, and where progress and notices go. */
 export interface RunContext {
@@ -38,6 +41,15 @@ export interface BuildInputs {
   context?: string
   buildArgs?: string[]
   noCache?: boolean
+}
+
+/** `occ image state --json`. */
+export interface StateReport {
+  state: ImageState | null
+  engine: EngineCheck
+  wanted_version: string
+  /** Present when update_check made this run ask the registries. */
+  update_check?: UpdateCheckReport
 }
 
 export interface UpdateRequest {
@@ -137,6 +149,29 @@ export class ImageCore {
     // The record remembers checks of the wanted tag only: that is what update_check counts.
     if (record && tag === WANTED_SANDBOX_VERSION) await rememberCheck(this.store, record, report, signal)
     return report
+  }
+
+  /** image:state: the record, checked against the engine, and the update check update_check asks for now. */
+  async state(): Promise<StateReport> {
+    const record = await this.store.read()
+    const engine = await checkAgainstEngine(record, this.endpoint, this.run.signal)
+    if (!record) return {engine, state: null, wanted_version: WANTED_SANDBOX_VERSION}
+    let checked
+    try {
+      checked = await this.automaticCheck(record, engine.status === 'unreachable' ? undefined : await this.engine())
+    } catch (error) {
+      // A broken config.json must not hide the record; the config commands report and repair it.
+      if (!(error instanceof OccError && error.kind === 'config')) throw error
+      this.run.notice(checkSkippedLine(error.message))
+    }
+
+    return {engine, state: checked?.record ?? record, wanted_version: WANTED_SANDBOX_VERSION, ...(checked ? {update_check: checked.report} : {})}
+  }
+
+  /** image:clear: forgets the record; with `removeImage`, also the tags and the recorded image (never another image). */
+  async clear(removeImage: boolean): Promise<ClearResult> {
+    const engine = removeImage ? await this.engine() : undefined
+    return clearImageState({engine, onWait: () => this.run.notice(WAITING_FOR_LOCK), signal: this.run.signal, store: this.store})
   }
 
   /** Swaps current and previous, and the record with them. */

@@ -2,9 +2,8 @@ import type Dockerode from 'dockerode'
 import type {IncomingMessage} from 'node:http'
 import type {Readable} from 'node:stream'
 
-import type {RegistryCredentials} from '../image/registry-auth.js'
+import type {RegistryCredentials} from './credentials/types.js'
 
-import {parseImageReference, repositoryName} from '../image/reference.js'
 
 import {describeEndpoint, type EngineEndpoint} from './endpoint.js'
 import {readBody} from '../http.js'
@@ -90,11 +89,10 @@ export class Engine {
    * Starts a pull; the answer is the engine's JSON-lines progress stream. `credentials` go to
    * the engine in the X-Registry-Auth header, for the registry `serverAddress` names only.
    */
-  async pull(reference: string, signal: AbortSignal, credentials?: RegistryCredentials & {serverAddress: string}): Promise<Readable> {
+  async pull(image: {repository: string; tag?: string}, signal: AbortSignal, credentials?: RegistryCredentials & {serverAddress: string}): Promise<Readable> {
     // The engine takes the repository and the tag (or digest) apart, as the docker CLI sends them.
-    const parsed = parseImageReference(reference)
     const headers = credentials === undefined ? undefined : {'X-Registry-Auth': registryAuthHeader(credentials)}
-    return this.call({headers, method: 'POST', path: '/images/create', query: {fromImage: repositoryName(parsed), tag: parsed.digest ?? parsed.tag}, signal})
+    return this.call({headers, method: 'POST', path: '/images/create', query: {fromImage: image.repository, tag: image.tag}, signal})
   }
 
   async platform(): Promise<EnginePlatform> {

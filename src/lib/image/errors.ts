@@ -112,6 +112,13 @@ export class TagNeedsPrebuiltError extends OccError {
   }
 }
 
+/** image:clear --remove-image asks first, and nobody can answer. */
+export function confirmationRequired(): OccError {
+  return new OccError('usage', 'confirmation_required', 'image:clear --remove-image removes images from the engine and asks first, but there is no terminal to ask on.', {
+    suggestion: 'Add --force to remove them without asking.',
+  })
+}
+
 export class InvalidTagError extends OccError {
   constructor(tag: string) {
     super('usage', 'invalid_tag', `"${tag}" is not a valid image tag.`, {

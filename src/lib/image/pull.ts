@@ -61,7 +61,8 @@ export async function pullOnce(engine: PullingEngine, reference: string, signal:
   let stream
   try {
     try {
-      stream = await engine.pull(reference, request.signal, credentials)
+      const parsed = parseImageReference(reference)
+      stream = await engine.pull({repository: repositoryName(parsed), tag: parsed.digest ?? parsed.tag}, request.signal, credentials)
     } catch (error) {
       throw signal.aborted ? interrupted() : watchdog.signal.aborted ? stalled() : toPullFailure(error)
     }

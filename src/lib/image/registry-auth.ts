@@ -1,24 +1,15 @@
+import type {RegistryCredentials} from '../docker/credentials/types.js'
+
 import {printable} from '../printable.js'
 import {PullFailure} from './errors.js'
+
+export type {CredentialsProvider, RegistryCredentials} from '../docker/credentials/types.js'
 
 /**
  * How a registry asks to be authenticated (RFC 7235 `WWW-Authenticate`), reduced to what
  * registries use; `unusable` is a bearer challenge occ cannot follow (no realm, or not an http(s) URL).
  */
 export type AuthChallenge = {scheme: 'basic'} | {scheme: 'bearer'; realm: string; service?: string; scope?: string} | {scheme: 'unusable'; problem: string}
-
-/**
- * A user's credentials for one registry host: a user name and password, or an identity token
- * (an OAuth refresh token from `docker login`). `from` says where they were found, for
- * messages; it never holds a secret.
- */
-export type RegistryCredentials = ({identityToken: string} | {password: string; username: string}) & {from?: string}
-
-/**
- * Finds the credentials for a registry host as occ names it ("ghcr.io", "127.0.0.1:5000",
- * "docker.io"). Without any, occ asks anonymously.
- */
-export type CredentialsProvider = (registry: string) => Promise<RegistryCredentials | undefined>
 
 const PARAMETER = /([A-Za-z][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g
 

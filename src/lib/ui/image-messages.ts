@@ -251,3 +251,18 @@ export function rolledBackSummary(result: RollbackResult): string {
     `The image that was current (${shortDigest(result.previous_image_id)}) is kept as ${localReference('previous')}; run "occ image:rollback" again to return to it.`,
   ].join('\n')
 }
+
+/** image:state in lines: `lines` on stdout, `warning` (the engine disagrees) on stderr. */
+export function stateReportLines(report: {state: ImageState | null; engine: EngineCheck; wanted_version: string}): {lines: string[]; warning?: string} {
+  const check = describeEngineCheck(report.engine)
+  if (!report.state) return {lines: [NO_RECORD, `  ${check}`]}
+  const {state} = report
+  const lines = [describeImageState(state), ...(state.image ? [`  image     ${state.image}`] : []), ...(state.image_id ? [`  image id  ${state.image_id}`] : [])]
+  if (report.engine.status === 'ok') lines.push(`  ${check}`)
+  if (state.version !== report.wanted_version) lines.push(versionMismatchLine(state.version, report.wanted_version))
+  return report.engine.status === 'ok' ? {lines} : {lines, warning: check}
+}
+
+export function removeImagesQuestion(endpoint: string): string {
+  return `Remove ${localReference('current')}, :previous and the recorded image from the engine at ${endpoint}?`
+}

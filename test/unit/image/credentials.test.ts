@@ -114,8 +114,8 @@ describe('pulls with credentials', () => {
     const calls: {reference: string; credentials?: object}[] = []
     const fake: PullingEngine = {
       label: 'unix:///x.sock',
-      async pull(text, _signal, credentials) {
-        calls.push({reference: text, ...(credentials === undefined ? {} : {credentials})})
+      async pull(image, _signal, credentials) {
+        calls.push({reference: `${image.repository}:${image.tag}`, ...(credentials === undefined ? {} : {credentials})})
         const answer = answers.shift()
         if (!answer) throw new Error('unscripted pull')
         if (answer instanceof Error) throw answer

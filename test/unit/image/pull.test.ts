@@ -20,7 +20,8 @@ function fakeEngine(script: Record<string, Answer[]>): PullingEngine & {calls: s
   return {
     calls,
     label: endpoint.uri,
-    async pull(reference: string) {
+    async pull(image: {repository: string; tag?: string}) {
+      const reference = `${image.repository}:${image.tag}`
       calls.push(reference)
       const answer = script[reference]?.shift()
       if (!answer) throw new Error(`unscripted pull of ${reference}`)

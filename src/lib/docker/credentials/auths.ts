@@ -1,4 +1,4 @@
-import type {RegistryCredentials} from '../../image/registry-auth.js'
+import type {RegistryCredentials} from './types.js'
 import type {CredentialSource, RegistryAuthLocator} from './locator.js'
 
 import {DockerConfigError} from '../cli-config.js'

@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process'
 
-import type {RegistryCredentials} from '../../image/registry-auth.js'
+import type {RegistryCredentials} from './types.js'
 
 /** The user name helpers answer with when the secret is an identity token. */
 const TOKEN_USERNAME = '<token>'

@@ -1,4 +1,4 @@
-import type {CredentialsProvider, RegistryCredentials} from '../../image/registry-auth.js'
+import type {CredentialsProvider, RegistryCredentials} from './types.js'
 import type {CredentialSource, RegistryAuthLocator} from './locator.js'
 
 import {parseDockerCliConfig, readDockerCliConfig} from '../cli-config.js'

@@ -1,4 +1,4 @@
-import type {RegistryCredentials} from '../../image/registry-auth.js'
+import type {RegistryCredentials} from './types.js'
 import type {DockerCliConfig} from '../cli-config.js'
 
 /** The docker configuration credentials are looked up in, and what to call it in messages. */
