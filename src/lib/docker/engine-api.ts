@@ -4,10 +4,11 @@ import type {ServerHostKeyAlgorithm} from 'ssh2'
 
 import createDebug from 'debug'
 import {readFile} from 'node:fs/promises'
-import {Agent as PlainAgent, request as plainRequest} from 'node:http'
 import {connect} from 'node:net'
 
-import {isSuccess, readBody, type Requester, send} from '../http.js'
+import {http, isSuccess, loadHttps, readBody, type Requester, send} from '../http.js'
+
+const {Agent: PlainAgent, request: plainRequest} = http
 
 import type {EngineConnection, TlsFiles} from './endpoint.js'
 
@@ -69,7 +70,7 @@ export async function openTransport(connection: EngineConnection, label: string,
       if (!connection.tls) return plainTransport({agent: new PlainAgent({keepAlive: true}), host: connection.host, port: connection.port})
       const pem = await readTlsFiles(connection.tls, label)
       // Without verification the engine's certificate is accepted as it is (docker's SkipTLSVerify / DOCKER_TLS).
-      const https = await import('node:https')
+      const https = loadHttps()
       const agent = new https.Agent({...pem, keepAlive: true, rejectUnauthorized: connection.tls.verify})
       return {request: (call) => callEngine(https.request, {agent, host: connection.host, port: connection.port}, call)}
     }

@@ -1,11 +1,11 @@
-import {request} from 'node:http'
+import {http} from '../http.js'
 
 const PROBE_TIMEOUT_MS = 2000
 
 /** True when something answers HTTP at host:port (any status): the web UI of an image without a health check is up. */
 export function answersHttp(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const probe = request({host, method: 'GET', path: '/', port, timeout: PROBE_TIMEOUT_MS}, (response) => {
+    const probe = http.request({host, method: 'GET', path: '/', port, timeout: PROBE_TIMEOUT_MS}, (response) => {
       response.resume()
       resolve(true)
     })
