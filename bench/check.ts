@@ -1,5 +1,5 @@
 /**
- * Update check: `occ image:check` on an up-to-date image against `docker pull` of the same
+ * Update check: `occ image check` on an up-to-date image against `docker pull` of the same
  * up-to-date image (what a user would run to find out), with the registry requests each made,
  * counted from the registry's access log.
  */
@@ -27,7 +27,7 @@ export async function check(env: TestEnvironment, options: {pairs: number}): Pro
     await measure(occ(home, 'image:pull', '--quiet'))
     await measure({argv: [DOCKER, 'pull', '--quiet', reference], env: {DOCKER_HOST: env.dockerHost}})
     const requests = {a: [] as number[], b: [] as number[]}
-    const ours: Side = {label: '`occ image:check` (up to date)', run: counted(occ(home, 'image:check', '--json'), requests.a)}
+    const ours: Side = {label: '`occ image check` (up to date)', run: counted(occ(home, 'image:check', '--json'), requests.a)}
     const theirs: Side = {label: '`docker pull`, same up-to-date image', run: counted({argv: [DOCKER, 'pull', '--quiet', reference], env: {DOCKER_HOST: env.dockerHost}}, requests.b)}
     const result = await alternate(ours, theirs, options)
     return {...result, requests: {a: spread(requests.a).median, b: spread(requests.b).median}}

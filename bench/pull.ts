@@ -1,5 +1,5 @@
 /**
- * Pull: `occ image:pull` of an 8-layer image (200 MB by default) from the local registry
+ * Pull: `occ image pull` of an 8-layer image (200 MB by default) from the local registry
  * against `docker pull` of the same image on the same engine; the image is removed before
  * every run.
  */
@@ -26,7 +26,7 @@ export async function pull(env: TestEnvironment, options: {pairs: number; sizeMb
   const clean = () => removeImages(docker, (name) => name.includes(pushed.reference.split(':')[0]) || name.startsWith('opencode-cloud-sandbox:'))
   const home = occHome({DOCKER_HOST: env.dockerHost, OCC_IMAGE_REPOSITORIES: `${env.registries.primary}/${REPOSITORY}`, OCC_UPDATE_CHECK: 'never'})
   try {
-    const ours: Side = {before: clean, label: `\`occ image:pull\` (${options.sizeMb} MB, ${LAYERS} layers)`, run: () => measure(occ(home, 'image:pull', '--tag', tag))}
+    const ours: Side = {before: clean, label: `\`occ image pull\` (${options.sizeMb} MB, ${LAYERS} layers)`, run: () => measure(occ(home, 'image:pull', '--tag', tag))}
     const theirs: Side = {before: clean, label: '`docker pull`, same image', run: () => measure({argv: [DOCKER, 'pull', '--quiet', pushed.reference], env: {DOCKER_HOST: env.dockerHost}})}
     return await alternate(ours, theirs, options)
   } finally {

@@ -21,9 +21,9 @@ export async function startup(env: TestEnvironment, options: {pairs: number}): P
     const bare = side('bare oclif `hello`', [process.execPath, BARE_OCLIF, 'hello'])
     const node = side('`node -e 0`', [process.execPath, '-e', '0'])
     const commands: [string, string[]][] = [
-      ['`occ config:get image_source`', ['config:get', 'image_source']],
+      ['`occ config get image_source`', ['config:get', 'image_source']],
       ['`occ --version`', ['--version']],
-      ['`occ image:state --json` (update_check never)', ['image:state', '--json']],
+      ['`occ image state --json` (update_check never)', ['image:state', '--json']],
     ]
     const results: Comparison[] = []
     const sides: Side[] = commands.map(([label, args]) => ({label, run: () => measure(occ(home, ...args))}))

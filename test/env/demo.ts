@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the README's main job on a machine with no Docker Hub access. Unless the user
  * points at an engine and registries of their own (DOCKER_HOST and OCC_IMAGE_REPOSITORIES both
- * set), it starts the test environment, then runs `occ image:pull` and `occ image:state` with
+ * set), it starts the test environment, then runs `occ image pull` and `occ image state` with
  * throw-away config and data dirs, and stops what it started.
  */
 import {spawn} from 'node:child_process'

@@ -29,7 +29,7 @@ const VALUES: Record<string, string> = {
   image_repositories: 'localhost:5000/sandbox',
 }
 
-describe('occ config:set from 20 processes at once', () => {
+describe('occ config set from 20 processes at once', () => {
   let home: CliHome
 
   beforeEach(() => {

@@ -9,7 +9,7 @@ const RECORDER = fileURLToPath(new URL('../fixtures/record-modules.mjs', import.
 /** Image-only modules, and the ones occ keeps off its startup path (ajv is precompiled, jsonc-parser only for JSONC). */
 const NOT_LOADED = ['dockerode', 'docker-modem', 'ssh2', 'lowdb', 'steno', 'cli-progress', 'proper-lockfile', 'ajv', 'jsonc-parser']
 
-describe('occ config:get startup', () => {
+describe('occ config get startup', () => {
   let home: CliHome
 
   beforeEach(() => {

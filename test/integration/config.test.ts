@@ -95,7 +95,7 @@ describe('occ config:* (built CLI)', () => {
     const noEngine = {env: {DOCKER_HOST: `unix://${join(home.configDir, 'no-engine.sock')}`}}
     const refused = await occ(['image:pull'], noEngine)
     expect(refused.code).to.equal(3)
-    expect(refused.stderr).to.equal(`Error: Unknown key "imge_source" in the config file ${file}.\n  Did you mean "image_source"? Rename it in the file, or remove it with "occ config:unset imge_source".\n`)
+    expect(refused.stderr).to.equal(`Error: Unknown key "imge_source" in the config file ${file}.\n  Did you mean "image_source"? Rename it in the file, or remove it with "occ config unset imge_source".\n`)
     expect(readFileSync(file).equals(before)).to.equal(true)
 
     const {body} = await json(['config:list'])
@@ -124,7 +124,7 @@ describe('occ config:* (built CLI)', () => {
     expect(get.code).to.equal(3)
     expect(get.stderr).to.equal(
       `Error: The config file ${file} is not valid JSON (line 4, column 3): comma expected.\n` +
-        '  Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).\n',
+        '  Fix the file by hand, or run "occ config reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).\n',
     )
     for (const args of [['--help'], ['--version'], ['config', '--help'], ['config:set', '--help'], ['config:path']]) {
       expect((await occ(args)).code, args.join(' ')).to.equal(0)
@@ -135,7 +135,7 @@ describe('occ config:* (built CLI)', () => {
     expect(readFileSync(file, 'utf8')).to.equal(fixtureText('broken.json'))
 
     const refused = await occ(['config:reset'])
-    expect([refused.code, refused.stderr]).to.deep.equal([2, 'Error: config:reset asks for confirmation, and there is no terminal to ask on.\n  Run "occ config:reset --force" to reset without asking.\n'])
+    expect([refused.code, refused.stderr]).to.deep.equal([2, 'Error: config:reset asks for confirmation, and there is no terminal to ask on.\n  Run "occ config reset --force" to reset without asking.\n'])
     expect((await occ(['config:reset', '--force'])).code).to.equal(0)
     expect(readFileSync(`${file}.bak`, 'utf8')).to.equal(fixtureText('broken.json'))
     expect(await occ(['config:get', 'image_source'])).to.deep.equal({stdout: 'prebuilt\n', stderr: '', code: 0})
@@ -156,7 +156,7 @@ describe('occ config:* (built CLI)', () => {
         code: 'invalid_value',
         exitCode: 2,
         message: 'Invalid value for opencode_web_port: "1". Allowed: an integer from 1024 to 65535.',
-        suggestion: 'Run "occ config:set opencode_web_port VALUE" with an allowed value.',
+        suggestion: 'Run "occ config set opencode_web_port VALUE" with an allowed value.',
         details: {key: 'opencode_web_port'},
       },
     })

@@ -11,7 +11,7 @@ import {ROOT, runCli} from './helpers/run-cli.js'
 const docker = engine()
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'build')
 
-describe('occ image:build', function () {
+describe('occ image build', function () {
   this.timeout(120_000)
   let home: ImageHome
   let env: Record<string, string>

@@ -17,7 +17,7 @@ interface CheckJson {
   reason?: string
 }
 
-describe('occ image:check', function () {
+describe('occ image check', function () {
   this.timeout(120_000)
   let home: ImageHome
 
@@ -51,7 +51,7 @@ describe('occ image:check', function () {
     expect(changed.result.result).to.equal('update-available')
     expect(changed.result.remote).to.include({digest: pushed.digest, version: '1.4.1'})
     expect(changed.requests.length).to.be.at.most(3)
-    expect((await run(['image:check'], env)).stdout).to.include(`Update available: ${repo.name}:1.4.0 now serves v1.4.1 (you have v1.4.0). Run "occ image:update"`)
+    expect((await run(['image:check'], env)).stdout).to.include(`Update available: ${repo.name}:1.4.0 now serves v1.4.1 (you have v1.4.0). Run "occ image update"`)
   })
 
   it('says newer only when the version is newer, and names the command that gets the tag checked', async () => {
@@ -62,14 +62,14 @@ describe('occ image:check', function () {
     await run(['image:pull'], env)
 
     const older = (await run(['image:check', '--tag', '1.3.0'], env)).stdout
-    expect(older).to.equal(`${repo.name}:1.3.0 serves v1.3.0, older than yours (v1.4.0). Run "occ image:pull --tag 1.3.0" to switch to it.\n`)
+    expect(older).to.equal(`${repo.name}:1.3.0 serves v1.3.0, older than yours (v1.4.0). Run "occ image pull --tag 1.3.0" to switch to it.\n`)
 
     // The same version published again (another digest): different, not newer.
     await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-b`, version: '1.4.0'})
     const republished = (await run(['image:check'], env)).stdout
-    expect(republished).to.match(new RegExp(`^Changed: ${repo.name}:1\\.4\\.0 now serves another image of v1\\.4\\.0 than yours \\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image:update" to get it\\.\\n$`))
+    expect(republished).to.match(new RegExp(`^Changed: ${repo.name}:1\\.4\\.0 now serves another image of v1\\.4\\.0 than yours \\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image update" to get it\\.\\n$`))
     const state = await runCli(['image:state'], {env: {...env, OCC_UPDATE_CHECK: 'always'}})
-    expect(state.stderr).to.match(/^The sandbox image v1\.4\.0 was published again \(sha256:[0-9a-f]{12}… from \S+\): run "occ image:update" to get it\.\n$/)
+    expect(state.stderr).to.match(/^The sandbox image v1\.4\.0 was published again \(sha256:[0-9a-f]{12}… from \S+\): run "occ image update" to get it\.\n$/)
   })
 
   it('loads neither dockerode nor undici (fetch, or an ES import of node:http on Node 24): a check costs one Node start and its requests', async () => {

@@ -5,7 +5,7 @@ import {runCli} from './helpers/run-cli.js'
 
 const docker = engine()
 
-describe('occ image:clear', function () {
+describe('occ image clear', function () {
   this.timeout(60_000)
   let home: ImageHome
   let env: Record<string, string>

@@ -8,7 +8,7 @@ import {ROOT, runCli} from './helpers/run-cli.js'
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {opencodeCloud: {sandboxVersion: string}; version: string}
 const docker = engine()
 
-describe('occ image:pull', function () {
+describe('occ image pull', function () {
   this.timeout(120_000)
   let home: ImageHome
 
@@ -79,7 +79,7 @@ describe('occ image:pull', function () {
     expect(result.stderr).to.include(`${repository('primary')}: tag not found (`)
     expect(result.stderr).to.include(`${repository('mirror')}: tag not found (`)
     expect(result.stderr).to.not.include('retrying')
-    expect(result.stderr).to.include('occ image:build')
+    expect(result.stderr).to.include('occ image build')
     expect(home.stateText()).to.equal(undefined)
   })
 
@@ -97,7 +97,7 @@ describe('occ image:pull', function () {
     expect(error.code).to.equal('registry_unavailable')
     expect(error.details.failures.map((failure) => [failure.repository, failure.kind, failure.attempts])).to.deep.equal(down.map((name) => [name, 'unavailable', 3]))
     expect(error.message).to.include(down[0]).and.include(down[1])
-    expect(error.suggestion).to.include('occ image:build')
+    expect(error.suggestion).to.include('occ image build')
     expect(home.stateText()).to.equal(before)
     expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.3.0').configDigest)
   })

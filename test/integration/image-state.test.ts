@@ -14,7 +14,7 @@ interface StateJson {
   engine: {status: string; endpoint: string; current_image_id?: null | string; message?: string}
 }
 
-describe('occ image:state', function () {
+describe('occ image state', function () {
   this.timeout(60_000)
   let home: ImageHome
   let env: Record<string, string>
@@ -39,7 +39,7 @@ describe('occ image:state', function () {
   it('says there is no record and how to get one', async () => {
     const text = await runCli(['image:state'], {env})
     expect(text.code).to.equal(0)
-    expect(text.stdout).to.include('No sandbox image recorded yet').and.include('occ image:pull')
+    expect(text.stdout).to.include('No sandbox image recorded yet').and.include('occ image pull')
     expect(await state()).to.deep.equal({engine: {endpoint: env.DOCKER_HOST, status: 'none'}, state: null, wanted_version: '1.4.0'})
   })
 

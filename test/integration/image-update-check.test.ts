@@ -71,7 +71,7 @@ describe('update_check: automatic checks in image:state and image:pull', functio
   it('prints one line on stderr when a newer image is published', async () => {
     await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-b`, version: '1.4.1'})
     const {stderr} = await state('always')
-    expect(stderr).to.equal(`A newer sandbox image is available (v1.4.1 from ${repo.name}): run "occ image:update".\n`)
+    expect(stderr).to.equal(`A newer sandbox image is available (v1.4.1 from ${repo.name}): run "occ image update".\n`)
     expect(lastCheck()).to.include({result: 'update-available'})
     const quiet = await runCli(['image:state', '--quiet'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: 'always'})})
     expect(quiet.stderr).to.equal('')
@@ -82,7 +82,7 @@ describe('update_check: automatic checks in image:state and image:pull', functio
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'once'})
     const older = await runCli(['image:pull', '--tag', '1.3.0'], {env})
     expect(older.code, older.stderr).to.equal(0)
-    expect(older.stderr.trim().split('\n').at(-1)).to.equal(`A newer sandbox image is available (v1.4.0 from ${repo.name}): run "occ image:update".`)
+    expect(older.stderr.trim().split('\n').at(-1)).to.equal(`A newer sandbox image is available (v1.4.0 from ${repo.name}): run "occ image update".`)
     expect(lastCheck()).to.include({result: 'update-available'})
 
     const wanted = await runCli(['image:pull', '--json'], {env})

@@ -16,7 +16,7 @@ interface StateRecord {
   previous?: StateRecord
 }
 
-describe('occ image:update and image:rollback', function () {
+describe('occ image update and image:rollback', function () {
   this.timeout(120_000)
   let home: ImageHome
   let repo: UniqueRepository
@@ -111,7 +111,7 @@ describe('occ image:update and image:rollback', function () {
     const before = home.stateText()
     const result = await runCli(['image:rollback'], {env})
     expect(result.code).to.equal(8)
-    expect(result.stderr).to.include('Error: Nothing to roll back to: opencode-cloud-sandbox:previous does not exist').and.include('occ image:update')
+    expect(result.stderr).to.include('Error: Nothing to roll back to: opencode-cloud-sandbox:previous does not exist').and.include('occ image update')
     expect(home.stateText()).to.equal(before)
     const json = await runCli(['image:rollback', '--json'], {env})
     expect(json.code).to.equal(8)

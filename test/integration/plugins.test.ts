@@ -132,7 +132,7 @@ describe('plugins (occ-plugin-hello linked)', function () {
     const refused = await occ('image:pull', '--tag', 'nowhere')
     expect(refused.code).to.equal(3)
     expect(refused.stderr).to.include('Unknown key "hello_greeting" in the config file')
-    expect(refused.stderr).to.include('If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config:unset hello_greeting".')
+    expect(refused.stderr).to.include('If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config unset hello_greeting".')
     expect(refused.stderr).not.to.include('Did you mean')
     for (const key of ['hello_greeting', 'hello_times', 'hello_mood']) expect(await occ('config:unset', key)).to.include({code: 0})
     // With them gone the pull runs (and finds no such tag).

@@ -15,7 +15,7 @@ export interface Position {
 }
 
 const at = (position: Position | undefined): string => (position ? ` (line ${position.line}, column ${position.column})` : '')
-const REPAIR = 'Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
+const REPAIR = 'Fix the file by hand, or run "occ config reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
 
 /** What VALUE may be on the command line or in OCC_*: the schema's words plus the accepted spellings. */
 export function allowedInput(key: KeyName): string {
@@ -28,7 +28,7 @@ export function allowedInput(key: KeyName): string {
 export const configErrors = {
   unreadable: (file: string, reason: string) =>
     new ConfigError('config_unreadable', `Cannot read the config file ${file}: ${reason}.`, {
-      suggestion: 'Check the file and its directory permissions, or run "occ config:reset --force" to start over.',
+      suggestion: 'Check the file and its directory permissions, or run "occ config reset --force" to start over.',
     }),
 
   syntax: (file: string, problem: string, position: Position) =>
@@ -59,15 +59,15 @@ export const configErrors = {
     new ConfigError(
       'config_version_unsupported',
       `The config file ${file} has version ${version}; this occ knows version ${CONFIG_VERSION} and older.`,
-      {details: {file, version}, suggestion: 'Upgrade occ (npm i -g opencode-cloud), or run "occ config:reset --force" to start over.'},
+      {details: {file, version}, suggestion: 'Upgrade occ (npm i -g opencode-cloud), or run "occ config reset --force" to start over.'},
     ),
 
   unknownKey: (file: string, name: string, typoOf: KeyName | undefined) =>
     new ConfigError('config_unknown_key', `Unknown key "${name}" in the config file ${file}.`, {
       details: {file, key: name},
       suggestion: typoOf
-        ? `Did you mean "${typoOf}"? Rename it in the file, or remove it with "occ config:unset ${name}".`
-        : `If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config:unset ${name}".`,
+        ? `Did you mean "${typoOf}"? Rename it in the file, or remove it with "occ config unset ${name}".`
+        : `If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config unset ${name}".`,
     }),
 
   invalidValue: (file: string, key: KeyName, item: string, value: unknown, position: Position | undefined) =>
@@ -76,7 +76,7 @@ export const configErrors = {
       `Invalid value for ${item} in the config file ${file}${at(position)}: ${quoteValue(key, value)}. Allowed: ${describeAllowed(key)}.`,
       {
         details: {file, key, ...position},
-        suggestion: `Set a valid one with "occ config:set ${key} VALUE", or use the default with "occ config:unset ${key}".`,
+        suggestion: `Set a valid one with "occ config set ${key} VALUE", or use the default with "occ config unset ${key}".`,
       },
     ),
 
@@ -103,25 +103,25 @@ export const usageErrors = {
   unknownKey: (name: string, typoOf: KeyName | undefined) =>
     new ConfigUsageError('unknown_key', `Unknown config key "${name}".`, {
       details: {key: name},
-      suggestion: `${typoOf ? `Did you mean "${typoOf}"? ` : ''}Run "occ config:list" to see every key.`,
+      suggestion: `${typoOf ? `Did you mean "${typoOf}"? ` : ''}Run "occ config list" to see every key.`,
     }),
 
   invalidValue: (key: KeyName, text: string) =>
     new ConfigUsageError('invalid_value', `Invalid value for ${key}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`, {
       details: {key},
-      suggestion: `Run "occ config:set ${key} VALUE" with an allowed value.`,
+      suggestion: `Run "occ config set ${key} VALUE" with an allowed value.`,
     }),
 
   managedKey: (key: KeyName) =>
     new ConfigUsageError('managed_key', `${key} is managed by occ and cannot be changed by hand.`, {
       details: {key},
-      suggestion: 'Run "occ config:list" to see the keys you can change.',
+      suggestion: 'Run "occ config list" to see the keys you can change.',
     }),
 
   valueMissing: (key: KeyName) =>
     new ConfigUsageError('value_missing', `Missing VALUE for ${key}.`, {
       details: {key},
-      suggestion: `Run "occ config:set ${key} VALUE", or pipe the value into "occ config:set ${key} --stdin".`,
+      suggestion: `Run "occ config set ${key} VALUE", or pipe the value into "occ config set ${key} --stdin".`,
     }),
 
   valueTwice: (key: KeyName) =>
@@ -133,24 +133,24 @@ export const usageErrors = {
   secretInArgv: (key: KeyName) =>
     new ConfigUsageError('secret_in_argv', `${key} is secret and is never taken from the command line, where shell history would keep it.`, {
       details: {key},
-      suggestion: `Run "occ config:set ${key}" to type it at a hidden prompt, or pipe it into "occ config:set ${key} --stdin".`,
+      suggestion: `Run "occ config set ${key}" to type it at a hidden prompt, or pipe it into "occ config set ${key} --stdin".`,
     }),
 
   secretNeedsTerminal: (key: KeyName) =>
     new ConfigUsageError('no_terminal', `${key} is typed at a hidden prompt, and there is no terminal to prompt on.`, {
       details: {key},
-      suggestion: `Pipe it instead: printf '%s' "$VALUE" | occ config:set ${key} --stdin`,
+      suggestion: `Pipe it instead: printf '%s' "$VALUE" | occ config set ${key} --stdin`,
     }),
 
   secretMismatch: (key: KeyName) =>
     new ConfigUsageError('secret_mismatch', `The two entries for ${key} differ; nothing was changed.`, {
       details: {key},
-      suggestion: `Run "occ config:set ${key}" again.`,
+      suggestion: `Run "occ config set ${key}" again.`,
     }),
 
   resetNeedsConfirmation: () =>
     new ConfigUsageError('confirmation_required', 'config:reset asks for confirmation, and there is no terminal to ask on.', {
-      suggestion: 'Run "occ config:reset --force" to reset without asking.',
+      suggestion: 'Run "occ config reset --force" to reset without asking.',
     }),
 }
 
@@ -164,7 +164,7 @@ export const notices = {
   envOverrides: (variable: string) => `Note: ${variable} is set in your environment and overrides this value while it is set.`,
   deprecated: (key: KeyName, replacement: string) => `Note: ${key} is deprecated and kept for the original tool; use ${replacement} instead.`,
   unknownKey: (file: string, name: string, typoOf: KeyName | undefined) =>
-    `Note: ${file} has the key "${name}", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. ${typoOf ? `Did you mean "${typoOf}"? Otherwise remove` : 'Remove'} it with "occ config:unset ${name}".`,
+    `Note: ${file} has the key "${name}", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. ${typoOf ? `Did you mean "${typoOf}"? Otherwise remove` : 'Remove'} it with "occ config unset ${name}".`,
   invalidEnv: (problem: string) => `Note: ${problem} It is ignored here; commands that act on the config refuse to run until it is fixed.`,
   refusedPluginKey: ({key, plugin, reason}: RefusedPluginKey) =>
     key === undefined

@@ -89,7 +89,7 @@ export class ImagePullError extends OccError {
       : `Could not ${action} the sandbox image tag "${tag}" ${action === 'pull' ? 'from' : 'in'} any configured repository:`
     super(kind, nowhere ? 'image_not_found' : kind === 'auth' ? 'registry_access_denied' : 'registry_unavailable', [headline, ...failures.map(describeFailure)].join('\n'), {
       details: {failures, tag},
-      suggestion: `${SUGGESTION_START[kind]} and image_repositories ("occ config:get image_repositories"), or build the image from source with "occ image:build".`,
+      suggestion: `${SUGGESTION_START[kind]} and image_repositories ("occ config get image_repositories"), or build the image from source with "occ image build".`,
     })
     this.failures = failures
   }

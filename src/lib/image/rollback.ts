@@ -10,7 +10,7 @@ import {LOCAL_IMAGE_NAME, localReference} from './sandbox.js'
 export class NothingToRollBackError extends OccError {
   constructor(endpoint: string, problem: string) {
     super('state', 'no_previous_image', `Nothing to roll back to: ${problem} on the engine at ${endpoint}.`, {
-      suggestion: `occ keeps the replaced image as ${localReference('previous')} when a pull, build or update replaces the current one; run "occ image:update" (or "occ image:pull --tag TAG") first.`,
+      suggestion: `occ keeps the replaced image as ${localReference('previous')} when a pull, build or update replaces the current one; run "occ image update" (or "occ image pull --tag TAG") first.`,
     })
   }
 }

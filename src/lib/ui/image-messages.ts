@@ -27,7 +27,7 @@ export function describeImageState(state: ImageState, now: Date = new Date()): s
   return `${versionLabel(state.version)} — ${origin}, ${acquired}${anchor === undefined ? '' : ` (${shortDigest(anchor)})`}`
 }
 
-export const NO_RECORD = 'No sandbox image recorded yet. Run "occ image:pull" to get the prebuilt image (or "occ image:build" to build it).'
+export const NO_RECORD = 'No sandbox image recorded yet. Run "occ image pull" to get the prebuilt image (or "occ image build" to build it).'
 
 /** One line on the engine's view of the record; warnings start with "Warning:". */
 export function describeEngineCheck(check: EngineCheck): string {
@@ -38,12 +38,12 @@ export function describeEngineCheck(check: EngineCheck): string {
     }
 
     case 'missing': {
-      return `Warning: the recorded image is no longer on the engine at ${engine}. Run "occ image:pull" to get it again.`
+      return `Warning: the recorded image is no longer on the engine at ${engine}. Run "occ image pull" to get it again.`
     }
 
     case 'moved': {
       const now = check.current_image_id ? `another image (${shortDigest(check.current_image_id)})` : 'no image'
-      return `Warning: ${localReference('current')} on ${engine} now points at ${now}, not the recorded one. Run "occ image:pull" to make them agree.`
+      return `Warning: ${localReference('current')} on ${engine} now points at ${now}, not the recorded one. Run "occ image pull" to make them agree.`
     }
 
     case 'unreachable': {
@@ -125,8 +125,8 @@ function versionChange(report: UpdateCheckReport): 'newer' | 'older' | 'same' | 
 
 /** The command that gets the checked tag: image:update for the one this occ wants, a pull of that tag for any other. */
 function commandFor(tag: string, hasImage: boolean): string {
-  if (tag !== WANTED_SANDBOX_VERSION) return `occ image:pull --tag ${tag}`
-  return hasImage ? 'occ image:update' : 'occ image:pull'
+  if (tag !== WANTED_SANDBOX_VERSION) return `occ image pull --tag ${tag}`
+  return hasImage ? 'occ image update' : 'occ image pull'
 }
 
 function remoteDigest(report: UpdateCheckReport): string {
@@ -195,11 +195,11 @@ export function describeCheck(report: UpdateCheckReport): string {
     }
 
     case 'not-published': {
-      return `Not published: ${report.reason ?? `the tag ${report.tag} exists in no configured repository`}. Check image_repositories, or build the image with "occ image:build".`
+      return `Not published: ${report.reason ?? `the tag ${report.tag} exists in no configured repository`}. Check image_repositories, or build the image with "occ image build".`
     }
 
     case 'built-locally': {
-      return `Built locally: the current image${yours} was built from source and is not compared with a registry. Run "occ image:build" to rebuild it.`
+      return `Built locally: the current image${yours} was built from source and is not compared with a registry. Run "occ image build" to rebuild it.`
     }
 
     case 'unknown': {
@@ -216,7 +216,7 @@ export function automaticCheckLine(report: UpdateCheckReport): string | undefine
     }
 
     case 'not-published': {
-      return `Note: the sandbox image tag ${report.tag} is published in no configured repository; "occ image:check" tells more.`
+      return `Note: the sandbox image tag ${report.tag} is published in no configured repository; "occ image check" tells more.`
     }
 
     case 'unknown': {
@@ -237,7 +237,7 @@ export function checkSkippedLine(problem: string): string {
 }
 
 export function versionMismatchLine(version: string, wanted: string): string {
-  return `  version   ${versionLabel(version)}, but this occ is made for ${versionLabel(wanted)}: run "occ image:update" to get it.`
+  return `  version   ${versionLabel(version)}, but this occ is made for ${versionLabel(wanted)}: run "occ image update" to get it.`
 }
 
 export function updatePlanLine(plan: UpdatePlan): string {
@@ -248,7 +248,7 @@ export function updatePlanLine(plan: UpdatePlan): string {
 export function rolledBackSummary(result: RollbackResult): string {
   return [
     `Rolled back: ${localReference('current')} is now ${describeImageState(result.record)}.`,
-    `The image that was current (${shortDigest(result.previous_image_id)}) is kept as ${localReference('previous')}; run "occ image:rollback" again to return to it.`,
+    `The image that was current (${shortDigest(result.previous_image_id)}) is kept as ${localReference('previous')}; run "occ image rollback" again to return to it.`,
   ].join('\n')
 }
 

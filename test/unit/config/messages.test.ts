@@ -5,7 +5,7 @@ import {configErrors, notices, prompts, usageErrors} from '../../../src/lib/conf
 import type {OccError} from '../../../src/lib/errors.js'
 
 const FILE = '/home/u/.config/opencode-cloud/config.json'
-const REPAIR = 'Fix the file by hand, or run "occ config:reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
+const REPAIR = 'Fix the file by hand, or run "occ config reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
 
 function expectError(error: OccError, kind: 'config' | 'usage', code: string, message: string, suggestion: string): void {
   expect(error).to.be.instanceOf(kind === 'config' ? ConfigError : ConfigUsageError)
@@ -25,7 +25,7 @@ describe('config messages', () => {
       'config',
       'config_unreadable',
       `Cannot read the config file ${FILE}: EACCES: permission denied.`,
-      'Check the file and its directory permissions, or run "occ config:reset --force" to start over.',
+      'Check the file and its directory permissions, or run "occ config reset --force" to start over.',
     )
     expectError(
       configErrors.syntax(FILE, 'comma expected', {line: 4, column: 3}),
@@ -40,28 +40,28 @@ describe('config messages', () => {
       'config',
       'config_version_unsupported',
       `The config file ${FILE} has version 3; this occ knows version 1 and older.`,
-      'Upgrade occ (npm i -g opencode-cloud), or run "occ config:reset --force" to start over.',
+      'Upgrade occ (npm i -g opencode-cloud), or run "occ config reset --force" to start over.',
     )
     expectError(
       configErrors.unknownKey(FILE, 'imge_source', 'image_source'),
       'config',
       'config_unknown_key',
       `Unknown key "imge_source" in the config file ${FILE}.`,
-      'Did you mean "image_source"? Rename it in the file, or remove it with "occ config:unset imge_source".',
+      'Did you mean "image_source"? Rename it in the file, or remove it with "occ config unset imge_source".',
     )
     expectError(
       configErrors.unknownKey(FILE, 'hello_greeting', undefined),
       'config',
       'config_unknown_key',
       `Unknown key "hello_greeting" in the config file ${FILE}.`,
-      'If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config:unset hello_greeting".',
+      'If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config unset hello_greeting".',
     )
     expectError(
       configErrors.invalidValue(FILE, 'mounts', 'mounts[0]', 'x', {line: 2, column: 14}),
       'config',
       'config_invalid_value',
       `Invalid value for mounts[0] in the config file ${FILE} (line 2, column 14): "x". Allowed: a list of "/host/path:/container/path[:ro|:rw]".`,
-      'Set a valid one with "occ config:set mounts VALUE", or use the default with "occ config:unset mounts".',
+      'Set a valid one with "occ config set mounts VALUE", or use the default with "occ config unset mounts".',
     )
     expectError(
       configErrors.invalidEnv('OCC_TRUST_PROXY', 'trust_proxy', 'maybe'),
@@ -78,23 +78,23 @@ describe('config messages', () => {
       'usage',
       'unknown_key',
       'Unknown config key "imge".',
-      'Did you mean "image_source"? Run "occ config:list" to see every key.',
+      'Did you mean "image_source"? Run "occ config list" to see every key.',
     )
-    expectError(usageErrors.unknownKey('bogus', undefined), 'usage', 'unknown_key', 'Unknown config key "bogus".', 'Run "occ config:list" to see every key.')
+    expectError(usageErrors.unknownKey('bogus', undefined), 'usage', 'unknown_key', 'Unknown config key "bogus".', 'Run "occ config list" to see every key.')
     expectError(
       usageErrors.invalidValue('update_check', 'weekly'),
       'usage',
       'invalid_value',
       'Invalid value for update_check: "weekly". Allowed: one of: always, once, never.',
-      'Run "occ config:set update_check VALUE" with an allowed value.',
+      'Run "occ config set update_check VALUE" with an allowed value.',
     )
-    expectError(usageErrors.managedKey('version'), 'usage', 'managed_key', 'version is managed by occ and cannot be changed by hand.', 'Run "occ config:list" to see the keys you can change.')
+    expectError(usageErrors.managedKey('version'), 'usage', 'managed_key', 'version is managed by occ and cannot be changed by hand.', 'Run "occ config list" to see the keys you can change.')
     expectError(
       usageErrors.valueMissing('image_source'),
       'usage',
       'value_missing',
       'Missing VALUE for image_source.',
-      'Run "occ config:set image_source VALUE", or pipe the value into "occ config:set image_source --stdin".',
+      'Run "occ config set image_source VALUE", or pipe the value into "occ config set image_source --stdin".',
     )
     expectError(usageErrors.valueTwice('users'), 'usage', 'value_twice', 'Both VALUE and --stdin were given for users.', 'Give the value one way only.')
     expectError(
@@ -102,28 +102,28 @@ describe('config messages', () => {
       'usage',
       'secret_in_argv',
       'auth_password is secret and is never taken from the command line, where shell history would keep it.',
-      'Run "occ config:set auth_password" to type it at a hidden prompt, or pipe it into "occ config:set auth_password --stdin".',
+      'Run "occ config set auth_password" to type it at a hidden prompt, or pipe it into "occ config set auth_password --stdin".',
     )
     expectError(
       usageErrors.secretNeedsTerminal('auth_password'),
       'usage',
       'no_terminal',
       'auth_password is typed at a hidden prompt, and there is no terminal to prompt on.',
-      `Pipe it instead: printf '%s' "$VALUE" | occ config:set auth_password --stdin`,
+      `Pipe it instead: printf '%s' "$VALUE" | occ config set auth_password --stdin`,
     )
     expectError(
       usageErrors.secretMismatch('auth_password'),
       'usage',
       'secret_mismatch',
       'The two entries for auth_password differ; nothing was changed.',
-      'Run "occ config:set auth_password" again.',
+      'Run "occ config set auth_password" again.',
     )
     expectError(
       usageErrors.resetNeedsConfirmation(),
       'usage',
       'confirmation_required',
       'config:reset asks for confirmation, and there is no terminal to ask on.',
-      'Run "occ config:reset --force" to reset without asking.',
+      'Run "occ config reset --force" to reset without asking.',
     )
   })
 
@@ -135,10 +135,10 @@ describe('config messages', () => {
 
   it('words notices and prompts', () => {
     expect(notices.unknownKey(FILE, 'imge_source', 'image_source')).to.equal(
-      `Note: ${FILE} has the key "imge_source", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. Did you mean "image_source"? Otherwise remove it with "occ config:unset imge_source".`,
+      `Note: ${FILE} has the key "imge_source", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. Did you mean "image_source"? Otherwise remove it with "occ config unset imge_source".`,
     )
     expect(notices.unknownKey(FILE, 'hello_greeting', undefined)).to.equal(
-      `Note: ${FILE} has the key "hello_greeting", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. Remove it with "occ config:unset hello_greeting".`,
+      `Note: ${FILE} has the key "hello_greeting", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. Remove it with "occ config unset hello_greeting".`,
     )
     expect(notices.refusedPluginKey({key: 'port', plugin: 'occ-plugin-x', reason: "it is an alias of occ's key opencode_web_port"})).to.equal(
       'Warning: the plugin occ-plugin-x declares the config key "port", which occ refuses: it is an alias of occ\'s key opencode_web_port. The plugin\'s key is ignored.',

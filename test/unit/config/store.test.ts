@@ -89,7 +89,7 @@ describe('config store', () => {
     expect(await unsetConfigValue(file, 'opencode_web_port')).to.deep.equal({key: 'opencode_web_port', removed: true})
     expect(text()).to.equal('{\n  "version": 1\n}\n')
     const error = await rejection(unsetConfigValue(file, 'imge_sourc'))
-    expect([error.code, error.suggestion]).to.deep.equal(['unknown_key', 'Did you mean "image_source"? Run "occ config:list" to see every key.'])
+    expect([error.code, error.suggestion]).to.deep.equal(['unknown_key', 'Did you mean "image_source"? Run "occ config list" to see every key.'])
     expect((await rejection(unsetConfigValue(file, 'version'))).code).to.equal('managed_key')
   })
 

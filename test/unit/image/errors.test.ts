@@ -61,7 +61,7 @@ describe('ImagePullError', () => {
         '  - 127.0.0.1:5002/prizz/sandbox: tag not found (manifest unknown)',
       ].join('\n'),
     )
-    expect(error.suggestion).to.include('occ image:build')
+    expect(error.suggestion).to.include('occ image build')
     expect(error.kind).to.equal('registry')
     expect(error.exitCode).to.equal(5)
   })
@@ -77,6 +77,6 @@ describe('ImagePullError', () => {
   it('is "auth" (exit 7) when access was refused and nothing was merely down', () => {
     const error = new ImagePullError('1.4.0', [failure('a/b', 'auth', 'unauthorized'), failure('c/d', 'not-found', 'manifest unknown')])
     expect(error.exitCode).to.equal(7)
-    expect(error.suggestion).to.match(/^Check your registry credentials .*occ image:build/)
+    expect(error.suggestion).to.match(/^Check your registry credentials .*occ image build/)
   })
 })

@@ -20,10 +20,10 @@ describe('image messages', () => {
 
   it('words each engine status', () => {
     expect(describeEngineCheck({endpoint: 'unix:///s', status: 'ok'})).to.match(/^Engine unix:\/\/\/s: ok/)
-    expect(describeEngineCheck({endpoint: 'unix:///s', status: 'missing'})).to.match(/^Warning: .*no longer on the engine.*occ image:pull/)
+    expect(describeEngineCheck({endpoint: 'unix:///s', status: 'missing'})).to.match(/^Warning: .*no longer on the engine.*occ image pull/)
     expect(describeEngineCheck({current_image_id: 'sha256:ffffffffffffffff', endpoint: 'e', status: 'moved'})).to.include('another image (sha256:ffffffffffff…)')
     expect(describeEngineCheck({endpoint: 'e', message: 'Cannot reach the Docker engine at e: no such socket.', status: 'unreachable'})).to.match(/^Warning: could not check the engine \(Cannot reach/)
-    expect(NO_RECORD).to.include('occ image:pull')
+    expect(NO_RECORD).to.include('occ image pull')
   })
 
   it('says what it pulls and from where', () => {
@@ -49,15 +49,15 @@ describe('update check messages', () => {
   })
 
   it('says newer only for a newer version, and names the command for the tag checked', () => {
-    expect(describeCheck(report('1.4.0', '1.4.1'))).to.equal('Update available: ghcr.io/prizz/x:1.4.0 now serves v1.4.1 (you have v1.4.0). Run "occ image:update" to get it.')
-    expect(describeCheck(report('1.4.0', '1.3.0', '1.3.0'))).to.equal('ghcr.io/prizz/x:1.3.0 serves v1.3.0, older than yours (v1.4.0). Run "occ image:pull --tag 1.3.0" to switch to it.')
-    expect(describeCheck(report('1.4.0', '1.4.0'))).to.equal('Changed: ghcr.io/prizz/x:1.4.0 now serves another image of v1.4.0 than yours (sha256:def456000000…). Run "occ image:update" to get it.')
-    expect(describeCheck(report(undefined, '1.5.0', 'latest'))).to.equal('Changed: ghcr.io/prizz/x:latest now serves another image (v1.5.0). Run "occ image:pull --tag latest" to get it.')
+    expect(describeCheck(report('1.4.0', '1.4.1'))).to.equal('Update available: ghcr.io/prizz/x:1.4.0 now serves v1.4.1 (you have v1.4.0). Run "occ image update" to get it.')
+    expect(describeCheck(report('1.4.0', '1.3.0', '1.3.0'))).to.equal('ghcr.io/prizz/x:1.3.0 serves v1.3.0, older than yours (v1.4.0). Run "occ image pull --tag 1.3.0" to switch to it.')
+    expect(describeCheck(report('1.4.0', '1.4.0'))).to.equal('Changed: ghcr.io/prizz/x:1.4.0 now serves another image of v1.4.0 than yours (sha256:def456000000…). Run "occ image update" to get it.')
+    expect(describeCheck(report(undefined, '1.5.0', 'latest'))).to.equal('Changed: ghcr.io/prizz/x:latest now serves another image (v1.5.0). Run "occ image pull --tag latest" to get it.')
   })
 
   it('keeps "newer" out of the automatic line unless the version is newer', () => {
-    expect(automaticCheckLine(report('1.4.0', '1.4.1'))).to.equal('A newer sandbox image is available (v1.4.1 from ghcr.io/prizz/x): run "occ image:update".')
-    expect(automaticCheckLine(report('1.4.0', '1.4.0'))).to.equal('The sandbox image v1.4.0 was published again (sha256:def456000000… from ghcr.io/prizz/x): run "occ image:update" to get it.')
-    expect(automaticCheckLine(report('1.4.0', undefined))).to.equal('Another sandbox image is available (sha256:def456000000… from ghcr.io/prizz/x): run "occ image:update" to get it.')
+    expect(automaticCheckLine(report('1.4.0', '1.4.1'))).to.equal('A newer sandbox image is available (v1.4.1 from ghcr.io/prizz/x): run "occ image update".')
+    expect(automaticCheckLine(report('1.4.0', '1.4.0'))).to.equal('The sandbox image v1.4.0 was published again (sha256:def456000000… from ghcr.io/prizz/x): run "occ image update" to get it.')
+    expect(automaticCheckLine(report('1.4.0', undefined))).to.equal('Another sandbox image is available (sha256:def456000000… from ghcr.io/prizz/x): run "occ image update" to get it.')
   })
 })
