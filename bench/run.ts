@@ -1,5 +1,5 @@
 /**
- * `npm run bench [startup|pull|check ...] [--pairs N] [--pull-mb 200,1000]`: runs the
+ * `npm run bench [startup|pull|check|sandbox ...] [--pairs N] [--pull-mb 200,1000]`: runs the
  * benchmarks (all by default) against the built CLI and the test environment, and prints the
  * tables for bench/README.md. The pull runs once per image size in --pull-mb.
  */
@@ -9,9 +9,10 @@ import {check} from './check.js'
 import {machine, TABLE_HEADER, tableRow} from './lib/alternate.js'
 import {requireBuild, withEnvironment} from './lib/occ.js'
 import {pull} from './pull.js'
+import {sandbox} from './sandbox.js'
 import {startup} from './startup.js'
 
-const NAMES = ['startup', 'pull', 'check'] as const
+const NAMES = ['startup', 'pull', 'check', 'sandbox'] as const
 type Name = (typeof NAMES)[number]
 
 const {positionals, values} = parseArgs({allowPositionals: true, options: {pairs: {default: '10', type: 'string'}, 'pull-mb': {default: '200,1000', type: 'string'}}})
@@ -30,6 +31,7 @@ await withEnvironment(async (env) => {
     console.log(`\n## ${name}\n\n${TABLE_HEADER}`)
     if (name === 'startup') for (const result of await startup(env, {pairs})) console.log(tableRow(result))
     if (name === 'pull') for (const sizeMb of pullSizes) console.log(tableRow(await pull(env, {pairs, sizeMb})))
+    if (name === 'sandbox') for (const result of await sandbox(env, {pairs})) console.log(tableRow(result))
     if (name === 'check') {
       const result = await check(env, {pairs})
       console.log(tableRow(result))

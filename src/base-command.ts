@@ -105,7 +105,7 @@ export abstract class BaseCommand extends Command {
     // Parse errors, `this.exit()` and help requests keep oclif's own handling and codes.
     if (isOclifError(error)) {
       if (error.code === 'EEXIT' || !this.jsonEnabled()) throw error
-      const usage = new OccError('usage', 'usage', error.message, {suggestion: `Run "occ ${this.id?.replaceAll(":", " ")} --help" for usage.`})
+      const usage = new OccError('usage', 'usage', error.message, {suggestion: `Run "occ ${this.id?.replaceAll(':', ' ')} --help" for usage.`})
       return this.fail(usage)
     }
 

@@ -125,8 +125,10 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
       expect(result.stderr, how).not.to.match(STACK_TRACE)
       expect(seconds, how).to.be.below(10)
       expect(readFileSync(file, 'utf8'), how).to.equal(before)
-      expect(leftovers(dirname(file)), how).to.deep.equal([])
     })
+    // Checked once all have ended: the cases run four at a time on one record, so a lock seen
+    // while another command still waits on the engine is that command's, not a leftover.
+    for (const engine of engines) expect(leftovers(dirname(seedRecord(engine))), engine.name).to.deep.equal([])
   })
 
   it('image:state and image:check answer from the record, showing the engine as unreachable', async () => {
