@@ -91,6 +91,9 @@ export function useSandboxHome(options: SandboxHomeOptions = {}): () => SandboxH
   const dockerHost = options.dockerHost ?? (() => process.env.DOCKER_HOST ?? '')
   let current: SandboxHome | undefined
   const clean = async () => {
+    // The sandbox's name and volumes exist once per engine: none may be left on either engine.
+    const podman = process.env.OCC_TEST_PODMAN_HOST
+    for (const host of new Set([process.env.DOCKER_HOST ?? '', ...(podman ? [podman] : [])])) await removeSandbox(engineAt(host))
     const docker = engineAt(dockerHost())
     await removeSandbox(docker)
     await removeSandboxImages(docker)
