@@ -2,8 +2,16 @@ import {BaseCommand} from './base-command.js'
 import {ImageCore} from './lib/core/images.js'
 import {SandboxCore} from './lib/core/sandbox.js'
 
-/** How long a running sandbox may take to become ready on a new image before the change is rolled back. */
-export const FOLLOW_TIMEOUT_S = 120
+const DEFAULT_FOLLOW_TIMEOUT_S = 120
+
+/**
+ * How long a running sandbox may take to become ready on a new image before the change is rolled
+ * back: 120 s, or OCC_SANDBOX_READY_TIMEOUT_S (whole seconds) so that a test of the rollback does not wait two minutes.
+ */
+export function followTimeoutS(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.OCC_SANDBOX_READY_TIMEOUT_S)
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : DEFAULT_FOLLOW_TIMEOUT_S
+}
 
 /** Image and sandbox commands: the image core of this run, built when first used. */
 export abstract class ImageCommand extends BaseCommand {

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {ImageCommand} from '../image-command.js'
+import {engineSince} from '../lib/sandbox/log-since.js'
 
 export default class Logs extends ImageCommand {
   static override summary = "Print the sandbox's output."
@@ -17,7 +18,7 @@ export default class Logs extends ImageCommand {
 
   public async run(): Promise<void> {
     const {flags} = await this.parse(Logs)
-    const options = {follow: flags.follow === true, since: flags.since, tail: flags.tail ?? ('all' as const), timestamps: flags.timestamps === true}
+    const options = {follow: flags.follow === true, since: flags.since === undefined ? undefined : engineSince(flags.since), tail: flags.tail ?? ('all' as const), timestamps: flags.timestamps === true}
     await this.sandbox.logs(options, (stream, payload) => (stream === 'stderr' ? process.stderr : process.stdout).write(payload))
     if (this.signal.aborted) process.exitCode = 130
   }

@@ -1,4 +1,4 @@
-import {FOLLOW_TIMEOUT_S, ImageCommand} from '../../image-command.js'
+import {followTimeoutS, ImageCommand} from '../../image-command.js'
 import type {RollbackResult} from '../../lib/image/rollback.js'
 import {LOCAL_IMAGE_NAME} from '../../lib/image/sandbox.js'
 import {rolledBackSummary} from '../../lib/ui/image-messages.js'
@@ -15,7 +15,7 @@ export default class ImageRollback extends ImageCommand {
     const result = await this.images.rollback()
     this.log(rolledBackSummary(result))
     await this.announceImageChange('rollback', result.record, result.record.previous ?? null)
-    if ((await this.sandbox.followCurrentImage(FOLLOW_TIMEOUT_S)) === 'moved') this.log(SANDBOX_MOVED)
+    if ((await this.sandbox.followCurrentImage(followTimeoutS())) === 'moved') this.log(SANDBOX_MOVED)
     return result
   }
 }

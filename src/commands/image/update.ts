@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {FOLLOW_TIMEOUT_S, ImageCommand} from '../../image-command.js'
+import {followTimeoutS, ImageCommand} from '../../image-command.js'
 import {buildFlags, buildInputsOf, tagFlag, wantedTag} from '../../image-flags.js'
 import type {UpdateOutcome} from '../../lib/core/images.js'
 import {LOCAL_IMAGE_NAME, WANTED_SANDBOX_VERSION} from '../../lib/image/sandbox.js'
@@ -32,7 +32,7 @@ export default class ImageUpdate extends ImageCommand {
     this.notice(updatePlanLine(outcome))
     this.log(outcome.action === 'pull' ? pulledSummary(acquired.record, acquired.replacedId) : builtSummary(acquired.record, acquired.replacedId))
     await this.announceImageChange('update', acquired.record, acquired.before)
-    if ((await this.sandbox.followCurrentImage(FOLLOW_TIMEOUT_S)) === 'moved') this.log(SANDBOX_MOVED)
+    if ((await this.sandbox.followCurrentImage(followTimeoutS())) === 'moved') this.log(SANDBOX_MOVED)
     return outcome
   }
 }

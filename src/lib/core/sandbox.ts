@@ -134,7 +134,8 @@ export class SandboxCore {
     const status = sandboxStatus(container, (await this.images.store.read()) ?? null)
     if (!container || status.state !== 'running' || status.health === 'healthy') return status
     // The engine may not have run the health test yet (or ever: podman without systemd); run it once.
-    const command = healthTestOf(await engine.inspectImage(container.Image))
+    // The container's health test (the image's, merged by the engine) first: podman's image inspect has none.
+    const command = healthTestOf(container) ?? healthTestOf(await engine.inspectImage(container.Image))
     if (!command) return status
     const passed = await engine.exec(container.Id, command, HEALTH_TEST_TIMEOUT_MS).then((result) => result.exitCode === 0, () => false)
     return passed ? {...status, health: 'healthy'} : status

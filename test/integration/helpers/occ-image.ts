@@ -43,7 +43,8 @@ export async function removeSandboxImages(docker: Docker): Promise<void> {
   const images = await docker.listImages()
   for (const image of images) {
     const names = [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]
-    if (names.some((name) => name.includes(REPOSITORY) || name.startsWith('opencode-cloud-sandbox:'))) {
+    // podman names local images docker.io/library/NAME.
+    if (names.some((name) => name.includes(REPOSITORY) || /^(?:docker\.io\/library\/)?opencode-cloud-sandbox:/.test(name))) {
       await docker.getImage(image.Id).remove({force: true})
     }
   }

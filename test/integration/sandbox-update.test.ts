@@ -1,0 +1,91 @@
+import {expect} from 'chai'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {CURRENT, imageId, PREVIOUS} from './helpers/occ-image.js'
+import {engineAt, jsonError, type SandboxHome, sandboxContainer, servedVersion, useSandboxHome, WANTED, WORKSPACE_TARGET} from './helpers/occ-sandbox.js'
+import {execIn} from './helpers/sandbox-container.js'
+
+const docker = () => engineAt(process.env.DOCKER_HOST ?? '')
+const MOVED = 'The running sandbox was recreated on the new image and is healthy (volumes and mounts kept).'
+const CONTAINER_ENV = ['OCC_TEST_KEPT=yes']
+
+async function startedWithEnv(s: SandboxHome): Promise<string> {
+  const result = await s.occ(['start', '--json'])
+  expect(result.code, result.stdout + result.stderr).to.equal(0)
+  writeFileSync(join(s.workspace, 'kept'), 'mounted\n')
+  return (JSON.parse(result.stdout) as {container_id: string}).container_id
+}
+
+/** What a recreated container must keep: env, mounts, the published port. */
+async function keptSpec(s: SandboxHome, id: string): Promise<void> {
+  const container = await docker().getContainer(id).inspect()
+  expect(container.Config.Env).to.include.members(CONTAINER_ENV)
+  expect(container.HostConfig.Binds).to.deep.equal([`${s.workspace}:${WORKSPACE_TARGET}`])
+  expect(container.HostConfig.PortBindings).to.deep.equal({'3000/tcp': [{HostIp: '127.0.0.1', HostPort: String(s.port)}]})
+  expect((await execIn(docker().getContainer(id), ['/bin/busybox', 'cat', `${WORKSPACE_TARGET}/kept`])).output).to.include('mounted')
+}
+
+describe('occ image update and rollback with the sandbox running', function () {
+  this.timeout(90_000)
+  const sandbox = useSandboxHome()
+  const env = {OCC_CONTAINER_ENV: JSON.stringify(CONTAINER_ENV)}
+
+  it('update: the sandbox moves to the new image (new version served, env and mounts kept); rollback moves it back', async () => {
+    const s = sandbox()
+    const first = await startedWithEnv({...s, occ: (args, extra) => s.occ(args, {...env, ...extra})})
+    const newer = await s.push(WANTED, {version: '1.4.1'})
+
+    const updated = await s.occ(['image', 'update'], env)
+    expect(updated.code, updated.stderr).to.equal(0)
+    expect(updated.stdout).to.include(MOVED)
+    expect(await servedVersion(s.port)).to.equal('1.4.1')
+    const moved = await sandboxContainer(docker())
+    expect(moved?.Id).to.not.equal(first)
+    expect(moved?.Image).to.equal(newer.configDigest)
+    await keptSpec(s, moved?.Id ?? '')
+    expect(s.record()).to.include({image_id: newer.configDigest, version: '1.4.1'})
+    const status = JSON.parse((await s.occ(['status', '--json'], env)).stdout) as {runs_recorded_image: boolean; health: string}
+    expect(status).to.include({health: 'healthy', runs_recorded_image: true})
+    expect(await sandboxContainer(docker(), 'opencode-cloud-sandbox-replaced')).to.equal(undefined)
+
+    const back = await s.occ(['image', 'rollback'], env)
+    expect(back.code, back.stderr).to.equal(0)
+    expect(back.stdout).to.include(MOVED)
+    expect(await servedVersion(s.port)).to.equal(WANTED)
+    const returned = await sandboxContainer(docker())
+    expect(returned?.Image).to.equal(s.wanted?.configDigest)
+    await keptSpec(s, returned?.Id ?? '')
+  })
+
+  it('update to an image that never becomes healthy: rolled back, the old sandbox serves again, the record unchanged, exit 11', async () => {
+    const s = sandbox()
+    const first = await startedWithEnv({...s, occ: (args, extra) => s.occ(args, {...env, ...extra})})
+    const recordBefore = s.record()
+    const broken = await s.push(WANTED, {variant: 'never-healthy', version: '1.4.2'})
+
+    const began = Date.now()
+    const result = await s.occ(['image', 'update', '--json'], {...env, OCC_SANDBOX_READY_TIMEOUT_S: '4'})
+    expect(result.code, result.stdout).to.equal(11)
+    expect(Date.now() - began, 'bounded by OCC_SANDBOX_READY_TIMEOUT_S').to.be.below(20_000)
+    const error = jsonError(result)
+    expect(error.code).to.equal('sandbox_update_rolled_back')
+    expect(error.message).to.include('The sandbox did not become ready: it was not healthy within 4 s')
+    expect(error.message).to.include('Rolled back: the previous image is current again')
+    expect(error.message).to.include('  | opencode sandbox stand-in 1.4.2 listening on 3000')
+
+    expect(await servedVersion(s.port)).to.equal(WANTED)
+    const after = await sandboxContainer(docker())
+    expect(after?.Id, 'the old container runs again').to.equal(first)
+    expect(after?.State.Running).to.equal(true)
+    expect(after?.Image).to.equal(s.wanted?.configDigest)
+    await keptSpec(s, first)
+    expect(await sandboxContainer(docker(), 'opencode-cloud-sandbox-replaced')).to.equal(undefined)
+    expect(await imageId(docker(), CURRENT)).to.equal(s.wanted?.configDigest)
+    expect(await imageId(docker(), PREVIOUS)).to.equal(broken.configDigest)
+    const {previous: _previous, ...restored} = s.record() as NonNullable<ReturnType<SandboxHome['record']>> & {previous?: unknown}
+    const {previous: _before, ...original} = recordBefore as NonNullable<ReturnType<SandboxHome['record']>> & {previous?: unknown}
+    expect(restored).to.deep.equal(original)
+    expect(readFileSync(join(s.workspace, 'kept'), 'utf8')).to.equal('mounted\n')
+  })
+})
