@@ -151,7 +151,8 @@ export class SandboxContainer {
   }
 }
 
-const NOT_READY_FIX = 'Look at the whole output with "occ logs", fix what it says (or run "occ image rollback" for the previous image), then "occ start" again.'
+// The failed container is gone by now (a new one removed, a replaced one back): the hint points at the output shown.
+const NOT_READY_FIX = 'Fix what the last lines of its output above say (or run "occ image rollback" for the previous image), then "occ start" again.'
 
 function notReadyWords(notReady: NotReady, timeoutMs: number): string {
   if (notReady.kind === 'exited') return `it exited with code ${notReady.exitCode}`

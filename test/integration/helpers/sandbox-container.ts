@@ -53,9 +53,18 @@ export async function waitForHealth(container: Docker.Container, status: 'health
 }
 
 /** GET `path` on the published port: status and body. */
-export async function getPublished(port: number, path: string): Promise<{status: number, body: string}> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`)
-  return {body: await response.text(), status: response.status}
+export async function getPublished(port: number, path: string, waitMs = 5000): Promise<{status: number, body: string}> {
+  // A container just started may not listen yet: docker-proxy then accepts and closes; ask again until waitMs.
+  const deadline = Date.now() + waitMs
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`)
+      return {body: await response.text(), status: response.status}
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+  }
 }
 
 /** The container's output so far, split into stdout and stderr (the engine multiplexes them without a TTY). */
