@@ -12,7 +12,7 @@ async function main(command: string | undefined): Promise<number> {
     case 'start': {
       const {env, seconds, started} = await startEnvironment()
       say(`${started ? 'started' : 'reused'} in ${seconds.toFixed(1)} s: engine ${env.dockerHost} (${env.storageDriver}), registries primary ${env.registries.primary}, mirror ${env.registries.mirror}, auth ${env.registries.auth}, dead ${env.registries.dead}; state ${env.dir}/env.json`)
-      console.log(exportLines(env))
+      console.log(exportLines(env, true))
       return 0
     }
 
@@ -30,7 +30,7 @@ async function main(command: string | undefined): Promise<number> {
       }
       const health = await checkHealth(env)
       say(health.healthy ? `running since ${env.startedAt}: engine ${env.dockerHost}` : `recorded but unhealthy: ${health.problems.join('; ')}`)
-      if (health.healthy) console.log(exportLines(env))
+      if (health.healthy) console.log(exportLines(env, true))
       return health.healthy ? 0 : 1
     }
 

@@ -113,8 +113,17 @@ export function registryEndpoint(env: TestEnvironment, name: RegistryName): Regi
   return {address: env.registries[name], credentials: name === 'auth' ? env.auth : undefined}
 }
 
-/** Shell lines that point a client at the environment (`eval "$(npm run -s env:start)"`). */
-export function exportLines(env: TestEnvironment): string {
+/** The repositories occ pulls from in this environment: the runnable stand-in, then the mirror's seeds. */
+export function occRepositories(env: TestEnvironment): string[] {
+  return [`${env.registries.primary}/${SANDBOX_REPOSITORY}`, `${env.registries.mirror}/${env.repository}`]
+}
+
+/**
+ * Shell lines that point a client at the environment (`eval "$(npm run -s env:start)"`); `forShell`
+ * adds OCC_IMAGE_REPOSITORIES, so that a plain `occ image pull` or `occ start` uses the local registries
+ * (test processes get no OCC_ setting of occ's own: tests choose their repositories).
+ */
+export function exportLines(env: TestEnvironment, forShell = false): string {
   const vars: Record<string, string> = {
     DOCKER_HOST: env.dockerHost,
     OCC_TEST_ENV_DIR: env.dir,
@@ -128,6 +137,7 @@ export function exportLines(env: TestEnvironment): string {
     OCC_TEST_SSH_AUTH_SOCK: env.ssh.agentSocket,
     OCC_TEST_SSH_HOME: env.ssh.home,
     ...(env.podman ? {OCC_TEST_PODMAN_HOST: env.podman.dockerHost} : {}),
+    ...(forShell ? {OCC_IMAGE_REPOSITORIES: JSON.stringify(occRepositories(env))} : {}),
   }
   return Object.entries(vars).map(([name, value]) => `export ${name}='${value}'`).join('\n')
 }
