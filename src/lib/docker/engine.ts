@@ -257,8 +257,8 @@ function authConfig(credentials: RegistryCredentials & {serverAddress: string}):
   return {password: credentials.password, serveraddress: credentials.serverAddress, username: credentials.username}
 }
 
-/** The context's files as a gzipped tar, filtered by its .dockerignore (dockerode's packer, as docker's CLI filters). */
+/** The context's files (the list its .dockerignore leaves, made by lib/image/build.ts) as a gzipped tar, as the docker CLI sends it. */
 async function packBuildContext(request: BuildRequest): Promise<Readable> {
-  const {prepareBuildContext} = await import('dockerode/lib/util.js')
-  return new Promise((resolve) => prepareBuildContext({context: request.context, src: request.files}, resolve))
+  const [{default: tar}, {createGzip}] = await Promise.all([import('tar-fs'), import('node:zlib')])
+  return tar.pack(request.context, {entries: request.files}).pipe(createGzip())
 }

@@ -1,5 +1,5 @@
-import {readdir, readFile, stat} from 'node:fs/promises'
 import {createRequire} from 'node:module'
+import {readdir, readFile, stat} from 'node:fs/promises'
 import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 import {addAbortSignal} from 'node:stream'
 
@@ -77,9 +77,7 @@ export async function listContextFiles(context: string): Promise<string[]> {
 }
 
 /** @balena/dockerignore's export (a CommonJS function), as far as occ uses it. */
-type DockerignoreFactory = (options: {ignorecase: boolean}) => {add(rules: string): {createFilter(): (path: string) => boolean}}
-
-/** The context's .dockerignore as a filter (true: sent), with the matcher dockerode's packer applies to the same list. */
+/** The context's .dockerignore as a filter (true: sent). */
 async function dockerignoreFilter(context: string): Promise<(path: string) => boolean> {
   let rules: string
   try {
@@ -88,9 +86,8 @@ async function dockerignoreFilter(context: string): Promise<(path: string) => bo
     return () => true
   }
 
-  // dockerode's own dependency, loaded through it: the very matcher that filters the tar.
-  const fromDockerode = createRequire(createRequire(import.meta.url).resolve('dockerode'))
-  const dockerignore = fromDockerode('@balena/dockerignore') as DockerignoreFactory
+  // The matcher docker's own JavaScript clients use (dockerode among them), as the docker CLI matches.
+  const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as typeof import('@balena/dockerignore').default
   return dockerignore({ignorecase: false}).add(rules).createFilter()
 }
 
