@@ -76,6 +76,12 @@ describe('the npm package (npm pack, npm install -g from the tarball)', function
     expect(files.filter((file) => /^package\/(src|test|bench|scripts)\/|^package\/bin\/dev\.js$/.test(file))).to.deep.equal([])
   })
 
+  it('installs no dependency the CLI does not load (dockerode, gRPC)', function () {
+    const installedDependencies = readdirSync(join(installed, 'node_modules'))
+    expect(installedDependencies).not.to.include.members(['dockerode'])
+    expect(installedDependencies).not.to.include('@grpc')
+  })
+
   it('the installed occ answers --version, config list and image pull --help', function () {
     const version = occ('--version')
     expect(version.status, version.stderr).to.equal(0)
