@@ -124,7 +124,7 @@ export async function bigImage(options: BigImageOptions = {}): Promise<PushedIma
     layerBytes: Math.ceil((sizeMb * 1024 * 1024) / layers),
     layers,
     seed: options.seed ?? `bench-${sizeMb}-${layers}`,
-    version: options.version ?? '1.4.0',
+    version: options.version ?? '25.1.3',
   })
 }
 

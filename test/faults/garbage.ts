@@ -26,12 +26,12 @@ export const VALID_STATE: Record<string, Json> = {
   acquired_at: '2026-01-24T23:15:28.000Z',
   cli_version: '0.1.0',
   digest: `sha256:${'ab'.repeat(32)}`,
-  image: 'ghcr.io/prizz/opencode-cloud-sandbox:1.4.0',
+  image: 'ghcr.io/prizz/opencode-cloud-sandbox:25.1.3',
   image_id: `sha256:${'cd'.repeat(32)}`,
   last_update_check: {checked_at: '2026-01-25T00:00:00.000Z', cli_version: '0.1.0', result: 'up-to-date'},
   registry: 'ghcr.io',
   source: 'prebuilt',
-  version: '1.4.0',
+  version: '25.1.3',
 }
 
 /** Values of every JSON type and a few edge cases: each key gets the ones that are wrong for it. */
@@ -84,7 +84,7 @@ function generate(valid: Record<string, Json>, random: () => number, truncations
   add('UTF-16LE without BOM', Buffer.from(whole, 'utf16le'))
   add('UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text(whole)]))
   add('UTF-32LE', Buffer.from(Array.from(whole).flatMap((char) => [char.charCodeAt(0), 0, 0, 0])))
-  add('Latin-1 é in a string', Buffer.from(whole.replace('"1.4.0"', '"1.4.0-é"').replace('"alice"', '"alicé"'), 'latin1'))
+  add('Latin-1 é in a string', Buffer.from(whole.replace('"25.1.3"', '"25.1.3-é"').replace('"alice"', '"alicé"'), 'latin1'))
   add('invalid UTF-8 in a string', Buffer.concat([text(whole.slice(0, whole.length - 2)), text(', "bad": "'), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), text('"}')]))
   add('NUL bytes between keys', text(whole.replaceAll(',\n', ',\u0000\n')))
   add('CRLF line ends', text(whole.replaceAll('\n', '\r\n')))

@@ -25,7 +25,7 @@ function controlCharacters(text: string): string[] {
 }
 
 /** What a terminal must never be sent: an escape (ESC, BEL) from a registry. */
-const ESCAPES = 'v1.4.1\u001B]0;pwned\u0007\u001B[2J\u001B[1;1HError: fake\u009B31m'
+const ESCAPES = 'v25.1.4\u001B]0;pwned\u0007\u001B[2J\u001B[1;1HError: fake\u009B31m'
 
 describe('faults: a hostile registry', function () {
   this.timeout(120_000)
@@ -51,7 +51,7 @@ describe('faults: a hostile registry', function () {
     return {...result, ms: performance.now() - started}
   }
 
-  /** A record of the primary's 1.4.0, for the commands that check it. */
+  /** A record of the primary's 25.1.3, for the commands that check it. */
   const pullPrimary = async () => {
     const pulled = await occ(['image:pull'], [repository('primary')])
     expect(pulled.code, pulled.stderr).to.equal(0)
@@ -75,18 +75,18 @@ describe('faults: a hostile registry', function () {
     it('in an image label: image:check, image:pull and image:state print none of them', async () => {
       count({hostile: 1})
       const repo = uniqueRepository()
-      await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
-      await pushImage(repo.registry, repo.path, '1.4.1', {seed: `${repo.path}-b`, version: ESCAPES})
+      await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
+      await pushImage(repo.registry, repo.path, '25.1.4', {seed: `${repo.path}-b`, version: ESCAPES})
       expect((await occ(['image:pull'], [repo.name])).code).to.equal(0)
-      const checked = await occ(['image:check', '--tag', '1.4.1'], [repo.name])
+      const checked = await occ(['image:check', '--tag', '25.1.4'], [repo.name])
       expect(checked.code, checked.stderr).to.equal(0)
-      expect(checked.stdout).to.include('v1.4.1').and.include('Error: fake')
+      expect(checked.stdout).to.include('v25.1.4').and.include('Error: fake')
 
-      const pulled = await occ(['image:pull', '--tag', '1.4.1'], [repo.name])
+      const pulled = await occ(['image:pull', '--tag', '25.1.4'], [repo.name])
       expect(pulled.code, pulled.stderr).to.equal(0)
       const state = await occ(['image:state'], [repo.name])
       expect(state.code, state.stderr).to.equal(0)
-      expect(state.stdout).to.include('v1.4.1')
+      expect(state.stdout).to.include('v25.1.4')
     })
 
     it("in a registry's error texts: image:check and image:pull print none of them", async () => {
@@ -94,7 +94,7 @@ describe('faults: a hostile registry', function () {
       const server = await hostile({kind: 'error', message: ESCAPES, status: 500})
       const checked = await occ(['image:check'], [`${server.address}/${REPOSITORY}`])
       expect(checked.code, checked.stderr).to.equal(0)
-      expect(checked.stdout).to.match(/^Unknown: .*HTTP 500: v1\.4\.1/)
+      expect(checked.stdout).to.match(/^Unknown: .*HTTP 500: v25\.1\.4/)
 
       server.setMode({kind: 'error', message: ESCAPES, status: 404})
       const pulled = await occ(['image:pull'], [`${server.address}/${REPOSITORY}`])
@@ -152,10 +152,10 @@ describe('faults: a hostile registry', function () {
     it('image:pull of another tag pulls, then checks the wanted one past the broken registry, exit 0', async () => {
       count({faults: 1, hostile: 1})
       const server = await hostile({header: 'Bearer realm="not a url"', kind: 'challenge'})
-      const pulled = await occ(['image:pull', '--tag', '1.3.0'], [`${server.address}/${REPOSITORY}`, repository('primary')], {OCC_UPDATE_CHECK: 'always'})
+      const pulled = await occ(['image:pull', '--tag', '25.0.0'], [`${server.address}/${REPOSITORY}`, repository('primary')], {OCC_UPDATE_CHECK: 'always'})
       expect(pulled.code, pulled.stderr).to.equal(0)
-      expect(pulled.stdout).to.include('Pulled v1.3.0')
-      expect(pulled.stderr).to.include(`A newer sandbox image is available (v1.4.0 from ${repository('primary')})`)
+      expect(pulled.stdout).to.include('Pulled v25.0.0')
+      expect(pulled.stderr).to.include(`A newer sandbox image is available (v25.1.3 from ${repository('primary')})`)
     })
   })
 

@@ -55,11 +55,11 @@ interface Wedged {
 
 const RECORD = {
   acquired_at: '2026-01-24T23:15:28.000Z',
-  image: 'ghcr.io/prizz/opencode-cloud-sandbox:1.4.0',
+  image: 'ghcr.io/prizz/opencode-cloud-sandbox:25.1.3',
   image_id: `sha256:${'a'.repeat(64)}`,
   registry: 'ghcr.io',
   source: 'prebuilt',
-  version: '1.4.0',
+  version: '25.1.3',
 }
 
 describe('faults: a wedged engine (accepts, never answers)', function () {

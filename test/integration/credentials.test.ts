@@ -76,7 +76,7 @@ describe('registry credentials', function () {
   const authHost = testEnv.registries.auth
   const authRepository = `${authHost}/${REPOSITORY}`
   const {password, username} = testEnv.auth
-  const authSeed = testEnv.seeds.find((entry) => entry.registry === 'auth' && entry.tag === '1.4.0')
+  const authSeed = testEnv.seeds.find((entry) => entry.registry === 'auth' && entry.tag === '25.1.3')
   let home: ImageHome
   let dockerConfig: string
   /** Every output of this test's runs, to prove no credential ever shows. */
@@ -145,7 +145,7 @@ describe('registry credentials', function () {
       PATH: `${HELPER_DIR}:${process.env.PATH}`,
     })
     expect(result.code, result.stderr).to.equal(0)
-    expect(result.stdout).to.include(`Pulled v1.4.0 from ${authHost}`)
+    expect(result.stdout).to.include(`Pulled v25.1.3 from ${authHost}`)
     expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).to.deep.equal([authHost])
   })
 
@@ -167,7 +167,7 @@ describe('registry credentials', function () {
     const result = await occ(['image:pull'], [authRepository, repository('primary')], {OCCTEST_HELPER_TOKEN: token, PATH: `${HELPER_DIR}:${process.env.PATH}`})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).not.to.include('RangeError')
-    expect(result.stdout).to.include(`Pulled v1.4.0 from ${repository('primary').split('/')[0]}`)
+    expect(result.stdout).to.include(`Pulled v25.1.3 from ${repository('primary').split('/')[0]}`)
     expect(running(token), 'the helper was ended').to.deep.equal([])
   })
 
@@ -183,7 +183,7 @@ describe('registry credentials', function () {
       PATH: `${HELPER_DIR}:${process.env.PATH}`,
     })
     expect(result.code, result.stderr).to.equal(0)
-    expect(result.stdout).to.include(`Pulled v1.4.0 from ${authHost}`)
+    expect(result.stdout).to.include(`Pulled v25.1.3 from ${authHost}`)
     expect(performance.now() - started, 'occ did not wait for the child').to.be.below(15_000)
     expect(running(token), "the helper's child was ended").to.deep.equal([])
   })
@@ -213,7 +213,7 @@ describe('registry credentials', function () {
     expect(alone.stderr).to.include(`${authRepository}: access denied`).and.not.include('authentication failed')
     const fallback = await occ(['image:pull'], [authRepository, repository('primary')])
     expect(fallback.code, fallback.stderr).to.equal(0)
-    expect(fallback.stdout).to.include(`Pulled v1.4.0 from ${repository('primary').split('/')[0]}`)
+    expect(fallback.stdout).to.include(`Pulled v25.1.3 from ${repository('primary').split('/')[0]}`)
   })
 
   it('never sends one registry its neighbour\'s credentials', async () => {
@@ -261,7 +261,7 @@ describe('registry credentials', function () {
       const frontRepository = `${front.address}/${REPOSITORY}`
       const pulled = await occ(['image:pull'], [frontRepository])
       expect(pulled.code, pulled.stderr).to.equal(0)
-      expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.4.0').configDigest)
+      expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '25.1.3').configDigest)
       expect(front.tokenRequests).to.include('with credentials').and.include('anonymous')
 
       front.tokenRequests.length = 0

@@ -68,14 +68,14 @@ describe('any Docker endpoint', function () {
     const env = envWith(overTls)
     const pulled = await runCli(['image:pull'], {env})
     expect(pulled.code, pulled.stderr).to.equal(0)
-    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.4.0').configDigest)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '25.1.3').configDigest)
 
     const file = imageStateFile({...home.env, ...overTls})
     expect(file).to.match(/image-state\.d\/tcp-127\.0\.0\.1-\d+-[0-9a-f]{12}\.json$/)
-    expect(JSON.parse(readFileSync(file, 'utf8'))).to.include({engine: tlsHost, image_id: seed('primary', '1.4.0').configDigest})
+    expect(JSON.parse(readFileSync(file, 'utf8'))).to.include({engine: tlsHost, image_id: seed('primary', '25.1.3').configDigest})
     expect(existsSync(join(home.dataDir, 'image-state.json')), 'the default engine keeps its record file').to.equal(false)
 
-    expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '1.4.0').configDigest, endpoint: tlsHost, status: 'ok'}})
+    expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '25.1.3').configDigest, endpoint: tlsHost, status: 'ok'}})
     const text = await runCli(['image:state'], {env})
     expect(text.stdout).to.include(`Engine ${tlsHost}: ok`)
   })
@@ -85,13 +85,13 @@ describe('any Docker endpoint', function () {
     const env = envWith(overSsh)
     const pulled = await runCli(['image:pull', '--json'], {env})
     expect(pulled.code, pulled.stderr).to.equal(0)
-    expect(JSON.parse(pulled.stdout)).to.include({engine: testEnv.ssh.dockerHost, image_id: seed('primary', '1.4.0').configDigest})
-    expect(await imageId(docker, CURRENT), 'the tag is on the engine behind sshd').to.equal(seed('primary', '1.4.0').configDigest)
+    expect(JSON.parse(pulled.stdout)).to.include({engine: testEnv.ssh.dockerHost, image_id: seed('primary', '25.1.3').configDigest})
+    expect(await imageId(docker, CURRENT), 'the tag is on the engine behind sshd').to.equal(seed('primary', '25.1.3').configDigest)
 
     const file = imageStateFile({...home.env, ...overSsh})
     expect(file).to.match(/image-state\.d\/ssh-.+-[0-9a-f]{12}\.json$/)
     expect(JSON.parse(readFileSync(file, 'utf8'))).to.include({engine: testEnv.ssh.dockerHost})
-    expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '1.4.0').configDigest, endpoint: testEnv.ssh.dockerHost, status: 'ok'}})
+    expect(await state(env)).to.deep.include({engine: {current_image_id: seed('primary', '25.1.3').configDigest, endpoint: testEnv.ssh.dockerHost, status: 'ok'}})
   })
 
   it('builds through DOCKER_HOST=ssh:// on a host known_hosts records', async () => {
@@ -128,7 +128,7 @@ describe('any Docker endpoint', function () {
       const env = {...envWith({DOCKER_HOST: 'ssh://occ-engine', HOME: aliasHome(join(testEnv.dir, 'ssh', 'client_key'))}), SSH_AUTH_SOCK: undefined}
       const pulled = await runCli(['image:pull', '--json'], {env})
       expect(pulled.code, pulled.stderr).to.equal(0)
-      expect(JSON.parse(pulled.stdout)).to.include({engine: 'ssh://occ-engine', image_id: seed('primary', '1.4.0').configDigest})
+      expect(JSON.parse(pulled.stdout)).to.include({engine: 'ssh://occ-engine', image_id: seed('primary', '25.1.3').configDigest})
       expect((await state(env)).engine).to.deep.include({endpoint: 'ssh://occ-engine', status: 'ok'})
     })
 
@@ -178,7 +178,7 @@ describe('any Docker endpoint', function () {
     const socket = new URL(testEnv.dockerHost).pathname
     const relative = await runCli(['image:pull', '--json'], {cwd: dirname(socket), env: envWith({DOCKER_HOST: `unix://${basename(socket)}`})})
     expect(relative.code, relative.stderr).to.equal(0)
-    expect(JSON.parse(relative.stdout)).to.include({engine: `unix://${socket}`, image_id: seed('primary', '1.4.0').configDigest})
+    expect(JSON.parse(relative.stdout)).to.include({engine: `unix://${socket}`, image_id: seed('primary', '25.1.3').configDigest})
     expect(existsSync(imageStateFile({...home.env, DOCKER_HOST: testEnv.dockerHost})), 'the record of the socket, named absolutely').to.equal(true)
     // The same socket spelled otherwise reads the same record.
     for (const host of [`unix://${socket}/`, `unix://${dirname(socket)}/./${basename(socket)}`]) {
@@ -195,19 +195,19 @@ describe('any Docker endpoint', function () {
   })
 
   it('keeps one record per engine: the unix socket and the TLS endpoint never share or overwrite one', async () => {
-    const overSocket = await runCli(['image:pull', '--tag', '1.3.0'], {env: envWith({DOCKER_HOST: testEnv.dockerHost})})
+    const overSocket = await runCli(['image:pull', '--tag', '25.0.0'], {env: envWith({DOCKER_HOST: testEnv.dockerHost})})
     expect(overSocket.code, overSocket.stderr).to.equal(0)
     const overTcp = await runCli(['image:pull'], {env: envWith(overTls)})
     expect(overTcp.code, overTcp.stderr).to.equal(0)
 
     const records = readdirSync(join(home.dataDir, 'image-state.d')).map((name) => JSON.parse(readFileSync(join(home.dataDir, 'image-state.d', name), 'utf8')) as Record<string, string>)
-    expect(records.map((record) => [record.engine, record.version]).sort()).to.deep.equal([[testEnv.dockerHost, '1.3.0'], [tlsHost, '1.4.0']].sort())
-    expect((await state(envWith({DOCKER_HOST: testEnv.dockerHost}))).state).to.include({engine: testEnv.dockerHost, version: '1.3.0'})
+    expect(records.map((record) => [record.engine, record.version]).sort()).to.deep.equal([[testEnv.dockerHost, '25.0.0'], [tlsHost, '25.1.3']].sort())
+    expect((await state(envWith({DOCKER_HOST: testEnv.dockerHost}))).state).to.include({engine: testEnv.dockerHost, version: '25.0.0'})
   })
 
   it("does not show the default local engine's record (image-state.json) for another engine", async () => {
     mkdirSync(home.dataDir, {recursive: true})
-    writeFileSync(join(home.dataDir, 'image-state.json'), JSON.stringify({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '1.4.0'}))
+    writeFileSync(join(home.dataDir, 'image-state.json'), JSON.stringify({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}))
     const env = envWith(overTls)
     expect(await state(env)).to.deep.include({engine: {endpoint: tlsHost, status: 'none'}, state: null})
     const text = await runCli(['image:state'], {env})

@@ -105,8 +105,8 @@ describe('test environment (test/env)', function () {
       const tags = await new RegistryClient({address: env.registries[name], credentials: name === 'auth' ? env.auth : undefined}).tags(REPOSITORY)
       expect(tags).to.include.members(env.seeds.filter(seed => seed.registry === name).map(seed => seed.tag))
     }
-    const primary = env.seeds.find(seed => seed.registry === 'primary' && seed.tag === '1.4.0')
-    const mirror = env.seeds.find(seed => seed.registry === 'mirror' && seed.tag === '1.4.0')
+    const primary = env.seeds.find(seed => seed.registry === 'primary' && seed.tag === '25.1.3')
+    const mirror = env.seeds.find(seed => seed.registry === 'mirror' && seed.tag === '25.1.3')
     expect(primary?.configDigest).to.be.a('string').and.not.equal(mirror?.configDigest)
     expect(await remoteDigest('primary', REPOSITORY, 'mirror-only')).to.equal(undefined)
   })
@@ -120,7 +120,7 @@ describe('test environment (test/env)', function () {
     expect((await fetch(url, {headers: basic('wrong')})).status).to.equal(401)
     const good = await fetch(url, {headers: basic(env.auth.password)})
     expect(good.status).to.equal(200)
-    expect((await good.json() as {tags: string[]}).tags).to.include('1.4.0')
+    expect((await good.json() as {tags: string[]}).tags).to.include('25.1.3')
   })
 
   it('has a dead address that refuses connections', async function () {
@@ -168,7 +168,7 @@ describe('test environment (test/env)', function () {
 
   it('pushes a multi-arch index from which the engine picks amd64', async function () {
     const tag = `env-test-multiarch-${run}`
-    const index = await pushMultiArchIndex('primary', REPOSITORY, tag, {seed: `env-test-multiarch-${run}`, version: '1.4.0', layers: 2})
+    const index = await pushMultiArchIndex('primary', REPOSITORY, tag, {seed: `env-test-multiarch-${run}`, version: '25.1.3', layers: 2})
     expect(index.platforms.amd64.configDigest).to.not.equal(index.platforms.arm64.configDigest)
     expect(await remoteDigest('primary', REPOSITORY, tag)).to.equal(index.digest)
     await enginePull(docker, index.reference)
@@ -189,8 +189,8 @@ describe('test environment (test/env)', function () {
 
   it('records requests in the registry access log', async function () {
     const before = registryRequests('primary').length
-    const path = `/v2/${REPOSITORY}/manifests/1.3.0`
-    await remoteDigest('primary', REPOSITORY, '1.3.0')
+    const path = `/v2/${REPOSITORY}/manifests/25.0.0`
+    await remoteDigest('primary', REPOSITORY, '25.0.0')
     // The registry writes its log asynchronously.
     let requests = registryRequests('primary')
     for (let attempt = 0; attempt < 40 && !requests.slice(before).some(request => request.path === path); attempt++) {

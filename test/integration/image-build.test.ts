@@ -22,7 +22,7 @@ describe('occ image build', function () {
   })
 
   it('builds a Dockerfile with the version and source labels, tags it current and records a build', async () => {
-    const pulled = await runCli(['image:pull', '--tag', '1.3.0'], {env})
+    const pulled = await runCli(['image:pull', '--tag', '25.0.0'], {env})
     expect(pulled.code, pulled.stderr).to.equal(0)
 
     const result = await runCli(['image:build', '--file', join(FIXTURES, 'ok', 'Dockerfile'), '--json'], {env})
@@ -32,23 +32,23 @@ describe('occ image build', function () {
     expect(record).to.deep.equal(JSON.parse(home.stateText() ?? '{}'))
 
     const image = await docker.getImage(CURRENT).inspect()
-    expect(image.Config.Labels).to.include({'org.opencode-cloud.source': 'build', 'org.opencode-cloud.test.fixture': 'build-ok', 'org.opencode-cloud.version': '1.4.0'})
-    expect(record).to.include({image_id: image.Id, source: 'build', version: '1.4.0'})
+    expect(image.Config.Labels).to.include({'org.opencode-cloud.source': 'build', 'org.opencode-cloud.test.fixture': 'build-ok', 'org.opencode-cloud.version': '25.1.3'})
+    expect(record).to.include({image_id: image.Id, source: 'build', version: '25.1.3'})
     expect(record).to.not.have.any.keys('registry', 'digest')
     expect(new Date(record.acquired_at as string).toISOString()).to.equal(record.acquired_at)
-    expect(await imageId(docker, PREVIOUS)).to.equal(seed('primary', '1.3.0').configDigest)
-    expect(record.previous).to.include({image_id: seed('primary', '1.3.0').configDigest, source: 'prebuilt', version: '1.3.0'})
+    expect(await imageId(docker, PREVIOUS)).to.equal(seed('primary', '25.0.0').configDigest)
+    expect(record.previous).to.include({image_id: seed('primary', '25.0.0').configDigest, source: 'prebuilt', version: '25.0.0'})
   })
 
   it('shows plain progress lines without a terminal', async () => {
     const result = await runCli(['image:build', '--context', join(FIXTURES, 'ok')], {env})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).to.include('Building the sandbox image from').and.include('Step 2/6 : COPY app/ /opt/sandbox/\n')
-    expect(result.stdout).to.match(/^Built v1\.4\.0 from source \(sha256:[0-9a-f]{12}…\); it is now opencode-cloud-sandbox:current\.$/m)
+    expect(result.stdout).to.match(/^Built v25\.1\.3 from source \(sha256:[0-9a-f]{12}…\); it is now opencode-cloud-sandbox:current\.$/m)
   })
 
   it('fails with the failing step and the log tail, leaving record and tags as they were', async () => {
-    expect((await runCli(['image:pull', '--tag', '1.3.0'], {env})).code).to.equal(0)
+    expect((await runCli(['image:pull', '--tag', '25.0.0'], {env})).code).to.equal(0)
     expect((await runCli(['image:build', '--context', join(FIXTURES, 'ok')], {env})).code).to.equal(0)
     const before = home.stateText()
     const [current, previous] = [await imageId(docker, CURRENT), await imageId(docker, PREVIOUS)]
@@ -71,7 +71,7 @@ describe('occ image build', function () {
   })
 
   it('stops on Ctrl-C with exit 130, changing nothing and leaving no lock', async () => {
-    expect((await runCli(['image:pull', '--tag', '1.3.0'], {env})).code).to.equal(0)
+    expect((await runCli(['image:pull', '--tag', '25.0.0'], {env})).code).to.equal(0)
     const before = home.stateText()
     // A context big enough that sending it takes seconds.
     const context = mkdtempSync(join(tmpdir(), 'occ-big-context-'))
@@ -90,7 +90,7 @@ describe('occ image build', function () {
     }
 
     expect(home.stateText()).to.equal(before)
-    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.3.0').configDigest)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '25.0.0').configDigest)
     expect(existsSync(`${home.stateFile}.lock`), 'lock released').to.equal(false)
   })
 

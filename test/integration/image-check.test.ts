@@ -31,50 +31,50 @@ describe('occ image check', function () {
     return result
   }
 
-  const check = async (env: Record<string, string>, tag = '1.4.0') => JSON.parse((await run(['image:check', '--tag', tag, '--json'], env)).stdout) as CheckJson
+  const check = async (env: Record<string, string>, tag = '25.1.3') => JSON.parse((await run(['image:check', '--tag', tag, '--json'], env)).stdout) as CheckJson
 
   it('is up to date for an unchanged tag and sees a new image pushed under the same tag, in few requests', async () => {
     const repo = uniqueRepository()
-    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})
     await run(['image:pull'], env)
 
     const same = await requestsDuring(repo, () => check(env))
     expect(same.result.result).to.equal('up-to-date')
-    expect(same.result.local?.version).to.equal('1.4.0')
+    expect(same.result.local?.version).to.equal('25.1.3')
     expect(same.requests.map((request) => `${request.method} ${request.status}`)).to.deep.equal(['GET 200'])
     const text = await run(['image:check'], env)
-    expect(text.stdout).to.equal(`Up to date: ${repo.name}:1.4.0 still serves the current image (you have v1.4.0).\n`)
+    expect(text.stdout).to.equal(`Up to date: ${repo.name}:25.1.3 still serves the current image (you have v25.1.3).\n`)
 
-    const pushed = await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-b`, version: '1.4.1'})
+    const pushed = await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-b`, version: '25.1.4'})
     const changed = await requestsDuring(repo, () => check(env))
     expect(changed.result.result).to.equal('update-available')
-    expect(changed.result.remote).to.include({digest: pushed.digest, version: '1.4.1'})
+    expect(changed.result.remote).to.include({digest: pushed.digest, version: '25.1.4'})
     expect(changed.requests.length).to.be.at.most(3)
-    expect((await run(['image:check'], env)).stdout).to.include(`Update available: ${repo.name}:1.4.0 now serves v1.4.1 (you have v1.4.0). Run "occ image update"`)
+    expect((await run(['image:check'], env)).stdout).to.include(`Update available: ${repo.name}:25.1.3 now serves v25.1.4 (you have v25.1.3). Run "occ image update"`)
   })
 
   it('says newer only when the version is newer, and names the command that gets the tag checked', async () => {
     const repo = uniqueRepository()
-    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
-    await pushImage(repo.registry, repo.path, '1.3.0', {seed: `${repo.path}-old`, version: '1.3.0'})
+    await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
+    await pushImage(repo.registry, repo.path, '25.0.0', {seed: `${repo.path}-old`, version: '25.0.0'})
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})
     await run(['image:pull'], env)
 
-    const older = (await run(['image:check', '--tag', '1.3.0'], env)).stdout
-    expect(older).to.equal(`${repo.name}:1.3.0 serves v1.3.0, older than yours (v1.4.0). Run "occ image pull --tag 1.3.0" to switch to it.\n`)
+    const older = (await run(['image:check', '--tag', '25.0.0'], env)).stdout
+    expect(older).to.equal(`${repo.name}:25.0.0 serves v25.0.0, older than yours (v25.1.3). Run "occ image pull --tag 25.0.0" to switch to it.\n`)
 
     // The same version published again (another digest): different, not newer.
-    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-b`, version: '1.4.0'})
+    await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-b`, version: '25.1.3'})
     const republished = (await run(['image:check'], env)).stdout
-    expect(republished).to.match(new RegExp(`^Changed: ${repo.name}:1\\.4\\.0 now serves another image of v1\\.4\\.0 than yours \\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image update" to get it\\.\\n$`))
+    expect(republished).to.match(new RegExp(`^Changed: ${repo.name}:25\\.1\\.3 now serves another image of v25\\.1\\.3 than yours \\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image update" to get it\\.\\n$`))
     const state = await runCli(['image:state'], {env: {...env, OCC_UPDATE_CHECK: 'always'}})
-    expect(state.stderr).to.match(/^The sandbox image v1\.4\.0 was published again \(sha256:[0-9a-f]{12}… from \S+\): run "occ image update" to get it\.\n$/)
+    expect(state.stderr).to.match(/^The sandbox image v25\.1\.3 was published again \(sha256:[0-9a-f]{12}… from \S+\): run "occ image update" to get it\.\n$/)
   })
 
   it('loads neither dockerode nor undici (fetch, or an ES import of node:http on Node 24): a check costs one Node start and its requests', async () => {
     const repo = uniqueRepository()
-    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})
     await run(['image:pull'], env)
     const log = join(home.dir, 'modules.log')

@@ -22,7 +22,7 @@ describe('occ image pull', function () {
     const result = await runCli(['image:pull'], {env: home.envFor([primary, repository('mirror')])})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).to.include(`Pulling sandbox image ${pkg.opencodeCloud.sandboxVersion} from ${primary}`)
-    expect(result.stdout).to.include(`Pulled v1.4.0 from ${primary.split('/')[0]}`)
+    expect(result.stdout).to.include(`Pulled v25.1.3 from ${primary.split('/')[0]}`)
 
     const record = JSON.parse(home.stateText() ?? '{}') as Record<string, string>
     expect(record).to.include({
@@ -32,7 +32,7 @@ describe('occ image pull', function () {
       image_id: served.configDigest,
       registry: primary.split('/')[0],
       source: 'prebuilt',
-      version: '1.4.0',
+      version: '25.1.3',
     })
     expect(new Date(record.acquired_at).toISOString()).to.equal(record.acquired_at)
     expect(await imageId(docker, CURRENT)).to.equal(served.configDigest)
@@ -44,7 +44,7 @@ describe('occ image pull', function () {
     const result = await runCli(['image:pull'], {env: home.envFor([repository('primary')])})
     expect(result.code, result.stderr).to.equal(0)
     const record = JSON.parse(home.stateText() ?? '{}') as Record<string, unknown>
-    expect(record.version).to.equal('1.4.0')
+    expect(record.version).to.equal('25.1.3')
     expect(record.source).to.equal('prebuilt')
     expect(record.registry).to.equal(repository('primary').split('/')[0])
     expect(record.acquired_at).to.be.a('string').and.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
@@ -56,10 +56,10 @@ describe('occ image pull', function () {
     expect(result.code, result.stderr).to.equal(0)
     const printed = JSON.parse(result.stdout) as Record<string, string>
     expect(printed).to.deep.equal(JSON.parse(home.stateText() ?? '{}'))
-    const served = seed('mirror', '1.4.0')
+    const served = seed('mirror', '25.1.3')
     expect(printed.registry).to.equal(mirror.split('/')[0])
     expect(printed.image_id).to.equal(served.configDigest)
-    expect(printed.image_id).to.not.equal(seed('primary', '1.4.0').configDigest)
+    expect(printed.image_id).to.not.equal(seed('primary', '25.1.3').configDigest)
     expect(await imageId(docker, CURRENT)).to.equal(served.configDigest)
     expect(result.stderr, '--json prints no progress').to.equal('')
   })
@@ -84,7 +84,7 @@ describe('occ image pull', function () {
   })
 
   it('gives up in bounded time when every repository is down, leaving the record alone', async () => {
-    const first = await runCli(['image:pull', '--tag', '1.3.0'], {env: home.envFor([repository('primary')])})
+    const first = await runCli(['image:pull', '--tag', '25.0.0'], {env: home.envFor([repository('primary')])})
     expect(first.code, first.stderr).to.equal(0)
     const before = home.stateText()
 
@@ -99,22 +99,22 @@ describe('occ image pull', function () {
     expect(error.message).to.include(down[0]).and.include(down[1])
     expect(error.suggestion).to.include('occ image build')
     expect(home.stateText()).to.equal(before)
-    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.3.0').configDigest)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '25.0.0').configDigest)
   })
 
   it('keeps the replaced image as previous', async () => {
     const env = home.envFor([repository('primary')])
-    expect((await runCli(['image:pull', '--tag', '1.3.0'], {env})).code).to.equal(0)
+    expect((await runCli(['image:pull', '--tag', '25.0.0'], {env})).code).to.equal(0)
     const result = await runCli(['image:pull'], {env})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).to.include(`is kept as ${PREVIOUS}`)
-    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.4.0').configDigest)
-    expect(await imageId(docker, PREVIOUS)).to.equal(seed('primary', '1.3.0').configDigest)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '25.1.3').configDigest)
+    expect(await imageId(docker, PREVIOUS)).to.equal(seed('primary', '25.0.0').configDigest)
   })
 
   it('stops on Ctrl-C mid-pull with exit 130, changing nothing; the next pull works', async () => {
     const env = home.envFor([repository('primary')])
-    expect((await runCli(['image:pull', '--tag', '1.3.0'], {env})).code).to.equal(0)
+    expect((await runCli(['image:pull', '--tag', '25.0.0'], {env})).code).to.equal(0)
     const before = home.stateText()
 
     const run = startCli(['image:pull', '--tag', 'big'], env)
@@ -125,7 +125,7 @@ describe('occ image pull', function () {
     expect(result.stderr).to.include('Interrupted: the pull of')
     expect(result.stderr).to.not.match(/\n\s+at /)
     expect(home.stateText()).to.equal(before)
-    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '1.3.0').configDigest)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '25.0.0').configDigest)
     expect(await imageId(docker, PREVIOUS)).to.equal(undefined)
     expect(existsSync(`${home.stateFile}.lock`), 'lock released').to.equal(false)
 
@@ -138,13 +138,13 @@ describe('occ image pull', function () {
     const env = home.envFor([repository('primary')])
     const one = startCli(['image:pull', '--tag', 'big'], env)
     await one.waitForStderr(/Pulling sandbox image/)
-    const two = startCli(['image:pull', '--tag', '1.3.0'], env)
+    const two = startCli(['image:pull', '--tag', '25.0.0'], env)
     const [first, second] = await Promise.all([one.done, two.done])
     expect(first.code, first.stderr).to.equal(0)
     expect(second.code, second.stderr).to.equal(0)
     expect(second.stderr).to.include('Waiting for another occ command')
     const record = JSON.parse(home.stateText() ?? '{}') as {image_id: string; version: string}
-    expect(record.image_id).to.equal(seed('primary', '1.3.0').configDigest)
+    expect(record.image_id).to.equal(seed('primary', '25.0.0').configDigest)
     expect(await imageId(docker, CURRENT)).to.equal(record.image_id)
     expect(await imageId(docker, PREVIOUS)).to.equal(seed('primary', 'big').configDigest)
     expect(existsSync(`${home.stateFile}.lock`)).to.equal(false)

@@ -24,18 +24,18 @@ describe('the image record on disk', function () {
   })
 
   const occ = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: {...env, ...extra}})
-  const pull = async (tag = '1.4.0') => {
+  const pull = async (tag = '25.1.3') => {
     const result = await occ(['image:pull', '--tag', tag])
     expect(result.code, result.stderr).to.equal(0)
   }
 
   const record = (fields: Record<string, unknown>) => ({
     acquired_at: '2026-01-24T23:15:28.000Z',
-    image: `${repository('primary')}:1.4.0`,
-    image_id: seed('primary', '1.4.0').configDigest,
+    image: `${repository('primary')}:25.1.3`,
+    image_id: seed('primary', '25.1.3').configDigest,
     registry: repository('primary').split('/')[0],
     source: 'prebuilt',
-    version: '1.4.0',
+    version: '25.1.3',
     ...fields,
   })
   const place = (value: unknown) => {
@@ -56,9 +56,9 @@ describe('the image record on disk', function () {
       writeFileSync(victim, 'precious')
       const dir = dirname(home.stateFile)
       for (const name of [`.${basename(home.stateFile)}.tmp`, `${basename(home.stateFile)}.tmp`]) symlinkSync(victim, join(dir, name))
-      await pull('1.3.0')
+      await pull('25.0.0')
       expect(readFileSync(victim, 'utf8')).to.equal('precious')
-      expect(JSON.parse(home.stateText() ?? '{}')).to.include({version: '1.3.0'})
+      expect(JSON.parse(home.stateText() ?? '{}')).to.include({version: '25.0.0'})
       expect(mode(home.stateFile).toString(8)).to.equal('600')
     } finally {
       process.umask(old)
@@ -114,14 +114,14 @@ describe('the image record on disk', function () {
     writeFileSync(join(home.configDir, 'config.json'), '{"imge_source": "build"}')
     const state = await occ(['image:state'])
     expect(state.code, state.stderr).to.equal(0)
-    expect(state.stdout).to.include('v1.4.0')
+    expect(state.stdout).to.include('v25.1.3')
     expect(state.stderr).to.include('automatic update check was skipped').and.include('Unknown key "imge_source"')
   })
 
   it('names the path and the fix when the lock path is in the way (a file, a non-empty directory)', async () => {
     await pull()
     writeFileSync(`${home.stateFile}.lock`, 'not a lock')
-    const blocked = await occ(['image:pull', '--tag', '1.3.0'])
+    const blocked = await occ(['image:pull', '--tag', '25.0.0'])
     expect(blocked.code, blocked.stderr).to.equal(10)
     expect(blocked.stderr).to.include(`${home.stateFile}.lock`).and.not.include('Unexpected error')
     rmSync(`${home.stateFile}.lock`)
@@ -148,7 +148,7 @@ describe('the image record on disk', function () {
 
     it('on a full disk leaves tags, record and directory as they were, and says it is the disk (not a bug)', async () => {
       mountData('size=256k,mode=700')
-      await pull('1.3.0')
+      await pull('25.0.0')
       await pull()
       const tags = {current: await imageId(docker, CURRENT), previous: await imageId(docker, PREVIOUS)}
       const before = home.stateText()
@@ -187,7 +187,7 @@ describe('the image record on disk', function () {
       expect(check.code, check.stderr).to.equal(0)
       expect(check.stderr).to.not.include('Unexpected error')
 
-      const pulled = await occ(['image:pull', '--tag', '1.3.0'])
+      const pulled = await occ(['image:pull', '--tag', '25.0.0'])
       expect(pulled.code, pulled.stderr).to.equal(8)
       expect(pulled.stderr).to.match(/read-only/).and.include(home.dataDir).and.not.include('Unexpected error')
       expect(home.stateText()).to.equal(before)

@@ -25,7 +25,7 @@ describe('occ image state', function () {
     env = home.envFor([repository('primary')], {OCC_UPDATE_CHECK: 'never'})
   })
 
-  const pull = async (tag = '1.4.0') => {
+  const pull = async (tag = '25.1.3') => {
     const result = await runCli(['image:pull', '--tag', tag], {env})
     expect(result.code, result.stderr).to.equal(0)
   }
@@ -40,7 +40,7 @@ describe('occ image state', function () {
     const text = await runCli(['image:state'], {env})
     expect(text.code).to.equal(0)
     expect(text.stdout).to.include('No sandbox image recorded yet').and.include('occ image pull')
-    expect(await state()).to.deep.equal({engine: {endpoint: env.DOCKER_HOST, status: 'none'}, state: null, wanted_version: '1.4.0'})
+    expect(await state()).to.deep.equal({engine: {endpoint: env.DOCKER_HOST, status: 'none'}, state: null, wanted_version: '25.1.3'})
   })
 
   it('shows the record in words and reports ok when the engine agrees', async () => {
@@ -48,11 +48,11 @@ describe('occ image state', function () {
     const text = await runCli(['image:state'], {env})
     expect(text.code).to.equal(0)
     const host = repository('primary').split('/')[0]
-    expect(text.stdout).to.match(new RegExp(`^v1\\.4\\.0 — prebuilt from ${host.replaceAll('.', '\\.')}, acquired just now \\(sha256:[0-9a-f]{12}…\\)$`, 'm'))
+    expect(text.stdout).to.match(new RegExp(`^v25\\.1\\.3 — prebuilt from ${host.replaceAll('.', '\\.')}, acquired just now \\(sha256:[0-9a-f]{12}…\\)$`, 'm'))
     expect(text.stdout).to.include(`Engine ${env.DOCKER_HOST}: ok`)
     const json = await state()
-    expect(json.engine).to.deep.equal({current_image_id: seed('primary', '1.4.0').configDigest, endpoint: env.DOCKER_HOST, status: 'ok'})
-    expect(json.state).to.include({image_id: seed('primary', '1.4.0').configDigest, registry: host})
+    expect(json.engine).to.deep.equal({current_image_id: seed('primary', '25.1.3').configDigest, endpoint: env.DOCKER_HOST, status: 'ok'})
+    expect(json.state).to.include({image_id: seed('primary', '25.1.3').configDigest, registry: host})
   })
 
   it('reports missing after the image is removed from the engine', async () => {
@@ -66,7 +66,7 @@ describe('occ image state', function () {
 
   it('reports moved when current points at another image', async () => {
     await pull()
-    const other = seed('primary', '1.3.0')
+    const other = seed('primary', '25.0.0')
     await docker.pull(other.reference).then((stream) => new Promise((resolve) => docker.modem.followProgress(stream, resolve)))
     await docker.getImage(other.reference).tag({repo: 'opencode-cloud-sandbox', tag: 'current'})
     const json = await state()
@@ -82,18 +82,18 @@ describe('occ image state', function () {
     mkdirSync(dirname(deadFile), {recursive: true})
     writeFileSync(deadFile, JSON.stringify({...JSON.parse(readFileSync(home.stateFile, 'utf8')), engine: dead}))
     const json = await state({DOCKER_HOST: dead})
-    expect(json.state).to.include({version: '1.4.0'})
+    expect(json.state).to.include({version: '25.1.3'})
     expect(json.engine.status).to.equal('unreachable')
     expect(json.engine.endpoint).to.equal(dead)
     const text = await runCli(['image:state'], {env: {...env, DOCKER_HOST: dead}})
     expect(text.code).to.equal(0)
-    expect(text.stdout).to.include('v1.4.0 — prebuilt from')
+    expect(text.stdout).to.include('v25.1.3 — prebuilt from')
     expect(text.stderr).to.include(`Warning: could not check the engine (Cannot reach the Docker engine at ${dead}: no such socket.)`)
   })
 
   it('moves a corrupt record aside with a warning and carries on', async () => {
     await pull()
-    writeFileSync(home.stateFile, '{"version": "1.4.0", "source": ')
+    writeFileSync(home.stateFile, '{"version": "25.1.3", "source": ')
     const text = await runCli(['image:state'], {env})
     expect(text.code).to.equal(0)
     const file = basename(home.stateFile)
@@ -105,9 +105,9 @@ describe('occ image state', function () {
 
   it("reads a record written by the original tool (four fields)", async () => {
     await pull()
-    writeFileSync(home.stateFile, JSON.stringify({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '1.4.0'}))
+    writeFileSync(home.stateFile, JSON.stringify({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}))
     const json = await state()
-    expect(json.state).to.deep.equal({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '1.4.0'})
+    expect(json.state).to.deep.equal({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'})
     expect(json.engine.status).to.equal('ok')
   })
 })

@@ -17,7 +17,7 @@ describe('update_check: automatic checks in image:state and image:pull', functio
   useFreshImageHome(docker, async (created) => {
     home = created
     repo = uniqueRepository()
-    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     // A pull with checks off leaves no last_update_check in the record.
     const pulled = await runCli(['image:pull'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})})
     expect(pulled.code, pulled.stderr).to.equal(0)
@@ -69,20 +69,20 @@ describe('update_check: automatic checks in image:state and image:pull', functio
   })
 
   it('prints one line on stderr when a newer image is published', async () => {
-    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-b`, version: '1.4.1'})
+    await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-b`, version: '25.1.4'})
     const {stderr} = await state('always')
-    expect(stderr).to.equal(`A newer sandbox image is available (v1.4.1 from ${repo.name}): run "occ image update".\n`)
+    expect(stderr).to.equal(`A newer sandbox image is available (v25.1.4 from ${repo.name}): run "occ image update".\n`)
     expect(lastCheck()).to.include({result: 'update-available'})
     const quiet = await runCli(['image:state', '--quiet'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: 'always'})})
     expect(quiet.stderr).to.equal('')
   })
 
   it('image:pull of another tag checks the wanted one; a pull of the wanted tag counts as the check', async () => {
-    await pushImage(repo.registry, repo.path, '1.3.0', {seed: `${repo.path}-old`, version: '1.3.0'})
+    await pushImage(repo.registry, repo.path, '25.0.0', {seed: `${repo.path}-old`, version: '25.0.0'})
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'once'})
-    const older = await runCli(['image:pull', '--tag', '1.3.0'], {env})
+    const older = await runCli(['image:pull', '--tag', '25.0.0'], {env})
     expect(older.code, older.stderr).to.equal(0)
-    expect(older.stderr.trim().split('\n').at(-1)).to.equal(`A newer sandbox image is available (v1.4.0 from ${repo.name}): run "occ image update".`)
+    expect(older.stderr.trim().split('\n').at(-1)).to.equal(`A newer sandbox image is available (v25.1.3 from ${repo.name}): run "occ image update".`)
     expect(lastCheck()).to.include({result: 'update-available'})
 
     const wanted = await runCli(['image:pull', '--json'], {env})
@@ -114,7 +114,7 @@ describe('update_check: automatic checks in image:state and image:pull', functio
 
       const quiet = await timed('never')
       const checked = await timed('always')
-      expect(checked.result.stdout).to.include('v1.4.0 — prebuilt from')
+      expect(checked.result.stdout).to.include('v25.1.3 — prebuilt from')
       return {seconds: (checked.ms - quiet.ms) / 1000, stderr: checked.result.stderr}
     }
 

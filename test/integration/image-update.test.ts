@@ -38,13 +38,13 @@ describe('occ image update and image:rollback', function () {
   const tags = async () => ({current: await imageId(docker, CURRENT), previous: await imageId(docker, PREVIOUS)})
 
   it('prebuilt: pulls a new image, then does nothing while it is up to date', async () => {
-    const first = await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    const first = await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     const initial = await occ(['image:update'])
     expect(initial.stderr).to.include('Updating by pulling the prebuilt image: there is no sandbox image yet.')
 
-    const second = await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-b`, version: '1.4.0'})
+    const second = await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-b`, version: '25.1.3'})
     const updated = await occ(['image:update'])
-    expect(updated.stderr).to.include(`Updating by pulling the prebuilt image: ${repo.name}:1.4.0 serves a different image than the current one.`)
+    expect(updated.stderr).to.include(`Updating by pulling the prebuilt image: ${repo.name}:25.1.3 serves a different image than the current one.`)
     expect(await tags()).to.deep.equal({current: second.configDigest, previous: first.configDigest})
     expect(record()).to.include({image_id: second.configDigest, source: 'prebuilt'})
     expect(record().previous).to.include({image_id: first.configDigest, source: 'prebuilt'})
@@ -52,7 +52,7 @@ describe('occ image update and image:rollback', function () {
     const before = home.stateText()
     const noop = await occ(['image:update', '--json'])
     expect(JSON.parse(noop.stdout)).to.include({action: 'none'})
-    expect((await occ(['image:update'])).stdout).to.equal(`Nothing to update: ${repo.name}:1.4.0 still serves the current image; use --force to pull it anyway.\n`)
+    expect((await occ(['image:update'])).stdout).to.equal(`Nothing to update: ${repo.name}:25.1.3 still serves the current image; use --force to pull it anyway.\n`)
     expect(home.stateText()).to.equal(before)
     expect(await tags()).to.deep.equal({current: second.configDigest, previous: first.configDigest})
 
@@ -61,18 +61,18 @@ describe('occ image update and image:rollback', function () {
   })
 
   it('build: builds from source when image_source is build, then rollback twice returns to the start', async () => {
-    const pushed = await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    const pushed = await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     await occ(['image:pull'])
     const pulledRecord = record()
 
     const built = await occ(['image:update', '--context', join(FIXTURES, 'ok')], {OCC_IMAGE_SOURCE: 'build'})
     expect(built.stderr).to.include('Updating by building from source: the current image is prebuilt and image_source is build.')
     const builtRecord = record()
-    expect(builtRecord).to.include({source: 'build', version: '1.4.0'})
+    expect(builtRecord).to.include({source: 'build', version: '25.1.3'})
     expect(builtRecord.previous).to.deep.equal(pulledRecord)
     expect(await tags()).to.deep.equal({current: builtRecord.image_id, previous: pushed.configDigest})
     const again = await occ(['image:update', '--context', join(FIXTURES, 'ok')], {OCC_IMAGE_SOURCE: 'build'})
-    expect(again.stdout).to.include('Nothing to update: the current image was built from source for 1.4.0')
+    expect(again.stdout).to.include('Nothing to update: the current image was built from source for 25.1.3')
 
     const back = await occ(['image:rollback', '--json'])
     expect(JSON.parse(back.stdout)).to.deep.include({current_image_id: pushed.configDigest, previous_image_id: builtRecord.image_id})
@@ -85,15 +85,15 @@ describe('occ image update and image:rollback', function () {
     expect(state.stdout).to.include(': ok (')
 
     const forth = await occ(['image:rollback'])
-    expect(forth.stdout).to.match(/^Rolled back: opencode-cloud-sandbox:current is now v1\.4\.0 — built from source/)
+    expect(forth.stdout).to.match(/^Rolled back: opencode-cloud-sandbox:current is now v25\.1\.3 — built from source/)
     expect(record()).to.deep.equal(builtRecord)
     expect(await tags()).to.deep.equal({current: builtRecord.image_id, previous: pushed.configDigest})
   })
 
   it('a failed update changes nothing: neither a failed build nor a failed pull', async () => {
-    await pushImage(repo.registry, repo.path, '1.3.0', {seed: `${repo.path}-old`, version: '1.3.0'})
-    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
-    await occ(['image:pull', '--tag', '1.3.0'])
+    await pushImage(repo.registry, repo.path, '25.0.0', {seed: `${repo.path}-old`, version: '25.0.0'})
+    await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
+    await occ(['image:pull', '--tag', '25.0.0'])
     await occ(['image:pull'])
     const before = {record: home.stateText(), tags: await tags()}
 
@@ -106,7 +106,7 @@ describe('occ image update and image:rollback', function () {
   })
 
   it('rollback without a previous image is a clear state error', async () => {
-    await pushImage(repo.registry, repo.path, '1.4.0', {seed: `${repo.path}-a`, version: '1.4.0'})
+    await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     await occ(['image:pull'])
     const before = home.stateText()
     const result = await runCli(['image:rollback'], {env})

@@ -34,17 +34,17 @@ describe('occ image update and rollback with the sandbox running', function () {
   it('update: the sandbox moves to the new image (new version served, env and mounts kept); rollback moves it back', async () => {
     const s = sandbox()
     const first = await startedWithEnv({...s, occ: (args, extra) => s.occ(args, {...env, ...extra})})
-    const newer = await s.push(WANTED, {version: '1.4.1'})
+    const newer = await s.push(WANTED, {version: '25.1.4'})
 
     const updated = await s.occ(['image', 'update'], env)
     expect(updated.code, updated.stderr).to.equal(0)
     expect(updated.stdout).to.include(MOVED)
-    expect(await servedVersion(s.port)).to.equal('1.4.1')
+    expect(await servedVersion(s.port)).to.equal('25.1.4')
     const moved = await sandboxContainer(docker())
     expect(moved?.Id).to.not.equal(first)
     expect(moved?.Image).to.equal(newer.configDigest)
     await keptSpec(s, moved?.Id ?? '')
-    expect(s.record()).to.include({image_id: newer.configDigest, version: '1.4.1'})
+    expect(s.record()).to.include({image_id: newer.configDigest, version: '25.1.4'})
     const status = JSON.parse((await s.occ(['status', '--json'], env)).stdout) as {runs_recorded_image: boolean; health: string}
     expect(status).to.include({health: 'healthy', runs_recorded_image: true})
     expect(await sandboxContainer(docker(), 'opencode-cloud-sandbox-replaced')).to.equal(undefined)
@@ -62,7 +62,7 @@ describe('occ image update and rollback with the sandbox running', function () {
     const s = sandbox()
     const first = await startedWithEnv({...s, occ: (args, extra) => s.occ(args, {...env, ...extra})})
     const recordBefore = s.record()
-    const broken = await s.push(WANTED, {variant: 'never-healthy', version: '1.4.2'})
+    const broken = await s.push(WANTED, {variant: 'never-healthy', version: '25.1.5'})
 
     const began = Date.now()
     const result = await s.occ(['image', 'update', '--json'], {...env, OCC_SANDBOX_READY_TIMEOUT_S: '4'})
@@ -72,7 +72,7 @@ describe('occ image update and rollback with the sandbox running', function () {
     expect(error.code).to.equal('sandbox_update_rolled_back')
     expect(error.message).to.include('The sandbox did not become ready: it was not healthy within 4 s')
     expect(error.message).to.include('Rolled back: the previous image is current again')
-    expect(error.message).to.include('  | opencode sandbox stand-in 1.4.2 listening on 3000')
+    expect(error.message).to.include('  | opencode sandbox stand-in 25.1.5 listening on 3000')
 
     expect(await servedVersion(s.port)).to.equal(WANTED)
     const after = await sandboxContainer(docker())

@@ -98,7 +98,7 @@ export class ImagePullError extends OccError {
 export class InvalidImageReferenceError extends OccError {
   constructor(text: string, problem: string) {
     super('usage', 'invalid_image_reference', `"${text}" is not a valid image reference: ${problem}.`, {
-      suggestion: 'Use a reference such as ghcr.io/prizz/opencode-cloud-sandbox (repositories) or 1.4.0 (tags).',
+      suggestion: 'Use a reference such as ghcr.io/prizz/opencode-cloud-sandbox (repositories) or 25.1.3 (tags).',
     })
   }
 }
@@ -122,7 +122,7 @@ export function confirmationRequired(): OccError {
 export class InvalidTagError extends OccError {
   constructor(tag: string) {
     super('usage', 'invalid_tag', `"${tag}" is not a valid image tag.`, {
-      suggestion: 'A tag is up to 128 letters, digits, "_", "." or "-", not starting with "." or "-", e.g. 1.4.0 or latest.',
+      suggestion: 'A tag is up to 128 letters, digits, "_", "." or "-", not starting with "." or "-", e.g. 25.1.3 or latest.',
     })
   }
 }

@@ -87,7 +87,7 @@ export function repositoryName(reference: ImageReference): string {
   return `${reference.registry}/${reference.path}`
 }
 
-/** The full reference text, e.g. "ghcr.io/prizz/opencode-cloud-sandbox:1.4.0". */
+/** The full reference text, e.g. "ghcr.io/prizz/opencode-cloud-sandbox:25.1.3". */
 export function formatReference(reference: ImageReference): string {
   const tag = reference.tag === undefined ? '' : `:${reference.tag}`
   const digest = reference.digest === undefined ? '' : `@${reference.digest}`

@@ -19,7 +19,7 @@ function versionLabel(version: string): string {
   return /^\d/.test(version) ? `v${version}` : version
 }
 
-/** `v1.4.0 — prebuilt from ghcr.io, acquired 2 hours ago (sha256:abc123…)` */
+/** `v25.1.3 — prebuilt from ghcr.io, acquired 2 hours ago (sha256:abc123…)` */
 export function describeImageState(state: ImageState, now: Date = new Date()): string {
   const origin = state.source === 'build' ? 'built from source' : `prebuilt from ${state.registry ?? 'an unknown registry'}`
   const acquired = Number.isNaN(Date.parse(state.acquired_at)) ? `acquired ${state.acquired_at}` : `acquired ${formatRelativeTime(new Date(state.acquired_at), now)}`

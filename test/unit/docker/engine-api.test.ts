@@ -10,7 +10,7 @@ import {EngineTlsFilesError, EngineUnreachableError} from '../../../src/lib/dock
 
 describe('engine API client', () => {
   it('keeps "/" and ":" of a reference in the request path and escapes what would end it', () => {
-    expect(imagePath('127.0.0.1:5000/p/s:1.4.0')).to.equal('127.0.0.1:5000/p/s:1.4.0')
+    expect(imagePath('127.0.0.1:5000/p/s:25.1.3')).to.equal('127.0.0.1:5000/p/s:25.1.3')
     expect(imagePath('sha256:ab')).to.equal('sha256:ab')
     expect(imagePath('a?b#c d')).to.equal('a%3Fb%23c%20d')
   })

@@ -56,41 +56,41 @@ async function check(routes: Record<string, Served | Error>, localImage: LocalIm
     repositories,
     retry: {attempts: 3, baseMs: 1},
     signal: new AbortController().signal,
-    tag: '1.4.0',
+    tag: '25.1.3',
   })
   return {report, requests: registry.requests}
 }
 
 describe('checkForUpdate', () => {
   it('is up to date in one request when the tag names the digest the local image has', async () => {
-    const {report, requests} = await check({[url(REPO, 'manifests', '1.4.0')]: manifest(d('c'), d('m'))}, local({digests: [d('m')], image_id: d('c')}))
+    const {report, requests} = await check({[url(REPO, 'manifests', '25.1.3')]: manifest(d('c'), d('m'))}, local({digests: [d('m')], image_id: d('c')}))
     expect(report.result).to.equal('up-to-date')
-    expect(report.remote).to.include({digest: d('m'), reference: `${REPO}:1.4.0`, repository: REPO})
+    expect(report.remote).to.include({digest: d('m'), reference: `${REPO}:25.1.3`, repository: REPO})
     expect(requests).to.have.length(1)
     expect(report.checked_at).to.equal('2026-03-01T00:00:00.000Z')
   })
 
   it('is up to date when only the config digest (the image id) matches', async () => {
-    const {report} = await check({[url(REPO, 'manifests', '1.4.0')]: manifest(d('c'), d('m'))}, local({digests: [d('o')], image_id: d('c')}))
+    const {report} = await check({[url(REPO, 'manifests', '25.1.3')]: manifest(d('c'), d('m'))}, local({digests: [d('o')], image_id: d('c')}))
     expect(report.result).to.equal('up-to-date')
   })
 
   it('reports an update with the remote version from the image config, in at most three requests', async () => {
     const {report, requests} = await check(
       {
-        [url(REPO, 'blobs', d('n'))]: config('1.4.1'),
-        [url(REPO, 'manifests', '1.4.0')]: manifest(d('n'), d('m')),
+        [url(REPO, 'blobs', d('n'))]: config('25.1.4'),
+        [url(REPO, 'manifests', '25.1.3')]: manifest(d('n'), d('m')),
       },
-      local({digests: [d('o')], image_id: d('c'), version: '1.4.0'}),
+      local({digests: [d('o')], image_id: d('c'), version: '25.1.3'}),
     )
     expect(report.result).to.equal('update-available')
-    expect(report.remote).to.include({config_digest: d('n'), version: '1.4.1'})
+    expect(report.remote).to.include({config_digest: d('n'), version: '25.1.4'})
     expect(requests).to.have.length(2)
   })
 
   it('compares the platform entry of a multi-arch index, so a change for another platform is no update', async () => {
     const routes = {
-      [url(REPO, 'manifests', '1.4.0')]: index(d('i'), {amd64: d('a'), arm64: d('b')}),
+      [url(REPO, 'manifests', '25.1.3')]: index(d('i'), {amd64: d('a'), arm64: d('b')}),
       [url(REPO, 'manifests', d('a'))]: manifest(d('c'), d('a')),
     }
     // The local image was pulled from an older index whose amd64 image is the same.
@@ -99,40 +99,40 @@ describe('checkForUpdate', () => {
     expect(report.remote?.platform).to.deep.equal({architecture: 'amd64', digest: d('a'), os: 'linux'})
     expect(requests).to.have.length(2)
 
-    const changed = await check({...routes, [url(REPO, 'manifests', d('a'))]: manifest(d('e'), d('a')), [url(REPO, 'blobs', d('e'))]: config('1.5.0')}, local({digests: [d('0')], image_id: d('c')}))
+    const changed = await check({...routes, [url(REPO, 'manifests', d('a'))]: manifest(d('e'), d('a')), [url(REPO, 'blobs', d('e'))]: config('25.2.0')}, local({digests: [d('0')], image_id: d('c')}))
     expect(changed.report.result).to.equal('update-available')
-    expect(changed.report.remote?.version).to.equal('1.5.0')
+    expect(changed.report.remote?.version).to.equal('25.2.0')
     expect(changed.requests).to.have.length(3)
   })
 
   it('asks the next repository when the first is down or lacks the tag', async () => {
-    const {report} = await check({[url(MIRROR, 'manifests', '1.4.0')]: manifest(d('c'), d('m')), [url(REPO, 'manifests', '1.4.0')]: new Error('connect ECONNREFUSED')}, local({image_id: d('c')}))
+    const {report} = await check({[url(MIRROR, 'manifests', '25.1.3')]: manifest(d('c'), d('m')), [url(REPO, 'manifests', '25.1.3')]: new Error('connect ECONNREFUSED')}, local({image_id: d('c')}))
     expect(report.result).to.equal('up-to-date')
     expect(report.remote?.repository).to.equal(MIRROR)
-    expect(report.failures).to.deep.equal([{attempts: 1, kind: 'unavailable', message: 'connect ECONNREFUSED', reference: `${REPO}:1.4.0`, repository: REPO}])
+    expect(report.failures).to.deep.equal([{attempts: 1, kind: 'unavailable', message: 'connect ECONNREFUSED', reference: `${REPO}:25.1.3`, repository: REPO}])
   })
 
   it('is not-published when every repository lacks the tag, unknown when one could not answer', async () => {
-    expect((await check({}, local({image_id: d('c')}))).report).to.include({reason: 'the tag 1.4.0 is published in none of the configured repositories', result: 'not-published'})
-    const down = await check({[url(MIRROR, 'manifests', '1.4.0')]: {body: {}, status: 503}}, local({image_id: d('c')}))
+    expect((await check({}, local({image_id: d('c')}))).report).to.include({reason: 'the tag 25.1.3 is published in none of the configured repositories', result: 'not-published'})
+    const down = await check({[url(MIRROR, 'manifests', '25.1.3')]: {body: {}, status: 503}}, local({image_id: d('c')}))
     expect(down.report.result).to.equal('unknown')
     expect(down.report.reason).to.include(`${MIRROR}: registry unavailable (HTTP 503)`)
   })
 
   it('treats an index without this platform as not published there', async () => {
-    const {report} = await check({[url(REPO, 'manifests', '1.4.0')]: index(d('i'), {arm64: d('b')})}, local({image_id: d('c')}), [REPO])
+    const {report} = await check({[url(REPO, 'manifests', '25.1.3')]: index(d('i'), {arm64: d('b')})}, local({image_id: d('c')}), [REPO])
     expect(report.result).to.equal('not-published')
     expect(report.failures?.[0].message).to.equal('the tag has no image for linux/amd64')
   })
 
   it('does not ask any registry about a local build', async () => {
-    const {report, requests} = await check({}, local({source: 'build', version: '1.4.0'}))
+    const {report, requests} = await check({}, local({source: 'build', version: '25.1.3'}))
     expect(report.result).to.equal('built-locally')
     expect(requests).to.deep.equal([])
   })
 
   it('reports an update when there is no local image at all', async () => {
-    const {report} = await check({[url(REPO, 'manifests', '1.4.0')]: manifest(d('c'), d('m')), [url(REPO, 'blobs', d('c'))]: config('1.4.0')}, null)
+    const {report} = await check({[url(REPO, 'manifests', '25.1.3')]: manifest(d('c'), d('m')), [url(REPO, 'blobs', d('c'))]: config('25.1.3')}, null)
     expect(report).to.include({local: null, result: 'update-available'})
   })
 
@@ -153,14 +153,14 @@ describe('checkForUpdate', () => {
       platform: async () => ({architecture: 'amd64', os: 'linux'}),
       repositories: ['ghcr.io/prizz/sandbox'],
       signal: new AbortController().signal,
-      tag: '1.4.0',
+      tag: '25.1.3',
     })
     expect(report.result).to.equal('update-available')
     expect(report.remote?.version).to.equal('2.0.0')
     expect(seen.map((entry) => entry.url)).to.deep.equal([
-      'https://ghcr.io/v2/prizz/sandbox/manifests/1.4.0',
+      'https://ghcr.io/v2/prizz/sandbox/manifests/25.1.3',
       'https://auth.example/token?service=reg&scope=repository%3Aprizz%2Fsandbox%3Apull',
-      'https://ghcr.io/v2/prizz/sandbox/manifests/1.4.0',
+      'https://ghcr.io/v2/prizz/sandbox/manifests/25.1.3',
       `https://ghcr.io/v2/prizz/sandbox/blobs/${d('n')}`,
     ])
     // The manifest's digest is the sha256 of its bytes when the registry names none.
@@ -182,7 +182,7 @@ describe('checkForUpdate', () => {
       platform: async () => ({architecture: 'amd64', os: 'linux'}),
       repositories: [REPO, MIRROR],
       signal: new AbortController().signal,
-      tag: '1.4.0',
+      tag: '25.1.3',
     })
     expect(Date.now() - started).to.be.below(1000)
     expect(report.result).to.equal('unknown')
@@ -192,15 +192,15 @@ describe('checkForUpdate', () => {
 
 describe('concludeWithoutRemote', () => {
   it('says why nothing could be compared', () => {
-    expect(concludeWithoutRemote('1.4.0', [])[0]).to.equal('unknown')
-    const auth = {attempts: 1, kind: 'auth' as const, message: 'HTTP 401', reference: `${REPO}:1.4.0`, repository: REPO}
-    expect(concludeWithoutRemote('1.4.0', [auth])).to.deep.equal(['unknown', {failures: [auth], reason: `${REPO}: access denied (HTTP 401)`}])
+    expect(concludeWithoutRemote('25.1.3', [])[0]).to.equal('unknown')
+    const auth = {attempts: 1, kind: 'auth' as const, message: 'HTTP 401', reference: `${REPO}:25.1.3`, repository: REPO}
+    expect(concludeWithoutRemote('25.1.3', [auth])).to.deep.equal(['unknown', {failures: [auth], reason: `${REPO}: access denied (HTTP 401)`}])
   })
 })
 
 describe('assertAccess', () => {
-  const failure = (kind: RepositoryFailure['kind']): RepositoryFailure => ({attempts: 1, kind, message: 'HTTP 401', reference: `${REPO}:1.4.0`, repository: REPO})
-  const report = (failures: RepositoryFailure[]): UpdateCheckReport => ({checked_at: '2026-01-01T00:00:00.000Z', local: null, remote: null, tag: '1.4.0', ...concludeWithoutRemote('1.4.0', failures)[1], result: concludeWithoutRemote('1.4.0', failures)[0]})
+  const failure = (kind: RepositoryFailure['kind']): RepositoryFailure => ({attempts: 1, kind, message: 'HTTP 401', reference: `${REPO}:25.1.3`, repository: REPO})
+  const report = (failures: RepositoryFailure[]): UpdateCheckReport => ({checked_at: '2026-01-01T00:00:00.000Z', local: null, remote: null, tag: '25.1.3', ...concludeWithoutRemote('25.1.3', failures)[1], result: concludeWithoutRemote('25.1.3', failures)[0]})
 
   it('fails a check that only refused access, as a pull would (exit 7)', () => {
     expect(() => assertAccess(report([failure('auth'), failure('not-found')]))).to.throw(ImagePullError).with.property('exitCode', 7)
@@ -215,11 +215,11 @@ describe('assertAccess', () => {
 
 describe('describeLocalImage', () => {
   const image = (fields: {Id?: string; Labels?: Record<string, string>}) =>
-    ({Config: {Labels: fields.Labels ?? {'org.opencode-cloud.version': '1.4.0'}}, Id: fields.Id ?? d('c'), RepoDigests: [`${REPO}@${d('m')}`]}) as unknown as ImageDetails
-  const record = {acquired_at: 't', digest: d('r'), image_id: d('c'), source: 'prebuilt' as const, version: '1.4.0'}
+    ({Config: {Labels: fields.Labels ?? {'org.opencode-cloud.version': '25.1.3'}}, Id: fields.Id ?? d('c'), RepoDigests: [`${REPO}@${d('m')}`]}) as unknown as ImageDetails
+  const record = {acquired_at: 't', digest: d('r'), image_id: d('c'), source: 'prebuilt' as const, version: '25.1.3'}
 
   it("takes the engine's current image with its digests, and the record's digest when it describes that image", () => {
-    expect(describeLocalImage(record, image({}))).to.deep.equal({digests: [d('m'), d('r')], image_id: d('c'), source: 'prebuilt', version: '1.4.0'})
+    expect(describeLocalImage(record, image({}))).to.deep.equal({digests: [d('m'), d('r')], image_id: d('c'), source: 'prebuilt', version: '25.1.3'})
     expect(describeLocalImage(record, image({Id: d('x')}))?.digests).to.deep.equal([d('m')])
   })
 
@@ -229,7 +229,7 @@ describe('describeLocalImage', () => {
   })
 
   it('falls back to the record when the engine was not asked, and is null when the engine has no current image', () => {
-    expect(describeLocalImage(record, undefined)).to.deep.equal({digests: [d('r')], image_id: d('c'), source: 'prebuilt', version: '1.4.0'})
+    expect(describeLocalImage(record, undefined)).to.deep.equal({digests: [d('r')], image_id: d('c'), source: 'prebuilt', version: '25.1.3'})
     expect(describeLocalImage(record, null)).to.equal(null)
     expect(describeLocalImage(undefined, undefined)).to.equal(null)
   })

@@ -53,14 +53,14 @@ describe('registry client with credentials', () => {
       return host === '127.0.0.1:5000' ? MINE : undefined
     }
 
-    await client('127.0.0.1:5000', fake.send, provider).manifest('p/r', '1.4.0')
+    await client('127.0.0.1:5000', fake.send, provider).manifest('p/r', '25.1.3')
     expect(asked).to.deep.equal(['127.0.0.1:5000'])
     expect(fake.seen.map((request) => request.authorization)).to.deep.equal([undefined, basic('me', SECRET)])
   })
 
   it('says "authentication failed for <registry>" when the registry refuses them, never showing them', async () => {
     const fake = registry(() => challengeBasic())
-    const error = (await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '1.4.0').catch((caught: unknown) => caught)) as PullFailure
+    const error = (await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '25.1.3').catch((caught: unknown) => caught)) as PullFailure
     expect(error).to.be.instanceOf(PullFailure)
     expect(error.kind).to.equal('auth')
     expect(error.message).to.equal('authentication failed for 127.0.0.1:5000: it refused the credentials from auths["127.0.0.1:5000"] of /c/config.json (HTTP 401)')
@@ -72,18 +72,18 @@ describe('registry client with credentials', () => {
       if (request.url.startsWith('http://auth.test/token')) return request.authorization ? answer(401) : json({token: 'anon'})
       return request.authorization === 'Bearer anon' ? manifestResponse() : challengeBearer('auth.test')
     })
-    await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '1.4.0')
+    await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '25.1.3')
     expect(fake.seen.map((request) => `${request.url.replace(/\?.*/, '')} ${request.authorization ?? '-'}`)).to.deep.equal([
-      'http://127.0.0.1:5000/v2/p/r/manifests/1.4.0 -',
+      'http://127.0.0.1:5000/v2/p/r/manifests/25.1.3 -',
       `http://auth.test/token ${basic('me', SECRET)}`,
       'http://auth.test/token -',
-      'http://127.0.0.1:5000/v2/p/r/manifests/1.4.0 Bearer anon',
+      'http://127.0.0.1:5000/v2/p/r/manifests/25.1.3 Bearer anon',
     ])
   })
 
   it('fails with "authentication failed" when neither the credentials nor anonymity get a token', async () => {
     const fake = registry((request) => (request.url.startsWith('http://auth.test/token') ? answer(401) : challengeBearer('auth.test')))
-    const error = (await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '1.4.0').catch((caught: unknown) => caught)) as PullFailure
+    const error = (await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '25.1.3').catch((caught: unknown) => caught)) as PullFailure
     expect(error.message).to.match(/^authentication failed for 127\.0\.0\.1:5000: .*the token service auth\.test answered HTTP 401/)
   })
 
@@ -97,7 +97,7 @@ describe('registry client with credentials', () => {
 
       return request.authorization === 'Bearer fresh' ? manifestResponse() : challengeBearer('auth.test')
     })
-    await client('127.0.0.1:5000', fake.send, async () => ({identityToken: 'refresh-me'})).manifest('p/r', '1.4.0')
+    await client('127.0.0.1:5000', fake.send, async () => ({identityToken: 'refresh-me'})).manifest('p/r', '25.1.3')
     const sent = new URLSearchParams(form)
     expect(fake.seen[1]).to.deep.include({method: 'POST'})
     expect(Object.fromEntries(sent)).to.deep.include({grant_type: 'refresh_token', refresh_token: 'refresh-me', scope: 'repository:p/r:pull', service: 'auth.test'})
@@ -105,9 +105,9 @@ describe('registry client with credentials', () => {
 })
 
 describe('pulls with credentials', () => {
-  const reference = parseImageReference('127.0.0.1:5000/p/r:1.4.0')
+  const reference = parseImageReference('127.0.0.1:5000/p/r:25.1.3')
   const served = () => Readable.from([`${JSON.stringify({status: `Digest: sha256:${'d'.repeat(64)}`})}\n`])
-  const refused = () => new EngineRequestError('unix:///x.sock', 500, 'Head "http://127.0.0.1:5000/v2/p/r/manifests/1.4.0": unauthorized: authentication required')
+  const refused = () => new EngineRequestError('unix:///x.sock', 500, 'Head "http://127.0.0.1:5000/v2/p/r/manifests/25.1.3": unauthorized: authentication required')
 
   /** An engine that answers each pull with the next answer, recording what credentials came with it. */
   function engine(...answers: (Error | (() => Readable))[]) {
@@ -128,7 +128,7 @@ describe('pulls with credentials', () => {
   it('sends the credentials to the engine for their registry', async () => {
     const {calls, fake} = engine(served)
     await pullAuthenticated(fake, reference, MINE, new AbortController().signal)
-    expect(calls).to.deep.equal([{credentials: {...MINE, serverAddress: '127.0.0.1:5000'}, reference: '127.0.0.1:5000/p/r:1.4.0'}])
+    expect(calls).to.deep.equal([{credentials: {...MINE, serverAddress: '127.0.0.1:5000'}, reference: '127.0.0.1:5000/p/r:25.1.3'}])
   })
 
   it('pulls again without them when they are refused, and succeeds for a public image', async () => {

@@ -7,7 +7,7 @@ const failure = (repository: string, kind: RepositoryFailure['kind'], message: s
   attempts,
   kind,
   message,
-  reference: `${repository}:1.4.0`,
+  reference: `${repository}:25.1.3`,
   repository,
 })
 
@@ -20,7 +20,7 @@ describe('pull failure classification', () => {
 
   it('reads registry error codes the engine relays with HTTP 500', () => {
     expect(classifyPullFailure(500, 'unauthorized: authentication required')).to.equal('auth')
-    expect(classifyPullFailure(500, 'Head "http://127.0.0.1:5003/v2/x/manifests/1.4.0": no basic auth credentials')).to.equal('auth')
+    expect(classifyPullFailure(500, 'Head "http://127.0.0.1:5003/v2/x/manifests/25.1.3": no basic auth credentials')).to.equal('auth')
     expect(classifyPullFailure(500, 'denied: requested access to the resource is denied')).to.equal('auth')
     expect(classifyPullFailure(undefined, 'manifest for a:b not found: manifest unknown: manifest unknown')).to.equal('not-found')
     expect(classifyPullFailure(500, 'name unknown: repository name not known to registry')).to.equal('not-found')
@@ -50,13 +50,13 @@ describe('pull failure classification', () => {
 
 describe('ImagePullError', () => {
   it('lists every repository and its failure, with the build hint', () => {
-    const error = new ImagePullError('1.4.0', [
+    const error = new ImagePullError('25.1.3', [
       failure('127.0.0.1:5009/prizz/sandbox', 'unavailable', 'connection refused', 3),
       failure('127.0.0.1:5002/prizz/sandbox', 'not-found', 'manifest unknown'),
     ])
     expect(error.message).to.equal(
       [
-        'Could not pull the sandbox image tag "1.4.0" from any configured repository:',
+        'Could not pull the sandbox image tag "25.1.3" from any configured repository:',
         '  - 127.0.0.1:5009/prizz/sandbox: registry unavailable after 3 attempts (connection refused)',
         '  - 127.0.0.1:5002/prizz/sandbox: tag not found (manifest unknown)',
       ].join('\n'),
@@ -75,7 +75,7 @@ describe('ImagePullError', () => {
   })
 
   it('is "auth" (exit 7) when access was refused and nothing was merely down', () => {
-    const error = new ImagePullError('1.4.0', [failure('a/b', 'auth', 'unauthorized'), failure('c/d', 'not-found', 'manifest unknown')])
+    const error = new ImagePullError('25.1.3', [failure('a/b', 'auth', 'unauthorized'), failure('c/d', 'not-found', 'manifest unknown')])
     expect(error.exitCode).to.equal(7)
     expect(error.suggestion).to.match(/^Check your registry credentials .*occ image build/)
   })

@@ -3,8 +3,8 @@ import {expect} from 'chai'
 import {imageChangedEvent} from '../../../src/lib/image/events.js'
 import type {ImageState} from '../../../src/lib/image/state.js'
 
-const older: ImageState = {acquired_at: '2026-01-01T00:00:00.000Z', image_id: 'sha256:a', source: 'prebuilt', version: '1.3.0'}
-const newer: ImageState = {acquired_at: '2026-02-01T00:00:00.000Z', image_id: 'sha256:b', previous: older, registry: 'ghcr.io', source: 'prebuilt', version: '1.4.0'}
+const older: ImageState = {acquired_at: '2026-01-01T00:00:00.000Z', image_id: 'sha256:a', source: 'prebuilt', version: '25.0.0'}
+const newer: ImageState = {acquired_at: '2026-02-01T00:00:00.000Z', image_id: 'sha256:b', previous: older, registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}
 
 describe('imageChangedEvent', () => {
   it('carries the action, the new record and the one before', () => {
@@ -24,6 +24,6 @@ describe('imageChangedEvent', () => {
     event.record.version = 'tampered'
     event.record.previous.version = 'tampered'
     event.previous.image_id = 'tampered'
-    expect([newer.version, older.version, older.image_id]).to.deep.equal(['1.4.0', '1.3.0', 'sha256:a'])
+    expect([newer.version, older.version, older.image_id]).to.deep.equal(['25.1.3', '25.0.0', 'sha256:a'])
   })
 })

@@ -7,8 +7,8 @@ import {recordAfterAcquire, recordAfterRollback, recordFromImage} from '../../..
 
 const NOW = new Date('2026-05-05T05:05:05.000Z')
 const check = {checked_at: '2026-05-01T00:00:00.000Z', cli_version: '0.1.0', result: 'up-to-date' as const}
-const pulled: ImageState = {acquired_at: '2026-05-01T00:00:00.000Z', digest: 'sha256:d1', image_id: 'sha256:one', registry: 'ghcr.io', source: 'prebuilt', version: '1.3.0'}
-const built: ImageState = {acquired_at: '2026-05-02T00:00:00.000Z', image_id: 'sha256:two', source: 'build', version: '1.4.0'}
+const pulled: ImageState = {acquired_at: '2026-05-01T00:00:00.000Z', digest: 'sha256:d1', image_id: 'sha256:one', registry: 'ghcr.io', source: 'prebuilt', version: '25.0.0'}
+const built: ImageState = {acquired_at: '2026-05-02T00:00:00.000Z', image_id: 'sha256:two', source: 'build', version: '25.1.3'}
 const image = (id: string, labels: Record<string, string> = {}, repoDigests: string[] = []) => ({Config: {Labels: labels}, Id: id, RepoDigests: repoDigests}) as unknown as ImageDetails
 
 describe('recordAfterAcquire', () => {
@@ -53,7 +53,7 @@ describe('recordAfterRollback', () => {
 
 describe('recordFromImage', () => {
   it('knows a build by its label, and an image without repository digest as a build', () => {
-    expect(recordFromImage(image('sha256:b', {'org.opencode-cloud.source': 'build', 'org.opencode-cloud.version': '1.4.0'}), NOW)).to.deep.equal({acquired_at: NOW.toISOString(), image_id: 'sha256:b', source: 'build', version: '1.4.0'})
+    expect(recordFromImage(image('sha256:b', {'org.opencode-cloud.source': 'build', 'org.opencode-cloud.version': '25.1.3'}), NOW)).to.deep.equal({acquired_at: NOW.toISOString(), image_id: 'sha256:b', source: 'build', version: '25.1.3'})
     expect(recordFromImage(image('sha256:c'), NOW)).to.include({source: 'build', version: 'unknown'})
   })
 })

@@ -32,7 +32,7 @@ describe('pull stream events', () => {
   it('picks out the digest and keeps other statuses as text', () => {
     const digest = `sha256:${'0123456789abcdef'.repeat(4)}`
     expect(toPullEvent({status: `Digest: ${digest}`})).to.deep.equal({digest, type: 'digest'})
-    expect(toPullEvent({id: '1.4.0', status: 'Pulling from prizz/x'})).to.deep.equal({message: '1.4.0: Pulling from prizz/x', type: 'status'})
+    expect(toPullEvent({id: '25.1.3', status: 'Pulling from prizz/x'})).to.deep.equal({message: '25.1.3: Pulling from prizz/x', type: 'status'})
     expect(toPullEvent({status: 'Status: Image is up to date for x'})).to.deep.equal({message: 'Status: Image is up to date for x', type: 'status'})
   })
 

@@ -79,23 +79,23 @@ describe('pullOnce', () => {
 
 describe('pullFromRepositories', () => {
   it('pulls from the first repository that serves the tag', async () => {
-    const engine = fakeEngine({[`${A}:1.4.0`]: [served]})
-    const pulled = await pullFromRepositories(engine, repositories, '1.4.0', {policy: fast, signal: new AbortController().signal})
-    expect(pulled).to.deep.equal({digest: DIGEST, reference: {path: 'prizz/sandbox', registry: '127.0.0.1:5001', tag: '1.4.0'}})
+    const engine = fakeEngine({[`${A}:25.1.3`]: [served]})
+    const pulled = await pullFromRepositories(engine, repositories, '25.1.3', {policy: fast, signal: new AbortController().signal})
+    expect(pulled).to.deep.equal({digest: DIGEST, reference: {path: 'prizz/sandbox', registry: '127.0.0.1:5001', tag: '25.1.3'}})
   })
 
   it('retries transient failures with backoff, then falls back to the next repository', async () => {
-    const engine = fakeEngine({[`${A}:1.4.0`]: [refused(), refused(), refused()], [`${B}:1.4.0`]: [served]})
+    const engine = fakeEngine({[`${A}:25.1.3`]: [refused(), refused(), refused()], [`${B}:25.1.3`]: [served]})
     const retries: number[] = []
     const failed: string[] = []
-    const pulled = await pullFromRepositories(engine, repositories, '1.4.0', {
+    const pulled = await pullFromRepositories(engine, repositories, '25.1.3', {
       policy: {attempts: 3, baseMs: 10},
       random: () => 0.5,
       reporter: {repositoryFailed: (failure) => failed.push(`${failure.repository} ${failure.kind} ${failure.attempts}`), retry: ({delayMs}) => retries.push(delayMs)},
       signal: new AbortController().signal,
     })
     expect(pulled.reference.registry).to.equal('127.0.0.1:5002')
-    expect(engine.calls).to.deep.equal([`${A}:1.4.0`, `${A}:1.4.0`, `${A}:1.4.0`, `${B}:1.4.0`])
+    expect(engine.calls).to.deep.equal([`${A}:25.1.3`, `${A}:25.1.3`, `${A}:25.1.3`, `${B}:25.1.3`])
     expect(retries).to.deep.equal([10, 20])
     expect(failed).to.deep.equal([`${A} unavailable 3`])
   })
@@ -103,15 +103,15 @@ describe('pullFromRepositories', () => {
   it('abandons a pull that shows no progress for the stall bound and moves on to the next repository at once', async () => {
     const silent = new PassThrough()
     silent.write('{"status":"Pulling fs layer","id":"l1"}\n')
-    const engine = fakeEngine({[`${A}:1.4.0`]: [() => silent], [`${B}:1.4.0`]: [served]})
+    const engine = fakeEngine({[`${A}:25.1.3`]: [() => silent], [`${B}:25.1.3`]: [served]})
     const failed: string[] = []
-    const pulled = await pullFromRepositories(engine, repositories, '1.4.0', {
+    const pulled = await pullFromRepositories(engine, repositories, '25.1.3', {
       policy: {...fast, stallMs: 50},
       reporter: {repositoryFailed: (failure) => failed.push(`${failure.kind} ${failure.attempts}: ${failure.message}`)},
       signal: new AbortController().signal,
     })
     expect(pulled.reference.registry).to.equal('127.0.0.1:5002')
-    expect(engine.calls).to.deep.equal([`${A}:1.4.0`, `${B}:1.4.0`])
+    expect(engine.calls).to.deep.equal([`${A}:25.1.3`, `${B}:25.1.3`])
     expect(failed).to.deep.equal(['stalled 1: no progress for 0.05 s from 127.0.0.1:5001'])
     expect(silent.destroyed).to.equal(true)
   })

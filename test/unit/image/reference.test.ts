@@ -11,7 +11,7 @@ describe('image references', () => {
 
   it('keeps a user path on Docker Hub and normalises its aliases', () => {
     expect(parseImageReference('prizz/opencode-cloud-sandbox').registry).to.equal('docker.io')
-    expect(parseImageReference('docker.io/prizz/opencode-cloud-sandbox:1.4.0')).to.deep.equal({path: 'prizz/opencode-cloud-sandbox', registry: 'docker.io', tag: '1.4.0'})
+    expect(parseImageReference('docker.io/prizz/opencode-cloud-sandbox:25.1.3')).to.deep.equal({path: 'prizz/opencode-cloud-sandbox', registry: 'docker.io', tag: '25.1.3'})
     expect(parseImageReference('index.docker.io/prizz/x').registry).to.equal('docker.io')
     expect(parseImageReference('registry-1.docker.io/library/ubuntu').path).to.equal('library/ubuntu')
   })
@@ -38,7 +38,7 @@ describe('image references', () => {
 
   it('formats back to the full name', () => {
     expect(formatReference(parseImageReference('ubuntu'))).to.equal('docker.io/library/ubuntu')
-    expect(formatReference({path: 'prizz/x', registry: '127.0.0.1:5001', tag: '1.4.0'})).to.equal('127.0.0.1:5001/prizz/x:1.4.0')
+    expect(formatReference({path: 'prizz/x', registry: '127.0.0.1:5001', tag: '25.1.3'})).to.equal('127.0.0.1:5001/prizz/x:25.1.3')
     expect(repositoryName(parseImageReference('ghcr.io/a/b:1'))).to.equal('ghcr.io/a/b')
   })
 
@@ -50,11 +50,11 @@ describe('image references', () => {
 
   it('wants repositories without tag or digest', () => {
     expect(parseRepository('ghcr.io/prizz/opencode-cloud-sandbox').path).to.equal('prizz/opencode-cloud-sandbox')
-    expect(() => parseRepository('ghcr.io/prizz/opencode-cloud-sandbox:1.4.0')).to.throw(/names no tag/)
+    expect(() => parseRepository('ghcr.io/prizz/opencode-cloud-sandbox:25.1.3')).to.throw(/names no tag/)
   })
 
   it('validates tags', () => {
-    expect(isValidTag('1.4.0')).to.equal(true)
+    expect(isValidTag('25.1.3')).to.equal(true)
     expect(isValidTag('latest')).to.equal(true)
     expect(isValidTag('-x')).to.equal(false)
     expect(isValidTag('a'.repeat(129))).to.equal(false)

@@ -13,11 +13,11 @@ const RECORD: ImageState = {
   acquired_at: '2026-01-24T23:15:28.000Z',
   cli_version: '0.1.0',
   digest: `sha256:${'d'.repeat(64)}`,
-  image: '127.0.0.1:5001/prizz/opencode-cloud-sandbox:1.4.0',
+  image: '127.0.0.1:5001/prizz/opencode-cloud-sandbox:25.1.3',
   image_id: `sha256:${'a'.repeat(64)}`,
   registry: '127.0.0.1:5001',
   source: 'prebuilt',
-  version: '1.4.0',
+  version: '25.1.3',
 }
 
 describe('ImageStateStore', () => {
@@ -57,7 +57,7 @@ describe('ImageStateStore', () => {
   })
 
   for (const [name, content] of [
-    ['truncated JSON', '{"version": "1.4.0", "sou'],
+    ['truncated JSON', '{"version": "25.1.3", "sou'],
     ['an empty file', ''],
     ['binary bytes', '\u0000\u0001\u00ff\u00fe'],
     ['JSON of the wrong shape', '[1, 2, 3]'],
@@ -153,7 +153,7 @@ describe('image records per engine', () => {
     expect(await store.read()).to.equal(undefined)
     expect(warnings).to.deep.equal([`Warning: the image record ${store.file} describes the engine at tcp://10.0.0.5:2376, not unix:///var/run/docker.sock; ignoring it.`])
     // The original tool's record names no engine: it is the default engine's.
-    await writeFile(store.file, JSON.stringify({acquired_at: RECORD.acquired_at, registry: 'ghcr.io', source: 'prebuilt', version: '1.4.0'}))
-    expect(await store.read()).to.deep.include({version: '1.4.0'})
+    await writeFile(store.file, JSON.stringify({acquired_at: RECORD.acquired_at, registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}))
+    expect(await store.read()).to.deep.include({version: '25.1.3'})
   })
 })

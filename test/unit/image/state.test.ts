@@ -8,14 +8,14 @@ const DIGEST = `sha256:${'d'.repeat(64)}`
 
 describe('parseImageState', () => {
   it("reads the original tool's four-field record, with its own time format", () => {
-    const original = {acquired_at: T, registry: 'ghcr.io', source: 'prebuilt', version: '1.4.0'}
+    const original = {acquired_at: T, registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}
     expect(parseImageState(original)).to.deep.equal(original)
     const chrono = {...original, acquired_at: '2026-01-24T23:15:28.123456789+00:00'}
     expect(parseImageState(chrono)).to.deep.equal(chrono)
   })
 
   it('reads a build record with registry null as one without registry', () => {
-    expect(parseImageState({acquired_at: T, registry: null, source: 'build', version: '1.4.0'})).to.deep.equal({acquired_at: T, source: 'build', version: '1.4.0'})
+    expect(parseImageState({acquired_at: T, registry: null, source: 'build', version: '25.1.3'})).to.deep.equal({acquired_at: T, source: 'build', version: '25.1.3'})
   })
 
   it('keeps our additions and drops unknown keys', () => {
@@ -57,14 +57,14 @@ describe('parseImageState', () => {
 
 describe('parseImageState: previous record', () => {
   it('keeps two generations, the current and the previous record, and drops an unknown check result', () => {
-    const previous = {acquired_at: T, source: 'build', version: '1.3.0'}
-    const record = {acquired_at: T, previous: {...previous, previous: {acquired_at: 'x', source: 'build', version: '1'}}, source: 'prebuilt', version: '1.4.0'}
-    expect(parseImageState(record)).to.deep.equal({acquired_at: T, previous, source: 'prebuilt', version: '1.4.0'})
-    expect(parseImageState({...record, last_update_check: {checked_at: T, cli_version: '0.1.0', result: 'maybe'}})).to.deep.equal({acquired_at: T, previous, source: 'prebuilt', version: '1.4.0'})
+    const previous = {acquired_at: T, source: 'build', version: '25.0.0'}
+    const record = {acquired_at: T, previous: {...previous, previous: {acquired_at: 'x', source: 'build', version: '1'}}, source: 'prebuilt', version: '25.1.3'}
+    expect(parseImageState(record)).to.deep.equal({acquired_at: T, previous, source: 'prebuilt', version: '25.1.3'})
+    expect(parseImageState({...record, last_update_check: {checked_at: T, cli_version: '0.1.0', result: 'maybe'}})).to.deep.equal({acquired_at: T, previous, source: 'prebuilt', version: '25.1.3'})
   })
 
   it('refuses an invalid previous record, naming it', () => {
-    expect(parseImageState({acquired_at: T, previous: 'junk', source: 'prebuilt', version: '1.4.0'})).to.deep.equal(new InvalidRecord('previous is not an object'))
+    expect(parseImageState({acquired_at: T, previous: 'junk', source: 'prebuilt', version: '25.1.3'})).to.deep.equal(new InvalidRecord('previous is not an object'))
   })
 
   it('reads a chain of previous records far deeper than the stack, without recursion', () => {

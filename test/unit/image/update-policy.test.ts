@@ -26,8 +26,8 @@ describe('isCheckDue', () => {
 describe('checkByPull', () => {
   it('counts a pull of the wanted tag as an up-to-date check, unless checks are off', () => {
     const now = new Date('2026-02-02T00:00:00.000Z')
-    expect(checkByPull('1.4.0', '1.4.0', 'once', now)).to.deep.include({checked_at: now.toISOString(), result: 'up-to-date'})
-    expect(checkByPull('1.3.0', '1.4.0', 'always', now)).to.equal(undefined)
-    expect(checkByPull('1.4.0', '1.4.0', 'never', now)).to.equal(undefined)
+    expect(checkByPull('25.1.3', '25.1.3', 'once', now)).to.deep.include({checked_at: now.toISOString(), result: 'up-to-date'})
+    expect(checkByPull('25.0.0', '25.1.3', 'always', now)).to.equal(undefined)
+    expect(checkByPull('25.1.3', '25.1.3', 'never', now)).to.equal(undefined)
   })
 })
