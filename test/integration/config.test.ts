@@ -200,6 +200,21 @@ describe('occ config:* (built CLI)', () => {
     expect((await json(['config:unset', 'image_source'])).body).to.deep.equal({key: 'image_source', removed: false, file})
   })
 
+  it('changes only the edited value of an oddly formatted file: every other byte stays as it was', async () => {
+    const lines = ['{', '\t// tabs, comments, odd spacing', '\t"version": 1,', '\t/* port */ "opencode_web_port":   3100 , "trust_proxy" : true,', '\t"container_env": ["A=1",]', '}', '']
+    place(lines.join('\n'))
+    expect((await occ(['config:set', 'port', '3001'])).code).to.equal(0)
+    const changed = lines.with(3, lines[3].replace('3100', '3001'))
+    expect(readFileSync(file, 'utf8')).to.equal(changed.join('\n'))
+
+    // A key added after the array, and one removed before it, leave the array's line as it was.
+    expect((await occ(['config:set', 'cockpit_port', '9091'])).code).to.equal(0)
+    const added = changed.toSpliced(4, 1, '\t"container_env": ["A=1",],', '\t"cockpit_port": 9091')
+    expect(readFileSync(file, 'utf8')).to.equal(added.join('\n'))
+    expect((await occ(['config:unset', 'cockpit_port'])).code).to.equal(0)
+    expect(readFileSync(file, 'utf8')).to.equal(changed.join('\n'))
+  })
+
   it('keeps the file 0600 in the 0700 directory it creates, with no temp or lock files left', async () => {
     await occ(['config:set', 'image_source', 'build'])
     expect(statSync(file).mode & 0o777).to.equal(0o600)
