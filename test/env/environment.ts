@@ -356,7 +356,7 @@ function writeRecord(env: TestEnvironment): void {
 }
 
 async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
-  ensurePackages()
+  await ensurePackages()
   cleanState(dir)
   const dockerDir = join(dir, 'docker')
   mkdirSync(join(dockerDir, 'exec'), {recursive: true})

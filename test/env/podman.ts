@@ -112,7 +112,7 @@ export interface StartedPodman {
  * and then with the pid as soon as they exist, so a failed start can still be torn down.
  */
 export async function startPodman(dir: string, registries: string[], log: string, record: (endpoint: PodmanEndpoint, pid?: number) => void): Promise<StartedPodman> {
-  ensurePackages(PODMAN_PACKAGES)
+  await ensurePackages(PODMAN_PACKAGES)
   const socket = join(dir, 'podman.sock')
   const endpoint: PodmanEndpoint = {bridge: createBridge(dir, 'podman'), dir: podmanDir(dir), dockerHost: `unix://${socket}`}
   record(endpoint)

@@ -58,8 +58,51 @@ export const PODMAN_PACKAGES: readonly {name: string, provides: string}[] = [
   {name: 'containernetworking-plugins', provides: BINARIES.cniPortmap},
 ]
 
-/** Installs the missing packages with apt-get (root only); a no-op when all are there. */
-export function ensurePackages(packages = REQUIRED_PACKAGES): void {
+/** How long apt-get waits for a lock another apt or dpkg holds (an unattended upgrade, say) before the start fails. */
+export const APT_LOCK_WAIT_S = 300
+
+/** apt's locks: dpkg's, which apt-get waits for with DPkg::Lock::Timeout, and the lists' and archives', which it does not. */
+const APT_LOCKS = ['/var/lib/dpkg/lock-frontend', '/var/lib/dpkg/lock', '/var/lib/apt/lists/lock', '/var/cache/apt/archives/lock']
+
+/** apt-get's arguments for `args`: waiting up to `seconds` for dpkg's lock instead of failing at once. */
+export function aptGetArgs(args: string[], seconds = APT_LOCK_WAIT_S): string[] {
+  return ['-o', `DPkg::Lock::Timeout=${seconds}`, ...args]
+}
+
+/** The process holding a POSIX or OFD lock on `file` (from /proc/locks, as apt's own message names it), if any. */
+export function lockHolder(file: string): string | undefined {
+  let device: string
+  try {
+    const {dev, ino} = statSync(file)
+    const hex = (value: number) => value.toString(16).padStart(2, '0')
+    device = `${hex((dev >> 8) & 0xfff)}:${hex((dev & 0xff) | ((dev >> 12) & 0xfff00))}:${ino}`
+  } catch {
+    return undefined
+  }
+  // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2253001 0 EOF"; a line with "->" is a process waiting, not holding.
+  const holder = readFileSync('/proc/locks', 'utf8').split('\n').map(line => line.trim().split(/\s+/))
+    .find(fields => fields[1] !== '->' && fields[5] === device)
+  if (!holder) return undefined
+  const pid = Number(holder[4])
+  if (!(pid > 0)) return 'another process'
+  try {
+    return `process ${pid} (${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()})`
+  } catch {
+    return `process ${pid}`
+  }
+}
+
+/** Waits while another process holds one of `locks`, saying so once; false when it still holds one after `timeoutMs`. */
+export async function waitForLocks(locks: readonly string[] = APT_LOCKS, timeoutMs = APT_LOCK_WAIT_S * 1000): Promise<boolean> {
+  const held = () => locks.map(lock => ({holder: lockHolder(lock), lock})).find(({holder}) => holder !== undefined)
+  const first = held()
+  if (!first) return true
+  say(`apt's lock ${first.lock} is held by ${first.holder}; waiting up to ${Math.round(timeoutMs / 1000)} s for it`)
+  return waitUntil(() => held() === undefined, timeoutMs, 500)
+}
+
+/** Installs the missing packages with apt-get (root only), waiting for apt's locks; a no-op when all are there. */
+export async function ensurePackages(packages = REQUIRED_PACKAGES): Promise<void> {
   const missing = packages.filter(pkg => !existsSync(pkg.provides)).map(pkg => pkg.name)
   if (missing.length === 0) return
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`
@@ -69,7 +112,9 @@ export function ensurePackages(packages = REQUIRED_PACKAGES): void {
   say(`installing ${missing.join(', ')} with apt-get (once)`)
   const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'}
   for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
-    const result = spawnSync('apt-get', args, {env, stdio: ['ignore', 'inherit', 'inherit']})
+    // apt-get update does not wait for the lists' lock; DPkg::Lock::Timeout covers dpkg's if it is taken meanwhile.
+    if (!await waitForLocks()) throw new EnvironmentError(`apt's lock is still held after ${APT_LOCK_WAIT_S} s; run it by hand once it is free: ${command}`)
+    const result = spawnSync('apt-get', aptGetArgs(args), {env, stdio: ['ignore', 'inherit', 'inherit']})
     if (result.status !== 0) {
       throw new EnvironmentError(`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); run it by hand to see why: ${command}`)
     }

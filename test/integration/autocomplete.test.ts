@@ -122,7 +122,7 @@ describe('shell completion (occ autocomplete)', function () {
     const unique = (line: string): string[] => [...new Set(replies.get(line) ?? [])].sort()
 
     before(async function () {
-      ensurePackages([{name: 'bash-completion', provides: BASH_COMPLETION}])
+      await ensurePackages([{name: 'bash-completion', provides: BASH_COMPLETION}])
       const generated = await runCli(['autocomplete', 'bash'], {env})
       expect(generated.code, generated.stderr).to.equal(0)
       const script = [

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {type CliHome, makeCliHome, runCli, type RunOptions} from './helpers/run-cli.js'
@@ -182,6 +182,37 @@ describe('occ config:* (built CLI)', () => {
     // config:* show the config despite it (see config-files.test.ts); commands that act on it refuse.
     const invalid = await occ(['image:check'], {env: {OCC_IMAGE_SOURCE: 'docker'}})
     expect([invalid.code, invalid.stderr.split('\n')[0]]).to.deep.equal([3, 'Error: Invalid value in the environment variable OCC_IMAGE_SOURCE: "docker". Allowed: one of: prebuilt, build.'])
+  })
+
+  it('says a never-set key was not set and changes nothing, without rewriting or creating the file', async () => {
+    expect(await occ(['config:unset', 'image_source'])).to.deep.equal({stdout: '', stderr: `image_source was not set in ${file}; nothing changed.\n`, code: 0})
+    expect(existsSync(file)).to.equal(false)
+
+    const text = '{\n  "version": 1, // kept\n  "opencode_web_port": 3100\n}\n'
+    place(text)
+    const old = new Date('2020-01-01T00:00:00Z')
+    utimesSync(file, old, old)
+    const {ino} = statSync(file)
+    const unset = await occ(['config:unset', 'image_source'], {env: {OCC_IMAGE_SOURCE: 'build'}})
+    expect(unset).to.deep.equal({stdout: '', stderr: `image_source was not set in ${file}; nothing changed.\n`, code: 0})
+    expect(readFileSync(file, 'utf8')).to.equal(text)
+    expect([statSync(file).ino, statSync(file).mtimeMs]).to.deep.equal([ino, old.getTime()])
+    expect((await json(['config:unset', 'image_source'])).body).to.deep.equal({key: 'image_source', removed: false, file})
+  })
+
+  it('changes only the edited value of an oddly formatted file: every other byte stays as it was', async () => {
+    const lines = ['{', '\t// tabs, comments, odd spacing', '\t"version": 1,', '\t/* port */ "opencode_web_port":   3100 , "trust_proxy" : true,', '\t"container_env": ["A=1",]', '}', '']
+    place(lines.join('\n'))
+    expect((await occ(['config:set', 'port', '3001'])).code).to.equal(0)
+    const changed = lines.with(3, lines[3].replace('3100', '3001'))
+    expect(readFileSync(file, 'utf8')).to.equal(changed.join('\n'))
+
+    // A key added after the array, and one removed before it, leave the array's line as it was.
+    expect((await occ(['config:set', 'cockpit_port', '9091'])).code).to.equal(0)
+    const added = changed.toSpliced(4, 1, '\t"container_env": ["A=1",],', '\t"cockpit_port": 9091')
+    expect(readFileSync(file, 'utf8')).to.equal(added.join('\n'))
+    expect((await occ(['config:unset', 'cockpit_port'])).code).to.equal(0)
+    expect(readFileSync(file, 'utf8')).to.equal(changed.join('\n'))
   })
 
   it('keeps the file 0600 in the 0700 directory it creates, with no temp or lock files left', async () => {

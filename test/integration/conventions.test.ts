@@ -49,6 +49,21 @@ describe('commands as users type them', function () {
     })
   })
 
+  it('NO_COLOR=1 on a terminal: help without colour, which TERM=xterm alone has', () => {
+    // script(1) gives occ a real terminal, as a user's shell would; NO_COLOR is removed or set per run.
+    const help = (colour: Record<string, string>) => {
+      const {NO_COLOR: _ignored, ...env} = process.env
+      const typed = [process.execPath, BIN, '--help'].map((word) => `'${word}'`).join(' ')
+      const result = spawnSync('script', ['-qec', typed, '/dev/null'], {encoding: 'utf8', env: {...env, TERM: 'xterm', ...colour}, timeout: 60_000})
+      expect(result.status, result.stdout).to.equal(0)
+      expect(result.stdout).to.include('USAGE')
+      return result.stdout
+    }
+
+    expect(help({})).to.include('\u001B[')
+    expect(help({NO_COLOR: '1'})).not.to.include('\u001B')
+  })
+
   it('-h and --help print the same help for a command, and `occ image` lists its commands', async () => {
     const short = await runCli(['image', 'pull', '-h'])
     const long = await runCli(['image:pull', '--help'])

@@ -5,6 +5,7 @@ import {cpSync, existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {readEnvironment} from '../env/environment.js'
 import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, seed, startCli, useFreshImageHome} from './helpers/occ-image.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
 
@@ -68,6 +69,15 @@ describe('occ image build', function () {
     const {error} = JSON.parse(json.stdout) as {error: {code: string; details: {step: {number: number}; tail: string[]}}}
     expect(error.code).to.equal('build_failed')
     expect(error.details.step.number).to.equal(3)
+  })
+
+  it('advises checking the network, not the Dockerfile, when a step cannot resolve a host', async () => {
+    const base = readEnvironment().sandboxes[0].reference
+    const result = await runCli(['image:build', '--context', join(FIXTURES, 'offline'), '--build-arg', `BASE=${base}`], {env})
+    expect(result.code, result.stderr).to.equal(9)
+    expect(result.stderr).to.include('Error: The image build failed at step 3/6 (RUN').and.include("wget: bad address 'occ-test-host.invalid'")
+    expect(result.stderr).to.include('The failing step could not reach a host: check the network, DNS and proxy').and.not.include('Fix the Dockerfile')
+    expect(home.stateText()).to.equal(undefined)
   })
 
   it('stops on Ctrl-C with exit 130, changing nothing and leaving no lock', async () => {

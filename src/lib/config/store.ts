@@ -1,4 +1,4 @@
-import {applyEdits, type FormattingOptions, type JSONPath, modify} from 'jsonc-parser'
+import {applyEdits, format, type FormattingOptions, type JSONPath, modify} from 'jsonc-parser'
 import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
@@ -48,8 +48,19 @@ function formattingOf(text: string): FormattingOptions {
   return {insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n'}
 }
 
+/**
+ * Sets or removes one value, formatting only what the edit wrote: jsonc-parser's own formatting of an edit re-lays whole
+ * lines, so a neighbour such as `["a",]` on the line before an added key would be spread over lines.
+ */
 function edit(text: string, path: JSONPath, value: ConfigValue | undefined): string {
-  return applyEdits(text, modify(text, path, value, {formattingOptions: formattingOf(text)}))
+  const [change] = modify(text, path, value, {})
+  if (!change) return text
+  const edited = applyEdits(text, [change])
+  // A replaced value is formatted within itself; an added or removed key also at the two joins with its neighbours.
+  const margin = change.length > 0 && change.content.length > 0 ? 0 : 1
+  const start = Math.max(0, change.offset - margin)
+  const range = {offset: start, length: Math.min(edited.length, change.offset + change.content.length + margin) - start}
+  return applyEdits(edited, format(edited, range, formattingOf(text)))
 }
 
 /** Reads, changes and atomically rewrites config.json under the lock; `change` returns the new text. */

@@ -8,6 +8,7 @@ import type {BuildRequest, Engine} from '../docker/engine.js'
 import {EngineRequestError, toEngineError} from '../docker/errors.js'
 import {InterruptedError, OccError} from '../errors.js'
 import {type BuildEvent, readBuildEvents, stepText} from './build-events.js'
+import {type BuildFailureKind, saysNetworkFailed} from './errors.js'
 import {SANDBOX_BUILD_CONTEXT} from './sandbox.js'
 
 /** What to build: a Dockerfile and the directory sent as its context. */
@@ -103,13 +104,21 @@ export async function buildRequest(source: BuildSource, options: {buildArgs: Rec
 /** Lines of build output kept for the error message of a failed build. */
 export const LOG_TAIL_LINES = 15
 
+const UNCHANGED = 'the current image and its record were not changed.'
+
+/** What to do about a failed build, by what its failing step says went wrong. */
+const BUILD_FAILURE_SUGGESTIONS: Record<BuildFailureKind, string> = {
+  dockerfile: `Fix the Dockerfile or its context and build again; ${UNCHANGED}`,
+  network: `The failing step could not reach a host: check the network, DNS and proxy (a proxy is passed with --build-arg HTTP_PROXY=URL and HTTPS_PROXY=URL) and build again; ${UNCHANGED}`,
+}
+
 export class BuildFailedError extends OccError {
-  constructor(reason: string, step: Extract<BuildEvent, {type: 'step'}> | undefined, tail: string[]) {
+  constructor(reason: string, step: Extract<BuildEvent, {type: 'step'}> | undefined, tail: string[], failure: BuildFailureKind = 'dockerfile') {
     const at = step ? ` at step ${step.number}/${step.total} (${step.instruction})` : ''
     const log = tail.length > 0 ? ['Last lines of the build log:', ...tail.map((line) => `  | ${line}`)] : []
     super('build', 'build_failed', [`The image build failed${at}: ${reason}`, ...log].join('\n'), {
-      details: {reason, tail, ...(step ? {step: {instruction: step.instruction, number: step.number, total: step.total}} : {})},
-      suggestion: 'Fix the Dockerfile or its context and build again; the current image and its record were not changed.',
+      details: {failure, reason, tail, ...(step ? {step: {instruction: step.instruction, number: step.number, total: step.total}} : {})},
+      suggestion: BUILD_FAILURE_SUGGESTIONS[failure],
     })
   }
 }
@@ -137,10 +146,13 @@ export async function buildOnce(engine: BuildingEngine, request: BuildRequest, s
 
   addAbortSignal(signal, stream)
   let imageId: string | undefined
+  // Whether the running step's output said it could not reach the network.
+  let offline = false
   try {
     for await (const event of readBuildEvents(stream)) {
-      if (event.type === 'error') throw new BuildFailedError(event.message, step, tail)
-      if (event.type === 'step') step = event
+      if (event.type === 'error') throw new BuildFailedError(event.message, step, tail, offline || saysNetworkFailed(event.message) ? 'network' : 'dockerfile')
+      if (event.type === 'step') [step, offline] = [event, false]
+      if (event.type === 'output' && saysNetworkFailed(event.line)) offline = true
       if (event.type === 'step' || event.type === 'output') tail.push(event.type === 'step' ? stepText(event) : event.line)
       if (tail.length > LOG_TAIL_LINES) tail.shift()
       // The full id (aux) comes before the short one of "Successfully built".

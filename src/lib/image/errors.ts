@@ -47,6 +47,18 @@ export function toPullFailure(error: unknown): unknown {
   return error
 }
 
+/** Why a build step failed as far as its own words tell: it could not reach the network, or anything else (the Dockerfile or its context). */
+export type BuildFailureKind = 'dockerfile' | 'network'
+
+// A step's output is free text, so words are all there is: resolvers, apt, curl, wget (busybox's
+// "bad address") and the engine's pull of a base image, saying a host or network was out of reach.
+const NETWORK_WORDS = /temporary failure (?:in name resolution|resolving)|could not resolve|no such host|network is unreachable|failed to fetch|bad address '/i
+
+/** Whether a line of a failing step's output (or the engine's error) says a host or the network could not be reached. */
+export function saysNetworkFailed(line: string): boolean {
+  return NETWORK_WORDS.test(line)
+}
+
 export function isPermanent(kind: PullFailureKind): boolean {
   return kind !== 'unavailable'
 }

@@ -146,7 +146,7 @@ describe('config messages', () => {
     expect(notices.refusedPluginKey({plugin: 'occ-plugin-x', reason: 'it is broken'})).to.equal('Warning: the config keys of the plugin occ-plugin-x are ignored: it is broken.')
     expect(notices.set('image_source', 'build', FILE)).to.equal(`Set image_source to build in ${FILE}.`)
     expect(notices.unset('image_source', FILE)).to.equal(`Removed image_source from ${FILE}; its default applies again.`)
-    expect(notices.notSet('image_source', FILE)).to.equal(`image_source is not set in ${FILE}; its default already applies.`)
+    expect(notices.notSet('image_source', FILE)).to.equal(`image_source was not set in ${FILE}; nothing changed.`)
     expect(notices.reset(FILE, `${FILE}.bak`)).to.equal(`Reset ${FILE} to defaults; the old file is kept as ${FILE}.bak.`)
     expect(notices.resetNoFile(FILE)).to.equal(`${FILE} does not exist; the defaults already apply.`)
     expect(notices.resetCancelled()).to.equal('Nothing was changed.')

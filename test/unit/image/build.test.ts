@@ -39,6 +39,34 @@ describe('buildOnce', () => {
     expect(failed.details).to.deep.include({reason: 'COPY failed: file not found', step: {instruction: 'COPY missing /m', number: 2, total: 2}})
   })
 
+  it('advises checking the network when the failing step says a host or the network was out of reach, and only then', async () => {
+    const failing = (output: string[], error = "The command '/bin/sh -c fetch' returned a non-zero code: 1", before: string[] = []) =>
+      buildOnce(engineAnswering(stream(...[...before, 'Step 2/2 : RUN fetch', ...output].map((line) => ({stream: `${line}\n`})), {error, errorDetail: {message: error}})), request, signal()).then(
+        () => expect.fail('the build succeeded'),
+        (caught: unknown) => caught as BuildFailedError,
+      )
+    const network = [
+      await failing(["\u001B[91mwget: bad address 'example.invalid'"]),
+      await failing(['Err:1 http://deb.debian.org/debian bookworm InRelease', '  Temporary failure resolving \'deb.debian.org\'', 'E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease']),
+      await failing(['curl: (6) Could not resolve host: example.invalid']),
+      await failing(['ssh: connect to host example.com port 22: Network is unreachable']),
+      await failing(['getaddrinfo: Temporary failure in name resolution']),
+      await failing([], 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host'),
+    ]
+    for (const failed of network) {
+      expect(failed.details).to.include({failure: 'network'})
+      expect(failed.suggestion).to.match(/^The failing step could not reach a host: check the network, DNS and proxy .*--build-arg HTTP_PROXY=URL/)
+      expect(failed.suggestion).to.not.include('Fix the Dockerfile')
+    }
+
+    // Words from an earlier step that went on to succeed say nothing about the one that failed.
+    const other = [await failing(['sh: fetch: not found']), await failing(['ok'], 'x', ['Step 1/2 : RUN apt-get update', 'W: Failed to fetch http://mirror/x'])]
+    for (const failed of other) {
+      expect(failed.details).to.include({failure: 'dockerfile'})
+      expect(failed.suggestion).to.equal('Fix the Dockerfile or its context and build again; the current image and its record were not changed.')
+    }
+  })
+
   it('turns a Dockerfile the engine refuses into a build failure, and a stream without image into one too', async () => {
     const refused = await buildOnce(engineAnswering(new EngineRequestError(endpoint.uri, 400, 'dockerfile parse error line 2: unknown instruction: BOGUS')), request, signal()).catch((caught: unknown) => caught)
     expect((refused as BuildFailedError).message).to.equal('The image build failed: dockerfile parse error line 2: unknown instruction: BOGUS')
