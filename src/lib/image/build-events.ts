@@ -1,4 +1,5 @@
 import {readJsonLines, streamError} from '../docker/json-lines.js'
+import {printable} from '../printable.js'
 
 /** What the classic builder's stream says, as typed events. */
 export type BuildEvent =
@@ -38,7 +39,7 @@ export class BuildEventDecoder {
     // Pulls of a base image: keep the status words, not every byte-count tick.
     const progress = raw.progressDetail as undefined | {current?: unknown}
     if (typeof raw.status === 'string' && progress?.current === undefined) {
-      return [{line: typeof raw.id === 'string' ? `${raw.id}: ${raw.status}` : raw.status, type: 'output'}]
+      return [{line: printable(typeof raw.id === 'string' ? `${raw.id}: ${raw.status}` : raw.status), type: 'output'}]
     }
 
     return []
@@ -53,7 +54,8 @@ export class BuildEventDecoder {
 }
 
 function lineEvent(line: string): BuildEvent[] {
-  const text = line.trimEnd()
+  // A build step prints what it likes (colours, cursor moves): printable before anyone shows it.
+  const text = printable(line).trimEnd()
   if (!text.trim() || NOISE.test(text)) return []
   const step = STEP.exec(text)
   if (step) return [{instruction: step[3], number: Number(step[1]), total: Number(step[2]), type: 'step'}]

@@ -48,4 +48,12 @@ describe('build events', () => {
   it('reports an unreadable line as an error and flushes a last line without newline', async () => {
     expect(await collect(['{"stream":"tail"}\n{oops\n'])).to.deep.equal([{message: 'the engine sent an unreadable build line: {oops', type: 'error'}, {line: 'tail', type: 'output'}])
   })
+
+  it('removes escape sequences a build step prints (colours, cursor moves) from its output lines', async () => {
+    const events = await collect([{stream: '\u001b[91mE: Unable to locate package foo\u001b[0m\n'}, {status: 'Pulling \u001b]0;title\u0007base'}].map((line) => `${JSON.stringify(line)}\n`))
+    expect(events).to.deep.equal([
+      {line: 'E: Unable to locate package foo', type: 'output'},
+      {line: 'Pulling base', type: 'output'},
+    ])
+  })
 })
