@@ -2,7 +2,7 @@ import {Command, Flags} from '@oclif/core'
 
 import {getRuntimeConfig} from './lib/config/runtime.js'
 import type {EffectiveConfig} from './lib/config/types.js'
-import {OccError, toOccError} from './lib/errors.js'
+import {EXIT_CODES, OccError, toOccError} from './lib/errors.js'
 import type {ImageChangeAction} from './lib/image/events.js'
 import type {ImageState} from './lib/image/state.js'
 import {progressMode, type ProgressMode} from './lib/ui/progress.js'
@@ -95,9 +95,17 @@ export abstract class BaseCommand extends Command {
     await super.finally(error)
   }
 
-  private readonly onInterrupt = (): void => {
+  private interruptedBy?: NodeJS.Signals
+
+  /** 130 after Ctrl-C (SIGINT), 143 after SIGTERM: the codes a shell gives a process those signals end. */
+  protected get interruptedExitCode(): number {
+    return this.interruptedBy === 'SIGTERM' ? EXIT_CODES.terminated.code : EXIT_CODES.interrupted.code
+  }
+
+  private readonly onInterrupt = (signal: NodeJS.Signals): void => {
     this.interrupts += 1
-    if (this.interrupts > 1) process.exit(130)
+    this.interruptedBy ??= signal
+    if (this.interrupts > 1) process.exit(this.interruptedExitCode)
     this.abortController.abort()
   }
 
@@ -113,9 +121,10 @@ export abstract class BaseCommand extends Command {
   }
 
   private fail(error: OccError): void {
-    process.exitCode = error.exitCode
+    const exitCode = error.kind === 'interrupted' ? this.interruptedExitCode : error.exitCode
+    process.exitCode = exitCode
     if (this.jsonEnabled()) {
-      this.logJson({error: error.toJSON()})
+      this.logJson({error: {...error.toJSON(), exitCode}})
       return
     }
 

@@ -20,6 +20,6 @@ export default class Logs extends ImageCommand {
     const {flags} = await this.parse(Logs)
     const options = {follow: flags.follow === true, since: flags.since === undefined ? undefined : engineSince(flags.since), tail: flags.tail ?? ('all' as const), timestamps: flags.timestamps === true}
     await this.sandbox.logs(options, (stream, payload) => (stream === 'stderr' ? process.stderr : process.stdout).write(payload))
-    if (this.signal.aborted) process.exitCode = 130
+    if (this.signal.aborted) process.exitCode = this.interruptedExitCode
   }
 }

@@ -22,6 +22,7 @@ export const EXIT_CODES = {
   sandboxMissing: {code: 22, meaning: 'occ status -q: there is no sandbox container'},
   unknownCommand: {code: 127, meaning: 'no such command (the message names the closest one)'},
   interrupted: {code: 130, meaning: 'interrupted (Ctrl-C / SIGINT)'},
+  terminated: {code: 143, meaning: 'ended by SIGTERM (e.g. a service manager stopping it)'},
 } as const
 
 export type ExitKind = keyof typeof EXIT_CODES
