@@ -50,9 +50,10 @@ describe('commands as users type them', function () {
   })
 
   it('NO_COLOR=1 on a terminal: help without colour, which TERM=xterm alone has', () => {
-    // script(1) gives occ a real terminal, as a user's shell would; NO_COLOR is removed or set per run.
+    // script(1) gives occ a real terminal, as a user's shell would; NO_COLOR is removed or set per run,
+    // and so are the CI variables (CI=true, FORCE_COLOR) with which colour libraries decide for themselves.
     const help = (colour: Record<string, string>) => {
-      const {NO_COLOR: _ignored, ...env} = process.env
+      const {CI: _ci, FORCE_COLOR: _force, NO_COLOR: _ignored, ...env} = process.env
       const typed = [process.execPath, BIN, '--help'].map((word) => `'${word}'`).join(' ')
       const result = spawnSync('script', ['-qec', typed, '/dev/null'], {encoding: 'utf8', env: {...env, TERM: 'xterm', ...colour}, timeout: 60_000})
       expect(result.status, result.stdout).to.equal(0)

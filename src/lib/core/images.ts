@@ -171,6 +171,8 @@ export class ImageCore {
   /** image:clear: forgets the record; with `removeImage`, also the tags and the recorded image (never another image). */
   async clear(removeImage: boolean): Promise<ClearResult> {
     const engine = removeImage ? await this.engine() : undefined
+    // An engine that cannot be reached fails the command before the record is touched.
+    await engine?.ping()
     return clearImageState({engine, onWait: () => this.run.notice(WAITING_FOR_LOCK), signal: this.run.signal, store: this.store})
   }
 
