@@ -9,7 +9,7 @@ import {type Manifest, parseManifest, selectPlatform} from './manifest.js'
 import {formatReference, parseImageReference, parseRepository, repositoryName} from './reference.js'
 import {RegistryClient} from './registry-client.js'
 import type {RetryPolicy} from './retry.js'
-import {OccError} from '../errors.js'
+import {messageOf, OccError} from '../errors.js'
 import {imageVersion, localReference, SOURCE_LABEL, versionFromLabels} from './sandbox.js'
 
 /** The image a check compares: the engine's `current` when it could be asked, else the record. */
@@ -165,7 +165,7 @@ async function platformOf(platform: () => Promise<EnginePlatform>): Promise<Engi
   try {
     return await platform()
   } catch (error) {
-    throw new PullFailure('unavailable', `the tag is a multi-platform index and the engine's platform is unknown (${error instanceof Error ? error.message : String(error)})`)
+    throw new PullFailure('unavailable', `the tag is a multi-platform index and the engine's platform is unknown (${messageOf(error)})`)
   }
 }
 

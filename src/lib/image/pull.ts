@@ -4,7 +4,7 @@ import type {Engine} from '../docker/engine.js'
 
 import {credentialServerAddress} from '../docker/credentials/server-address.js'
 import {toEngineError} from '../docker/errors.js'
-import {InterruptedError} from '../errors.js'
+import {InterruptedError, messageOf} from '../errors.js'
 import {classifyPullFailure, ImagePullError, isPermanent, PullFailure, type RepositoryFailure, toPullFailure} from './errors.js'
 import {type PullEvent, readPullEvents} from './pull-events.js'
 import {formatReference, type ImageReference, parseImageReference, repositoryName} from './reference.js'
@@ -135,7 +135,7 @@ export async function pullFromRepositories(engine: PullingEngine, repositories: 
         {
           interrupted: () => new InterruptedError(`the pull of ${text}`),
           judge: (error) => ({retry: error instanceof PullFailure && !isPermanent(error.kind)}),
-          onRetry: ({delayMs, error, nextAttempt}) => reporter.retry?.({delayMs, message: error instanceof Error ? error.message : String(error), nextAttempt, reference: text}),
+          onRetry: ({delayMs, error, nextAttempt}) => reporter.retry?.({delayMs, message: messageOf(error), nextAttempt, reference: text}),
           policy,
           random: options.random,
           signal,

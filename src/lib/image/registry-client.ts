@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {DOCKER_HUB, DOCKER_HUB_API_HOST} from '../docker/docker-hub.js'
-import {InterruptedError} from '../errors.js'
+import {InterruptedError, messageOf} from '../errors.js'
 import {parseJson} from '../json.js'
 import {printable} from '../printable.js'
 import {type HttpAnswer, type HttpSend, isSuccess, sendUrl, socketFailureOf, socketFailureWords} from '../http.js'
@@ -139,7 +139,7 @@ export class RegistryClient {
       const socketFailure = socketFailureOf(error)
       // The cause in a user's words (refused, DNS, unreachable, reset), naming the host: it may be a token service.
       if (socketFailure) throw new PullFailure('unavailable', `${socketFailureWords(socketFailure, 'the server')} (${host})`)
-      throw new PullFailure('unavailable', error instanceof Error ? error.message : String(error))
+      throw new PullFailure('unavailable', messageOf(error))
     } finally {
       clearTimeout(timer)
       request.release()
