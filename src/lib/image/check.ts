@@ -118,7 +118,7 @@ async function askRepositories(options: CheckOptions, deadlineAt: number): Promi
       signal: options.signal,
     })
     try {
-      const remote = await resolveRemote(client, repository.path, tag, local, options.platform)
+      const remote = await resolveRemote(client, repository.path, tag, options)
       const upToDate = local !== null && isSameImage(local, remote)
       return [upToDate ? 'up-to-date' : 'update-available', {remote: {...remote, reference, repository: repositoryName(repository)}, ...(failures.length > 0 ? {failures} : {})}]
     } catch (error) {
@@ -133,7 +133,7 @@ async function askRepositories(options: CheckOptions, deadlineAt: number): Promi
 type Resolved = Omit<RemoteImage, 'reference' | 'repository'>
 
 /** Follows the tag down to the image config, stopping as soon as the local image is recognised. */
-async function resolveRemote(client: RegistryClient, path: string, tag: string, local: LocalImage | null, platform: () => Promise<EnginePlatform>): Promise<Resolved> {
+async function resolveRemote(client: RegistryClient, path: string, tag: string, {local, platform}: Pick<CheckOptions, 'local' | 'platform'>): Promise<Resolved> {
   const top = await client.manifest(path, tag)
   const remote: Resolved = {digest: top.digest}
   let manifest = expectManifest(top.body, top.contentType)
