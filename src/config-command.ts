@@ -4,7 +4,7 @@ import {getLoadedConfig, refusedPluginKeys} from './lib/config/runtime.js'
 import {isSecret, type KeyName, resolveKey} from './lib/config/schema.js'
 import {typoOf} from './lib/config/suggest.js'
 import {InterruptedError} from './lib/errors.js'
-import {configFile} from './lib/dirs.js'
+import {configFile} from './lib/occ-dirs.js'
 
 const ENTER = new Set(['\r', '\n', '\u0004'])
 const ERASE = new Set(['\u007F', '\b'])

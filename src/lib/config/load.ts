@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 
-import {configFile} from '../dirs.js'
+import {configFile} from '../occ-dirs.js'
 import {envOverrides} from './env.js'
 import {parseConfigText} from './jsonc.js'
 import {configErrors} from './messages.js'
