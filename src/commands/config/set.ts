@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {ConfigCommand} from '../../config-command.js'
 import {envVariable} from '../../lib/config/env.js'
-import {valueText, visibleValue} from '../../lib/config/format.js'
+import {valueText, visibleValue} from '../../lib/config/shown-value.js'
 import {notices} from '../../lib/config/messages.js'
 import {keySchema} from '../../lib/config/schema.js'
 import {setConfigValue} from '../../lib/config/store.js'

@@ -4,7 +4,7 @@ import {dirname} from 'node:path'
 import type {SurroundingsProblem} from '../errors.js'
 
 import {ConfigError, ConfigUsageError} from './errors.js'
-import {quoteValue} from './format.js'
+import {quoteValue} from './shown-value.js'
 import type {RefusedPluginKey} from './plugin-keys.js'
 
 import {CONFIG_VERSION, describeAllowed, type KeyName, keySchema} from './schema.js'

@@ -11,7 +11,7 @@ import {describeEndpoint} from '../docker/endpoint.js'
 import {PULL_FAILURE_WORDS} from '../image/errors.js'
 import {localReference, WANTED_SANDBOX_VERSION} from '../image/sandbox.js'
 import {compareVersions} from '../image/versions.js'
-import {formatRelativeTime, shortDigest} from './format.js'
+import {formatRelativeTime, shortDigest} from './bytes-time-digest.js'
 
 /** The words every image command uses; kept in one place so they read alike. */
 

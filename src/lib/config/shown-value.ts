@@ -1,3 +1,4 @@
+/** A config value as output and messages show it: secrets masked, values quoted as the user would type them. */
 import {type ConfigValue, isSecret, type KeyName, resolveKey} from './schema.js'
 import {typoOf} from './suggest.js'
 
