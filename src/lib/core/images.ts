@@ -154,7 +154,7 @@ export class ImageCore {
   /** image:state: the record, its drift on the engine, and the update check update_check asks for now. */
   async state(): Promise<StateReport> {
     const record = await this.store.read()
-    const engine = await driftOfRecord(record, this.endpoint, this.run.signal)
+    const engine = await driftOfRecord(record, this.endpoint, () => this.engine())
     if (!record) return {engine, state: null, wanted_version: WANTED_SANDBOX_VERSION}
     let checked
     try {

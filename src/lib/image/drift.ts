@@ -2,7 +2,7 @@ import type {ImageState} from './state.js'
 
 import type {EngineEndpoint} from '../docker/endpoint.js'
 
-import {Engine} from '../docker/engine.js'
+import type {Engine} from '../docker/engine.js'
 import {OccError} from '../errors.js'
 import {localReference} from './sandbox.js'
 
@@ -10,6 +10,9 @@ import {localReference} from './sandbox.js'
 export type DriftStatus = 'missing' | 'moved' | 'none' | 'ok' | 'unreachable'
 
 /** The engine's drift from the record, as image:state reports it (its `engine` field). */
+/** The part of the engine finding drift needs. */
+export type DriftEngine = Pick<Engine, 'inspectImage'>
+
 export interface EngineDrift {
   status: DriftStatus
   /** The engine that was asked, e.g. unix:///var/run/docker.sock. */
@@ -26,11 +29,11 @@ export interface EngineDrift {
  * Asks the engine whether it still agrees with the record: `missing` when its image is gone,
  * `moved` when `current` no longer points at it, `unreachable` when the engine cannot be asked.
  */
-export async function driftOfRecord(record: ImageState | undefined, target: EngineEndpoint, signal?: AbortSignal): Promise<EngineDrift> {
+export async function driftOfRecord(record: ImageState | undefined, target: Pick<EngineEndpoint, 'context' | 'uri'>, connect: () => Promise<DriftEngine>): Promise<EngineDrift> {
   const endpoint = {endpoint: target.uri, ...(target.context === undefined ? {} : {context: target.context})}
   if (!record) return {...endpoint, status: 'none'}
   try {
-    const engine = await Engine.connect(target, {signal})
+    const engine = await connect()
     const current = await engine.inspectImage(localReference('current'))
     const currentId = current?.Id ?? null
     const anchor = record.image_id ?? record.image
