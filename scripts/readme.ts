@@ -6,7 +6,8 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
-import {aliasesOf, CONFIG_KEYS, type ConfigKey, describeAllowed, keySchema, typeName} from '../src/lib/config/schema.js'
+import {aliasesOf, describeAllowed, keySchema, typeName} from '../src/lib/config/known-keys.js'
+import {CONFIG_KEYS, type ConfigKey} from '../src/lib/config/schema.js'
 import {EXIT_CODES} from '../src/lib/errors.js'
 
 export const README = fileURLToPath(new URL('../README.md', import.meta.url))

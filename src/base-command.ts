@@ -3,7 +3,7 @@ import {Command, Flags} from '@oclif/core'
 import {getRuntimeConfig} from './lib/config/runtime.js'
 import type {EffectiveConfig} from './lib/config/types.js'
 import {EXIT_CODES, OccError, toOccError} from './lib/errors.js'
-import type {ImageChangeAction} from './lib/image/events.js'
+import type {ImageChangeAction} from './lib/image/image-changed-event.js'
 import type {ImageState} from './lib/image/state.js'
 import {progressMode, type ProgressMode} from './lib/ui/progress.js'
 
@@ -47,7 +47,7 @@ export abstract class BaseCommand extends Command {
    */
   protected async announceImageChange(action: ImageChangeAction, record: ImageState | null, previous: ImageState | null): Promise<void> {
     // Loaded here: config commands, which never change the image, load no image module.
-    const {IMAGE_CHANGED, imageChangedEvent} = await import('./lib/image/events.js')
+    const {IMAGE_CHANGED, imageChangedEvent} = await import('./lib/image/image-changed-event.js')
     const {failures} = await this.config.runHook(IMAGE_CHANGED, imageChangedEvent(action, record, previous), undefined, true)
     for (const {error, plugin} of failures) process.stderr.write(`Warning: the ${IMAGE_CHANGED} hook of the plugin ${plugin.name} failed: ${error.message}\n`)
   }

@@ -1,10 +1,11 @@
 import {BaseCommand} from './base-command.js'
 import {notices, prompts, usageErrors} from './lib/config/messages.js'
 import {getLoadedConfig, refusedPluginKeys} from './lib/config/runtime.js'
-import {isSecret, type KeyName, resolveKey} from './lib/config/schema.js'
+import {isSecret, resolveKey} from './lib/config/known-keys.js'
+import {type KeyName} from './lib/config/schema.js'
 import {typoOf} from './lib/config/suggest.js'
 import {InterruptedError} from './lib/errors.js'
-import {configFile} from './lib/dirs.js'
+import {configFile} from './lib/occ-dirs.js'
 
 const ENTER = new Set(['\r', '\n', '\u0004'])
 const ERASE = new Set(['\u007F', '\b'])

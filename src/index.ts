@@ -5,19 +5,19 @@
  *
  * @packageDocumentation
  */
-import type {ImageChangedEvent} from './lib/image/events.js'
+import type {ImageChangedEvent} from './lib/image/image-changed-event.js'
 import type {ImageState} from './lib/image/state.js'
 
 import {loadConfig} from './lib/config/load.js'
 import type {EffectiveConfig} from './lib/config/types.js'
 import {resolveEngineEndpoint} from './lib/docker/endpoint.js'
 
-export {configDir, configFile, dataDir} from './lib/dirs.js'
-export {imageStateFile} from './lib/paths.js'
+export {configDir, configFile, dataDir} from './lib/occ-dirs.js'
+export {imageStateFile} from './lib/image-record-path.js'
 export {EXIT_CODES, type ErrorJson, type ExitKind, OccError} from './lib/errors.js'
 export type {ConfigKey, ConfigSource, ConfigValue, EffectiveConfig, OccConfig} from './lib/config/types.js'
 export type {CheckResult, ImageState, UpdateCheckRecord} from './lib/image/state.js'
-export {IMAGE_CHANGED, type ImageChangeAction, type ImageChangedEvent} from './lib/image/events.js'
+export {IMAGE_CHANGED, type ImageChangeAction, type ImageChangedEvent} from './lib/image/image-changed-event.js'
 
 declare module '@oclif/core' {
   interface Hooks {

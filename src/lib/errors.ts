@@ -124,10 +124,15 @@ export function surroundingsProblem(error: unknown): SurroundingsProblem | undef
   return {code, ...SURROUNDINGS[code]}
 }
 
+/** What anything thrown says: an Error's message, else the value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /** Wraps anything thrown that is not an OccError, so the CLI prints one line and no stack. */
 export function toOccError(error: unknown): OccError {
   if (error instanceof OccError) return error
-  const message = error instanceof Error ? error.message : String(error)
+  const message = messageOf(error)
   return new OccError('internal', 'internal', `Unexpected error: ${message}`, {
     cause: error,
     suggestion: 'Run again with DEBUG=occ* for details, and report it if it persists.',

@@ -6,7 +6,7 @@
  */
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 
-import {imageStateFile} from '../../src/lib/paths.js'
+import {imageStateFile} from '../../src/lib/image-record-path.js'
 import {readEnvironment} from '../env/index.js'
 import type {CliHome} from '../integration/helpers/run-cli.js'
 

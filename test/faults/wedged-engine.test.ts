@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {imageStateFile} from '../../src/lib/paths.js'
+import {imageStateFile} from '../../src/lib/image-record-path.js'
 import {readEnvironment, REPOSITORY} from '../env/index.js'
 import {type ImageHome, makeImageHome, startCli} from '../integration/helpers/occ-image.js'
 import {runCli} from '../integration/helpers/run-cli.js'

@@ -11,7 +11,7 @@ import {basename, dirname, join} from 'node:path'
 import ssh2 from 'ssh2'
 
 import {contextId} from '../../src/lib/docker/endpoint.js'
-import {imageStateFile} from '../../src/lib/paths.js'
+import {imageStateFile} from '../../src/lib/image-record-path.js'
 import {readEnvironment} from '../env/environment.js'
 import {freePort} from '../env/system.js'
 import {makeCertificates} from '../env/tls.js'

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {basename, dirname} from 'node:path'
 
-import {imageStateFile} from '../../src/lib/paths.js'
+import {imageStateFile} from '../../src/lib/image-record-path.js'
 
 import {CURRENT, engine, imageId, type ImageHome, removeSandboxImages, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
 import {runCli} from './helpers/run-cli.js'

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {ConfigCommand} from '../../config-command.js'
-import {valueText, visibleValue} from '../../lib/config/format.js'
+import {valueText, visibleValue} from '../../lib/config/shown-value.js'
 import {getLoadedConfig} from '../../lib/config/runtime.js'
 import type {ConfigSource, ConfigValue, KeyName} from '../../lib/config/types.js'
 

@@ -1,9 +1,9 @@
 import {isDeepStrictEqual} from 'node:util'
 
 import {ConfigCommand} from '../../config-command.js'
-import {valueText, visibleUnknownValue, visibleValue} from '../../lib/config/format.js'
+import {valueText, visibleUnknownValue, visibleValue} from '../../lib/config/shown-value.js'
 import {getLoadedConfig} from '../../lib/config/runtime.js'
-import {allKeys, pluginKey} from '../../lib/config/schema.js'
+import {allKeys, pluginKey} from '../../lib/config/known-keys.js'
 import type {ConfigSource} from '../../lib/config/types.js'
 
 interface ListEntry {

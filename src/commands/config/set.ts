@@ -2,9 +2,9 @@ import {Args, Flags} from '@oclif/core'
 
 import {ConfigCommand} from '../../config-command.js'
 import {envVariable} from '../../lib/config/env.js'
-import {valueText, visibleValue} from '../../lib/config/format.js'
+import {valueText, visibleValue} from '../../lib/config/shown-value.js'
 import {notices} from '../../lib/config/messages.js'
-import {keySchema} from '../../lib/config/schema.js'
+import {keySchema} from '../../lib/config/known-keys.js'
 import {setConfigValue} from '../../lib/config/store.js'
 import type {ConfigValue, KeyName} from '../../lib/config/types.js'
 

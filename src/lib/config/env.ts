@@ -3,7 +3,8 @@ import type {ConfigError} from './errors.js'
 import {ConfigUsageError} from './errors.js'
 import {configErrors} from './messages.js'
 import {parseValue} from './parse-value.js'
-import {aliasesOf, allKeys, type ConfigValue, isManaged, type KeyName} from './schema.js'
+import {aliasesOf, allKeys} from './known-keys.js'
+import {type ConfigValue, isManaged, type KeyName} from './schema.js'
 
 /** The variable that overrides a key for one run: OCC_ and the key in upper case. */
 export function envVariable(key: KeyName): string {

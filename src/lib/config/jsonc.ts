@@ -2,6 +2,7 @@ import type {JSONPath, ParseError} from 'jsonc-parser'
 
 import {createRequire} from 'node:module'
 
+import {parseJson} from '../json.js'
 import {configErrors, type Position} from './messages.js'
 
 // Most files are plain JSON (the original tool writes them so): JSON.parse reads those, and
@@ -37,14 +38,6 @@ function describe(error: ParseError): string {
 function kindOf(value: unknown): string {
   if (value === null) return 'null'
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`
-}
-
-function parseJson(text: string): {value: unknown} | undefined {
-  try {
-    return {value: JSON.parse(text)}
-  } catch {
-    return undefined
-  }
 }
 
 function parseJsonc(text: string, file: string): {value: unknown} {

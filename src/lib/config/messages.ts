@@ -4,10 +4,11 @@ import {dirname} from 'node:path'
 import type {SurroundingsProblem} from '../errors.js'
 
 import {ConfigError, ConfigUsageError} from './errors.js'
-import {quoteValue} from './format.js'
+import {quoteValue} from './shown-value.js'
 import type {RefusedPluginKey} from './plugin-keys.js'
 
-import {CONFIG_VERSION, describeAllowed, type KeyName, keySchema} from './schema.js'
+import {describeAllowed, keySchema} from './known-keys.js'
+import {CONFIG_VERSION, type KeyName} from './schema.js'
 
 export interface Position {
   line: number

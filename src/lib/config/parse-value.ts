@@ -1,5 +1,6 @@
 import {usageErrors} from './messages.js'
-import {type ConfigValue, type KeyName, keySchema} from './schema.js'
+import {keySchema} from './known-keys.js'
+import {type ConfigValue, type KeyName} from './schema.js'
 import {isValidValue} from './validate.js'
 
 const BOOLEANS: Readonly<Record<string, boolean>> = {true: true, yes: true, 1: true, false: false, no: false, 0: false}

@@ -11,6 +11,7 @@
  */
 import type {ValidateFunction} from 'ajv'
 
+import {isRecord} from '../json.js'
 import {type KeySchema, type PluginKey, type PluginKeyName, resolveCoreKey} from './schema.js'
 
 /** What a plugin's package.json declares under `oclif.occConfig`, before any check. */
@@ -43,7 +44,6 @@ const TYPE_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   string: ['enum', 'pattern'],
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
 const isCount = (value: unknown): boolean => Number.isInteger(value) && Number(value) >= 0
 
@@ -70,7 +70,7 @@ function keywordProblem(keyword: string, value: unknown): string | undefined {
     }
 
     case 'items': {
-      const itemsOk = isObject(value) && value.type === 'string' && Object.keys(value).every((name) => name === 'type' || (name === 'pattern' && typeof value.pattern === 'string'))
+      const itemsOk = isRecord(value) && value.type === 'string' && Object.keys(value).every((name) => name === 'type' || (name === 'pattern' && typeof value.pattern === 'string'))
       return itemsOk ? undefined : '"items" must be {"type": "string"}, optionally with a "pattern"'
     }
 
@@ -90,7 +90,7 @@ function keywordProblem(keyword: string, value: unknown): string | undefined {
 
 /** Why a key's schema is outside the contract, or undefined when it is inside. */
 function schemaProblem(schema: unknown): string | undefined {
-  if (!isObject(schema)) return 'its schema is not an object'
+  if (!isRecord(schema)) return 'its schema is not an object'
   const {type} = schema
   if (typeof type !== 'string' || !Object.hasOwn(TYPE_KEYWORDS, type)) {
     return `its type ${JSON.stringify(type)} is not one occ supports (string, integer, boolean or array)`
@@ -129,7 +129,7 @@ export function checkPluginFragments(fragments: readonly PluginConfigFragment[])
   const refused: RefusedPluginKey[] = []
   const taken = new Map<string, string>()
   for (const {fragment, plugin} of fragments) {
-    if (!isObject(fragment) || !isObject(fragment.properties) || Object.keys(fragment).some((name) => name !== 'properties')) {
+    if (!isRecord(fragment) || !isRecord(fragment.properties) || Object.keys(fragment).some((name) => name !== 'properties')) {
       refused.push({plugin, reason: 'oclif.occConfig must be an object with only "properties": {"<key>": {schema}, ...}'})
       continue
     }

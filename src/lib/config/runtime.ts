@@ -10,7 +10,8 @@ import {OccError, toOccError} from '../errors.js'
 import {loadConfig, type LoadedConfig} from './load.js'
 import {configErrors} from './messages.js'
 import type {PluginConfigFragment, RefusedPluginKey} from './plugin-keys.js'
-import {type EffectiveConfig, registerPluginKeys} from './schema.js'
+import {installPluginKeys} from './known-keys.js'
+import {type EffectiveConfig} from './schema.js'
 import {typoOf} from './suggest.js'
 
 let loaded: {config: LoadedConfig} | {error: OccError} | undefined
@@ -22,7 +23,7 @@ export async function loadRuntimeConfig(fragments: readonly PluginConfigFragment
   if (fragments.length > 0) {
     const {loadPluginKeys} = await import('./plugin-keys.js')
     const plugins = await loadPluginKeys(fragments)
-    registerPluginKeys(plugins.keys)
+    installPluginKeys(plugins.keys)
     refused = plugins.refused
   }
 

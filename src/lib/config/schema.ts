@@ -263,7 +263,7 @@ export type KeyName = ConfigKey | PluginKeyName
 /** occ's keys with their types, plus the keys installed plugins contribute, by name. */
 export type EffectiveConfig = OccConfig & Record<string, ConfigValue>
 
-/** A key contributed by a plugin, accepted into the registry. */
+/** A key contributed by a plugin, accepted at startup (known-keys.ts holds those of this process). */
 export interface PluginKey {
   name: PluginKeyName
   /** The plugin's package name. */
@@ -279,97 +279,26 @@ export const CONFIG_KEYS = Object.keys(properties) as ConfigKey[]
 /** Annotation keywords ajv must accept as known (they carry no validation). */
 export const ANNOTATION_KEYWORDS = ['x-aliases', 'x-secret', 'x-deprecated', 'x-hint'] as const
 
-// The keys of the installed plugins, registered once per process by the init hook.
-const pluginKeys = new Map<string, PluginKey>()
-
-/** Makes `keys` known to every function of this module (and so to config:* and readConfig) for this process. */
-export function registerPluginKeys(keys: readonly PluginKey[]): void {
-  pluginKeys.clear()
-  for (const key of keys) pluginKeys.set(key.name, key)
-}
-
-/** The registered plugin key of that exact name, or undefined. */
-export function pluginKey(name: string): PluginKey | undefined {
-  return pluginKeys.get(name)
-}
-
-/** Every key: occ's in schema order, then the plugins' in the order they were registered. */
-export function allKeys(): KeyName[] {
-  return [...CONFIG_KEYS, ...[...pluginKeys.values()].map((key) => key.name)]
-}
-
 export function isConfigKey(name: string): name is ConfigKey {
   return Object.hasOwn(properties, name)
-}
-
-export function keySchema(key: KeyName): KeySchema {
-  if (isConfigKey(key)) return properties[key]
-  const contributed = pluginKeys.get(key)
-  if (!contributed) throw new Error(`${key} is not a registered config key`)
-  return contributed.schema
-}
-
-export function isSecret(key: KeyName): boolean {
-  return keySchema(key)['x-secret'] === true
-}
-
-export function aliasesOf(key: KeyName): readonly string[] {
-  return keySchema(key)['x-aliases'] ?? []
 }
 
 /** occ's own key for a name or alias (case-insensitive), or undefined; plugin keys are not considered. */
 export function resolveCoreKey(name: string): ConfigKey | undefined {
   const wanted = name.trim().toLowerCase()
-  return CONFIG_KEYS.find((key) => key === wanted || aliasesOf(key).includes(wanted))
+  return CONFIG_KEYS.find((key) => key === wanted || coreAliases(key).includes(wanted))
 }
 
-/** The canonical key for a name or alias (case-insensitive), occ's own first, or undefined. */
-export function resolveKey(name: string): KeyName | undefined {
-  return resolveCoreKey(name) ?? pluginKeys.get(name.trim().toLowerCase())?.name
+/** The schema of one of occ's own keys. */
+export function coreKeySchema(key: ConfigKey): KeySchema {
+  return properties[key]
+}
+
+function coreAliases(key: ConfigKey): readonly string[] {
+  return coreKeySchema(key)['x-aliases'] ?? []
 }
 
 /** Keys occ manages itself: not settable on the command line nor from the environment. */
 export function isManaged(key: KeyName): boolean {
   return key === 'version'
-}
-
-/** The JSON type of a key as users read it: integer, boolean, string, string|null, string[]. */
-export function typeName(key: KeyName): string {
-  const schema = keySchema(key)
-  if (schema.type === 'array') return 'string[]'
-  return typeof schema.type === 'string' ? schema.type : schema.type.join('|')
-}
-
-/** What a key accepts, in words: used by error messages and the README. */
-export function describeAllowed(key: KeyName): string {
-  const schema = keySchema(key)
-  switch (schema.type) {
-    case 'integer': {
-      const {minimum} = schema
-      const maximum = schema.maximum === LARGEST_INTEGER ? undefined : schema.maximum
-      if (minimum !== undefined && maximum === minimum) return `the integer ${minimum}`
-      if (minimum !== undefined && maximum !== undefined) return `an integer from ${minimum} to ${maximum}`
-      if (minimum !== undefined) return `an integer of at least ${minimum}`
-      return maximum === undefined ? 'an integer' : `an integer of at most ${maximum}`
-    }
-
-    case 'boolean': {
-      return 'true or false'
-    }
-
-    case 'string': {
-      if (schema.enum) return `one of: ${schema.enum.join(', ')}`
-      return schema['x-hint'] ?? 'any text'
-    }
-
-    case 'array': {
-      const list = `a list of ${schema['x-hint'] ?? 'strings'}`
-      if (!schema.minItems) return list
-      return `${list}, at least ${schema.minItems}${schema.uniqueItems ? ', no duplicates' : ''}`
-    }
-
-    default: {
-      return 'any text, or null'
-    }
-  }
 }

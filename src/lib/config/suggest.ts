@@ -1,5 +1,6 @@
 import {isTypoDistance, levenshtein} from '../did-you-mean.js'
-import {aliasesOf, allKeys, CONFIG_KEYS, type KeyName} from './schema.js'
+import {aliasesOf, allKeys} from './known-keys.js'
+import {CONFIG_KEYS, type KeyName} from './schema.js'
 
 function nearest(name: string): {key: KeyName; distance: number} {
   const wanted = name.toLowerCase()

@@ -3,7 +3,7 @@ import type {OccConfig} from './schema.js'
 
 export type {ConfigKey, ConfigValue, EffectiveConfig, KeyName, OccConfig} from './schema.js'
 export type ImageSource = OccConfig['image_source']
-export type UpdateCheck = OccConfig['update_check']
+export type UpdateCheckPolicy = OccConfig['update_check']
 export type BootMode = OccConfig['boot_mode']
 
 /** Where an effective value comes from. */

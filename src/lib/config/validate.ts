@@ -3,7 +3,8 @@ import type {JSONPath} from 'jsonc-parser'
 import {positionOf} from './jsonc.js'
 import {configErrors} from './messages.js'
 import {fileNamesOf} from './migrate.js'
-import {allKeys, CONFIG_VERSION, type ConfigValue, type EffectiveConfig, isConfigKey, type KeyName, keySchema, type OccConfig, pluginKey} from './schema.js'
+import {allKeys, keySchema, pluginKey} from './known-keys.js'
+import {CONFIG_VERSION, type ConfigValue, type EffectiveConfig, isConfigKey, type KeyName, type OccConfig} from './schema.js'
 import {validateConfigSchema} from './validator.js'
 
 /** The file a config came from, to name it and point into it in errors. */

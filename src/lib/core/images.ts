@@ -11,7 +11,7 @@ import {type AcquireResult} from '../image/acquire.js'
 import {buildRequest, parseBuildArgs, resolveBuildSource} from '../image/build.js'
 import {checkImage, describeLocalImage} from '../image/check.js'
 import {clearImageState, type ClearResult} from '../image/clear.js'
-import {checkAgainstEngine, type EngineCheck} from '../image/drift.js'
+import {driftOfRecord, type EngineDrift} from '../image/drift.js'
 import {OccError} from '../errors.js'
 import {TagNeedsPrebuiltError} from '../image/errors.js'
 import {retryPolicyFromEnv} from '../image/retry.js'
@@ -19,7 +19,7 @@ import {rollbackImage, type RollbackResult} from '../image/rollback.js'
 import {localReference, WANTED_SANDBOX_VERSION} from '../image/sandbox.js'
 import {ImageStateStore} from '../image/state-store.js'
 import {planUpdate, type UpdatePlan} from '../image/update.js'
-import {automaticUpdateCheck, checkByPull, EXPLICIT_CHECK_BUDGET_MS, rememberCheck} from '../image/update-policy.js'
+import {automaticUpdateCheck, checkRecordOfPull, EXPLICIT_CHECK_BUDGET_MS, rememberCheck} from '../image/update-policy.js'
 import {buildWithProgress, pullWithProgress} from '../ui/acquire-with-progress.js'
 import {checkSkippedLine, WAITING_FOR_LOCK} from '../ui/image-messages.js'
 
@@ -46,7 +46,7 @@ export interface BuildInputs {
 /** `occ image state --json`. */
 export interface StateReport {
   state: ImageState | null
-  engine: EngineCheck
+  engine: EngineDrift
   wanted_version: string
   /** Present when update_check made this run ask the registries. */
   update_check?: UpdateCheckReport
@@ -104,7 +104,7 @@ export class ImageCore {
       signal: this.run.signal,
       store: this.store,
       tag,
-      updateCheck: checkByPull(tag, WANTED_SANDBOX_VERSION, config.update_check),
+      updateCheck: checkRecordOfPull(tag, WANTED_SANDBOX_VERSION, config.update_check),
     })
   }
 
@@ -151,10 +151,10 @@ export class ImageCore {
     return report
   }
 
-  /** image:state: the record, checked against the engine, and the update check update_check asks for now. */
+  /** image:state: the record, its drift on the engine, and the update check update_check asks for now. */
   async state(): Promise<StateReport> {
     const record = await this.store.read()
-    const engine = await checkAgainstEngine(record, this.endpoint, this.run.signal)
+    const engine = await driftOfRecord(record, this.endpoint, () => this.engine())
     if (!record) return {engine, state: null, wanted_version: WANTED_SANDBOX_VERSION}
     let checked
     try {

@@ -3,6 +3,7 @@ import {homedir} from 'node:os'
 import {join} from 'node:path'
 
 import {OccError} from '../errors.js'
+import {isRecord, parseJson} from '../json.js'
 
 /** One entry of `auths` in the docker CLI's config.json. */
 export interface AuthsEntry {
@@ -53,12 +54,9 @@ export function readDockerCliConfig(env: NodeJS.ProcessEnv = process.env): {conf
 
 /** A config.json text as DockerCliConfig; `where` names it in errors (a file, or DOCKER_AUTH_CONFIG). */
 export function parseDockerCliConfig(text: string, where: string): DockerCliConfig {
-  let value: unknown
-  try {
-    value = text.trim() === '' ? {} : JSON.parse(text)
-  } catch {
-    throw new DockerConfigError(where, 'it is not valid JSON')
-  }
+  const parsed = text.trim() === '' ? {value: {}} : parseJson(text)
+  if (parsed === undefined) throw new DockerConfigError(where, 'it is not valid JSON')
+  const {value} = parsed
 
   if (!isRecord(value)) throw new DockerConfigError(where, 'it is not a JSON object')
   const config: DockerCliConfig = {}
@@ -83,8 +81,4 @@ function authsEntry(raw: Record<string, unknown>): AuthsEntry {
   }
 
   return entry
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

@@ -52,9 +52,9 @@ export function resolveEngineEndpoint(env: NodeJS.ProcessEnv = process.env, plat
   const host = env.DOCKER_HOST?.trim()
   if (host) return {...parseEngineHost(host, tlsFromEnv(env), `DOCKER_HOST="${host}"`, platform), source: 'DOCKER_HOST'}
   const named = env.DOCKER_CONTEXT?.trim()
-  if (named) return contextEndpoint(named, 'DOCKER_CONTEXT', env, undefined, platform)
+  if (named) return contextEndpoint({name: named, source: 'DOCKER_CONTEXT'}, env, platform)
   const {config, file} = readDockerCliConfig(env)
-  if (config.currentContext) return contextEndpoint(config.currentContext, 'currentContext', env, file, platform)
+  if (config.currentContext) return contextEndpoint({configFile: file, name: config.currentContext, source: 'currentContext'}, env, platform)
   return defaultEndpoint(env, platform)
 }
 
@@ -89,7 +89,14 @@ interface ContextMeta {
   Endpoints?: {docker?: {Host?: unknown; SkipTLSVerify?: unknown}}
 }
 
-function contextEndpoint(name: string, source: 'currentContext' | 'DOCKER_CONTEXT', env: NodeJS.ProcessEnv, configFile: string | undefined, platform: NodeJS.Platform): EngineEndpoint {
+/** The context the user chose, and where: DOCKER_CONTEXT, or the currentContext of a config.json. */
+interface ChosenContext {
+  name: string
+  source: 'currentContext' | 'DOCKER_CONTEXT'
+  configFile?: string
+}
+
+function contextEndpoint({configFile, name, source}: ChosenContext, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): EngineEndpoint {
   const origin = source === 'DOCKER_CONTEXT' ? `DOCKER_CONTEXT="${name}"` : `the current context "${name}" of ${configFile}`
   if (name === 'default') return {...defaultEndpoint(env, platform), context: name, source}
   const dir = dockerConfigDir(env)

@@ -7,6 +7,7 @@ import {readFile} from 'node:fs/promises'
 import {connect} from 'node:net'
 
 import {http, isSuccess, loadHttps, readBody, type Requester, send} from '../http.js'
+import {parseJson} from '../json.js'
 
 const {Agent: PlainAgent, request: plainRequest} = http
 
@@ -150,11 +151,8 @@ async function callEngine(requester: Requester, target: RequestOptions, call: En
 async function readErrorBody(response: IncomingMessage): Promise<unknown> {
   const text = (await readBody(response, 65_536)).toString('utf8')
   response.destroy()
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
+  const parsed = parseJson(text)
+  return parsed === undefined ? text : parsed.value
 }
 
 /** An image reference or id as a path segment: the engine routes /images/{name:.*}/…, so "/" and ":" stay. */

@@ -77,12 +77,7 @@ export class Engine {
 
   /** The image a reference or id names, or undefined when the engine has no such image. */
   async inspectImage(reference: string): Promise<ImageDetails | undefined> {
-    try {
-      return await this.exchange({method: 'GET', path: `/images/${imagePath(reference)}/json`}, readJson<ImageDetails>)
-    } catch (error) {
-      if (error instanceof EngineRequestError && error.statusCode === 404) return undefined
-      throw error
-    }
+    return unlessMissing(this.exchange({method: 'GET', path: `/images/${imagePath(reference)}/json`}, readJson<ImageDetails>))
   }
 
   /**
@@ -131,12 +126,7 @@ export class Engine {
 
   /** The container a name or id names, or undefined when the engine has none. */
   async inspectContainer(name: string): Promise<ContainerDetails | undefined> {
-    try {
-      return await this.exchange({method: 'GET', path: `/containers/${encodeURIComponent(name)}/json`}, readJson<ContainerDetails>)
-    } catch (error) {
-      if (error instanceof EngineRequestError && error.statusCode === 404) return undefined
-      throw error
-    }
+    return unlessMissing(this.exchange({method: 'GET', path: `/containers/${encodeURIComponent(name)}/json`}, readJson<ContainerDetails>))
   }
 
   /** Creates a container (its labels mark it as occ's from the start, so an interrupted run leaves none unmarked); returns its id. */
@@ -261,4 +251,14 @@ function authConfig(credentials: RegistryCredentials & {serverAddress: string}):
 async function packBuildContext(request: BuildRequest): Promise<Readable> {
   const [{default: tar}, {createGzip}] = await Promise.all([import('tar-fs'), import('node:zlib')])
   return tar.pack(request.context, {entries: request.files}).pipe(createGzip())
+}
+
+/** An inspection's answer, or undefined when the engine answers 404 (it holds no such thing). */
+async function unlessMissing<T>(inspection: Promise<T>): Promise<T | undefined> {
+  try {
+    return await inspection
+  } catch (error) {
+    if (error instanceof EngineRequestError && error.statusCode === 404) return undefined
+    throw error
+  }
 }

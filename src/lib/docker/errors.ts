@@ -1,4 +1,4 @@
-import {OccError} from '../errors.js'
+import {messageOf, OccError} from '../errors.js'
 import {type SocketFailureCode, socketFailureOf, socketFailureWords} from '../http.js'
 import {printable} from '../printable.js'
 
@@ -182,7 +182,7 @@ function rawEngineMessage(error: unknown): string {
   const {json} = (error ?? {}) as ModemError
   if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message
   if (typeof json === 'string' && json.trim()) return json.trim()
-  const message = error instanceof Error ? error.message : String(error)
+  const message = messageOf(error)
   // For streamed requests docker-modem keeps the cause only inside its own message text.
   return MODEM_PREFIX.exec(message)?.[1].trim() ?? message
 }
@@ -196,7 +196,7 @@ const MODEM_PREFIX = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/
 export function toEngineError(error: unknown, endpoint: string): unknown {
   if (error instanceof OccError) return error
   const {level} = (error ?? {}) as {level?: unknown}
-  const ssh = typeof level === 'string' && Object.hasOwn(SSH_FAILURES, level) ? SSH_FAILURES[level](error instanceof Error ? error.message : String(error)) : undefined
+  const ssh = typeof level === 'string' && Object.hasOwn(SSH_FAILURES, level) ? SSH_FAILURES[level](messageOf(error)) : undefined
   // A port that never speaks SSH: ssh2 gives up waiting for the handshake.
   if (level === 'client-timeout') return new EngineUnreachableError(endpoint, 'ENOANSWER', error)
   // Before the codes: an agent socket that is missing is ENOENT too, and is no engine socket.

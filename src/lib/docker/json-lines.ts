@@ -4,6 +4,7 @@
  */
 import {StringDecoder} from 'node:string_decoder'
 
+import {isRecord, parseJson} from '../json.js'
 import {printable} from '../printable.js'
 
 /** One line of a stream: the decoded object, or the text when it is not a JSON object. */
@@ -30,14 +31,9 @@ export async function* readJsonLines(stream: AsyncIterable<Buffer | string>): As
 function decodeLine(line: string): JsonLine | undefined {
   const text = line.trim()
   if (!text) return undefined
-  try {
-    const value: unknown = JSON.parse(text)
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return {object: value as Record<string, unknown>}
-  } catch {
-    // Reported below like any other line that is not an object.
-  }
-
-  return {unreadable: printable(text.slice(0, 200))}
+  const value = parseJson(text)?.value
+  // A line that is not JSON is reported like any other line that is not an object.
+  return isRecord(value) ? {object: value} : {unreadable: printable(text.slice(0, 200))}
 }
 
 /** The failure a stream object reports in `error`/`errorDetail`; these win over anything else in it. */

@@ -28,12 +28,14 @@ export function sshConfigFiles(env: NodeJS.ProcessEnv = process.env): string[] {
 /** The configuration for `host` (as typed: an alias is matched, not its HostName) from `files`; missing files count as empty. */
 export function sshHostConfig(host: string, files: string[], home: string): SshHostConfig {
   const found: SshHostConfig = {identityFiles: []}
-  const state = {host: host.toLowerCase(), home}
-  for (const [index, file] of files.entries()) readConfigFile(file, found, state, index === 0 ? join(home, '.ssh') : dirname(file), 0)
+  const state = {found, home, host: host.toLowerCase()}
+  for (const [index, file] of files.entries()) readConfigFile(file, state, index === 0 ? join(home, '.ssh') : dirname(file), 0)
   return found
 }
 
 interface ReadState {
+  /** What the files said so far: the first value of each keyword wins, as in ssh. */
+  found: SshHostConfig
   host: string
   home: string
 }
@@ -41,7 +43,8 @@ interface ReadState {
 /** ssh refuses deeper Include chains; so does occ, rather than loop. */
 const MAX_INCLUDE_DEPTH = 16
 
-function readConfigFile(file: string, found: SshHostConfig, state: ReadState, includeBase: string, depth: number): void {
+function readConfigFile(file: string, state: ReadState, includeBase: string, depth: number): void {
+  const {found} = state
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -59,7 +62,7 @@ function readConfigFile(file: string, found: SshHostConfig, state: ReadState, in
     if (key === 'host') active = patternList(args).matches(state.host)
     else if (key === 'match') active = matchBlock(args, found.hostName ?? state.host, state.host)
     else if (active && key === 'include' && depth < MAX_INCLUDE_DEPTH) {
-      for (const included of args.flatMap((arg) => expandInclude(arg, state.home, includeBase))) readConfigFile(included, found, state, includeBase, depth + 1)
+      for (const included of args.flatMap((arg) => expandInclude(arg, state.home, includeBase))) readConfigFile(included, state, includeBase, depth + 1)
     } else if (active) take(found, key, args)
   }
 }

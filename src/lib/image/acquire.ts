@@ -12,9 +12,12 @@ import {formatReference, parseImageReference, parseRepository, repositoryName} f
 import {CLI_VERSION, imageVersion, SOURCE_LABEL, VERSION_LABEL} from './sandbox.js'
 import {planPromotion} from './tags.js'
 
+/** The part of the engine an acquisition needs: a pull or a build, then the image and its tags. */
+export type AcquiringEngine = Pick<Engine, 'build' | 'inspectImage' | 'label' | 'ping' | 'pull' | 'tag'>
+
 /** What every acquisition (pull or build) needs besides its own inputs. */
 interface AcquireOptions {
-  engine: Engine
+  engine: AcquiringEngine
   store: ImageStateStore
   signal: AbortSignal
   onLockWait?: LockWaitOptions['onWait']

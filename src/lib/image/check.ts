@@ -9,7 +9,7 @@ import {type Manifest, parseManifest, selectPlatform} from './manifest.js'
 import {formatReference, parseImageReference, parseRepository, repositoryName} from './reference.js'
 import {RegistryClient} from './registry-client.js'
 import type {RetryPolicy} from './retry.js'
-import {OccError} from '../errors.js'
+import {messageOf, OccError} from '../errors.js'
 import {imageVersion, localReference, SOURCE_LABEL, versionFromLabels} from './sandbox.js'
 
 /** The image a check compares: the engine's `current` when it could be asked, else the record. */
@@ -118,7 +118,7 @@ async function askRepositories(options: CheckOptions, deadlineAt: number): Promi
       signal: options.signal,
     })
     try {
-      const remote = await resolveRemote(client, repository.path, tag, local, options.platform)
+      const remote = await resolveRemote(client, repository.path, tag, options)
       const upToDate = local !== null && isSameImage(local, remote)
       return [upToDate ? 'up-to-date' : 'update-available', {remote: {...remote, reference, repository: repositoryName(repository)}, ...(failures.length > 0 ? {failures} : {})}]
     } catch (error) {
@@ -133,7 +133,7 @@ async function askRepositories(options: CheckOptions, deadlineAt: number): Promi
 type Resolved = Omit<RemoteImage, 'reference' | 'repository'>
 
 /** Follows the tag down to the image config, stopping as soon as the local image is recognised. */
-async function resolveRemote(client: RegistryClient, path: string, tag: string, local: LocalImage | null, platform: () => Promise<EnginePlatform>): Promise<Resolved> {
+async function resolveRemote(client: RegistryClient, path: string, tag: string, {local, platform}: Pick<CheckOptions, 'local' | 'platform'>): Promise<Resolved> {
   const top = await client.manifest(path, tag)
   const remote: Resolved = {digest: top.digest}
   let manifest = expectManifest(top.body, top.contentType)
@@ -165,7 +165,7 @@ async function platformOf(platform: () => Promise<EnginePlatform>): Promise<Engi
   try {
     return await platform()
   } catch (error) {
-    throw new PullFailure('unavailable', `the tag is a multi-platform index and the engine's platform is unknown (${error instanceof Error ? error.message : String(error)})`)
+    throw new PullFailure('unavailable', `the tag is a multi-platform index and the engine's platform is unknown (${messageOf(error)})`)
   }
 }
 

@@ -22,10 +22,13 @@ export interface ClearResult {
   images?: ClearedImages
 }
 
+/** The part of the engine removing occ's tags and image needs. */
+export type ClearingEngine = Pick<Engine, 'inspectImage' | 'removeImage'>
+
 export interface ClearOptions extends LockWaitOptions {
   store: ImageStateStore
   /** Given: also remove occ's tags and the recorded image when nothing else uses it. */
-  engine?: Engine
+  engine?: ClearingEngine
 }
 
 /** Removes the record (idempotent) and, with an engine, occ's tags and image. */
@@ -40,7 +43,7 @@ export async function clearImageState(options: ClearOptions): Promise<ClearResul
   }, options)
 }
 
-async function removeOccImages(engine: Engine, record: ImageState | null): Promise<ClearedImages> {
+async function removeOccImages(engine: ClearingEngine, record: ImageState | null): Promise<ClearedImages> {
   const result: ClearedImages = {deleted: [], untagged: []}
   // The engine lists digest references and deleted layers too; report names and images only.
   const note = (removed: {Deleted?: string; Untagged?: string}[], imageId: string) => {

@@ -2,15 +2,19 @@ import type {ImageState} from './state.js'
 
 import type {EngineEndpoint} from '../docker/endpoint.js'
 
-import {Engine} from '../docker/engine.js'
+import type {Engine} from '../docker/engine.js'
 import {OccError} from '../errors.js'
 import {localReference} from './sandbox.js'
 
-/** How the record compares with the engine. */
-export type EngineStatus = 'missing' | 'moved' | 'none' | 'ok' | 'unreachable'
+/** How the engine agrees with the record: `ok`, or the way it drifted (`none`: no record to compare). */
+export type DriftStatus = 'missing' | 'moved' | 'none' | 'ok' | 'unreachable'
 
-export interface EngineCheck {
-  status: EngineStatus
+/** The engine's drift from the record, as image:state reports it (its `engine` field). */
+/** The part of the engine finding drift needs. */
+export type DriftEngine = Pick<Engine, 'inspectImage'>
+
+export interface EngineDrift {
+  status: DriftStatus
   /** The engine that was asked, e.g. unix:///var/run/docker.sock. */
   endpoint: string
   /** The docker context that named it, when one did. */
@@ -22,14 +26,14 @@ export interface EngineCheck {
 }
 
 /**
- * Re-checks the record against the engine: `missing` when its image is gone, `moved` when
- * `current` no longer points at it, `unreachable` when the engine cannot be asked.
+ * Asks the engine whether it still agrees with the record: `missing` when its image is gone,
+ * `moved` when `current` no longer points at it, `unreachable` when the engine cannot be asked.
  */
-export async function checkAgainstEngine(record: ImageState | undefined, target: EngineEndpoint, signal?: AbortSignal): Promise<EngineCheck> {
+export async function driftOfRecord(record: ImageState | undefined, target: Pick<EngineEndpoint, 'context' | 'uri'>, connect: () => Promise<DriftEngine>): Promise<EngineDrift> {
   const endpoint = {endpoint: target.uri, ...(target.context === undefined ? {} : {context: target.context})}
   if (!record) return {...endpoint, status: 'none'}
   try {
-    const engine = await Engine.connect(target, {signal})
+    const engine = await connect()
     const current = await engine.inspectImage(localReference('current'))
     const currentId = current?.Id ?? null
     const anchor = record.image_id ?? record.image

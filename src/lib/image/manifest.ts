@@ -1,4 +1,5 @@
 import type {EnginePlatform} from '../docker/engine.js'
+import {isRecord} from '../json.js'
 
 /** The manifest formats a registry may serve for a tag: one image, or an index of per-platform images. */
 export const MANIFEST_MEDIA_TYPES = {
@@ -19,13 +20,9 @@ export interface PlatformEntry {
 
 export type Manifest = {kind: 'image'; configDigest: string} | {kind: 'index'; entries: PlatformEntry[]}
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
 /** Reads a manifest or index (by its mediaType, else its shape); undefined when it is neither. */
 export function parseManifest(body: unknown, contentType?: string): Manifest | undefined {
-  if (!isObject(body)) return undefined
+  if (!isRecord(body)) return undefined
   const mediaType = typeof body.mediaType === 'string' ? body.mediaType : contentType?.split(';')[0].trim()
   const isIndex = mediaType === MANIFEST_MEDIA_TYPES.dockerList || mediaType === MANIFEST_MEDIA_TYPES.ociIndex || (mediaType === undefined && Array.isArray(body.manifests))
   if (isIndex) {
@@ -33,12 +30,12 @@ export function parseManifest(body: unknown, contentType?: string): Manifest | u
     return {entries: body.manifests.flatMap((entry) => platformEntry(entry)), kind: 'index'}
   }
 
-  const config = isObject(body.config) ? body.config : undefined
+  const config = isRecord(body.config) ? body.config : undefined
   return typeof config?.digest === 'string' ? {configDigest: config.digest, kind: 'image'} : undefined
 }
 
 function platformEntry(entry: unknown): PlatformEntry[] {
-  if (!isObject(entry) || typeof entry.digest !== 'string' || !isObject(entry.platform)) return []
+  if (!isRecord(entry) || typeof entry.digest !== 'string' || !isRecord(entry.platform)) return []
   const {architecture, os, variant} = entry.platform
   if (typeof os !== 'string' || typeof architecture !== 'string') return []
   return [{architecture, digest: entry.digest, os, ...(typeof variant === 'string' ? {variant} : {})}]

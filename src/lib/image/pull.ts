@@ -4,7 +4,7 @@ import type {Engine} from '../docker/engine.js'
 
 import {credentialServerAddress} from '../docker/credentials/server-address.js'
 import {toEngineError} from '../docker/errors.js'
-import {InterruptedError} from '../errors.js'
+import {InterruptedError, messageOf} from '../errors.js'
 import {classifyPullFailure, ImagePullError, isPermanent, PullFailure, type RepositoryFailure, toPullFailure} from './errors.js'
 import {type PullEvent, readPullEvents} from './pull-events.js'
 import {formatReference, type ImageReference, parseImageReference, repositoryName} from './reference.js'
@@ -33,6 +33,14 @@ export interface PullOptions {
   credentials?: CredentialsProvider
 }
 
+/** How one pull of one reference runs (`pullOnce`, `pullAuthenticated`). */
+export interface SinglePullOptions {
+  signal: AbortSignal
+  onEvent?: (event: PullEvent) => void
+  /** A pull that sends no event for this long is abandoned. */
+  stallMs?: number
+}
+
 export interface PulledImage {
   reference: ImageReference
   /** Repository digest the registry served (from the stream's "Digest:" line). */
@@ -45,7 +53,8 @@ export interface PulledImage {
  * sends no event for `stallMs` is abandoned (the engine may keep a stalled download alive
  * for ever).
  */
-export async function pullOnce(engine: PullingEngine, reference: string, signal: AbortSignal, onEvent?: (event: PullEvent) => void, stallMs = DEFAULT_STALL_MS, credentials?: Parameters<PullingEngine['pull']>[2]): Promise<{digest?: string}> {
+export async function pullOnce(engine: PullingEngine, reference: string, options: SinglePullOptions & {credentials?: Parameters<PullingEngine['pull']>[2]}): Promise<{digest?: string}> {
+  const {credentials, onEvent, signal, stallMs = DEFAULT_STALL_MS} = options
   const interrupted = () => new InterruptedError(`the pull of ${reference}`)
   if (signal.aborted) throw interrupted()
   const watchdog = new AbortController()
@@ -96,18 +105,19 @@ export async function pullOnce(engine: PullingEngine, reference: string, signal:
  * tried once more without them (stale credentials for a public image); when that fails
  * too, the pull fails with "authentication failed for <registry>".
  */
-export async function pullAuthenticated(engine: PullingEngine, reference: ImageReference, credentials: RegistryCredentials | undefined, signal: AbortSignal, onEvent?: (event: PullEvent) => void, stallMs = DEFAULT_STALL_MS): Promise<{digest?: string}> {
+export async function pullAuthenticated(engine: PullingEngine, reference: ImageReference, options: SinglePullOptions & {credentials?: RegistryCredentials}): Promise<{digest?: string}> {
+  const {credentials, ...anonymous} = options
   const text = formatReference(reference)
-  if (credentials === undefined) return pullOnce(engine, text, signal, onEvent, stallMs)
+  if (credentials === undefined) return pullOnce(engine, text, anonymous)
   try {
-    return await pullOnce(engine, text, signal, onEvent, stallMs, {...credentials, serverAddress: credentialServerAddress(reference.registry)})
+    return await pullOnce(engine, text, {...anonymous, credentials: {...credentials, serverAddress: credentialServerAddress(reference.registry)}})
   } catch (error) {
     if (!(error instanceof PullFailure && error.kind === 'auth')) throw error
     try {
-      return await pullOnce(engine, text, signal, onEvent, stallMs)
-    } catch (anonymous) {
-      if (anonymous instanceof PullFailure) throw authenticationFailed(reference.registry, credentials, error.message)
-      throw anonymous
+      return await pullOnce(engine, text, anonymous)
+    } catch (anonymousError) {
+      if (anonymousError instanceof PullFailure) throw authenticationFailed(reference.registry, credentials, error.message)
+      throw anonymousError
     }
   }
 }
@@ -130,12 +140,12 @@ export async function pullFromRepositories(engine: PullingEngine, repositories: 
         async (attempt) => {
           attempts = attempt
           reporter.attempt?.({attempt, attempts: policy.attempts, reference: text})
-          return pullAuthenticated(engine, reference, credentials, signal, reporter.event?.bind(reporter), policy.stallMs)
+          return pullAuthenticated(engine, reference, {credentials, onEvent: reporter.event?.bind(reporter), signal, stallMs: policy.stallMs})
         },
         {
           interrupted: () => new InterruptedError(`the pull of ${text}`),
           judge: (error) => ({retry: error instanceof PullFailure && !isPermanent(error.kind)}),
-          onRetry: ({delayMs, error, nextAttempt}) => reporter.retry?.({delayMs, message: error instanceof Error ? error.message : String(error), nextAttempt, reference: text}),
+          onRetry: ({delayMs, error, nextAttempt}) => reporter.retry?.({delayMs, message: messageOf(error), nextAttempt, reference: text}),
           policy,
           random: options.random,
           signal,

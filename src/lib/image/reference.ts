@@ -1,8 +1,5 @@
+import {DOCKER_HUB, DOCKER_HUB_HOSTS} from '../docker/docker-hub.js'
 import {InvalidImageReferenceError} from './errors.js'
-
-/** Docker Hub: references without a registry host resolve here. */
-export const DEFAULT_REGISTRY = 'docker.io'
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
 
 // The grammar of github.com/distribution/reference, reduced to what occ accepts.
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
@@ -53,9 +50,9 @@ export function parseImageReference(text: string): ImageReference {
   const first = parts[0]
   const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
   if (hasHost && !HOST.test(first)) fail(`"${first}" is not a registry host`)
-  const registry = hasHost ? normalizeRegistry(first) : DEFAULT_REGISTRY
+  const registry = hasHost ? normalizeRegistry(first) : DOCKER_HUB
   const pathParts = hasHost ? parts.slice(1) : parts
-  if (registry === DEFAULT_REGISTRY && pathParts.length === 1) pathParts.unshift('library')
+  if (registry === DOCKER_HUB && pathParts.length === 1) pathParts.unshift('library')
   for (const component of pathParts) {
     if (!PATH_COMPONENT.test(component)) fail(`"${component}" is not a valid repository name part (lowercase letters, digits, separators)`)
   }
@@ -96,5 +93,5 @@ export function formatReference(reference: ImageReference): string {
 
 function normalizeRegistry(host: string): string {
   const lower = host.toLowerCase()
-  return DOCKER_HUB_ALIASES.has(lower) ? DEFAULT_REGISTRY : lower
+  return DOCKER_HUB_HOSTS.has(lower) ? DOCKER_HUB : lower
 }

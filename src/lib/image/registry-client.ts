@@ -1,6 +1,8 @@
 import {createHash} from 'node:crypto'
 
-import {InterruptedError} from '../errors.js'
+import {DOCKER_HUB, DOCKER_HUB_API_HOST} from '../docker/docker-hub.js'
+import {InterruptedError, messageOf} from '../errors.js'
+import {parseJson} from '../json.js'
 import {printable} from '../printable.js'
 import {type HttpAnswer, type HttpSend, isSuccess, sendUrl, socketFailureOf, socketFailureWords} from '../http.js'
 import {PullFailure} from './errors.js'
@@ -43,7 +45,7 @@ export interface FetchedManifest {
 export function registryBaseUrl(registry: string): string {
   const host = registry.replace(/:\d+$/, '').replace(/^\[(.*)]$/, '$1')
   const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
-  return `${loopback ? 'http' : 'https'}://${registry === 'docker.io' ? 'registry-1.docker.io' : registry}`
+  return `${loopback ? 'http' : 'https'}://${registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry}`
 }
 
 /**
@@ -65,12 +67,12 @@ export class RegistryClient {
     const response = await this.get(`/v2/${path}/manifests/${reference}`, path, MANIFEST_ACCEPT)
     const digest = response.header('docker-content-digest') ?? `sha256:${createHash('sha256').update(response.body).digest('hex')}`
     const contentType = response.header('content-type')
-    return {body: parseJson(response.body), digest, ...(contentType === undefined ? {} : {contentType})}
+    return {body: jsonBody(response.body), digest, ...(contentType === undefined ? {} : {contentType})}
   }
 
   async blobJson(path: string, digest: string): Promise<unknown> {
     const response = await this.get(`/v2/${path}/blobs/${digest}`, path, 'application/json, */*')
-    return parseJson(response.body)
+    return jsonBody(response.body)
   }
 
   private async get(urlPath: string, repository: string, accept: string): Promise<HttpAnswer> {
@@ -137,7 +139,7 @@ export class RegistryClient {
       const socketFailure = socketFailureOf(error)
       // The cause in a user's words (refused, DNS, unreachable, reset), naming the host: it may be a token service.
       if (socketFailure) throw new PullFailure('unavailable', `${socketFailureWords(socketFailure, 'the server')} (${host})`)
-      throw new PullFailure('unavailable', error instanceof Error ? error.message : String(error))
+      throw new PullFailure('unavailable', messageOf(error))
     } finally {
       clearTimeout(timer)
       request.release()
@@ -189,7 +191,7 @@ export class RegistryClient {
 
     if (response.status === 401 || response.status === 403) return {message: `the token service ${url.host} answered HTTP ${response.status}`, ok: false}
     if (!isSuccess(response.status)) throw new PullFailure('unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
-    const body = parseJson(response.body) as null | {access_token?: unknown; token?: unknown}
+    const body = jsonBody(response.body) as null | {access_token?: unknown; token?: unknown}
     const token = typeof body?.token === 'string' ? body.token : body?.access_token
     if (typeof token !== 'string') throw new PullFailure('unavailable', `the token service ${url.host} sent no token`)
     return {authorization: `Bearer ${token}`, ok: true}
@@ -203,17 +205,14 @@ interface RequestInit {
   form?: URLSearchParams
 }
 
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'))
-  } catch {
-    return undefined
-  }
+/** A JSON body's value; undefined when it is not JSON. */
+function jsonBody(bytes: Buffer): unknown {
+  return parseJson(bytes.toString('utf8'))?.value
 }
 
 /** The registry's own words for a failed request (its error codes, distribution spec), printable, else the status. */
 function registryMessage(response: HttpAnswer): string {
-  const body = parseJson(response.body) as null | {errors?: {code?: unknown; message?: unknown}[]}
+  const body = jsonBody(response.body) as null | {errors?: {code?: unknown; message?: unknown}[]}
   const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error?.message === 'string' ? error.message : String(error?.code))).join('; ') : ''
   return `HTTP ${response.status}${words ? `: ${printable(words)}` : ''}`
 }

@@ -15,6 +15,9 @@ export class NothingToRollBackError extends OccError {
   }
 }
 
+/** The part of the engine a rollback needs. */
+export type RollbackEngine = Pick<Engine, 'inspectImage' | 'label' | 'ping' | 'tag'>
+
 export interface RollbackResult {
   record: ImageState
   /** Id of the image that is `current` now (it was `previous`). */
@@ -24,7 +27,7 @@ export interface RollbackResult {
 }
 
 /** Swaps `current` and `previous` and rewrites the record to describe the image now current. */
-export async function rollbackImage(options: LockWaitOptions & {engine: Engine; store: ImageStateStore; now?: () => Date}): Promise<RollbackResult> {
+export async function rollbackImage(options: LockWaitOptions & {engine: RollbackEngine; store: ImageStateStore; now?: () => Date}): Promise<RollbackResult> {
   const {engine, store} = options
   await engine.ping()
   return store.transaction(async (transaction) => {

@@ -9,7 +9,7 @@ import type {EngineEndpoint} from '../docker/endpoint.js'
 import {surroundingsProblem} from '../errors.js'
 import {ensurePrivateDir, writeFileAtomic} from '../files.js'
 import {type HeldLock, type LockWaitOptions, withFileLock} from '../lock.js'
-import {imageStateFile} from '../paths.js'
+import {imageStateFile} from '../image-record-path.js'
 import {ImageStateReadError, ImageStateWriteError, LockCompromisedError, recordNotices} from './errors.js'
 import {type ImageState, InvalidRecord, parseImageState} from './state.js'
 

@@ -1,4 +1,5 @@
 import type {ImageSource} from '../config/types.js'
+import {isRecord} from '../json.js'
 
 import {isDigest, isRegistryHost, parseImageReference} from './reference.js'
 
@@ -44,10 +45,6 @@ export interface ImageState {
   previous?: ImageState
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
 function isTime(value: unknown): value is string {
   return typeof value === 'string' && !Number.isNaN(Date.parse(value))
 }
@@ -78,7 +75,7 @@ export class InvalidRecord {
 }
 
 function parseUpdateCheck(value: unknown): UpdateCheckRecord | undefined {
-  if (!isObject(value)) return undefined
+  if (!isRecord(value)) return undefined
   const {checked_at: checkedAt, cli_version: cliVersion, result} = value
   if (!isTime(checkedAt) || typeof cliVersion !== 'string' || !isCheckResult(result)) return undefined
   return {checked_at: checkedAt, cli_version: cliVersion, result}
@@ -86,7 +83,7 @@ function parseUpdateCheck(value: unknown): UpdateCheckRecord | undefined {
 
 /** One generation's fields; `previous` is not looked into here, so no file can make this recurse. */
 function parseFields(value: unknown, generation?: 'previous'): ImageState | InvalidRecord {
-  if (!isObject(value)) return new InvalidRecord(`${generation ?? 'the file'} is not an object`)
+  if (!isRecord(value)) return new InvalidRecord(`${generation ?? 'the file'} is not an object`)
   const {acquired_at: acquiredAt, registry, source, version} = value
   const invalid = (field: string, expected: string) => new InvalidRecord(`${generation ? `${generation}.` : ''}${field} is not ${expected}`)
   if (typeof version !== 'string' || version.trim() === '') return invalid('version', 'a version')

@@ -1,4 +1,4 @@
-import type {UpdateCheck} from '../config/types.js'
+import type {UpdateCheckPolicy} from '../config/types.js'
 import type {ImageState, UpdateCheckRecord} from './state.js'
 import type {ImageStateStore} from './state-store.js'
 
@@ -17,7 +17,7 @@ export const EXPLICIT_CHECK_BUDGET_MS = 20_000
  * Whether `update_check` asks for an automatic check now: always; once per CLI version (a check
  * that could not ask the registries, `unknown`, is no check); never.
  */
-export function isCheckDue(policy: UpdateCheck, last: UpdateCheckRecord | undefined, cliVersion: string = CLI_VERSION): boolean {
+export function isCheckDue(policy: UpdateCheckPolicy, last: UpdateCheckRecord | undefined, cliVersion: string = CLI_VERSION): boolean {
   switch (policy) {
     case 'always': {
       return true
@@ -41,7 +41,7 @@ export function checkRecord(report: UpdateCheckReport, cliVersion: string = CLI_
  * What a pull of `tag` says as an update check: pulling the wanted tag just fetched what a
  * check would compare with, so it is up to date without another request.
  */
-export function checkByPull(tag: string, wantedTag: string, policy: UpdateCheck, now: Date = new Date()): UpdateCheckRecord | undefined {
+export function checkRecordOfPull(tag: string, wantedTag: string, policy: UpdateCheckPolicy, now: Date = new Date()): UpdateCheckRecord | undefined {
   if (tag !== wantedTag || policy === 'never') return undefined
   return {checked_at: now.toISOString(), cli_version: CLI_VERSION, result: 'up-to-date'}
 }
@@ -72,7 +72,7 @@ export async function rememberCheck(store: ImageStateStore, checked: ImageState,
 }
 
 export interface AutomaticCheckOptions extends Omit<CheckImageOptions, 'deadlineMs' | 'record'> {
-  policy: UpdateCheck
+  policy: UpdateCheckPolicy
   store: ImageStateStore
   /** The record to check; no record, no automatic check. */
   record: ImageState | undefined

@@ -1,3 +1,4 @@
+import {isRecord, parseJson} from '../json.js'
 import {CONTAINER_PORT, MANAGED_LABEL, type SandboxSpec, SPEC_LABEL} from './spec.js'
 
 const PORT_KEY = `${CONTAINER_PORT}/tcp`
@@ -28,11 +29,9 @@ export function createBody(spec: SandboxSpec): Record<string, unknown> {
 export function specOf(labels: Record<string, string> | null | undefined): SandboxSpec | undefined {
   const text = labels?.[SPEC_LABEL]
   if (labels?.[MANAGED_LABEL] !== 'true' || text === undefined) return undefined
-  try {
-    const spec = JSON.parse(text) as Partial<SandboxSpec>
-    const valid = typeof spec.imageId === 'string' && typeof spec.port === 'number' && typeof spec.bindAddress === 'string'
-    return valid && Array.isArray(spec.env) && Array.isArray(spec.mounts) && Array.isArray(spec.volumes) && typeof spec.restart === 'object' ? (spec as SandboxSpec) : undefined
-  } catch {
-    return undefined
-  }
+  const value = parseJson(text)?.value
+  if (!isRecord(value)) return undefined
+  const spec: Partial<SandboxSpec> = value
+  const valid = typeof spec.imageId === 'string' && typeof spec.port === 'number' && typeof spec.bindAddress === 'string'
+  return valid && Array.isArray(spec.env) && Array.isArray(spec.mounts) && Array.isArray(spec.volumes) && typeof spec.restart === 'object' ? (spec as SandboxSpec) : undefined
 }

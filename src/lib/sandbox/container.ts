@@ -146,7 +146,7 @@ export class SandboxContainer {
   }
 
   private async ready(id: string, plan: StartPlan): Promise<void> {
-    const notReady = await waitUntilReady(this.engine, id, plan.readiness, Date.now() + plan.timeoutMs, this.signal)
+    const notReady = await waitUntilReady(this.engine, id, {check: plan.readiness, deadline: Date.now() + plan.timeoutMs, signal: this.signal})
     if (notReady) throw new SandboxNotReadyError(notReadyWords(notReady, plan.timeoutMs), await this.logTail(id).catch(() => []), NOT_READY_FIX)
   }
 }

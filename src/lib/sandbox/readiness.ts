@@ -36,11 +36,19 @@ export function exitedWith(state: ContainerDetails['State']): number | undefined
   return undefined
 }
 
+/** How `waitUntilReady` waits: the check when the container has no health test, until when (epoch ms), and Ctrl-C. */
+export interface ReadinessWait {
+  check: ReadinessCheck
+  deadline: number
+  signal: AbortSignal
+}
+
 /**
  * Waits until the container is ready: the engine reports it healthy, or its own health test (when
  * it has one; else `check`) passes through exec; fails fast when it exits. Resolves undefined when ready, else why not (by `deadline`).
  */
-export async function waitUntilReady(engine: ReadinessEngine, id: string, check: ReadinessCheck, deadline: number, signal: AbortSignal): Promise<NotReady | undefined> {
+export async function waitUntilReady(engine: ReadinessEngine, id: string, wait: ReadinessWait): Promise<NotReady | undefined> {
+  const {check, deadline, signal} = wait
   let lastHealth: string | undefined
   for (;;) {
     if (signal.aborted) throw new InterruptedError('waiting for the sandbox to become ready')

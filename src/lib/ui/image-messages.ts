@@ -1,6 +1,6 @@
 import type {UpdateCheckReport} from '../image/check.js'
 import type {ClearResult} from '../image/clear.js'
-import type {EngineCheck} from '../image/drift.js'
+import type {EngineDrift} from '../image/drift.js'
 import type {PullReporter} from '../image/pull.js'
 import type {RollbackResult} from '../image/rollback.js'
 import type {ImageState} from '../image/state.js'
@@ -11,7 +11,7 @@ import {describeEndpoint} from '../docker/endpoint.js'
 import {PULL_FAILURE_WORDS} from '../image/errors.js'
 import {localReference, WANTED_SANDBOX_VERSION} from '../image/sandbox.js'
 import {compareVersions} from '../image/versions.js'
-import {formatRelativeTime, shortDigest} from './format.js'
+import {formatRelativeTime, shortDigest} from './bytes-time-digest.js'
 
 /** The words every image command uses; kept in one place so they read alike. */
 
@@ -29,10 +29,10 @@ export function describeImageState(state: ImageState, now: Date = new Date()): s
 
 export const NO_RECORD = 'No sandbox image recorded yet. Run "occ image pull" to get the prebuilt image (or "occ image build" to build it).'
 
-/** One line on the engine's view of the record; warnings start with "Warning:". */
-export function describeEngineCheck(check: EngineCheck): string {
-  const engine = describeEndpoint({uri: check.endpoint, ...(check.context === undefined ? {} : {context: check.context})})
-  switch (check.status) {
+/** One line on how the engine agrees with the record (its drift); warnings start with "Warning:". */
+export function describeDrift(drift: EngineDrift): string {
+  const engine = describeEndpoint({uri: drift.endpoint, ...(drift.context === undefined ? {} : {context: drift.context})})
+  switch (drift.status) {
     case 'ok': {
       return `Engine ${engine}: ok (${localReference('current')} is this image).`
     }
@@ -42,12 +42,12 @@ export function describeEngineCheck(check: EngineCheck): string {
     }
 
     case 'moved': {
-      const now = check.current_image_id ? `another image (${shortDigest(check.current_image_id)})` : 'no image'
+      const now = drift.current_image_id ? `another image (${shortDigest(drift.current_image_id)})` : 'no image'
       return `Warning: ${localReference('current')} on ${engine} now points at ${now}, not the recorded one. Run "occ image pull" to make them agree.`
     }
 
     case 'unreachable': {
-      return `Warning: could not check the engine (${check.message ?? engine}); the record is shown as last written.`
+      return `Warning: could not check the engine (${drift.message ?? engine}); the record is shown as last written.`
     }
 
     case 'none': {
@@ -253,14 +253,14 @@ export function rolledBackSummary(result: RollbackResult): string {
 }
 
 /** image:state in lines: `lines` on stdout, `warning` (the engine disagrees) on stderr. */
-export function stateReportLines(report: {state: ImageState | null; engine: EngineCheck; wanted_version: string}): {lines: string[]; warning?: string} {
-  const check = describeEngineCheck(report.engine)
-  if (!report.state) return {lines: [NO_RECORD, `  ${check}`]}
+export function stateReportLines(report: {state: ImageState | null; engine: EngineDrift; wanted_version: string}): {lines: string[]; warning?: string} {
+  const driftLine = describeDrift(report.engine)
+  if (!report.state) return {lines: [NO_RECORD, `  ${driftLine}`]}
   const {state} = report
   const lines = [describeImageState(state), ...(state.image ? [`  image     ${state.image}`] : []), ...(state.image_id ? [`  image id  ${state.image_id}`] : [])]
-  if (report.engine.status === 'ok') lines.push(`  ${check}`)
+  if (report.engine.status === 'ok') lines.push(`  ${driftLine}`)
   if (state.version !== report.wanted_version) lines.push(versionMismatchLine(state.version, report.wanted_version))
-  return report.engine.status === 'ok' ? {lines} : {lines, warning: check}
+  return report.engine.status === 'ok' ? {lines} : {lines, warning: driftLine}
 }
 
 export function removeImagesQuestion(endpoint: string): string {

@@ -1,5 +1,5 @@
 import {LayerBoard, type LayerPhase, type LayerProgress, type PullEvent} from '../image/pull-events.js'
-import {formatBytes} from './format.js'
+import {formatBytes} from './bytes-time-digest.js'
 import {createProgress, type Progress, type ProgressMode} from './progress.js'
 
 export type PullProgress = Progress<PullEvent>

@@ -6,7 +6,7 @@ import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import Docker from 'dockerode'
 
-import {imageStateFile} from '../../../src/lib/paths.js'
+import {imageStateFile} from '../../../src/lib/image-record-path.js'
 import {type PushedSeed, readEnvironment} from '../../env/environment.js'
 import {REPOSITORY} from '../../env/seeds.js'
 import {BIN, type CliHome, type CliResult, makeCliHome, ROOT} from './run-cli.js'

@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import Docker from 'dockerode'
 
 import {WANTED_SANDBOX_VERSION} from '../../../src/lib/image/sandbox.js'
-import {imageStateFile} from '../../../src/lib/paths.js'
+import {imageStateFile} from '../../../src/lib/image-record-path.js'
 import {type PushedImage, pushSandbox, type SandboxVariant} from '../../env/index.js'
 import {freePort} from '../../env/system.js'
 import {type ImageHome, makeImageHome, removeSandboxImages} from './occ-image.js'

@@ -7,7 +7,8 @@ import {ConfigError, ConfigUsageError} from '../../../src/lib/config/errors.js'
 import {loadConfig} from '../../../src/lib/config/load.js'
 import {parseValue} from '../../../src/lib/config/parse-value.js'
 import {checkPluginFragments, loadPluginKeys, type PluginConfigFragment} from '../../../src/lib/config/plugin-keys.js'
-import {allKeys, CONFIG_KEYS, describeAllowed, type KeyName, registerPluginKeys, resolveKey, typeName} from '../../../src/lib/config/schema.js'
+import {allKeys, describeAllowed, installPluginKeys, resolveKey, typeName} from '../../../src/lib/config/known-keys.js'
+import {CONFIG_KEYS, type KeyName} from '../../../src/lib/config/schema.js'
 import {setConfigValue, unsetConfigValue} from '../../../src/lib/config/store.js'
 import {typoOf} from '../../../src/lib/config/suggest.js'
 
@@ -99,10 +100,10 @@ describe('plugin config keys', () => {
 
     before(async () => {
       const {keys} = await loadPluginKeys([fragment('occ-plugin-hello', {hello_greeting: greeting, hello_times: times})])
-      registerPluginKeys(keys)
+      installPluginKeys(keys)
     })
 
-    after(() => registerPluginKeys([]))
+    after(() => installPluginKeys([]))
 
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'occ-plugin-keys-'))

@@ -2,16 +2,8 @@ import {expect} from 'chai'
 import {isIP} from 'node:net'
 
 import {defaultConfig} from '../../../src/lib/config/validate.js'
-import {
-  aliasesOf,
-  CONFIG_KEYS,
-  configSchema,
-  describeAllowed,
-  isSecret,
-  keySchema,
-  resolveKey,
-  typeName,
-} from '../../../src/lib/config/schema.js'
+import {aliasesOf, describeAllowed, isSecret, keySchema, resolveKey, typeName} from '../../../src/lib/config/known-keys.js'
+import {CONFIG_KEYS, configSchema} from '../../../src/lib/config/schema.js'
 import type {OccConfig} from '../../../src/lib/config/types.js'
 
 describe('config schema', () => {

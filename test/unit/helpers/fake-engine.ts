@@ -1,8 +1,9 @@
 /**
- * An in-memory engine for the decision modules' unit tests: containers that behave as the image
- * they are made from says (`behaviours`), and a log of every call that changes something.
+ * The one in-memory engine for the decision modules' unit tests: images with their tags (for
+ * tags, rollback, clear, acquire and drift), containers that behave as the image they are made
+ * from says (`behaviours`), and a log of every call that changes something.
  */
-import type {ContainerDetails} from '../../../src/lib/docker/engine.js'
+import type {ContainerDetails, Engine, ImageDetails} from '../../../src/lib/docker/engine.js'
 
 import {Readable} from 'node:stream'
 
@@ -21,10 +22,23 @@ interface FakeContainer {
   restarting: boolean
 }
 
+/** One entry of the engine's answer to a removal: each names either an untagged name or a deleted image (dockerode types both as present). */
+type RemovalEntry = Awaited<ReturnType<Engine['removeImage']>>[number]
+
+interface FakeImage {
+  id: string
+  /** "repo:tag" names, as the engine lists them (Docker Hub names without "docker.io/"). */
+  tags: string[]
+  labels: Record<string, string>
+}
+
 export class FakeEngine {
   readonly label = 'unix:///fake.sock'
   readonly calls: string[] = []
   readonly containers = new Map<string, FakeContainer>()
+  readonly images = new Map<string, FakeImage>()
+  /** The next call whose log line starts with a key fails with its error (once). */
+  readonly failures = new Map<string, Error>()
   private next = 1
 
   constructor(private readonly behaviours: Record<string, Behaviour> = {}) {}
@@ -34,6 +48,61 @@ export class FakeEngine {
     const id = `c${this.next++}`.padEnd(64, '0')
     this.containers.set(id, {exitCode: 0, id, image, labels, name, restarting: false, running})
     return id
+  }
+
+  /** An image the engine holds, with its names; returns its id ("sha256:" and 64 hex). */
+  addImage(tags: string[] = [], labels: Record<string, string> = {}): string {
+    const id = `sha256:${String(this.next++).padStart(64, 'e')}`
+    this.images.set(id, {id, labels, tags: []})
+    for (const name of tags) this.name(id, name)
+    return id
+  }
+
+  /** The id a name or id stands for, or undefined. */
+  imageId(reference: string): string | undefined {
+    if (this.images.has(reference)) return reference
+    return [...this.images.values()].find((image) => image.tags.includes(reference))?.id
+  }
+
+  async ping(): Promise<void> {
+    this.fail('ping')
+  }
+
+  async inspectImage(reference: string): Promise<ImageDetails | undefined> {
+    const id = this.imageId(reference)
+    const image = id === undefined ? undefined : this.images.get(id)
+    if (!image) return undefined
+    return {Config: {Labels: image.labels}, Id: image.id, RepoDigests: [], RepoTags: [...image.tags]} as unknown as ImageDetails
+  }
+
+  async tag(image: string, repo: string, tag: string): Promise<void> {
+    const id = this.imageId(image)
+    if (id === undefined) throw new EngineRequestError(this.label, 404, `No such image: ${image}`)
+    this.fail(`tag ${repo}:${tag}`)
+    this.calls.push(`tag ${repo}:${tag} ${id}`)
+    this.name(id, `${repo}:${tag}`)
+  }
+
+  /** Removes a name, or an image by id; the image goes with its last name unless a container uses it (409, as the engine). */
+  async removeImage(reference: string): Promise<RemovalEntry[]> {
+    const id = this.imageId(reference)
+    const image = id === undefined ? undefined : this.images.get(id)
+    if (!image) throw new EngineRequestError(this.label, 404, `No such image: ${reference}`)
+    this.fail(`remove ${reference}`)
+    const byId = reference === image.id
+    if (byId && image.tags.length > 1) throw new EngineRequestError(this.label, 409, `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`)
+    const user = [...this.containers.values()].find((container) => container.image === image.id)
+    if (byId && user) throw new EngineRequestError(this.label, 409, `conflict: unable to delete ${image.id.slice(7, 19)} (cannot be forced) - image is being used by running container ${user.id.slice(0, 12)}`)
+    this.calls.push(`remove ${reference}`)
+    const untagged = byId ? image.tags : [reference]
+    image.tags = image.tags.filter((name) => !untagged.includes(name))
+    const removed = untagged.map((name) => ({Untagged: name}) as RemovalEntry)
+    if (image.tags.length === 0 && !user) {
+      this.images.delete(image.id)
+      removed.push({Deleted: image.id} as RemovalEntry)
+    }
+
+    return removed
   }
 
   byName(name: string): FakeContainer | undefined {
@@ -97,6 +166,19 @@ export class FakeEngine {
     header[0] = 1
     header.writeUInt32BE(payload.length, 4)
     return Readable.from([Buffer.concat([header, payload])])
+  }
+
+  private name(id: string, name: string): void {
+    for (const image of this.images.values()) image.tags = image.tags.filter((tag) => tag !== name)
+    this.images.get(id)?.tags.push(name)
+  }
+
+  private fail(call: string): void {
+    for (const [key, error] of this.failures) {
+      if (!call.startsWith(key)) continue
+      this.failures.delete(key)
+      throw error
+    }
   }
 
   private must(id: string): FakeContainer {

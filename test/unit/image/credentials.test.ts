@@ -127,19 +127,19 @@ describe('pulls with credentials', () => {
 
   it('sends the credentials to the engine for their registry', async () => {
     const {calls, fake} = engine(served)
-    await pullAuthenticated(fake, reference, MINE, new AbortController().signal)
+    await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal})
     expect(calls).to.deep.equal([{credentials: {...MINE, serverAddress: '127.0.0.1:5000'}, reference: '127.0.0.1:5000/p/r:25.1.3'}])
   })
 
   it('pulls again without them when they are refused, and succeeds for a public image', async () => {
     const {calls, fake} = engine(refused(), served)
-    expect(await pullAuthenticated(fake, reference, MINE, new AbortController().signal)).to.deep.equal({digest: `sha256:${'d'.repeat(64)}`})
+    expect(await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal})).to.deep.equal({digest: `sha256:${'d'.repeat(64)}`})
     expect(calls.map((call) => call.credentials === undefined)).to.deep.equal([false, true])
   })
 
   it('fails with "authentication failed for <registry>" when the anonymous pull is refused too', async () => {
     const {fake} = engine(refused(), refused())
-    const error = (await pullAuthenticated(fake, reference, MINE, new AbortController().signal).catch((caught: unknown) => caught)) as PullFailure
+    const error = (await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal}).catch((caught: unknown) => caught)) as PullFailure
     expect(error).to.be.instanceOf(PullFailure)
     expect(error.kind).to.equal('auth')
     expect(error.message).to.match(/^authentication failed for 127\.0\.0\.1:5000: it refused the credentials from auths\["127\.0\.0\.1:5000"\] of \/c\/config\.json \(.*unauthorized/)
@@ -148,7 +148,7 @@ describe('pulls with credentials', () => {
 
   it('pulls anonymously, once, without credentials', async () => {
     const {calls, fake} = engine(refused())
-    const error = (await pullAuthenticated(fake, reference, undefined, new AbortController().signal).catch((caught: unknown) => caught)) as PullFailure
+    const error = (await pullAuthenticated(fake, reference, {signal: new AbortController().signal}).catch((caught: unknown) => caught)) as PullFailure
     expect(error.message).to.not.match(/authentication failed/)
     expect(calls).to.have.length(1)
   })

@@ -45,14 +45,14 @@ describe('pullOnce', () => {
   it('returns the digest and hands every event on', async () => {
     const engine = fakeEngine({[`${A}:1`]: [served]})
     const seen: string[] = []
-    const result = await pullOnce(engine, `${A}:1`, new AbortController().signal, (event) => seen.push(event.type))
+    const result = await pullOnce(engine, `${A}:1`, {onEvent: (event) => seen.push(event.type), signal: new AbortController().signal})
     expect(result).to.deep.equal({digest: DIGEST})
     expect(seen).to.deep.equal(['layer', 'layer', 'digest'])
   })
 
   it('fails on an error event although the stream ends cleanly', async () => {
     const engine = fakeEngine({[`${A}:1`]: [lines({id: 'l1', status: 'Downloading'}, {error: 'unauthorized: authentication required', errorDetail: {message: 'unauthorized: authentication required'}})]})
-    const error = await pullOnce(engine, `${A}:1`, new AbortController().signal).catch((error_: unknown) => error_)
+    const error = await pullOnce(engine, `${A}:1`, {signal: new AbortController().signal}).catch((error_: unknown) => error_)
     expect(error).to.have.property('kind', 'auth')
   })
 
@@ -61,7 +61,7 @@ describe('pullOnce', () => {
     const engine = fakeEngine({[`${A}:1`]: [() => stream]})
     const controller = new AbortController()
     stream.write('{"status":"Downloading","id":"l1","progressDetail":{"current":1,"total":9}}\n')
-    const pending = pullOnce(engine, `${A}:1`, controller.signal, () => controller.abort())
+    const pending = pullOnce(engine, `${A}:1`, {onEvent: () => controller.abort(), signal: controller.signal})
     const error = await pending.catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(InterruptedError)
     expect(stream.destroyed).to.equal(true)
@@ -71,7 +71,7 @@ describe('pullOnce', () => {
     const stream = new PassThrough()
     const engine = fakeEngine({[`${A}:1`]: [() => stream]})
     setImmediate(() => stream.destroy(Object.assign(new Error('aborted'), {code: 'ECONNRESET'})))
-    const error = await pullOnce(engine, `${A}:1`, new AbortController().signal).catch((error_: unknown) => error_)
+    const error = await pullOnce(engine, `${A}:1`, {signal: new AbortController().signal}).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(EngineUnreachableError)
     expect((error as Error).message).to.include('unix:///x.sock')
   })

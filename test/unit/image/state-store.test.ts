@@ -7,7 +7,7 @@ import type {ImageState} from '../../../src/lib/image/state.js'
 
 import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {ImageStateStore} from '../../../src/lib/image/state-store.js'
-import {engineSlug, imageStateFile} from '../../../src/lib/paths.js'
+import {engineSlug, imageStateFile} from '../../../src/lib/image-record-path.js'
 
 const RECORD: ImageState = {
   acquired_at: '2026-01-24T23:15:28.000Z',

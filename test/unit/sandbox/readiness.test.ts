@@ -26,18 +26,18 @@ const answering = {kind: 'http', probe: async () => true} as const
 describe('waitUntilReady: readiness that does not depend on the engine running health checks', () => {
   it('runs the container\'s own health test even when the image showed none (podman\'s image inspect omits it)', async () => {
     const engine = podmanLike(true)
-    expect(await waitUntilReady(engine, 'c1', {kind: 'http', probe: async () => false}, Date.now() + 2000, signal)).to.equal(undefined)
+    expect(await waitUntilReady(engine, 'c1', {check: {kind: 'http', probe: async () => false}, deadline: Date.now() + 2000, signal})).to.equal(undefined)
     expect(engine.execs[0]).to.deep.equal(TEST.slice(1))
   })
 
   it('a failing health test is not ready although the web port answers', async () => {
     const engine = podmanLike(false)
-    expect(await waitUntilReady(engine, 'c1', answering, Date.now() + 800, signal)).to.deep.equal({kind: 'timeout', lastHealth: 'starting'})
+    expect(await waitUntilReady(engine, 'c1', {check: answering, deadline: Date.now() + 800, signal})).to.deep.equal({kind: 'timeout', lastHealth: 'starting'})
   })
 
   it('a container without a health test falls back to the check it was given', async () => {
     const engine = podmanLike(false, {})
-    expect(await waitUntilReady(engine, 'c1', answering, Date.now() + 800, signal)).to.equal(undefined)
+    expect(await waitUntilReady(engine, 'c1', {check: answering, deadline: Date.now() + 800, signal})).to.equal(undefined)
     expect(engine.execs).to.deep.equal([])
   })
 

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import type {UpdateCheckReport} from '../../../src/lib/image/check.js'
-import {automaticCheckLine, clearedSummary, describeCheck, describeEngineCheck, describeImageState, NO_RECORD, pullingLine} from '../../../src/lib/ui/image-messages.js'
+import {automaticCheckLine, clearedSummary, describeCheck, describeDrift, describeImageState, NO_RECORD, pullingLine} from '../../../src/lib/ui/image-messages.js'
 
 const now = new Date('2026-01-25T14:00:00Z')
 
@@ -19,10 +19,10 @@ describe('image messages', () => {
   })
 
   it('words each engine status', () => {
-    expect(describeEngineCheck({endpoint: 'unix:///s', status: 'ok'})).to.match(/^Engine unix:\/\/\/s: ok/)
-    expect(describeEngineCheck({endpoint: 'unix:///s', status: 'missing'})).to.match(/^Warning: .*no longer on the engine.*occ image pull/)
-    expect(describeEngineCheck({current_image_id: 'sha256:ffffffffffffffff', endpoint: 'e', status: 'moved'})).to.include('another image (sha256:ffffffffffff…)')
-    expect(describeEngineCheck({endpoint: 'e', message: 'Cannot reach the Docker engine at e: no such socket.', status: 'unreachable'})).to.match(/^Warning: could not check the engine \(Cannot reach/)
+    expect(describeDrift({endpoint: 'unix:///s', status: 'ok'})).to.match(/^Engine unix:\/\/\/s: ok/)
+    expect(describeDrift({endpoint: 'unix:///s', status: 'missing'})).to.match(/^Warning: .*no longer on the engine.*occ image pull/)
+    expect(describeDrift({current_image_id: 'sha256:ffffffffffffffff', endpoint: 'e', status: 'moved'})).to.include('another image (sha256:ffffffffffff…)')
+    expect(describeDrift({endpoint: 'e', message: 'Cannot reach the Docker engine at e: no such socket.', status: 'unreachable'})).to.match(/^Warning: could not check the engine \(Cannot reach/)
     expect(NO_RECORD).to.include('occ image pull')
   })
 

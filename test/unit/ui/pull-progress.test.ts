@@ -57,10 +57,16 @@ describe('pull progress', () => {
   })
 
   it('prints nothing when silent', async () => {
-    const progress = await createPullProgress('silent')
+    const out = new PassThrough()
+    const written: string[] = []
+    out.on('data', (chunk: Buffer) => written.push(chunk.toString()))
+    const progress = await createPullProgress('silent', out as unknown as NodeJS.WriteStream)
     progress.event(layer('a', 'queued'))
+    progress.event(layer('a', 'downloading', 5, 9_000_000))
+    progress.event(layer('a', 'complete'))
     progress.log('x')
     progress.stop()
+    expect(written).to.deep.equal([])
   })
 
   it('describes a phase change with the known size', () => {

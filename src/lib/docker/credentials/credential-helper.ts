@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process'
 
+import {parseJson} from '../../json.js'
 import type {RegistryCredentials} from './types.js'
 
 /** The user name helpers answer with when the secret is an identity token. */
@@ -67,13 +68,9 @@ function killGroup(pid: number | undefined): void {
 
 /** `{"ServerURL": …, "Username": …, "Secret": …}` as credentials. */
 export function parseHelperAnswer(output: string): RegistryCredentials | undefined {
-  let answer: unknown
-  try {
-    answer = JSON.parse(output)
-  } catch {
-    return undefined
-  }
-
+  const parsed = parseJson(output)
+  if (parsed === undefined) return undefined
+  const answer = parsed.value
   const {Secret: secret, Username: username} = (answer ?? {}) as {Secret?: unknown; Username?: unknown}
   if (typeof secret !== 'string' || secret === '') return undefined
   if (username === TOKEN_USERNAME) return {identityToken: secret}

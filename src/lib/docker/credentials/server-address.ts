@@ -1,13 +1,11 @@
-/** Docker Hub's key in config.json and credential stores, as `docker login` writes it. */
-const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/'
-const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
+import {DOCKER_HUB, DOCKER_HUB_HOSTS, DOCKER_HUB_SERVER_ADDRESS} from '../docker-hub.js'
 
 /**
  * The server address docker asks credential helpers about and looks up in `auths`: Docker
  * Hub's index URL for docker.io, else the registry host with its port.
  */
 export function credentialServerAddress(registry: string): string {
-  return registry === 'docker.io' ? DOCKER_HUB_SERVER : registry
+  return registry === DOCKER_HUB ? DOCKER_HUB_SERVER_ADDRESS : registry
 }
 
 /** The host of a config.json key: "https://host:5000/v1/" → "host:5000" (docker's ConvertToHostname). */
@@ -19,7 +17,7 @@ export function keyHost(key: string): string {
 export function keyNamesRegistry(key: string, registry: string): boolean {
   if (key === credentialServerAddress(registry)) return true
   const host = keyHost(key)
-  return registry === 'docker.io' ? DOCKER_HUB_HOSTS.has(host) : host === registry.toLowerCase()
+  return registry === DOCKER_HUB ? DOCKER_HUB_HOSTS.has(host) : host === registry.toLowerCase()
 }
 
 /** The key of `entries` for `registry`: the exact server address first, then the first key with its host. */

@@ -1,4 +1,6 @@
-import {type ConfigValue, isSecret, type KeyName, resolveKey} from './schema.js'
+/** A config value as output and messages show it: secrets masked, values quoted as the user would type them. */
+import {isSecret, resolveKey} from './known-keys.js'
+import {type ConfigValue, type KeyName} from './schema.js'
 import {typoOf} from './suggest.js'
 
 const MASK = '********'

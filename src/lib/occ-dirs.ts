@@ -4,7 +4,7 @@ import {posix, win32} from 'node:path'
 /**
  * Where occ keeps its files, resolved exactly as oclif resolves configDir/dataDir/cacheDir for
  * `dirname: "opencode-cloud"` and bin `occ` (on Linux, macOS and Windows), so plugins, tests
- * and bin/run.js, which do not load oclif, find the same files. Apart from paths.ts (which adds
+ * and bin/run.js, which do not load oclif, find the same files. Apart from image-record-path.ts (which adds
  * the image record's file) so that the config path, on every command's startup, loads no Docker module.
  */
 const DIRNAME = 'opencode-cloud'

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 
-import {dataDir, pathFor} from './dirs.js'
+import {dataDir, pathFor} from './occ-dirs.js'
 import {isDefaultEngine, resolveEngineEndpoint} from './docker/endpoint.js'
 
 type Env = NodeJS.ProcessEnv

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {cacheDir, configDir, configFile, dataDir} from '../../src/lib/dirs.js'
+import {cacheDir, configDir, configFile, dataDir} from '../../src/lib/occ-dirs.js'
 
 describe('dirs: where occ keeps its files, as oclif finds them on each platform', () => {
   it('Linux: XDG variables, else ~/.config, ~/.local/share and ~/.cache', () => {

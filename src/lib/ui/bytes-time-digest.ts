@@ -1,3 +1,4 @@
+/** Bytes, times and digests as people read them in progress lines and reports. */
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB']
 
 /** Bytes in decimal units as docker prints them: "512 B", "3.4 MB". */

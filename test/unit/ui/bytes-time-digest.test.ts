@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 
-import {formatBytes, formatRelativeTime, shortDigest} from '../../../src/lib/ui/format.js'
+import {formatBytes, formatRelativeTime, shortDigest} from '../../../src/lib/ui/bytes-time-digest.js'
 
-describe('formatting', () => {
+describe('bytes, times and digests', () => {
   it('formats bytes in decimal units', () => {
     expect(formatBytes(0)).to.equal('0 B')
     expect(formatBytes(999)).to.equal('999 B')

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {imageChangedEvent} from '../../../src/lib/image/events.js'
+import {imageChangedEvent} from '../../../src/lib/image/image-changed-event.js'
 import type {ImageState} from '../../../src/lib/image/state.js'
 
 const older: ImageState = {acquired_at: '2026-01-01T00:00:00.000Z', image_id: 'sha256:a', source: 'prebuilt', version: '25.0.0'}
