@@ -1,6 +1,7 @@
 import {BaseCommand} from './base-command.js'
 import {ImageCore} from './lib/core/images.js'
 import {SandboxCore} from './lib/core/sandbox.js'
+import {recreateQuestion} from './lib/ui/sandbox-messages.js'
 
 const DEFAULT_FOLLOW_TIMEOUT_S = 120
 
@@ -27,6 +28,11 @@ export abstract class ImageCommand extends BaseCommand {
       warning: (line) => this.warning(line),
     })
     return this.core
+  }
+
+  /** Whether to recreate a sandbox whose configuration changed: --yes, else asked on a terminal, else no (the start then fails naming the differences). */
+  protected approveChanges(yes: boolean | undefined): (differences: string[]) => Promise<boolean> {
+    return async (differences) => yes === true || (this.interactive && !this.jsonEnabled() && this.confirm(recreateQuestion(differences)))
   }
 
   protected get sandbox(): SandboxCore {

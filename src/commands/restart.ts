@@ -1,6 +1,6 @@
 import {ImageCommand} from '../image-command.js'
 import type {StartOutcome} from '../lib/core/sandbox.js'
-import {recreateQuestion, startedLines, stoppedLine} from '../lib/ui/sandbox-messages.js'
+import {startedLines, stoppedLine} from '../lib/ui/sandbox-messages.js'
 import {startFlags, stopTimeFlag} from '../sandbox-flags.js'
 
 export default class Restart extends ImageCommand {
@@ -14,7 +14,7 @@ export default class Restart extends ImageCommand {
     const {flags} = await this.parse(Restart)
     this.notice(stoppedLine(await this.sandbox.stop(flags.time, false)))
     const outcome = await this.sandbox.start({
-      approveChanges: async (differences) => flags.yes || (this.interactive && !this.jsonEnabled() && this.confirm(recreateQuestion(differences))),
+      approveChanges: this.approveChanges(flags.yes),
       timeoutS: flags.timeout,
       update: false,
       updateCheck: false,

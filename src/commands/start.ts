@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {ImageCommand} from '../image-command.js'
 import type {StartOutcome} from '../lib/core/sandbox.js'
 import {automaticCheckLine} from '../lib/ui/image-messages.js'
-import {recreateQuestion, startedLines} from '../lib/ui/sandbox-messages.js'
+import {startedLines} from '../lib/ui/sandbox-messages.js'
 import {startFlags} from '../sandbox-flags.js'
 
 export default class Start extends ImageCommand {
@@ -22,7 +22,7 @@ export default class Start extends ImageCommand {
   public async run(): Promise<StartOutcome> {
     const {flags} = await this.parse(Start)
     const outcome = await this.sandbox.start({
-      approveChanges: async (differences) => flags.yes || (this.interactive && !this.jsonEnabled() && this.confirm(recreateQuestion(differences))),
+      approveChanges: this.approveChanges(flags.yes),
       timeoutS: flags.timeout,
       update: flags.update,
       updateCheck: flags['update-check'],
