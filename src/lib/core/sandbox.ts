@@ -19,7 +19,7 @@ import {SandboxContainer, type StartAction} from '../sandbox/container.js'
 import {SandboxNotReadyError, sandboxErrors} from '../sandbox/errors.js'
 import {answersHttp} from '../sandbox/probe.js'
 import {HEALTH_TEST_TIMEOUT_MS, healthTestOf, type ReadinessCheck} from '../sandbox/readiness.js'
-import {mayBind, sandboxSpec, type SandboxSpec, sandboxUrl} from '../sandbox/spec.js'
+import {bindAddressOf, mayBind, sandboxSpec, type SandboxSpec, sandboxUrl} from '../sandbox/spec.js'
 
 export interface StartRequest {
   /** Seconds to wait for the sandbox to become ready. */
@@ -53,7 +53,7 @@ export class SandboxCore {
 
   async start(request: StartRequest): Promise<StartOutcome> {
     const config = this.images.run.config()
-    const bindAddress = sandboxSpec(config, '', new Set()).bindAddress
+    const bindAddress = bindAddressOf(config)
     if (!mayBind(config, bindAddress)) throw sandboxErrors.exposed(bindAddress)
     const engine = await this.images.engine()
     await engine.ping()

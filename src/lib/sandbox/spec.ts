@@ -74,11 +74,16 @@ export function restartPolicy(config: Pick<EffectiveConfig, 'auto_restart' | 're
   return config.restart_retries === 0 ? {maximumRetryCount: 0, name: 'unless-stopped'} : {maximumRetryCount: config.restart_retries, name: 'on-failure'}
 }
 
+/** The address the port is published on: "localhost" as 127.0.0.1, an [IPv6] without its brackets. */
+export function bindAddressOf(config: Pick<EffectiveConfig, 'bind_address'>): string {
+  return config.bind_address === 'localhost' ? '127.0.0.1' : config.bind_address.replace(/^\[(.*)\]$/, '$1')
+}
+
 /** The spec for `imageId` from the effective config; `defaultMounts` are the schema's default entries, expanded. */
 export function sandboxSpec(config: EffectiveConfig, imageId: string, defaultMounts: ReadonlySet<string>): SandboxSpec {
   const mounts = config.mounts.map((entry) => parseMount(entry, defaultMounts))
   return {
-    bindAddress: config.bind_address === 'localhost' ? '127.0.0.1' : config.bind_address.replace(/^\[(.*)\]$/, '$1'),
+    bindAddress: bindAddressOf(config),
     env: [...config.container_env],
     imageId,
     mounts,
