@@ -88,4 +88,21 @@ describe('occ image update and rollback with the sandbox running', function () {
     expect(restored).to.deep.equal(original)
     expect(readFileSync(join(s.workspace, 'kept'), 'utf8')).to.equal('mounted\n')
   })
+
+  it('occ start --update without a terminal: moves a running sandbox to the new image (no --yes needed for it) and reports the update', async () => {
+    const s = sandbox()
+    await startedWithEnv({...s, occ: (args, extra) => s.occ(args, {...env, ...extra})})
+    const newer = await s.push(WANTED, {version: '25.1.4'})
+
+    const result = await s.occ(['start', '--update', '--json'], env)
+    expect(result.code, result.stdout + result.stderr).to.equal(0)
+    const outcome = JSON.parse(result.stdout) as {action: string; image_id: string; update: {action: string}}
+    expect(outcome.update.action).to.equal('pull')
+    expect(outcome.image_id).to.equal(newer.configDigest)
+    expect(await servedVersion(s.port)).to.equal('25.1.4')
+    const moved = await sandboxContainer(docker())
+    expect(moved?.Image).to.equal(newer.configDigest)
+    await keptSpec(s, moved?.Id ?? '')
+    expect(s.record()).to.include({image_id: newer.configDigest, version: '25.1.4'})
+  })
 })

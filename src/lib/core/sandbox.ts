@@ -70,19 +70,25 @@ export class SandboxCore {
     }
 
     let update: Omit<UpdateOutcome, 'acquired'> | undefined
+    let approveChanges = request.approveChanges
     if (request.update && !acquired) {
-      const {acquired: _made, ...outcome} = await this.images.update({build: {}, force: false})
+      const {acquired: made, ...outcome} = await this.images.update({build: {}, force: false})
       update = outcome
       record = outcome.state
+      if (made) {
+        // A running sandbox moves to the new image now, or the update is rolled back; a new image alone needs no approval.
+        await this.followCurrentImage(request.timeoutS)
+        approveChanges = async (differences) => differences.every((line) => line.startsWith('image:')) || request.approveChanges(differences)
+      }
     }
 
-    // The check runs alongside the start: a slow or dead registry adds no wait before it.
-    const checking = request.updateCheck && !request.update && !acquired && record ? this.images.automaticCheck(record, engine) : undefined
+    // The check runs alongside the start: a slow or dead registry adds no wait before it, and never fails it.
+    const checking = request.updateCheck && !request.update && !acquired && record ? this.images.automaticCheck(record, engine).catch(() => undefined) : undefined
     const image = await engine.inspectImage(localReference('current'))
     if (!image) throw new OccError('state', 'image_vanished', 'The sandbox image disappeared from the engine while occ was starting the sandbox.', {suggestion: 'Run "occ start" again.'})
     const spec = this.spec(image.Id)
     const {action, id} = await new SandboxContainer(engine, this.images.run.signal).start({
-      approveChanges: request.approveChanges,
+      approveChanges,
       readiness: this.readiness(spec, image),
       spec,
       timeoutMs: request.timeoutS * 1000,
