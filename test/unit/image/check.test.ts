@@ -6,6 +6,7 @@ import {assertAccess, checkForUpdate, concludeWithoutRemote, describeLocalImage,
 import {ImagePullError, type RepositoryFailure} from '../../../src/lib/image/errors.js'
 import {MANIFEST_MEDIA_TYPES} from '../../../src/lib/image/manifest.js'
 import type {HttpAnswer, HttpSend} from '../../../src/lib/http.js'
+import {FakeEngine} from '../helpers/fake-engine.js'
 import {httpAnswer} from '../helpers/http-answer.js'
 
 const d = (char: string) => `sha256:${char.charCodeAt(0).toString(16).repeat(32)}`
@@ -43,6 +44,9 @@ const index = (digest: string, entries: Record<string, string>): Served => ({
 const config = (version: string): Served => ({body: {config: {Labels: {'org.opencode-cloud.version': version}}}})
 const url = (repo: string, kind: 'blobs' | 'manifests', reference: string) => `http://${repo.split('/')[0]}/v2/prizz/sandbox/${kind}/${reference}`
 
+/** The engine whose platform (linux/amd64) the checks choose from an index. */
+const engine = new FakeEngine()
+
 const local = (fields: Partial<LocalImage>): LocalImage => ({digests: [], source: 'prebuilt', ...fields})
 
 async function check(routes: Record<string, Served | Error>, localImage: LocalImage | null, repositories = [REPO, MIRROR]) {
@@ -52,7 +56,7 @@ async function check(routes: Record<string, Served | Error>, localImage: LocalIm
     send: registry.send,
     local: localImage,
     now: () => new Date('2026-03-01T00:00:00.000Z'),
-    platform: async () => ({architecture: 'amd64', os: 'linux'}),
+    platform: () => engine.platform(),
     repositories,
     retry: {attempts: 3, baseMs: 1},
     signal: new AbortController().signal,
@@ -150,7 +154,7 @@ describe('checkForUpdate', () => {
       deadlineMs: 2000,
       send,
       local: local({image_id: d('c')}),
-      platform: async () => ({architecture: 'amd64', os: 'linux'}),
+      platform: () => engine.platform(),
       repositories: ['ghcr.io/prizz/sandbox'],
       signal: new AbortController().signal,
       tag: '25.1.3',
@@ -179,7 +183,7 @@ describe('checkForUpdate', () => {
       deadlineMs: 150,
       send: hanging,
       local: local({image_id: d('c')}),
-      platform: async () => ({architecture: 'amd64', os: 'linux'}),
+      platform: () => engine.platform(),
       repositories: [REPO, MIRROR],
       signal: new AbortController().signal,
       tag: '25.1.3',

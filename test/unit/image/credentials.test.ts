@@ -1,14 +1,14 @@
 /** How the registry client (checks) and pulls through the engine use the user's credentials. */
 import {expect} from 'chai'
-import {Readable} from 'node:stream'
 
 import {EngineRequestError} from '../../../src/lib/docker/errors.js'
 import {PullFailure} from '../../../src/lib/image/errors.js'
-import {pullAuthenticated, type PullingEngine} from '../../../src/lib/image/pull.js'
+import {pullAuthenticated} from '../../../src/lib/image/pull.js'
 import {parseImageReference} from '../../../src/lib/image/reference.js'
 import type {CredentialsProvider, RegistryCredentials} from '../../../src/lib/image/registry-auth.js'
 import {RegistryClient} from '../../../src/lib/image/registry-client.js'
 import type {HttpAnswer, HttpSend} from '../../../src/lib/http.js'
+import {FakeEngine, jsonLines, type StreamAnswer} from '../helpers/fake-engine.js'
 import {httpAnswer} from '../helpers/http-answer.js'
 
 const SECRET = 'pa55-w0rd'
@@ -106,39 +106,28 @@ describe('registry client with credentials', () => {
 
 describe('pulls with credentials', () => {
   const reference = parseImageReference('127.0.0.1:5000/p/r:25.1.3')
-  const served = () => Readable.from([`${JSON.stringify({status: `Digest: sha256:${'d'.repeat(64)}`})}\n`])
-  const refused = () => new EngineRequestError('unix:///x.sock', 500, 'Head "http://127.0.0.1:5000/v2/p/r/manifests/25.1.3": unauthorized: authentication required')
+  const served = jsonLines({status: `Digest: sha256:${'d'.repeat(64)}`})
+  const refused = () => new EngineRequestError('unix:///fake.sock', 500, 'Head "http://127.0.0.1:5000/v2/p/r/manifests/25.1.3": unauthorized: authentication required')
 
-  /** An engine that answers each pull with the next answer, recording what credentials came with it. */
-  function engine(...answers: (Error | (() => Readable))[]) {
-    const calls: {reference: string; credentials?: object}[] = []
-    const fake: PullingEngine = {
-      label: 'unix:///x.sock',
-      async pull(image, _signal, credentials) {
-        calls.push({reference: `${image.repository}:${image.tag}`, ...(credentials === undefined ? {} : {credentials})})
-        const answer = answers.shift()
-        if (!answer) throw new Error('unscripted pull')
-        if (answer instanceof Error) throw answer
-        return answer()
-      },
-    }
-    return {calls, fake}
+  /** An engine that answers each pull with the next answer; `engine.pulls` records what credentials came with each. */
+  function engine(...answers: StreamAnswer[]): FakeEngine {
+    return new FakeEngine().scriptPull('127.0.0.1:5000/p/r:25.1.3', answers)
   }
 
   it('sends the credentials to the engine for their registry', async () => {
-    const {calls, fake} = engine(served)
+    const fake = engine(served)
     await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal})
-    expect(calls).to.deep.equal([{credentials: {...MINE, serverAddress: '127.0.0.1:5000'}, reference: '127.0.0.1:5000/p/r:25.1.3'}])
+    expect(fake.pulls).to.deep.equal([{credentials: {...MINE, serverAddress: '127.0.0.1:5000'}, reference: '127.0.0.1:5000/p/r:25.1.3'}])
   })
 
   it('pulls again without them when they are refused, and succeeds for a public image', async () => {
-    const {calls, fake} = engine(refused(), served)
+    const fake = engine(refused(), served)
     expect(await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal})).to.deep.equal({digest: `sha256:${'d'.repeat(64)}`})
-    expect(calls.map((call) => call.credentials === undefined)).to.deep.equal([false, true])
+    expect(fake.pulls.map((call) => call.credentials === undefined)).to.deep.equal([false, true])
   })
 
   it('fails with "authentication failed for <registry>" when the anonymous pull is refused too', async () => {
-    const {fake} = engine(refused(), refused())
+    const fake = engine(refused(), refused())
     const error = (await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal}).catch((caught: unknown) => caught)) as PullFailure
     expect(error).to.be.instanceOf(PullFailure)
     expect(error.kind).to.equal('auth')
@@ -147,9 +136,9 @@ describe('pulls with credentials', () => {
   })
 
   it('pulls anonymously, once, without credentials', async () => {
-    const {calls, fake} = engine(refused())
+    const fake = engine(refused())
     const error = (await pullAuthenticated(fake, reference, {signal: new AbortController().signal}).catch((caught: unknown) => caught)) as PullFailure
     expect(error.message).to.not.match(/authentication failed/)
-    expect(calls).to.have.length(1)
+    expect(fake.pulls).to.have.length(1)
   })
 })
