@@ -1,6 +1,5 @@
 import {expect} from 'chai'
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Readable} from 'node:stream'
 
@@ -10,6 +9,7 @@ import {EngineRequestError} from '../../../src/lib/docker/errors.js'
 import {InterruptedError} from '../../../src/lib/errors.js'
 import {BuildFailedError, buildOnce, listContextFiles, parseBuildArgs, resolveBuildSource} from '../../../src/lib/image/build.js'
 import {FakeEngine, jsonLines, type StreamAnswer} from '../helpers/fake-engine.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 const request: BuildRequest = {buildArgs: {}, context: '/c', dockerfile: 'Dockerfile', files: ['Dockerfile'], labels: {}, noCache: false}
 const engineAnswering = (answer: StreamAnswer): FakeEngine => new FakeEngine().scriptBuild(answer)
@@ -84,14 +84,14 @@ describe('buildOnce', () => {
 
 describe('build sources', () => {
   let dir: string
+  const temp = useTempDir('occ-build-')
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'occ-build-'))
+    dir = temp.path
     await mkdir(join(dir, 'ctx', 'sub', 'empty'), {recursive: true})
     await writeFile(join(dir, 'ctx', 'Dockerfile'), 'FROM scratch\n')
     await writeFile(join(dir, 'ctx', 'sub', 'a.txt'), 'a')
     await writeFile(join(dir, 'outside.Dockerfile'), 'FROM scratch\n')
   })
-  afterEach(() => rm(dir, {force: true, recursive: true}))
 
   it('lists the files of a context, not its directories', async () => {
     expect(await listContextFiles(join(dir, 'ctx'))).to.deep.equal(['Dockerfile', 'sub/a.txt'])
