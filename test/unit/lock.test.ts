@@ -1,22 +1,19 @@
 import {expect} from 'chai'
-import {mkdir, mkdtemp, rm, symlink, utimes, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdir, symlink, utimes, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
 import {InterruptedError, LockPathError, LockTimeoutError} from '../../src/lib/errors.js'
 import {withFileLock} from '../../src/lib/lock.js'
+import {useTempDir} from './helpers/temp-dir.js'
 
 describe('withFileLock', () => {
   let dir: string
   let file: string
 
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'occ-lock-'))
+  const temp = useTempDir('occ-lock-')
+  beforeEach(() => {
+    dir = temp.path
     file = join(dir, 'nested', 'image-state.json')
-  })
-
-  afterEach(async () => {
-    await rm(dir, {force: true, recursive: true})
   })
 
   it('creates the directory, runs the work and releases the lock', async () => {

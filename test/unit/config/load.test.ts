@@ -1,10 +1,10 @@
 import {expect} from 'chai'
-import {copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {copyFileSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {ConfigError} from '../../../src/lib/config/errors.js'
 import {expandMount, loadConfig, type LoadedConfig} from '../../../src/lib/config/load.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 const FIXTURES = new URL('../../fixtures/config/', import.meta.url)
 const HOME = '/home/tester'
@@ -13,12 +13,11 @@ describe('loadConfig', () => {
   let dir: string
   let file: string
 
+  const temp = useTempDir('occ-load-')
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'occ-load-'))
+    dir = temp.path
     file = join(dir, 'config.json')
   })
-
-  afterEach(() => rmSync(dir, {recursive: true, force: true}))
 
   const load = (env: NodeJS.ProcessEnv = {}): LoadedConfig => loadConfig({file, env, home: HOME})
   const write = (text: string): void => writeFileSync(file, text)

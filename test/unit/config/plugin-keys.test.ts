@@ -1,6 +1,5 @@
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {ConfigError, ConfigUsageError} from '../../../src/lib/config/errors.js'
@@ -11,6 +10,7 @@ import {allKeys, describeAllowed, installPluginKeys, resolveKey, typeName} from 
 import {CONFIG_KEYS, type KeyName} from '../../../src/lib/config/schema.js'
 import {setConfigValue, unsetConfigValue} from '../../../src/lib/config/store.js'
 import {typoOf} from '../../../src/lib/config/suggest.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 const fragment = (plugin: string, properties: Record<string, unknown>): PluginConfigFragment => ({fragment: {properties}, plugin})
 const greeting = {default: 'hi', description: 'What to say.', type: 'string'}
@@ -105,12 +105,11 @@ describe('plugin config keys', () => {
 
     after(() => installPluginKeys([]))
 
+    const temp = useTempDir('occ-plugin-keys-')
     beforeEach(() => {
-      dir = mkdtempSync(join(tmpdir(), 'occ-plugin-keys-'))
+      dir = temp.path
       file = join(dir, 'config.json')
     })
-
-    afterEach(() => rmSync(dir, {force: true, recursive: true}))
 
     it('are known, described, parsed by type and suggested', () => {
       expect(allKeys()).to.deep.equal([...CONFIG_KEYS, 'hello_greeting', 'hello_times'])

@@ -1,24 +1,24 @@
 import {expect} from 'chai'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {getLoadedConfig, getRuntimeConfig, loadRuntimeConfig} from '../../../src/lib/config/runtime.js'
 import {OccError} from '../../../src/lib/errors.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 describe('runtime config', () => {
   let dir: string
   const saved = process.env.OCC_CONFIG_DIR
 
+  const temp = useTempDir('occ-runtime-')
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'occ-runtime-'))
+    dir = temp.path
     process.env.OCC_CONFIG_DIR = dir
   })
 
   afterEach(() => {
     process.env.OCC_CONFIG_DIR = saved
     if (saved === undefined) delete process.env.OCC_CONFIG_DIR
-    rmSync(dir, {recursive: true, force: true})
   })
 
   it('hands the validated config to commands', async () => {

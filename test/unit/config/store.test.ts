@@ -1,11 +1,11 @@
 import {expect} from 'chai'
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {loadConfig} from '../../../src/lib/config/load.js'
 import {NEW_CONFIG_TEXT, resetConfig, setConfigValue, unsetConfigValue} from '../../../src/lib/config/store.js'
 import {OccError} from '../../../src/lib/errors.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 const FIXTURES = new URL('../../fixtures/config/', import.meta.url)
 
@@ -24,16 +24,15 @@ describe('config store', () => {
   let dir: string
   let file: string
 
+  const temp = useTempDir('occ-store-')
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'occ-store-'))
+    dir = temp.path
     file = join(dir, 'occ', 'config.json')
   })
 
   const makeDir = (): void => {
     mkdirSync(dirname(file))
   }
-
-  afterEach(() => rmSync(dir, {recursive: true, force: true}))
 
   const text = (): string => readFileSync(file, 'utf8')
   const effective = () => loadConfig({file, env: {}}).config

@@ -1,15 +1,15 @@
 import {expect} from 'chai'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {contextId, describeEndpoint, isDefaultEngine, resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {EngineEndpointError} from '../../../src/lib/docker/errors.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 /** A $DOCKER_CONFIG with an optional config.json and contexts, as the docker CLI lays them out. */
-function dockerConfig(files: {config?: object; contexts?: Record<string, {host: string; skipTlsVerify?: boolean; tls?: string[]}>}) {
-  const dir = mkdtempSync(join(tmpdir(), 'occ-docker-config-'))
+function dockerConfig(dir: string, files: {config?: object; contexts?: Record<string, {host: string; skipTlsVerify?: boolean; tls?: string[]}>}) {
+  mkdirSync(dir, {recursive: true})
   if (files.config) writeFileSync(join(dir, 'config.json'), JSON.stringify(files.config))
   for (const [name, context] of Object.entries(files.contexts ?? {})) {
     const id = createHash('sha256').update(name).digest('hex')
@@ -25,14 +25,9 @@ function dockerConfig(files: {config?: object; contexts?: Record<string, {host: 
 }
 
 describe('resolveEngineEndpoint', () => {
-  const dirs: string[] = []
-  const config = (files: Parameters<typeof dockerConfig>[0]) => {
-    const dir = dockerConfig(files)
-    dirs.push(dir)
-    return dir
-  }
-
-  after(() => dirs.forEach((dir) => rmSync(dir, {force: true, recursive: true})))
+  const temp = useTempDir('occ-docker-config-')
+  let made = 0
+  const config = (files: Parameters<typeof dockerConfig>[1]) => dockerConfig(join(temp.path, `config-${made++}`), files)
 
   it('uses the default socket without DOCKER_HOST, DOCKER_CONTEXT or a current context', () => {
     const empty = config({})
@@ -68,8 +63,8 @@ describe('resolveEngineEndpoint', () => {
   })
 
   it('adds TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, sending a client certificate only when there is one', () => {
-    const certs = mkdtempSync(join(tmpdir(), 'occ-certs-'))
-    dirs.push(certs)
+    const certs = join(temp.path, 'certs')
+    mkdirSync(certs)
     expect(resolveEngineEndpoint({DOCKER_CERT_PATH: certs, DOCKER_HOST: 'tcp://10.0.0.5', DOCKER_TLS_VERIFY: '1'}).connection).to.deep.equal({
       host: '10.0.0.5',
       kind: 'tcp',
@@ -174,8 +169,12 @@ describe('endpoint naming', () => {
 })
 
 describe('engines on Windows and macOS', () => {
-  const empty = mkdtempSync(join(tmpdir(), 'occ-docker-config-'))
-  after(() => rmSync(empty, {force: true, recursive: true}))
+  const temp = useTempDir('occ-docker-config-')
+  let empty: string
+  beforeEach(() => {
+    empty = join(temp.path, 'empty')
+    mkdirSync(empty)
+  })
 
   it('reads npipe:// as the docker CLI does, connecting through the pipe path', () => {
     const pipe = {connection: {kind: 'socket', socketPath: String.raw`\\.\pipe\docker_engine`}, source: 'DOCKER_HOST', uri: 'npipe:////./pipe/docker_engine'}
@@ -196,12 +195,8 @@ describe('engines on Windows and macOS', () => {
   })
 
   it('takes the pipe from a context, and the pipe as the default engine and the "default" context on Windows', () => {
-    const dir = dockerConfig({contexts: {'desktop-linux': {host: 'npipe:////./pipe/dockerDesktopLinuxEngine'}}})
-    try {
-      expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'desktop-linux'}, 'win32')).to.deep.include({context: 'desktop-linux', uri: 'npipe:////./pipe/dockerDesktopLinuxEngine'})
-    } finally {
-      rmSync(dir, {force: true, recursive: true})
-    }
+    const dir = dockerConfig(join(temp.path, 'desktop'), {contexts: {'desktop-linux': {host: 'npipe:////./pipe/dockerDesktopLinuxEngine'}}})
+    expect(resolveEngineEndpoint({DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'desktop-linux'}, 'win32')).to.deep.include({context: 'desktop-linux', uri: 'npipe:////./pipe/dockerDesktopLinuxEngine'})
 
     const pipe = {kind: 'socket', socketPath: String.raw`\\.\pipe\docker_engine`}
     expect(resolveEngineEndpoint({DOCKER_CONFIG: empty}, 'win32')).to.deep.equal({connection: pipe, source: 'default', uri: 'npipe:////./pipe/docker_engine'})
@@ -209,17 +204,14 @@ describe('engines on Windows and macOS', () => {
   })
 
   it("falls back to Docker Desktop's per-user socket on macOS when /var/run/docker.sock is missing", () => {
-    const home = mkdtempSync(join(tmpdir(), 'occ-home-'))
-    try {
-      // Which one depends on this machine's /var/run/docker.sock; both ways are meant.
-      const endpoint = resolveEngineEndpoint({DOCKER_CONFIG: empty, HOME: home}, 'darwin')
-      expect(endpoint).to.deep.equal(
-        existsSync('/var/run/docker.sock')
-          ? {connection: {kind: 'socket', socketPath: '/var/run/docker.sock'}, source: 'default', uri: 'unix:///var/run/docker.sock'}
-          : {connection: {kind: 'socket', socketPath: `${home}/.docker/run/docker.sock`}, source: 'default', uri: `unix://${home}/.docker/run/docker.sock`},
-      )
-    } finally {
-      rmSync(home, {force: true, recursive: true})
-    }
+    const home = join(temp.path, 'home')
+    mkdirSync(home)
+    // Which one depends on this machine's /var/run/docker.sock; both ways are meant.
+    const endpoint = resolveEngineEndpoint({DOCKER_CONFIG: empty, HOME: home}, 'darwin')
+    expect(endpoint).to.deep.equal(
+      existsSync('/var/run/docker.sock')
+        ? {connection: {kind: 'socket', socketPath: '/var/run/docker.sock'}, source: 'default', uri: 'unix:///var/run/docker.sock'}
+        : {connection: {kind: 'socket', socketPath: `${home}/.docker/run/docker.sock`}, source: 'default', uri: `unix://${home}/.docker/run/docker.sock`},
+    )
   })
 })

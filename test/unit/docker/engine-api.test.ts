@@ -1,14 +1,16 @@
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {DEFAULT_ENGINE_TIMEOUT_MS, Engine, engineTimeoutFromEnv, registryAuthHeader} from '../../../src/lib/docker/engine.js'
 import {imagePath, openTransport} from '../../../src/lib/docker/engine-api.js'
 import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {EngineTlsFilesError, EngineUnreachableError} from '../../../src/lib/docker/errors.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 describe('engine API client', () => {
+  const temp = useTempDir('occ-engine-api-')
+
   it('keeps "/" and ":" of a reference in the request path and escapes what would end it', () => {
     expect(imagePath('127.0.0.1:5000/p/s:25.1.3')).to.equal('127.0.0.1:5000/p/s:25.1.3')
     expect(imagePath('sha256:ab')).to.equal('sha256:ab')
@@ -23,7 +25,7 @@ describe('engine API client', () => {
   })
 
   it('reports an ssh engine that refuses the connection as unreachable, naming it', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'occ-ssh-home-'))
+    const home = temp.path
     const saved = {HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK}
     try {
       mkdirSync(join(home, '.ssh'))
@@ -38,22 +40,16 @@ describe('engine API client', () => {
         if (value === undefined) delete process.env[name]
         else process.env[name] = value
       }
-
-      rmSync(home, {force: true, recursive: true})
     }
   })
 
   it('reads the TLS files once, when the connection opens, and names a missing one with the endpoint', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'occ-certs-'))
-    try {
-      const {connection} = resolveEngineEndpoint({DOCKER_CERT_PATH: empty, DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1'})
-      const error = await openTransport(connection, 'tcp://h:2376', 1000).catch((caught: unknown) => caught)
-      expect(error).to.be.instanceOf(EngineTlsFilesError)
-      expect((error as EngineTlsFilesError).message).to.equal(`Cannot use TLS towards the Docker engine at tcp://h:2376: ${join(empty, 'ca.pem')} does not exist.`)
-      expect((error as EngineTlsFilesError).exitCode).to.equal(4)
-    } finally {
-      rmSync(empty, {force: true, recursive: true})
-    }
+    const empty = temp.path
+    const {connection} = resolveEngineEndpoint({DOCKER_CERT_PATH: empty, DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1'})
+    const error = await openTransport(connection, 'tcp://h:2376', 1000).catch((caught: unknown) => caught)
+    expect(error).to.be.instanceOf(EngineTlsFilesError)
+    expect((error as EngineTlsFilesError).message).to.equal(`Cannot use TLS towards the Docker engine at tcp://h:2376: ${join(empty, 'ca.pem')} does not exist.`)
+    expect((error as EngineTlsFilesError).exitCode).to.equal(4)
   })
 
   it('bounds engine calls by OCC_ENGINE_TIMEOUT_MS; none, 0 or junk keeps the default', () => {

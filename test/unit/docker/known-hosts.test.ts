@@ -1,28 +1,23 @@
 import {expect} from 'chai'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {hostKeyAlgorithms, knownHostKeys, knownHostsFiles} from '../../../src/lib/docker/known-hosts.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 const ED25519 = 'AAAAC3NzaC1lZDI1NTE5AAAAIN3ZCHb/8hANs6jEV0EnoyhMjCnmFLRamEQrGx8Er5x4'
 const RSA = Buffer.from('rsa key blob').toString('base64')
 const OTHER = Buffer.from('another key').toString('base64')
 
 describe('known_hosts', () => {
-  let dir: string
+  const dir = useTempDir('occ-known-hosts-')
   const file = (text: string) => {
-    const path = join(dir, `known_hosts_${Math.random().toString(36).slice(2)}`)
+    const path = join(dir.path, `known_hosts_${Math.random().toString(36).slice(2)}`)
     writeFileSync(path, text)
     return path
   }
 
   const types = (host: string, port: number, files: string[]) => knownHostKeys(host, port, files).keys.map((key) => key.type)
-
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'occ-known-hosts-'))
-  })
-  after(() => rmSync(dir, {force: true, recursive: true}))
 
   it('is where ssh looks by default: ~/.ssh/known_hosts, then the system file', () => {
     expect(knownHostsFiles({HOME: '/home/me'})).to.deep.equal(['/home/me/.ssh/known_hosts', '/etc/ssh/ssh_known_hosts'])
@@ -58,7 +53,7 @@ describe('known_hosts', () => {
   })
 
   it('keeps @revoked keys apart, ignores @cert-authority lines, reads every file and skips missing ones', () => {
-    const files = [file(`@revoked * ssh-ed25519 ${OTHER}\n@cert-authority *.example.com ssh-rsa ${RSA}\n`), join(dir, 'missing'), file(`h.example.com ssh-ed25519 ${ED25519}\n`)]
+    const files = [file(`@revoked * ssh-ed25519 ${OTHER}\n@cert-authority *.example.com ssh-rsa ${RSA}\n`), join(dir.path, 'missing'), file(`h.example.com ssh-ed25519 ${ED25519}\n`)]
     const found = knownHostKeys('h.example.com', 22, files)
     expect(found.keys.map((key) => key.blob.toString('base64'))).to.deep.equal([ED25519])
     expect(found.revoked.map((key) => key.blob.toString('base64'))).to.deep.equal([OTHER])

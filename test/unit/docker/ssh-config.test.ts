@@ -1,19 +1,19 @@
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {splitLine, sshConfigFiles, sshHostConfig} from '../../../src/lib/docker/ssh-config.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 describe('ssh_config, read as ssh reads it', () => {
   let home: string
   let file: string
+  const temp = useTempDir('occ-ssh-config-')
   beforeEach(() => {
-    home = mkdtempSync(join(tmpdir(), 'occ-ssh-config-'))
+    home = temp.path
     mkdirSync(join(home, '.ssh'))
     file = join(home, '.ssh', 'config')
   })
-  afterEach(() => rmSync(home, {force: true, recursive: true}))
 
   const configFor = (host: string, text: string, files: string[] = [file]) => {
     writeFileSync(file, text)

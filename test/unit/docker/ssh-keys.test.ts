@@ -1,9 +1,9 @@
 import {expect} from 'chai'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {isEncryptedKey, readIdentityKeys, signInMethods} from '../../../src/lib/docker/ssh-keys.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 /** An OpenSSH private key file whose body starts as ssh-keygen writes it: the magic, then the cipher's name. */
 function opensshKey(cipher: string): string {
@@ -15,6 +15,8 @@ function opensshKey(cipher: string): string {
 }
 
 describe('ssh identity keys', () => {
+  const temp = useTempDir('occ-keys-')
+
   it('tells passphrase-protected key files from plain ones (OpenSSH and PEM formats)', () => {
     expect(isEncryptedKey(opensshKey('none'))).to.equal(false)
     expect(isEncryptedKey(opensshKey('aes256-ctr'))).to.equal(true)
@@ -24,17 +26,13 @@ describe('ssh identity keys', () => {
   })
 
   it('reads the files that exist, setting passphrase-protected ones apart', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'occ-keys-'))
-    try {
-      writeFileSync(join(dir, 'plain'), opensshKey('none'))
-      writeFileSync(join(dir, 'locked'), opensshKey('aes256-ctr'))
-      const keys = readIdentityKeys([join(dir, 'missing'), join(dir, 'locked'), join(dir, 'plain')])
-      expect(keys.encrypted).to.deep.equal([join(dir, 'locked')])
-      expect(keys.usable.map((key) => key.file)).to.deep.equal([join(dir, 'plain')])
-      expect(keys.usable[0].key.toString('utf8')).to.equal(opensshKey('none'))
-    } finally {
-      rmSync(dir, {force: true, recursive: true})
-    }
+    const dir = temp.path
+    writeFileSync(join(dir, 'plain'), opensshKey('none'))
+    writeFileSync(join(dir, 'locked'), opensshKey('aes256-ctr'))
+    const keys = readIdentityKeys([join(dir, 'missing'), join(dir, 'locked'), join(dir, 'plain')])
+    expect(keys.encrypted).to.deep.equal([join(dir, 'locked')])
+    expect(keys.usable.map((key) => key.file)).to.deep.equal([join(dir, 'plain')])
+    expect(keys.usable[0].key.toString('utf8')).to.equal(opensshKey('none'))
   })
 
   it("offers the agent's keys first, then each usable key file, as ssh does", () => {

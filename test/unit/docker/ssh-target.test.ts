@@ -1,16 +1,17 @@
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {resolveSshTarget} from '../../../src/lib/docker/ssh-target.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 describe('the ssh target of an ssh:// engine', () => {
   let home: string
   let config: string
-  before(() => {
-    home = mkdtempSync(join(tmpdir(), 'occ-ssh-target-'))
+  const temp = useTempDir('occ-ssh-target-')
+  beforeEach(() => {
+    home = temp.path
     mkdirSync(join(home, '.ssh'))
     config = join(home, '.ssh', 'config')
     writeFileSync(config, [
@@ -27,7 +28,6 @@ describe('the ssh target of an ssh:// engine', () => {
       '',
     ].join('\n'))
   })
-  after(() => rmSync(home, {force: true, recursive: true}))
 
   const target = (dockerHost: string) => {
     const connection = resolveEngineEndpoint({DOCKER_HOST: dockerHost}).connection

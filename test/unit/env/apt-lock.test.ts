@@ -1,10 +1,10 @@
 import {expect} from 'chai'
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {aptGetArgs, lockHolder, waitForLocks} from '../../env/system.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 // Takes a POSIX (fcntl) lock, as apt and dpkg do (flock(1) takes another kind, which apt does not see), and holds it.
 const HOLD = 'import fcntl, os, sys, time\nfd = os.open(sys.argv[1], os.O_RDWR)\nfcntl.lockf(fd, fcntl.LOCK_EX)\nprint("held", flush=True)\ntime.sleep(float(sys.argv[2]))\n'
@@ -40,13 +40,13 @@ describe('test environment: apt lock held by another process', function () {
   let dir: string
   let holder: ChildProcess | undefined
 
+  const temp = useTempDir('occ-apt-lock-')
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'occ-apt-lock-'))
+    dir = temp.path
   })
   afterEach(() => {
     holder?.kill()
     holder = undefined
-    rmSync(dir, {force: true, recursive: true})
   })
 
   it('runs apt-get so that it waits for the dpkg lock instead of failing at once', async function () {

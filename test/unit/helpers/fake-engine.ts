@@ -1,16 +1,36 @@
 /**
- * The one in-memory engine for the decision modules' unit tests: images with their tags (for
- * tags, rollback, clear, acquire and drift), containers that behave as the image they are made
- * from says (`behaviours`), and a log of every call that changes something.
+ * The one in-memory engine for the unit tests: images with their tags (for tags, rollback, clear,
+ * acquire and drift), containers that behave as the image they are made from says (`behaviours`),
+ * scripted pull and build streams, the engine's platform, and a log of every call that changes
+ * something.
  */
-import type {ContainerDetails, Engine, ImageDetails} from '../../../src/lib/docker/engine.js'
+import type {BuildRequest, ContainerDetails, Engine, EnginePlatform, ImageDetails} from '../../../src/lib/docker/engine.js'
 
 import {Readable} from 'node:stream'
 
 import {EngineRequestError} from '../../../src/lib/docker/errors.js'
 
-/** How a container of an image behaves once started. */
-export type Behaviour = 'exits' | 'healthy' | 'never-healthy' | 'port-in-use'
+/**
+ * How a container of an image behaves once started. The "unchecked-" ones run on an engine that
+ * never runs health checks (podman without systemd): health stays "starting" while the container's
+ * own health test, run by exec, passes or fails.
+ */
+export type Behaviour = 'exits' | 'healthy' | 'never-healthy' | 'port-in-use' | 'unchecked-failing' | 'unchecked-passing'
+
+/** The engine's answer to one pull or build: a stream of JSON lines, or the error the request fails with. */
+export type StreamAnswer = (() => Readable) | Error
+
+/** A stream of the engine's JSON lines, one per event. */
+export const jsonLines =
+  (...events: object[]) =>
+  (): Readable =>
+    Readable.from(events.map((event) => `${JSON.stringify(event)}\n`))
+
+/** What one pull asked for: the reference and the credentials that came with it. */
+export interface PullCall {
+  reference: string
+  credentials?: Parameters<Engine['pull']>[2]
+}
 
 interface FakeContainer {
   id: string
@@ -39,6 +59,18 @@ export class FakeEngine {
   readonly images = new Map<string, FakeImage>()
   /** The next call whose log line starts with a key fails with its error (once). */
   readonly failures = new Map<string, Error>()
+  /** Every pull, in order, with its credentials. */
+  readonly pulls: PullCall[] = []
+  /** Every build request, in order. */
+  readonly builds: BuildRequest[] = []
+  /** Every command run by exec, in order. */
+  readonly execs: string[][] = []
+  /** What `platform()` answers. */
+  enginePlatform: EnginePlatform = {architecture: 'amd64', os: 'linux'}
+  /** The health test in an image's config (as `Config.Healthcheck.Test`), by image. */
+  readonly healthchecks: Record<string, string[]> = {}
+  private readonly pullScript = new Map<string, {answers: StreamAnswer[]; labels: Record<string, string>}>()
+  private readonly buildScript: StreamAnswer[] = []
   private next = 1
 
   constructor(private readonly behaviours: Record<string, Behaviour> = {}) {}
@@ -66,6 +98,46 @@ export class FakeEngine {
 
   async ping(): Promise<void> {
     this.fail('ping')
+  }
+
+  async platform(): Promise<EnginePlatform> {
+    return this.enginePlatform
+  }
+
+  /**
+   * Scripts the answers to the next pulls of `reference` ("repo:tag"), one per pull. A pull that
+   * answers with a stream lands a new image under that name, labelled with `labels`.
+   */
+  scriptPull(reference: string, answers: StreamAnswer[], labels: Record<string, string> = {}): this {
+    this.pullScript.set(reference, {answers: [...answers], labels})
+    return this
+  }
+
+  /** Scripts the answers to the next builds, one per build (the stream's aux ID names the built image). */
+  scriptBuild(...answers: StreamAnswer[]): this {
+    this.buildScript.push(...answers)
+    return this
+  }
+
+  async pull(image: {repository: string; tag?: string}, _signal: AbortSignal, credentials?: PullCall['credentials']): Promise<Readable> {
+    const reference = `${image.repository}:${image.tag}`
+    this.calls.push(`pull ${reference}`)
+    this.pulls.push({reference, ...(credentials === undefined ? {} : {credentials})})
+    const script = this.pullScript.get(reference)
+    const answer = script?.answers.shift()
+    if (!script || !answer) throw new Error(`unscripted pull of ${reference}`)
+    if (answer instanceof Error) throw answer
+    this.addImage([reference], script.labels)
+    return answer()
+  }
+
+  async build(request: BuildRequest): Promise<Readable> {
+    this.calls.push('build')
+    this.builds.push(request)
+    const answer = this.buildScript.shift()
+    if (!answer) throw new Error('unscripted build')
+    if (answer instanceof Error) throw answer
+    return answer()
   }
 
   async inspectImage(reference: string): Promise<ImageDetails | undefined> {
@@ -113,8 +185,9 @@ export class FakeEngine {
     const found = this.containers.get(name) ?? this.byName(name)
     if (!found) return undefined
     const health = found.running ? (this.behaviours[found.image] === 'healthy' ? 'healthy' : 'starting') : undefined
+    const test = this.healthchecks[found.image]
     return {
-      Config: {Image: found.image, Labels: found.labels},
+      Config: {Image: found.image, Labels: found.labels, ...(test === undefined ? {} : {Healthcheck: {Test: test}})},
       Id: found.id,
       Image: found.image,
       Name: `/${found.name}`,
@@ -156,8 +229,10 @@ export class FakeEngine {
     container.name = name
   }
 
-  async exec(id: string): Promise<{exitCode: number; output: string}> {
-    return {exitCode: this.behaviours[this.must(id).image] === 'healthy' ? 0 : 1, output: ''}
+  async exec(id: string, command: string[]): Promise<{exitCode: number; output: string}> {
+    const behaviour = this.behaviours[this.must(id).image]
+    this.execs.push(command)
+    return {exitCode: behaviour === 'healthy' || behaviour === 'unchecked-passing' ? 0 : 1, output: ''}
   }
 
   async containerLogs(id: string): Promise<Readable> {

@@ -1,6 +1,5 @@
 import {expect} from 'chai'
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Readable} from 'node:stream'
 
@@ -8,18 +7,13 @@ import type {BuildRequest} from '../../../src/lib/docker/engine.js'
 
 import {EngineRequestError} from '../../../src/lib/docker/errors.js'
 import {InterruptedError} from '../../../src/lib/errors.js'
-import {BuildFailedError, buildOnce, type BuildingEngine, listContextFiles, parseBuildArgs, resolveBuildSource} from '../../../src/lib/image/build.js'
+import {BuildFailedError, buildOnce, listContextFiles, parseBuildArgs, resolveBuildSource} from '../../../src/lib/image/build.js'
+import {FakeEngine, jsonLines, type StreamAnswer} from '../helpers/fake-engine.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
-const endpoint = {connection: {kind: 'socket' as const, socketPath: '/x.sock'}, source: 'DOCKER_HOST' as const, uri: 'unix:///x.sock'}
 const request: BuildRequest = {buildArgs: {}, context: '/c', dockerfile: 'Dockerfile', files: ['Dockerfile'], labels: {}, noCache: false}
-const engineAnswering = (answer: (() => Readable) | Error): BuildingEngine => ({
-  async build() {
-    if (answer instanceof Error) throw answer
-    return answer()
-  },
-  label: endpoint.uri,
-})
-const stream = (...events: object[]) => () => Readable.from(events.map((event) => `${JSON.stringify(event)}\n`))
+const engineAnswering = (answer: StreamAnswer): FakeEngine => new FakeEngine().scriptBuild(answer)
+const stream = jsonLines
 const signal = () => new AbortController().signal
 
 describe('buildOnce', () => {
@@ -68,7 +62,7 @@ describe('buildOnce', () => {
   })
 
   it('turns a Dockerfile the engine refuses into a build failure, and a stream without image into one too', async () => {
-    const refused = await buildOnce(engineAnswering(new EngineRequestError(endpoint.uri, 400, 'dockerfile parse error line 2: unknown instruction: BOGUS')), request, signal()).catch((caught: unknown) => caught)
+    const refused = await buildOnce(engineAnswering(new EngineRequestError(new FakeEngine().label, 400, 'dockerfile parse error line 2: unknown instruction: BOGUS')), request, signal()).catch((caught: unknown) => caught)
     expect((refused as BuildFailedError).message).to.equal('The image build failed: dockerfile parse error line 2: unknown instruction: BOGUS')
     const nameless = await buildOnce(engineAnswering(stream({stream: 'Step 1/1 : FROM scratch\n'})), request, signal()).catch((caught: unknown) => caught)
     expect(nameless).to.be.instanceOf(BuildFailedError)
@@ -90,14 +84,14 @@ describe('buildOnce', () => {
 
 describe('build sources', () => {
   let dir: string
+  const temp = useTempDir('occ-build-')
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'occ-build-'))
+    dir = temp.path
     await mkdir(join(dir, 'ctx', 'sub', 'empty'), {recursive: true})
     await writeFile(join(dir, 'ctx', 'Dockerfile'), 'FROM scratch\n')
     await writeFile(join(dir, 'ctx', 'sub', 'a.txt'), 'a')
     await writeFile(join(dir, 'outside.Dockerfile'), 'FROM scratch\n')
   })
-  afterEach(() => rm(dir, {force: true, recursive: true}))
 
   it('lists the files of a context, not its directories', async () => {
     expect(await listContextFiles(join(dir, 'ctx'))).to.deep.equal(['Dockerfile', 'sub/a.txt'])

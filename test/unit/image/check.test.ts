@@ -5,32 +5,13 @@ import type {ImageDetails} from '../../../src/lib/docker/engine.js'
 import {assertAccess, checkForUpdate, concludeWithoutRemote, describeLocalImage, type LocalImage, type UpdateCheckReport} from '../../../src/lib/image/check.js'
 import {ImagePullError, type RepositoryFailure} from '../../../src/lib/image/errors.js'
 import {MANIFEST_MEDIA_TYPES} from '../../../src/lib/image/manifest.js'
-import type {HttpAnswer, HttpSend} from '../../../src/lib/http.js'
-import {httpAnswer} from '../helpers/http-answer.js'
+import type {HttpAnswer} from '../../../src/lib/http.js'
+import {FakeEngine} from '../helpers/fake-engine.js'
+import {FakeRegistry, httpAnswer, type Served} from '../helpers/fake-registry.js'
 
 const d = (char: string) => `sha256:${char.charCodeAt(0).toString(16).repeat(32)}`
 const REPO = '127.0.0.1:5001/prizz/sandbox'
 const MIRROR = '127.0.0.1:5002/prizz/sandbox'
-
-interface Served {
-  status?: number
-  body: object
-  headers?: Record<string, string>
-}
-
-/** A registry behind the client's `send`: answers by URL, counts requests. */
-function fakeRegistry(routes: Record<string, Served | Error>) {
-  const requests: string[] = []
-  const send: HttpSend = async (url) => {
-    requests.push(url)
-    const route = routes[url]
-    if (route instanceof Error) throw route
-    if (!route) return httpAnswer(404, {errors: [{code: 'MANIFEST_UNKNOWN', message: 'manifest unknown'}]})
-    return httpAnswer(route.status ?? 200, route.body, route.headers)
-  }
-
-  return {requests, send}
-}
 
 const manifest = (config: string, digest: string): Served => ({
   body: {config: {digest: config}, mediaType: MANIFEST_MEDIA_TYPES.dockerManifest},
@@ -43,22 +24,25 @@ const index = (digest: string, entries: Record<string, string>): Served => ({
 const config = (version: string): Served => ({body: {config: {Labels: {'org.opencode-cloud.version': version}}}})
 const url = (repo: string, kind: 'blobs' | 'manifests', reference: string) => `http://${repo.split('/')[0]}/v2/prizz/sandbox/${kind}/${reference}`
 
+/** The engine whose platform (linux/amd64) the checks choose from an index. */
+const engine = new FakeEngine()
+
 const local = (fields: Partial<LocalImage>): LocalImage => ({digests: [], source: 'prebuilt', ...fields})
 
 async function check(routes: Record<string, Served | Error>, localImage: LocalImage | null, repositories = [REPO, MIRROR]) {
-  const registry = fakeRegistry(routes)
+  const registry = FakeRegistry.serving(routes)
   const report = await checkForUpdate({
     deadlineMs: 2000,
     send: registry.send,
     local: localImage,
     now: () => new Date('2026-03-01T00:00:00.000Z'),
-    platform: async () => ({architecture: 'amd64', os: 'linux'}),
+    platform: () => engine.platform(),
     repositories,
     retry: {attempts: 3, baseMs: 1},
     signal: new AbortController().signal,
     tag: '25.1.3',
   })
-  return {report, requests: registry.requests}
+  return {report, requests: registry.urls}
 }
 
 describe('checkForUpdate', () => {
@@ -137,27 +121,24 @@ describe('checkForUpdate', () => {
   })
 
   it('answers a bearer challenge with an anonymous token and reuses it', async () => {
-    const seen: {url: string; authorization?: string}[] = []
-    const send: HttpSend = async (target, call) => {
-      const authorization = call.headers.Authorization
-      seen.push({authorization, url: target})
+    const registry = new FakeRegistry(({authorization, url: target}) => {
       if (target.startsWith('https://auth.example/token')) return httpAnswer(200, {token: 'T'})
       if (authorization !== 'Bearer T') return httpAnswer(401, {}, {'www-authenticate': 'Bearer realm="https://auth.example/token",service="reg"'})
       if (target.includes('/blobs/')) return httpAnswer(200, {config: {Labels: {'org.opencode-cloud.version': '2.0.0'}}})
       return httpAnswer(200, {config: {digest: d('n')}, schemaVersion: 2}, {'content-type': MANIFEST_MEDIA_TYPES.ociManifest})
-    }
+    })
     const report = await checkForUpdate({
       deadlineMs: 2000,
-      send,
+      send: registry.send,
       local: local({image_id: d('c')}),
-      platform: async () => ({architecture: 'amd64', os: 'linux'}),
+      platform: () => engine.platform(),
       repositories: ['ghcr.io/prizz/sandbox'],
       signal: new AbortController().signal,
       tag: '25.1.3',
     })
     expect(report.result).to.equal('update-available')
     expect(report.remote?.version).to.equal('2.0.0')
-    expect(seen.map((entry) => entry.url)).to.deep.equal([
+    expect(registry.urls).to.deep.equal([
       'https://ghcr.io/v2/prizz/sandbox/manifests/25.1.3',
       'https://auth.example/token?service=reg&scope=repository%3Aprizz%2Fsandbox%3Apull',
       'https://ghcr.io/v2/prizz/sandbox/manifests/25.1.3',
@@ -169,17 +150,19 @@ describe('checkForUpdate', () => {
 
   it('gives up on a registry that does not answer within the budget', async () => {
     // Like node:http: rejects at once on an aborted signal, else when it aborts.
-    const hanging: HttpSend = async (_url, call) =>
-      new Promise<HttpAnswer>((_resolve, reject) => {
-        if (call.signal.aborted) reject(new Error('aborted'))
-        call.signal.addEventListener('abort', () => reject(new Error('aborted')))
-      })
+    const hanging = new FakeRegistry(
+      async (_request, call) =>
+        new Promise<HttpAnswer>((_resolve, reject) => {
+          if (call.signal.aborted) reject(new Error('aborted'))
+          call.signal.addEventListener('abort', () => reject(new Error('aborted')))
+        }),
+    )
     const started = Date.now()
     const report = await checkForUpdate({
       deadlineMs: 150,
-      send: hanging,
+      send: hanging.send,
       local: local({image_id: d('c')}),
-      platform: async () => ({architecture: 'amd64', os: 'linux'}),
+      platform: () => engine.platform(),
       repositories: [REPO, MIRROR],
       signal: new AbortController().signal,
       tag: '25.1.3',

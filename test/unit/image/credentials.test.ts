@@ -1,38 +1,23 @@
 /** How the registry client (checks) and pulls through the engine use the user's credentials. */
 import {expect} from 'chai'
-import {Readable} from 'node:stream'
 
 import {EngineRequestError} from '../../../src/lib/docker/errors.js'
 import {PullFailure} from '../../../src/lib/image/errors.js'
-import {pullAuthenticated, type PullingEngine} from '../../../src/lib/image/pull.js'
+import {pullAuthenticated} from '../../../src/lib/image/pull.js'
 import {parseImageReference} from '../../../src/lib/image/reference.js'
 import type {CredentialsProvider, RegistryCredentials} from '../../../src/lib/image/registry-auth.js'
 import {RegistryClient} from '../../../src/lib/image/registry-client.js'
 import type {HttpAnswer, HttpSend} from '../../../src/lib/http.js'
-import {httpAnswer} from '../helpers/http-answer.js'
+import {FakeEngine, jsonLines, type StreamAnswer} from '../helpers/fake-engine.js'
+import {FakeRegistry, httpAnswer, type RegistryRequest} from '../helpers/fake-registry.js'
 
 const SECRET = 'pa55-w0rd'
 const MINE: RegistryCredentials = {from: 'auths["127.0.0.1:5000"] of /c/config.json', password: SECRET, username: 'me'}
 const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
 const MANIFEST = JSON.stringify({config: {digest: `sha256:${'c'.repeat(64)}`, mediaType: 'application/vnd.oci.image.config.v1+json'}, layers: [], mediaType: 'application/vnd.oci.image.manifest.v1+json', schemaVersion: 2})
 
-interface Seen {
-  url: string
-  authorization?: string
-  method: string
-}
-
 /** A registry behind the client's `send`: `answer` decides per request; every request is recorded. */
-function registry(answer: (request: Seen, body: string | undefined) => HttpAnswer) {
-  const seen: Seen[] = []
-  const send: HttpSend = async (url, call) => {
-    const request = {method: call.method, url, ...(call.headers.Authorization ? {authorization: call.headers.Authorization} : {})}
-    seen.push(request)
-    return answer(request, call.form?.toString())
-  }
-
-  return {send, seen}
-}
+const registry = (answer: (request: RegistryRequest) => HttpAnswer) => new FakeRegistry(answer)
 
 function client(registryHost: string, send: HttpSend, credentials: CredentialsProvider) {
   return new RegistryClient(registryHost, {credentials, deadlineAt: Date.now() + 60_000, policy: {attempts: 1, baseMs: 1, stallMs: 1000}, requestTimeoutMs: 1000, send, signal: new AbortController().signal})
@@ -55,7 +40,7 @@ describe('registry client with credentials', () => {
 
     await client('127.0.0.1:5000', fake.send, provider).manifest('p/r', '25.1.3')
     expect(asked).to.deep.equal(['127.0.0.1:5000'])
-    expect(fake.seen.map((request) => request.authorization)).to.deep.equal([undefined, basic('me', SECRET)])
+    expect(fake.requests.map((request) => request.authorization)).to.deep.equal([undefined, basic('me', SECRET)])
   })
 
   it('says "authentication failed for <registry>" when the registry refuses them, never showing them', async () => {
@@ -73,7 +58,7 @@ describe('registry client with credentials', () => {
       return request.authorization === 'Bearer anon' ? manifestResponse() : challengeBearer('auth.test')
     })
     await client('127.0.0.1:5000', fake.send, async () => MINE).manifest('p/r', '25.1.3')
-    expect(fake.seen.map((request) => `${request.url.replace(/\?.*/, '')} ${request.authorization ?? '-'}`)).to.deep.equal([
+    expect(fake.requests.map((request) => `${request.url.replace(/\?.*/, '')} ${request.authorization ?? '-'}`)).to.deep.equal([
       'http://127.0.0.1:5000/v2/p/r/manifests/25.1.3 -',
       `http://auth.test/token ${basic('me', SECRET)}`,
       'http://auth.test/token -',
@@ -89,9 +74,9 @@ describe('registry client with credentials', () => {
 
   it('trades an identity token for a bearer token (OAuth2 refresh_token grant)', async () => {
     let form = ''
-    const fake = registry((request, body) => {
+    const fake = registry((request) => {
       if (request.url.startsWith('http://auth.test/token')) {
-        form = body ?? ''
+        form = request.body ?? ''
         return json({access_token: 'fresh'})
       }
 
@@ -99,46 +84,35 @@ describe('registry client with credentials', () => {
     })
     await client('127.0.0.1:5000', fake.send, async () => ({identityToken: 'refresh-me'})).manifest('p/r', '25.1.3')
     const sent = new URLSearchParams(form)
-    expect(fake.seen[1]).to.deep.include({method: 'POST'})
+    expect(fake.requests[1]).to.deep.include({method: 'POST'})
     expect(Object.fromEntries(sent)).to.deep.include({grant_type: 'refresh_token', refresh_token: 'refresh-me', scope: 'repository:p/r:pull', service: 'auth.test'})
   })
 })
 
 describe('pulls with credentials', () => {
   const reference = parseImageReference('127.0.0.1:5000/p/r:25.1.3')
-  const served = () => Readable.from([`${JSON.stringify({status: `Digest: sha256:${'d'.repeat(64)}`})}\n`])
-  const refused = () => new EngineRequestError('unix:///x.sock', 500, 'Head "http://127.0.0.1:5000/v2/p/r/manifests/25.1.3": unauthorized: authentication required')
+  const served = jsonLines({status: `Digest: sha256:${'d'.repeat(64)}`})
+  const refused = () => new EngineRequestError('unix:///fake.sock', 500, 'Head "http://127.0.0.1:5000/v2/p/r/manifests/25.1.3": unauthorized: authentication required')
 
-  /** An engine that answers each pull with the next answer, recording what credentials came with it. */
-  function engine(...answers: (Error | (() => Readable))[]) {
-    const calls: {reference: string; credentials?: object}[] = []
-    const fake: PullingEngine = {
-      label: 'unix:///x.sock',
-      async pull(image, _signal, credentials) {
-        calls.push({reference: `${image.repository}:${image.tag}`, ...(credentials === undefined ? {} : {credentials})})
-        const answer = answers.shift()
-        if (!answer) throw new Error('unscripted pull')
-        if (answer instanceof Error) throw answer
-        return answer()
-      },
-    }
-    return {calls, fake}
+  /** An engine that answers each pull with the next answer; `engine.pulls` records what credentials came with each. */
+  function engine(...answers: StreamAnswer[]): FakeEngine {
+    return new FakeEngine().scriptPull('127.0.0.1:5000/p/r:25.1.3', answers)
   }
 
   it('sends the credentials to the engine for their registry', async () => {
-    const {calls, fake} = engine(served)
+    const fake = engine(served)
     await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal})
-    expect(calls).to.deep.equal([{credentials: {...MINE, serverAddress: '127.0.0.1:5000'}, reference: '127.0.0.1:5000/p/r:25.1.3'}])
+    expect(fake.pulls).to.deep.equal([{credentials: {...MINE, serverAddress: '127.0.0.1:5000'}, reference: '127.0.0.1:5000/p/r:25.1.3'}])
   })
 
   it('pulls again without them when they are refused, and succeeds for a public image', async () => {
-    const {calls, fake} = engine(refused(), served)
+    const fake = engine(refused(), served)
     expect(await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal})).to.deep.equal({digest: `sha256:${'d'.repeat(64)}`})
-    expect(calls.map((call) => call.credentials === undefined)).to.deep.equal([false, true])
+    expect(fake.pulls.map((call) => call.credentials === undefined)).to.deep.equal([false, true])
   })
 
   it('fails with "authentication failed for <registry>" when the anonymous pull is refused too', async () => {
-    const {fake} = engine(refused(), refused())
+    const fake = engine(refused(), refused())
     const error = (await pullAuthenticated(fake, reference, {credentials: MINE, signal: new AbortController().signal}).catch((caught: unknown) => caught)) as PullFailure
     expect(error).to.be.instanceOf(PullFailure)
     expect(error.kind).to.equal('auth')
@@ -147,9 +121,9 @@ describe('pulls with credentials', () => {
   })
 
   it('pulls anonymously, once, without credentials', async () => {
-    const {calls, fake} = engine(refused())
+    const fake = engine(refused())
     const error = (await pullAuthenticated(fake, reference, {signal: new AbortController().signal}).catch((caught: unknown) => caught)) as PullFailure
     expect(error.message).to.not.match(/authentication failed/)
-    expect(calls).to.have.length(1)
+    expect(fake.pulls).to.have.length(1)
   })
 })

@@ -1,37 +1,27 @@
 import {expect} from 'chai'
-import {PassThrough, Readable} from 'node:stream'
+import {PassThrough} from 'node:stream'
 
 import type {EngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 
 import {EngineRequestError, EngineUnreachableError} from '../../../src/lib/docker/errors.js'
 import {InterruptedError} from '../../../src/lib/errors.js'
 import {ImagePullError} from '../../../src/lib/image/errors.js'
-import {pullFromRepositories, type PullingEngine, pullOnce} from '../../../src/lib/image/pull.js'
+import {pullFromRepositories, pullOnce} from '../../../src/lib/image/pull.js'
 import {parseRepository} from '../../../src/lib/image/reference.js'
+import {FakeEngine, jsonLines, type StreamAnswer} from '../helpers/fake-engine.js'
 
-const endpoint: EngineEndpoint = {connection: {kind: 'socket', socketPath: '/x.sock'}, source: 'DOCKER_HOST', uri: 'unix:///x.sock'}
+const endpoint: EngineEndpoint = {connection: {kind: 'socket', socketPath: '/fake.sock'}, source: 'DOCKER_HOST', uri: 'unix:///fake.sock'}
 const DIGEST = `sha256:${'ab'.repeat(32)}`
 
-type Answer = (() => Readable) | Error
-
 /** An engine that answers each pull of a reference with the next scripted answer. */
-function fakeEngine(script: Record<string, Answer[]>): PullingEngine & {calls: string[]} {
-  const calls: string[] = []
-  return {
-    calls,
-    label: endpoint.uri,
-    async pull(image: {repository: string; tag?: string}) {
-      const reference = `${image.repository}:${image.tag}`
-      calls.push(reference)
-      const answer = script[reference]?.shift()
-      if (!answer) throw new Error(`unscripted pull of ${reference}`)
-      if (answer instanceof Error) throw answer
-      return answer()
-    },
-  }
+function fakeEngine(script: Record<string, StreamAnswer[]>): FakeEngine {
+  const engine = new FakeEngine()
+  for (const [reference, answers] of Object.entries(script)) engine.scriptPull(reference, answers)
+  return engine
 }
 
-const lines = (...events: object[]) => () => Readable.from(events.map((event) => `${JSON.stringify(event)}\n`))
+const pulledReferences = (engine: FakeEngine) => engine.pulls.map((pull) => pull.reference)
+const lines = jsonLines
 const served = lines({id: 'l1', status: 'Pulling fs layer'}, {id: 'l1', progressDetail: {current: 5}, status: 'Downloading'}, {status: `Digest: ${DIGEST}`})
 const notFound = () => new EngineRequestError(endpoint.uri, 404, 'manifest for x not found: manifest unknown: manifest unknown')
 const refused = () => new EngineRequestError(endpoint.uri, 500, 'Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused')
@@ -73,7 +63,7 @@ describe('pullOnce', () => {
     setImmediate(() => stream.destroy(Object.assign(new Error('aborted'), {code: 'ECONNRESET'})))
     const error = await pullOnce(engine, `${A}:1`, {signal: new AbortController().signal}).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(EngineUnreachableError)
-    expect((error as Error).message).to.include('unix:///x.sock')
+    expect((error as Error).message).to.include('unix:///fake.sock')
   })
 })
 
@@ -95,7 +85,7 @@ describe('pullFromRepositories', () => {
       signal: new AbortController().signal,
     })
     expect(pulled.reference.registry).to.equal('127.0.0.1:5002')
-    expect(engine.calls).to.deep.equal([`${A}:25.1.3`, `${A}:25.1.3`, `${A}:25.1.3`, `${B}:25.1.3`])
+    expect(pulledReferences(engine)).to.deep.equal([`${A}:25.1.3`, `${A}:25.1.3`, `${A}:25.1.3`, `${B}:25.1.3`])
     expect(retries).to.deep.equal([10, 20])
     expect(failed).to.deep.equal([`${A} unavailable 3`])
   })
@@ -111,7 +101,7 @@ describe('pullFromRepositories', () => {
       signal: new AbortController().signal,
     })
     expect(pulled.reference.registry).to.equal('127.0.0.1:5002')
-    expect(engine.calls).to.deep.equal([`${A}:25.1.3`, `${B}:25.1.3`])
+    expect(pulledReferences(engine)).to.deep.equal([`${A}:25.1.3`, `${B}:25.1.3`])
     expect(failed).to.deep.equal(['stalled 1: no progress for 0.05 s from 127.0.0.1:5001'])
     expect(silent.destroyed).to.equal(true)
   })
@@ -119,7 +109,7 @@ describe('pullFromRepositories', () => {
   it('does not retry a missing tag and names it when no repository has it', async () => {
     const engine = fakeEngine({[`${A}:9.9.9`]: [notFound()], [`${B}:9.9.9`]: [notFound()]})
     const error = await pullFromRepositories(engine, repositories, '9.9.9', {policy: fast, signal: new AbortController().signal}).catch((error_: unknown) => error_)
-    expect(engine.calls).to.deep.equal([`${A}:9.9.9`, `${B}:9.9.9`])
+    expect(pulledReferences(engine)).to.deep.equal([`${A}:9.9.9`, `${B}:9.9.9`])
     expect(error).to.be.instanceOf(ImagePullError)
     expect((error as ImagePullError).exitCode).to.equal(6)
     expect((error as ImagePullError).message).to.include('"9.9.9"')
@@ -129,7 +119,7 @@ describe('pullFromRepositories', () => {
     const engine = fakeEngine({[`${A}:1`]: [new EngineUnreachableError(endpoint.uri, 'ECONNREFUSED')]})
     const error = await pullFromRepositories(engine, repositories, '1', {policy: fast, signal: new AbortController().signal}).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(EngineUnreachableError)
-    expect(engine.calls).to.have.length(1)
+    expect(pulledReferences(engine)).to.have.length(1)
   })
 
   it('is interrupted during a backoff wait', async () => {
@@ -141,6 +131,6 @@ describe('pullFromRepositories', () => {
       signal: controller.signal,
     }).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(InterruptedError)
-    expect(engine.calls).to.have.length(1)
+    expect(pulledReferences(engine)).to.have.length(1)
   })
 })

@@ -1,6 +1,5 @@
 import {expect} from 'chai'
-import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import type {ImageState} from '../../../src/lib/image/state.js'
@@ -8,6 +7,7 @@ import type {ImageState} from '../../../src/lib/image/state.js'
 import {resolveEngineEndpoint} from '../../../src/lib/docker/endpoint.js'
 import {ImageStateStore} from '../../../src/lib/image/state-store.js'
 import {engineSlug, imageStateFile} from '../../../src/lib/image-record-path.js'
+import {useTempDir} from '../helpers/temp-dir.js'
 
 const RECORD: ImageState = {
   acquired_at: '2026-01-24T23:15:28.000Z',
@@ -26,15 +26,12 @@ describe('ImageStateStore', () => {
   let warnings: string[]
   let store: ImageStateStore
 
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'occ-state-'))
+  const temp = useTempDir('occ-state-')
+  beforeEach(() => {
+    dir = temp.path
     file = join(dir, 'data', 'image-state.json')
     warnings = []
     store = new ImageStateStore(file, (message) => warnings.push(message))
-  })
-
-  afterEach(async () => {
-    await rm(dir, {force: true, recursive: true})
   })
 
   it('reads no record when there is no file', async () => {
@@ -109,10 +106,10 @@ describe('ImageStateStore', () => {
 
 describe('image records per engine', () => {
   let dir: string
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'occ-state-'))
+  const temp = useTempDir('occ-state-')
+  beforeEach(() => {
+    dir = temp.path
   })
-  afterEach(async () => rm(dir, {force: true, recursive: true}))
 
   it("keeps image-state.json for the default local engine and gives every other engine a file of its own", () => {
     const env = {OCC_DATA_DIR: dir}

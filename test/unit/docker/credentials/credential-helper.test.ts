@@ -1,17 +1,17 @@
 import {expect} from 'chai'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {parseHelperAnswer, runCredentialHelper} from '../../../../src/lib/docker/credentials/credential-helper.js'
 import {sourceOf} from './helpers.js'
+import {useTempDir} from '../../helpers/temp-dir.js'
 
 describe('credential helpers (docker-credential-<name> get)', () => {
   let dir: string
+  const temp = useTempDir('occ-helper-')
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'occ-helper-'))
+    dir = temp.path
   })
-  afterEach(() => rmSync(dir, {force: true, recursive: true}))
 
   it('sends the server address on stdin and reads the answer', async () => {
     const log = join(dir, 'asked')

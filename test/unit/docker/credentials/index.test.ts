@@ -1,22 +1,22 @@
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {DockerConfigError} from '../../../../src/lib/docker/cli-config.js'
 import {credentialsFrom, dockerCredentials} from '../../../../src/lib/docker/credentials/index.js'
 import {HELPER_DIR} from './helpers.js'
+import {useTempDir} from '../../helpers/temp-dir.js'
 
 const base64 = (text: string) => Buffer.from(text).toString('base64')
 
 describe('the user\'s Docker credentials', () => {
   let dir: string
   let env: NodeJS.ProcessEnv
+  const temp = useTempDir('occ-docker-config-')
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'occ-docker-config-'))
+    dir = temp.path
     env = {DOCKER_CONFIG: dir, OCCTEST_HELPER_LOG: join(dir, 'asked'), OCCTEST_HELPER_SECRET: 'from-helper', OCCTEST_HELPER_SERVER: 'ghcr.io', OCCTEST_HELPER_USERNAME: 'h', PATH: `${HELPER_DIR}:${process.env.PATH}`}
   })
-  afterEach(() => rmSync(dir, {force: true, recursive: true}))
   const write = (config: object) => writeFileSync(join(dir, 'config.json'), JSON.stringify(config))
   const asked = () => readFileSync(join(dir, 'asked'), 'utf8').split('\n').filter(Boolean)
 
