@@ -14,6 +14,8 @@ export default tseslint.config(
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
       'prefer-const': 'error',
+      // Prettier wraps code at 120; this catches what it cannot wrap: strings and comments.
+      'max-len': ['error', {code: 120, tabWidth: 2}],
     },
   },
   {
@@ -34,7 +36,10 @@ export default tseslint.config(
         {
           patterns: [
             {group: ['@oclif/*'], message: 'src/lib and the public API never import the CLI framework (DESIGN §3).'},
-            {group: ['**/image/*', '**/sandbox/*', '**/core/*'], message: 'lib/docker never imports from lib/image, lib/sandbox or lib/core (README "Architecture").'},
+            {
+              group: ['**/image/*', '**/sandbox/*', '**/core/*'],
+              message: 'lib/docker never imports from lib/image, lib/sandbox or lib/core (README "Architecture").',
+            },
           ],
         },
       ],
@@ -44,7 +49,14 @@ export default tseslint.config(
     files: ['src/lib/**/*.ts', 'src/index.ts'],
     ignores: ['src/lib/docker/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {patterns: [{group: ['@oclif/*'], message: 'src/lib and the public API never import the CLI framework (DESIGN §3).'}]}],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {group: ['@oclif/*'], message: 'src/lib and the public API never import the CLI framework (DESIGN §3).'},
+          ],
+        },
+      ],
     },
   },
 )

@@ -14,7 +14,11 @@ export interface CheckComparison extends Comparison {
 }
 
 export async function check(env: TestEnvironment, options: {pairs: number}): Promise<CheckComparison> {
-  const home = occHome({DOCKER_HOST: env.dockerHost, OCC_IMAGE_REPOSITORIES: `${env.registries.primary}/${REPOSITORY}`, OCC_UPDATE_CHECK: 'never'})
+  const home = occHome({
+    DOCKER_HOST: env.dockerHost,
+    OCC_IMAGE_REPOSITORIES: `${env.registries.primary}/${REPOSITORY}`,
+    OCC_UPDATE_CHECK: 'never',
+  })
   const reference = `${env.registries.primary}/${REPOSITORY}:${WANTED_VERSION}`
   const counted = (command: Command, into: number[]) => async (): Promise<Sample> => {
     const before = registryRequests('primary', env).length
@@ -27,8 +31,14 @@ export async function check(env: TestEnvironment, options: {pairs: number}): Pro
     await measure(occ(home, 'image:pull', '--quiet'))
     await measure({argv: [DOCKER, 'pull', '--quiet', reference], env: {DOCKER_HOST: env.dockerHost}})
     const requests = {a: [] as number[], b: [] as number[]}
-    const ours: Side = {label: '`occ image check` (up to date)', run: counted(occ(home, 'image:check', '--json'), requests.a)}
-    const theirs: Side = {label: '`docker pull`, same up-to-date image', run: counted({argv: [DOCKER, 'pull', '--quiet', reference], env: {DOCKER_HOST: env.dockerHost}}, requests.b)}
+    const ours: Side = {
+      label: '`occ image check` (up to date)',
+      run: counted(occ(home, 'image:check', '--json'), requests.a),
+    }
+    const theirs: Side = {
+      label: '`docker pull`, same up-to-date image',
+      run: counted({argv: [DOCKER, 'pull', '--quiet', reference], env: {DOCKER_HOST: env.dockerHost}}, requests.b),
+    }
     const result = await alternate(ours, theirs, options)
     return {...result, requests: {a: spread(requests.a).median, b: spread(requests.b).median}}
   } finally {

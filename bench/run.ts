@@ -15,17 +15,23 @@ import {startup} from './startup.js'
 const NAMES = ['startup', 'pull', 'check', 'sandbox'] as const
 type Name = (typeof NAMES)[number]
 
-const {positionals, values} = parseArgs({allowPositionals: true, options: {pairs: {default: '10', type: 'string'}, 'pull-mb': {default: '200,1000', type: 'string'}}})
+const {positionals, values} = parseArgs({
+  allowPositionals: true,
+  options: {pairs: {default: '10', type: 'string'}, 'pull-mb': {default: '200,1000', type: 'string'}},
+})
 const chosen = positionals.length === 0 ? [...NAMES] : positionals
 const unknown = chosen.filter((name) => !NAMES.includes(name as Name))
 if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${NAMES.join(', ')}`)
 const pairs = Number(values.pairs)
 if (!Number.isInteger(pairs) || pairs < 1) throw new Error('--pairs takes a whole number of pairs')
 const pullSizes = values['pull-mb'].split(',').map(Number)
-if (pullSizes.some((size) => !Number.isInteger(size) || size < 200)) throw new Error('--pull-mb takes image sizes in MB, each at least 200 (the issue\'s floor)')
+if (pullSizes.some((size) => !Number.isInteger(size) || size < 200))
+  throw new Error("--pull-mb takes image sizes in MB, each at least 200 (the issue's floor)")
 
 requireBuild()
-console.log(`# ${machine()}; ${pairs} pairs after 1 warm-up pair; command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd())
+console.log(
+  `# ${machine()}; ${pairs} pairs after 1 warm-up pair; command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(),
+)
 await withEnvironment(async (env) => {
   for (const name of chosen as Name[]) {
     console.log(`\n## ${name}\n\n${TABLE_HEADER}`)
@@ -35,7 +41,9 @@ await withEnvironment(async (env) => {
     if (name === 'check') {
       const result = await check(env, {pairs})
       console.log(tableRow(result))
-      console.log(`\nRegistry requests per run (median, from the access log): occ ${result.requests.a}, docker pull ${result.requests.b}`)
+      console.log(
+        `\nRegistry requests per run (median, from the access log): occ ${result.requests.a}, docker pull ${result.requests.b}`,
+      )
     }
   }
 })

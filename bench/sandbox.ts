@@ -18,7 +18,13 @@ export async function sandbox(env: TestEnvironment, options: {pairs: number}): P
   const proxy = await startLatencyProxy(env.registries.primary, 50)
   const docker = (...args: string[]): Command => ({argv: [DOCKER, ...args], env: {DOCKER_HOST: env.dockerHost}})
   const home = (registry: string, updateCheck: string) =>
-    occHome({DOCKER_HOST: env.dockerHost, OCC_IMAGE_REPOSITORIES: `${registry}/${REPOSITORY}`, OCC_MOUNTS: '[]', OCC_OPENCODE_WEB_PORT: '3999', OCC_UPDATE_CHECK: updateCheck})
+    occHome({
+      DOCKER_HOST: env.dockerHost,
+      OCC_IMAGE_REPOSITORIES: `${registry}/${REPOSITORY}`,
+      OCC_MOUNTS: '[]',
+      OCC_OPENCODE_WEB_PORT: '3999',
+      OCC_UPDATE_CHECK: updateCheck,
+    })
   const never = home(env.registries.primary, 'never')
   const always = home(proxy.address, 'always')
   const stopped = {before: async () => void (await measure(docker('stop', '-t', '1', CONTAINER)))}
@@ -30,11 +36,19 @@ export async function sandbox(env: TestEnvironment, options: {pairs: number}): P
     const waitHealthy = `${DOCKER} start ${CONTAINER} >/dev/null && until [ "$(${DOCKER} inspect -f '{{.State.Health.Status}}' ${CONTAINER})" = healthy ]; do sleep 0.05; done`
     const startVsDocker = await alternate(
       {...stopped, label: '`occ start` (stopped → healthy)', run: () => measure(occ(never, 'start', '--quiet'))},
-      {...stopped, label: '`docker start` + wait for `healthy`', run: () => measure({argv: ['sh', '-c', waitHealthy], env: {DOCKER_HOST: env.dockerHost}})},
+      {
+        ...stopped,
+        label: '`docker start` + wait for `healthy`',
+        run: () => measure({argv: ['sh', '-c', waitHealthy], env: {DOCKER_HOST: env.dockerHost}}),
+      },
       options,
     )
     const checkCost = await alternate(
-      {...stopped, label: '`occ start`, update_check always, registry 50 ms away', run: () => measure(occ(always, 'start', '--quiet'))},
+      {
+        ...stopped,
+        label: '`occ start`, update_check always, registry 50 ms away',
+        run: () => measure(occ(always, 'start', '--quiet')),
+      },
       {...stopped, label: '`occ start`, update_check never', run: () => measure(occ(never, 'start', '--quiet'))},
       options,
     )

@@ -14,7 +14,11 @@ function side(label: string, argv: string[], env: Record<string, string | undefi
 }
 
 export async function startup(env: TestEnvironment, options: {pairs: number}): Promise<Comparison[]> {
-  const home: OccHome = occHome({DOCKER_HOST: env.dockerHost, OCC_IMAGE_REPOSITORIES: `${env.registries.primary}/${REPOSITORY}`, OCC_UPDATE_CHECK: 'never'})
+  const home: OccHome = occHome({
+    DOCKER_HOST: env.dockerHost,
+    OCC_IMAGE_REPOSITORIES: `${env.registries.primary}/${REPOSITORY}`,
+    OCC_UPDATE_CHECK: 'never',
+  })
   try {
     // image:state compares a real record with the engine: acquire one first.
     await measure(occ(home, 'image:pull', '--tag', WANTED_VERSION, '--quiet'))
@@ -29,8 +33,12 @@ export async function startup(env: TestEnvironment, options: {pairs: number}): P
     const sides: Side[] = commands.map(([label, args]) => ({label, run: () => measure(occ(home, ...args))}))
     for (const ours of sides) results.push(await alternate(ours, bare, options), await alternate(ours, node, options))
 
-    const withPlugins = side('oclif + occ\'s 4 plugins `hello`', [process.execPath, OCLIF_WITH_PLUGINS, 'hello'])
-    results.push(await alternate(bare, node, options), await alternate(withPlugins, bare, options), await alternate(sides[0], withPlugins, options))
+    const withPlugins = side("oclif + occ's 4 plugins `hello`", [process.execPath, OCLIF_WITH_PLUGINS, 'hello'])
+    results.push(
+      await alternate(bare, node, options),
+      await alternate(withPlugins, bare, options),
+      await alternate(sides[0], withPlugins, options),
+    )
     return results
   } finally {
     home.remove()

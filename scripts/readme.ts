@@ -16,7 +16,9 @@ const MANIFEST = fileURLToPath(new URL('../oclif.manifest.json', import.meta.url
 const cell = (text: string): string => text.replaceAll('|', String.raw`\|`)
 const code = (text: string): string => `\`${text}\``
 const table = (head: string[], rows: string[][]): string =>
-  [head, head.map(() => '---'), ...rows.map((row) => row.map((text) => cell(text)))].map((row) => `| ${row.join(' | ')} |`).join('\n')
+  [head, head.map(() => '---'), ...rows.map((row) => row.map((text) => cell(text)))]
+    .map((row) => `| ${row.join(' | ')} |`)
+    .join('\n')
 
 function defaultCell(key: ConfigKey): string {
   const value = keySchema(key).default
@@ -26,7 +28,10 @@ function defaultCell(key: ConfigKey): string {
 
 function descriptionCell(key: ConfigKey): string {
   const schema = keySchema(key)
-  const notes = [schema['x-secret'] ? 'Secret: never printed.' : '', schema['x-deprecated'] ? `Deprecated: use ${code(schema['x-deprecated'])}.` : '']
+  const notes = [
+    schema['x-secret'] ? 'Secret: never printed.' : '',
+    schema['x-deprecated'] ? `Deprecated: use ${code(schema['x-deprecated'])}.` : '',
+  ]
   return [schema.description, ...notes].filter(Boolean).join(' ')
 }
 
@@ -34,12 +39,24 @@ function descriptionCell(key: ConfigKey): string {
 export function renderConfigTable(): string {
   return table(
     ['Key', 'Type', 'Default', 'Allowed', 'Description', 'Aliases'],
-    CONFIG_KEYS.map((key) => [code(key), code(typeName(key)), defaultCell(key), describeAllowed(key), descriptionCell(key), aliasesOf(key).map((alias) => code(alias)).join(', ')]),
+    CONFIG_KEYS.map((key) => [
+      code(key),
+      code(typeName(key)),
+      defaultCell(key),
+      describeAllowed(key),
+      descriptionCell(key),
+      aliasesOf(key)
+        .map((alias) => code(alias))
+        .join(', '),
+    ]),
   )
 }
 
 export function renderExitCodes(): string {
-  return table(['Code', 'Name', 'Meaning'], Object.entries(EXIT_CODES).map(([name, {code: exit, meaning}]) => [String(exit), code(name), meaning]))
+  return table(
+    ['Code', 'Name', 'Meaning'],
+    Object.entries(EXIT_CODES).map(([name, {code: exit, meaning}]) => [String(exit), code(name), meaning]),
+  )
 }
 
 interface ManifestFlag {
@@ -64,13 +81,23 @@ interface ManifestCommand {
 const typedId = (command: ManifestCommand): string => command.id.replaceAll(':', ' ')
 
 const usageOf = (command: ManifestCommand): string =>
-  ['occ', typedId(command), ...Object.entries(command.args).map(([name, arg]) => (arg.required ? name.toUpperCase() : `[${name.toUpperCase()}]`))].join(' ')
+  [
+    'occ',
+    typedId(command),
+    ...Object.entries(command.args).map(([name, arg]) =>
+      arg.required ? name.toUpperCase() : `[${name.toUpperCase()}]`,
+    ),
+  ].join(' ')
 
 function renderCommand(command: ManifestCommand): string {
   const flags = Object.values(command.flags)
     .filter((flag) => !flag.hidden)
-    .map((flag) => `- ${code(`${flag.char ? `-${flag.char}, ` : ''}--${flag.name}${flag.type === 'option' ? ` ${flag.name.toUpperCase()}` : ''}`)} ${flag.description ?? ''}`.trimEnd())
-  const examples = (command.examples ?? []).map((example) => example.replaceAll('<%= config.bin %>', 'occ').replaceAll('<%= command.id %>', typedId(command)))
+    .map((flag) =>
+      `- ${code(`${flag.char ? `-${flag.char}, ` : ''}--${flag.name}${flag.type === 'option' ? ` ${flag.name.toUpperCase()}` : ''}`)} ${flag.description ?? ''}`.trimEnd(),
+    )
+  const examples = (command.examples ?? []).map((example) =>
+    example.replaceAll('<%= config.bin %>', 'occ').replaceAll('<%= command.id %>', typedId(command)),
+  )
   return [
     `### \`${usageOf(command)}\``,
     '',
@@ -92,7 +119,11 @@ export function renderCommands(): string {
     .join('\n\n')
 }
 
-const SECTIONS: Record<string, () => string> = {commands: renderCommands, 'config-table': renderConfigTable, 'exit-codes': renderExitCodes}
+const SECTIONS: Record<string, () => string> = {
+  commands: renderCommands,
+  'config-table': renderConfigTable,
+  'exit-codes': renderExitCodes,
+}
 
 /** README text with every generated section replaced. */
 export function withGeneratedSections(readme: string): string {

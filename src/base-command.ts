@@ -45,11 +45,21 @@ export abstract class BaseCommand extends Command {
    * Tells plugins that the current image changed: runs every plugin's `image-changed` hook
    * with the new record. A failing hook is reported as a warning; the change itself stands.
    */
-  protected async announceImageChange(action: ImageChangeAction, record: ImageState | null, previous: ImageState | null): Promise<void> {
+  protected async announceImageChange(
+    action: ImageChangeAction,
+    record: ImageState | null,
+    previous: ImageState | null,
+  ): Promise<void> {
     // Loaded here: config commands, which never change the image, load no image module.
     const {IMAGE_CHANGED, imageChangedEvent} = await import('./lib/image/image-changed-event.js')
-    const {failures} = await this.config.runHook(IMAGE_CHANGED, imageChangedEvent(action, record, previous), undefined, true)
-    for (const {error, plugin} of failures) process.stderr.write(`Warning: the ${IMAGE_CHANGED} hook of the plugin ${plugin.name} failed: ${error.message}\n`)
+    const {failures} = await this.config.runHook(
+      IMAGE_CHANGED,
+      imageChangedEvent(action, record, previous),
+      undefined,
+      true,
+    )
+    for (const {error, plugin} of failures)
+      process.stderr.write(`Warning: the ${IMAGE_CHANGED} hook of the plugin ${plugin.name} failed: ${error.message}\n`)
   }
 
   /** True when notices and progress may go to stderr. */
@@ -113,7 +123,9 @@ export abstract class BaseCommand extends Command {
     // Parse errors, `this.exit()` and help requests keep oclif's own handling and codes.
     if (isOclifError(error)) {
       if (error.code === 'EEXIT' || !this.jsonEnabled()) throw error
-      const usage = new OccError('usage', 'usage', error.message, {suggestion: `Run "occ ${this.id?.replaceAll(':', ' ')} --help" for usage.`})
+      const usage = new OccError('usage', 'usage', error.message, {
+        suggestion: `Run "occ ${this.id?.replaceAll(':', ' ')} --help" for usage.`,
+      })
       return this.fail(usage)
     }
 

@@ -76,14 +76,23 @@ export abstract class ConfigCommand extends BaseCommand {
   protected async readStdin(): Promise<string> {
     const chunks: Buffer[] = []
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '')
   }
 
   /** Rows as aligned columns; on a terminal with a header and a rule, otherwise plain for scripts. */
   protected table(header: string[], rows: string[][]): string {
     const lines = process.stdout.isTTY ? [header, header.map((title) => '-'.repeat(title.length)), ...rows] : rows
     const widths = header.map((_, column) => Math.max(...lines.map((line) => line[column].length)))
-    return lines.map((line) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n')
+    return lines
+      .map((line) =>
+        line
+          .map((cell, column) => cell.padEnd(widths[column]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n')
   }
 
   /** The new value of `key`: the argument, or standard input with --stdin; a secret only from a hidden prompt (asked twice) or --stdin, never argv. */

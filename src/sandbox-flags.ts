@@ -3,8 +3,22 @@ import {Flags} from '@oclif/core'
 /** Flags the sandbox commands share, so they read and behave alike. */
 
 export const startFlags = {
-  timeout: Flags.integer({default: 120, description: 'Seconds to wait for the sandbox to become healthy.', helpValue: 'S', min: 1}),
-  yes: Flags.boolean({char: 'y', description: 'Recreate the sandbox without asking when its configuration changed (needed when not on a terminal).'}),
+  timeout: Flags.integer({
+    default: 120,
+    description: 'Seconds to wait for the sandbox to become healthy.',
+    helpValue: 'S',
+    min: 1,
+  }),
+  yes: Flags.boolean({
+    char: 'y',
+    description: 'Recreate the sandbox without asking when its configuration changed (needed when not on a terminal).',
+  }),
 }
 
-export const stopTimeFlag = Flags.integer({char: 't', default: 30, description: 'Seconds to wait for the sandbox to stop before it is killed.', helpValue: 'S', min: 0})
+export const stopTimeFlag = Flags.integer({
+  char: 't',
+  default: 30,
+  description: 'Seconds to wait for the sandbox to stop before it is killed.',
+  helpValue: 'S',
+  min: 0,
+})

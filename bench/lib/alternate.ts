@@ -60,7 +60,11 @@ function summary(label: string, samples: Sample[]): SideSummary {
   }
 }
 
-export async function alternate(a: Side, b: Side, {pairs = 10, warmup = 1}: {pairs?: number; warmup?: number} = {}): Promise<Comparison> {
+export async function alternate(
+  a: Side,
+  b: Side,
+  {pairs = 10, warmup = 1}: {pairs?: number; warmup?: number} = {},
+): Promise<Comparison> {
   for (let i = 0; i < warmup; i++) {
     await once(a)
     await once(b)
@@ -68,8 +72,14 @@ export async function alternate(a: Side, b: Side, {pairs = 10, warmup = 1}: {pai
 
   const samples: {a: Sample; b: Sample}[] = []
   for (let i = 0; i < pairs; i++) samples.push({a: await once(a), b: await once(b)})
-  const sa = summary(a.label, samples.map((pair) => pair.a))
-  const sb = summary(b.label, samples.map((pair) => pair.b))
+  const sa = summary(
+    a.label,
+    samples.map((pair) => pair.a),
+  )
+  const sb = summary(
+    b.label,
+    samples.map((pair) => pair.b),
+  )
   return {
     a: sa,
     b: sb,
@@ -87,7 +97,8 @@ export function machine(): string {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3)
-const range = (value: Spread, format: (n: number) => string) => `${format(value.median)} (${format(value.min)}–${format(value.max)})`
+const range = (value: Spread, format: (n: number) => string) =>
+  `${format(value.median)} (${format(value.min)}–${format(value.max)})`
 
 export const TABLE_HEADER = [
   '| A | B | A wall s, median (min–max) | B wall s, median (min–max) | A/B wall (medians) | A/B wall (median of pairs) | A/B cpu | A cpu s | A peak RSS MiB |',

@@ -16,7 +16,10 @@ function delayed(from: Socket, to: Socket, delayMs: number): void {
   from.on('error', () => to.destroy())
 }
 
-export async function startLatencyProxy(target: string, rttMs: number): Promise<{address: string; close(): Promise<void>}> {
+export async function startLatencyProxy(
+  target: string,
+  rttMs: number,
+): Promise<{address: string; close(): Promise<void>}> {
   const [host, port] = target.split(':')
   const sockets = new Set<Socket>()
   const server: Server = createServer((client) => {

@@ -23,7 +23,11 @@ export interface OccHome {
 export function occHome(extra: Record<string, string> = {}): OccHome {
   const dir = mkdtempSync(join(tmpdir(), 'occ-bench-home-'))
   // occ's own variables from the caller's shell must not change what is measured.
-  const cleared = Object.fromEntries(Object.keys(process.env).filter((name) => name.startsWith('OCC_') && !name.startsWith('OCC_TEST_')).map((name) => [name, undefined]))
+  const cleared = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((name) => name.startsWith('OCC_') && !name.startsWith('OCC_TEST_'))
+      .map((name) => [name, undefined]),
+  )
   return {
     env: {...cleared, OCC_CONFIG_DIR: join(dir, 'config'), OCC_DATA_DIR: join(dir, 'data'), ...extra},
     remove: () => rmSync(dir, {force: true, recursive: true}),

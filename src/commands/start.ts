@@ -11,12 +11,20 @@ export default class Start extends ImageCommand {
   static override description =
     'Gets the sandbox image first when there is none (as image_source says), then runs the container opencode-cloud-sandbox from it and config.json (port, bind address, mounts, env, restart policy) and waits until it is healthy. Running it again changes nothing; a changed configuration recreates the container (asked on a terminal, --yes elsewhere), keeping volumes and mounts. The update check of update_check runs alongside and never delays or fails the start.'
 
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --yes --timeout 300', '<%= config.bin %> <%= command.id %> --update --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --yes --timeout 300',
+    '<%= config.bin %> <%= command.id %> --update --json',
+  ]
 
   static override flags = {
     ...startFlags,
     update: Flags.boolean({description: 'Apply an available update of the image before starting.'}),
-    'update-check': Flags.boolean({allowNo: true, default: true, description: 'Check for a newer image as update_check says; --no-update-check skips it this time.'}),
+    'update-check': Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'Check for a newer image as update_check says; --no-update-check skips it this time.',
+    }),
   }
 
   public async run(): Promise<StartOutcome> {
@@ -30,7 +38,8 @@ export default class Start extends ImageCommand {
     for (const line of startedLines(outcome)) this.log(line)
     const checkLine = outcome.update_check && automaticCheckLine(outcome.update_check)
     if (checkLine) this.notice(checkLine)
-    if (outcome.acquired && outcome.record) await this.announceImageChange(outcome.record.source === 'build' ? 'build' : 'pull', outcome.record, null)
+    if (outcome.acquired && outcome.record)
+      await this.announceImageChange(outcome.record.source === 'build' ? 'build' : 'pull', outcome.record, null)
     return outcome
   }
 }

@@ -7,8 +7,13 @@ import {stopTimeFlag} from '../sandbox-flags.js'
 
 export default class Stop extends ImageCommand {
   static override summary = 'Stop the sandbox.'
-  static override description = 'Asks the sandbox to stop and kills it after -t seconds. A sandbox that is already stopped, or missing, is no error. --remove also removes the container (never its volumes).'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> -t 5', '<%= config.bin %> <%= command.id %> --remove']
+  static override description =
+    'Asks the sandbox to stop and kills it after -t seconds. A sandbox that is already stopped, or missing, is no error. --remove also removes the container (never its volumes).'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> -t 5',
+    '<%= config.bin %> <%= command.id %> --remove',
+  ]
 
   static override flags = {
     remove: Flags.boolean({description: 'Also remove the container (its volumes are kept).'}),

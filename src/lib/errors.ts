@@ -15,8 +15,16 @@ export const EXIT_CODES = {
   state: {code: 8, meaning: 'the image state does not allow this (e.g. nothing to roll back to)'},
   build: {code: 9, meaning: 'building the image from source failed'},
   busy: {code: 10, meaning: 'another occ holds the lock and did not release it in time'},
-  notReady: {code: 11, meaning: 'the sandbox did not become ready: it exited, stayed unhealthy or ran out of time (an update was rolled back)'},
-  conflict: {code: 12, meaning: 'the sandbox cannot be made as configured: port in use, a missing mount, an exposed address refused, a container occ did not make holds its name, or changes that need --yes'},
+  notReady: {
+    code: 11,
+    meaning:
+      'the sandbox did not become ready: it exited, stayed unhealthy or ran out of time (an update was rolled back)',
+  },
+  conflict: {
+    code: 12,
+    meaning:
+      'the sandbox cannot be made as configured: port in use, a missing mount, an exposed address refused, a container occ did not make holds its name, or changes that need --yes',
+  },
   sandboxStarting: {code: 20, meaning: 'occ status -q: the sandbox runs but is not healthy (yet)'},
   sandboxStopped: {code: 21, meaning: 'occ status -q: the sandbox container exists and is stopped'},
   sandboxMissing: {code: 22, meaning: 'occ status -q: there is no sandbox container'},
@@ -41,7 +49,12 @@ export class OccError extends Error {
   readonly suggestion?: string
   readonly details?: unknown
 
-  constructor(kind: ExitKind, code: string, message: string, options: {cause?: unknown; details?: unknown; suggestion?: string} = {}) {
+  constructor(
+    kind: ExitKind,
+    code: string,
+    message: string,
+    options: {cause?: unknown; details?: unknown; suggestion?: string} = {},
+  ) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = new.target.name
     this.kind = kind
@@ -75,9 +88,15 @@ export class InterruptedError extends OccError {
 
 export class LockTimeoutError extends OccError {
   constructor(file: string, waitedMs: number) {
-    super('busy', 'lock_timeout', `Another occ process has held the lock on ${file} for more than ${Math.round(waitedMs / 1000)} s.`, {
-      suggestion: 'Wait for the other occ command to finish, then try again. A lock left by a crashed process expires by itself.',
-    })
+    super(
+      'busy',
+      'lock_timeout',
+      `Another occ process has held the lock on ${file} for more than ${Math.round(waitedMs / 1000)} s.`,
+      {
+        suggestion:
+          'Wait for the other occ command to finish, then try again. A lock left by a crashed process expires by itself.',
+      },
+    )
   }
 }
 
@@ -86,7 +105,10 @@ export class UnknownCommandError extends OccError {
   constructor(bin: string, typed: string, closest: string | undefined) {
     const help = closest?.includes(' ') ? `${bin} help ${closest.split(' ')[0]}` : `${bin} help`
     super('unknownCommand', 'unknown_command', `"${bin} ${typed}" is not an ${bin} command.`, {
-      suggestion: closest === undefined ? `Run "${help}" for the list of commands.` : `Did you mean "${bin} ${closest}"? Run "${help}" for the list of commands.`,
+      suggestion:
+        closest === undefined
+          ? `Run "${help}" for the list of commands.`
+          : `Did you mean "${bin} ${closest}"? Run "${help}" for the list of commands.`,
     })
   }
 }
@@ -109,11 +131,30 @@ export interface SurroundingsProblem {
 }
 
 const SURROUNDINGS: Record<string, Omit<SurroundingsProblem, 'code'>> = {
-  ENOSPC: {reason: 'no space left on the device', fix: (dir) => `Free some space on the file system that holds ${dir} (df -h ${dir}), then run the command again.`},
-  EDQUOT: {reason: 'your disk quota is used up', fix: (dir) => `Free some space within your quota on the file system that holds ${dir} (quota -s), then run the command again.`},
-  EROFS: {reason: 'the file system is read-only', fix: (dir) => `Make ${dir} writable (remount it read-write), or point occ at a writable directory (OCC_DATA_DIR, OCC_CONFIG_DIR).`},
-  EACCES: {reason: 'permission denied', fix: (dir) => `Check the owner and permissions of ${dir} and its parents (ls -ld ${dir}), or point occ at a directory you own (OCC_DATA_DIR, OCC_CONFIG_DIR).`},
-  EPERM: {reason: 'operation not permitted', fix: (dir) => `Check the owner, permissions and attributes of ${dir} (ls -ld ${dir}; lsattr -d ${dir}), or point occ at a directory you own.`},
+  ENOSPC: {
+    reason: 'no space left on the device',
+    fix: (dir) => `Free some space on the file system that holds ${dir} (df -h ${dir}), then run the command again.`,
+  },
+  EDQUOT: {
+    reason: 'your disk quota is used up',
+    fix: (dir) =>
+      `Free some space within your quota on the file system that holds ${dir} (quota -s), then run the command again.`,
+  },
+  EROFS: {
+    reason: 'the file system is read-only',
+    fix: (dir) =>
+      `Make ${dir} writable (remount it read-write), or point occ at a writable directory (OCC_DATA_DIR, OCC_CONFIG_DIR).`,
+  },
+  EACCES: {
+    reason: 'permission denied',
+    fix: (dir) =>
+      `Check the owner and permissions of ${dir} and its parents (ls -ld ${dir}), or point occ at a directory you own (OCC_DATA_DIR, OCC_CONFIG_DIR).`,
+  },
+  EPERM: {
+    reason: 'operation not permitted',
+    fix: (dir) =>
+      `Check the owner, permissions and attributes of ${dir} (ls -ld ${dir}; lsattr -d ${dir}), or point occ at a directory you own.`,
+  },
 }
 
 /** The failure as a problem of the user's machine (full disk, read-only, permissions), or undefined when it is not one. */

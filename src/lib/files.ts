@@ -8,7 +8,9 @@ import {dirname, relative, resolve, sep} from 'node:path'
 
 /** Makes `dir` and any missing parents 0700; directories that already exist keep their mode and owner. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  const first = await mkdir(dir, {recursive: true, mode: 0o700}).catch((error: NodeJS.ErrnoException) => realMkdirError(dir, error))
+  const first = await mkdir(dir, {recursive: true, mode: 0o700}).catch((error: NodeJS.ErrnoException) =>
+    realMkdirError(dir, error),
+  )
   if (first === undefined) return
   // mkdir's mode is filtered by the umask; set 0700 exactly, on the directories made here only.
   const made = relative(first, resolve(dir)).split(sep).filter(Boolean)
@@ -47,7 +49,11 @@ export interface AtomicWriteOptions {
  * sees the old file or the new one, never half of one. On any failure the temp file is removed
  * and `file` is untouched.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
     const handle = await open(temp, 'wx', 0o600)

@@ -50,7 +50,11 @@ export function socketFailureWords(code: SocketFailureCode, peer: string): strin
 }
 
 /** Sends one request (with `body`, if any) and resolves with the answer's head; its body is still to be read. */
-export async function send(requester: Requester, options: RequestOptions, body?: Readable | string): Promise<IncomingMessage> {
+export async function send(
+  requester: Requester,
+  options: RequestOptions,
+  body?: Readable | string,
+): Promise<IncomingMessage> {
   return new Promise<IncomingMessage>((resolve, reject) => {
     const request = requester(options, resolve)
     request.once('error', reject)
@@ -121,25 +125,44 @@ const log = createDebug('occ:http')
 
 async function follow(url: URL, call: HttpCall, redirects: number): Promise<HttpAnswer> {
   const form = call.form?.toString()
-  const headers = form === undefined ? call.headers : {...call.headers, 'Content-Length': String(Buffer.byteLength(form)), 'Content-Type': 'application/x-www-form-urlencoded'}
+  const headers =
+    form === undefined
+      ? call.headers
+      : {
+          ...call.headers,
+          'Content-Length': String(Buffer.byteLength(form)),
+          'Content-Type': 'application/x-www-form-urlencoded',
+        }
   // node:https (and with it tls) loads only for https: URLs; loopback registries speak plain HTTP.
   const requester = url.protocol === 'https:' ? loadHttps().request : plainRequest
-  const response = await send(requester, {...urlToHttpOptions(url), headers, method: call.method, signal: call.signal}, form)
+  const response = await send(
+    requester,
+    {...urlToHttpOptions(url), headers, method: call.method, signal: call.signal},
+    form,
+  )
   const status = response.statusCode ?? 0
   log('%s %s%s -> %d', call.method, url.host, url.pathname, status)
   const location = response.headers.location
-  const next = REDIRECTS.has(status) && location !== undefined && redirects < MAX_REDIRECTS ? new URL(location, url) : undefined
+  const next =
+    REDIRECTS.has(status) && location !== undefined && redirects < MAX_REDIRECTS ? new URL(location, url) : undefined
   // As fetch: 303 (and 301/302 after a POST) become a GET without the form.
   const asGet = status === 303 || ((status === 301 || status === 302) && call.method === 'POST')
   const sameOrigin = next?.origin === url.origin
   if (next && (sameOrigin || asGet || call.form === undefined)) {
     response.resume()
-    const nextHeaders = sameOrigin ? call.headers : Object.fromEntries(Object.entries(call.headers).filter(([name]) => name.toLowerCase() !== 'authorization'))
-    return follow(next, {...call, headers: nextHeaders, ...(asGet ? {form: undefined, method: 'GET'} : {})}, redirects + 1)
+    const nextHeaders = sameOrigin
+      ? call.headers
+      : Object.fromEntries(Object.entries(call.headers).filter(([name]) => name.toLowerCase() !== 'authorization'))
+    return follow(
+      next,
+      {...call, headers: nextHeaders, ...(asGet ? {form: undefined, method: 'GET'} : {})},
+      redirects + 1,
+    )
   }
 
   const body = await readBody(response, MAX_ANSWER_BYTES)
-  if (body.length > MAX_ANSWER_BYTES) throw new Error(`the answer from ${url.host} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`)
+  if (body.length > MAX_ANSWER_BYTES)
+    throw new Error(`the answer from ${url.host} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`)
   return {body, header: (name) => headerValue(response, name), status, url: url.toString()}
 }
 

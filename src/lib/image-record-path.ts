@@ -10,7 +10,11 @@ type Env = NodeJS.ProcessEnv
  * image-state.json is the default local engine's, the file the original tool reads and writes;
  * every other engine has its own file in image-state.d/, named after its endpoint.
  */
-export function imageStateFile(env: Env = process.env, engine?: string, platform: NodeJS.Platform = process.platform): string {
+export function imageStateFile(
+  env: Env = process.env,
+  engine?: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const uri = engine ?? resolveEngineEndpoint(env, platform).uri
   const {join} = pathFor(platform)
   if (isDefaultEngine(uri, env, platform)) return join(dataDir(env, platform), 'image-state.json')
@@ -22,6 +26,9 @@ export function imageStateFile(env: Env = process.env, engine?: string, platform
  * endpoint; only [\w.-] and ending in hex, so a valid file name on Windows too (npipe:// included).
  */
 export function engineSlug(engine: string): string {
-  const readable = engine.replaceAll(/[^\w.-]+/g, '-').replaceAll(/^-+|-+$/g, '').slice(0, 60)
+  const readable = engine
+    .replaceAll(/[^\w.-]+/g, '-')
+    .replaceAll(/^-+|-+$/g, '')
+    .slice(0, 60)
   return `${readable}-${createHash('sha256').update(engine).digest('hex').slice(0, 12)}`
 }

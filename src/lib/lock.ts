@@ -27,7 +27,11 @@ export interface HeldLock {
  * Runs `fn` holding the cross-process lock of `file` (a `<file>.lock` directory beside it,
  * refreshed while held, so a killed process leaves a lock that expires after `staleMs`).
  */
-export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Promise<T>, options: LockWaitOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  file: string,
+  fn: (lock: HeldLock) => Promise<T>,
+  options: LockWaitOptions = {},
+): Promise<T> {
   const {onWait, pollMs = 200, signal, staleMs = 10_000, timeoutMs = 600_000} = options
   await ensurePrivateDir(dirname(file))
   const held = {compromised: false}

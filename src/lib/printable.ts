@@ -65,7 +65,7 @@ function endOfSequence(text: string, at: number): number {
 export function printable(text: string, {lines = false}: {lines?: boolean} = {}): string {
   if (text.length <= MAX_CHARACTERS && PLAIN.test(text)) return text
   let result = ''
-  for (let index = 0; index < text.length && result.length <= MAX_CHARACTERS; ) {
+  for (let index = 0; index < text.length && result.length <= MAX_CHARACTERS;) {
     const code = text.charCodeAt(index)
     if (code === ESC || code === C1_CSI || C1_STRINGS.has(code)) {
       index = endOfSequence(text, index)

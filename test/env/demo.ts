@@ -81,6 +81,8 @@ async function main(): Promise<number> {
 try {
   process.exitCode = await main()
 } catch (error) {
-  say(error instanceof EnvironmentError ? `error: ${error.message}` : `error: ${(error as Error).stack ?? String(error)}`)
+  say(
+    error instanceof EnvironmentError ? `error: ${error.message}` : `error: ${(error as Error).stack ?? String(error)}`,
+  )
   process.exitCode = 1
 }

@@ -5,7 +5,20 @@
  */
 import {execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync} from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {enginePing, engineTlsPing} from './engine.js'
@@ -14,9 +27,32 @@ import {type Bridge, bridgeExists, createBridge, deleteBridge} from './network.j
 import {type PodmanEndpoint, startPodman, stopPodman} from './podman.js'
 import {type RegistryEndpoint, RegistryClient} from './registry.js'
 import {buildSandboxImage} from './sandbox.js'
-import {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryAddressName, type RegistryName, SANDBOX_REPOSITORY, SANDBOX_SEEDS, type SandboxSeed, SEEDS, type SeedImage} from './seeds.js'
+import {
+  LABELS,
+  REGISTRY_NAMES,
+  REPOSITORY,
+  type RegistryAddressName,
+  type RegistryName,
+  SANDBOX_REPOSITORY,
+  SANDBOX_SEEDS,
+  type SandboxSeed,
+  SEEDS,
+  type SeedImage,
+} from './seeds.js'
 import {SSH_PROCESSES, type SshEndpoint, type SshProcesses, startSsh} from './ssh.js'
-import {BINARIES, EnvironmentError, ensurePackages, freePort, isOurProcess, say, startBackground, tail, terminate, unmountUnder, waitUntil} from './system.js'
+import {
+  BINARIES,
+  EnvironmentError,
+  ensurePackages,
+  freePort,
+  isOurProcess,
+  say,
+  startBackground,
+  tail,
+  terminate,
+  unmountUnder,
+  waitUntil,
+} from './system.js'
 import {makeCertificates} from './tls.js'
 
 export const DEFAULT_STATE_DIR = '/tmp/occ-test-env'
@@ -65,7 +101,7 @@ export interface TestEnvironment {
   /** Why podman is not running (only outside CI: under CI=true its failure fails the start). */
   podmanSkipped?: string
   registries: Record<RegistryAddressName, string>
-  auth: {username: string, password: string}
+  auth: {username: string; password: string}
   repository: string
   pids: Partial<Record<ProcessName, number>>
   logs: Record<'dockerd' | 'sshd' | 'podman' | RegistryName, string>
@@ -97,14 +133,17 @@ export function readRecord(dir = stateDir()): TestEnvironment | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as TestEnvironment
   } catch (error) {
-    throw new EnvironmentError(`${file} is unreadable (${(error as Error).message}); run \`npm run env:stop\` and start again`)
+    throw new EnvironmentError(
+      `${file} is unreadable (${(error as Error).message}); run \`npm run env:stop\` and start again`,
+    )
   }
 }
 
 /** The running environment, for tests: fails clearly when it is not started. */
 export function readEnvironment(dir = stateDir()): TestEnvironment {
   const env = readRecord(dir)
-  if (!env?.ready) throw new EnvironmentError(`no test environment is running in ${dir}; start it with \`npm run env:start\``)
+  if (!env?.ready)
+    throw new EnvironmentError(`no test environment is running in ${dir}; start it with \`npm run env:start\``)
   return env
 }
 
@@ -139,7 +178,9 @@ export function exportLines(env: TestEnvironment, forShell = false): string {
     ...(env.podman ? {OCC_TEST_PODMAN_HOST: env.podman.dockerHost} : {}),
     ...(forShell ? {OCC_IMAGE_REPOSITORIES: JSON.stringify(occRepositories(env))} : {}),
   }
-  return Object.entries(vars).map(([name, value]) => `export ${name}='${value}'`).join('\n')
+  return Object.entries(vars)
+    .map(([name, value]) => `export ${name}='${value}'`)
+    .join('\n')
 }
 
 /** Sets DOCKER_HOST and the OCC_TEST_* variables of `exportLines` in this process. */
@@ -159,24 +200,40 @@ export interface Health {
 
 export async function checkHealth(env: TestEnvironment): Promise<Health> {
   const problems: string[] = []
-  const outdated = !env.tlsHost || !env.certDir || !env.ssh?.home || !env.bridge || !env.sandboxes || (!env.podman && env.podmanSkipped === undefined)
-  if (outdated) problems.push('it has no TLS listener, sshd, bridge, stand-ins or podman (started by an older test/env)')
-  else if (!(await engineTlsPing(env.tlsHost, env.certDir))) problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
+  const outdated =
+    !env.tlsHost ||
+    !env.certDir ||
+    !env.ssh?.home ||
+    !env.bridge ||
+    !env.sandboxes ||
+    (!env.podman && env.podmanSkipped === undefined)
+  if (outdated)
+    problems.push('it has no TLS listener, sshd, bridge, stand-ins or podman (started by an older test/env)')
+  else if (!(await engineTlsPing(env.tlsHost, env.certDir)))
+    problems.push(`the engine's TLS listener ${env.tlsHost} does not answer /_ping`)
   for (const name of ['dockerd', ...REGISTRY_NAMES, ...(outdated ? [] : SSH_PROCESSES)] as const) {
-    if (!isOurProcess(env.pids[name], marker(env.dir))) problems.push(`${name} (pid ${env.pids[name] ?? 'none'}) is not running`)
+    if (!isOurProcess(env.pids[name], marker(env.dir)))
+      problems.push(`${name} (pid ${env.pids[name] ?? 'none'}) is not running`)
   }
-  if (env.bridge?.name && !bridgeExists(env.bridge.name)) problems.push(`the engine's bridge ${env.bridge.name} is gone`)
-  if (!env.podman && !outdated && runsInCi()) problems.push(`podman is not running (${env.podmanSkipped}), and CI must test against it`)
+  if (env.bridge?.name && !bridgeExists(env.bridge.name))
+    problems.push(`the engine's bridge ${env.bridge.name} is gone`)
+  if (!env.podman && !outdated && runsInCi())
+    problems.push(`podman is not running (${env.podmanSkipped}), and CI must test against it`)
   if (env.podman) {
-    if (!isOurProcess(env.pids.podman, marker(env.dir))) problems.push(`podman (pid ${env.pids.podman ?? 'none'}) is not running`)
-    else if (!(await enginePing(env.podman.dockerHost))) problems.push(`podman at ${env.podman.dockerHost} does not answer /_ping`)
+    if (!isOurProcess(env.pids.podman, marker(env.dir)))
+      problems.push(`podman (pid ${env.pids.podman ?? 'none'}) is not running`)
+    else if (!(await enginePing(env.podman.dockerHost)))
+      problems.push(`podman at ${env.podman.dockerHost} does not answer /_ping`)
     if (!bridgeExists(env.podman.bridge.name)) problems.push(`podman's bridge ${env.podman.bridge.name} is gone`)
   }
   if (!(await enginePing(env.dockerHost))) problems.push(`the engine at ${env.dockerHost} does not answer /_ping`)
-  await Promise.all(REGISTRY_NAMES.map(async name => {
-    const status = await new RegistryClient(registryEndpoint(env, name)).ping().catch(() => 0)
-    if (status !== 200) problems.push(`registry ${name} at ${env.registries[name]} answers GET /v2/ with ${status || 'nothing'}`)
-  }))
+  await Promise.all(
+    REGISTRY_NAMES.map(async (name) => {
+      const status = await new RegistryClient(registryEndpoint(env, name)).ping().catch(() => 0)
+      if (status !== 200)
+        problems.push(`registry ${name} at ${env.registries[name]} answers GET /v2/ with ${status || 'nothing'}`)
+    }),
+  )
   return {healthy: problems.length === 0, outdated, problems}
 }
 
@@ -201,16 +258,23 @@ export async function startEnvironment(dir = stateDir(), options: StartOptions =
     const release = await acquireLock(dir)
     let started: StartResult | 'wait'
     try {
-      started = await startLocked(dir, options, began, waitingSince !== undefined && Date.now() - waitingSince > OUTDATED_WAIT_MS)
+      started = await startLocked(
+        dir,
+        options,
+        began,
+        waitingSince !== undefined && Date.now() - waitingSince > OUTDATED_WAIT_MS,
+      )
     } finally {
       release()
     }
     if (started !== 'wait') return started
     if (waitingSince === undefined) {
-      say('the running environment is outdated (started by an older test/env); restarting it once the test runs using it have finished')
+      say(
+        'the running environment is outdated (started by an older test/env); restarting it once the test runs using it have finished',
+      )
       waitingSince = Date.now()
     }
-    await new Promise(resolve => {
+    await new Promise((resolve) => {
       setTimeout(resolve, 2000)
     })
   }
@@ -222,14 +286,21 @@ const OUTDATED_WAIT_MS = 10 * 60_000
 /** Test runs other than this one holding a lease on the environment in `dir`. */
 function otherLeases(dir: string): string[] {
   const leases = join(dir, 'leases')
-  return existsSync(leases) ? readdirSync(leases).filter(pid => Number(pid) !== process.pid && processExists(Number(pid))) : []
+  return existsSync(leases)
+    ? readdirSync(leases).filter((pid) => Number(pid) !== process.pid && processExists(Number(pid)))
+    : []
 }
 
 /**
  * startEnvironment's work under the lock. An outdated environment is restarted (for whoever
  * started it) only when no other run uses it: 'wait' asks the caller to come back later.
  */
-async function startLocked(dir: string, options: StartOptions, began: number, waitedEnough: boolean): Promise<StartResult | 'wait'> {
+async function startLocked(
+  dir: string,
+  options: StartOptions,
+  began: number,
+  waitedEnough: boolean,
+): Promise<StartResult | 'wait'> {
   let owner: Owner = options.lease ? 'tests' : 'manual'
   const existing = readRecord(dir)
   let result: StartResult | undefined
@@ -247,7 +318,9 @@ async function startLocked(dir: string, options: StartOptions, began: number, wa
       say(`reusing the running environment in ${dir}`)
       result = {env: existing, seconds: (Date.now() - began) / 1000, started: false}
     } else {
-      say(`the recorded environment is ${health.outdated ? 'outdated' : 'broken'} (${health.problems.join('; ')}); stopping what is left of it`)
+      say(
+        `the recorded environment is ${health.outdated ? 'outdated' : 'broken'} (${health.problems.join('; ')}); stopping what is left of it`,
+      )
     }
   }
   if (!result) {
@@ -308,14 +381,17 @@ export async function stopEnvironment(dir = stateDir()): Promise<StopResult> {
 }
 
 async function teardown(env: TestEnvironment): Promise<number> {
-  const others = [...REGISTRY_NAMES, ...SSH_PROCESSES].map(async name => {
+  const others = [...REGISTRY_NAMES, ...SSH_PROCESSES].map(async (name) => {
     const pid = env.pids[name]
     if (pid !== undefined) await terminate(pid, marker(env.dir), 5000)
   })
   // dockerd stops its own containerd and unmounts its layers on SIGTERM; give it time to.
-  const dockerd = env.pids.dockerd === undefined ? Promise.resolve() : terminate(env.pids.dockerd, marker(env.dir), 30_000).then(result => {
-    if (result === 'killed') say('dockerd did not stop within 30 s and was killed')
-  })
+  const dockerd =
+    env.pids.dockerd === undefined
+      ? Promise.resolve()
+      : terminate(env.pids.dockerd, marker(env.dir), 30_000).then((result) => {
+          if (result === 'killed') say('dockerd did not stop within 30 s and was killed')
+        })
   const podman = env.podman ? stopPodman(env.dir, env.podman, env.pids.podman) : Promise.resolve()
   await Promise.all([...others, dockerd, podman])
   const containerd = env.pids.containerd ?? readPid(join(env.dir, 'docker', 'exec', 'containerd', 'containerd.pid'))
@@ -328,7 +404,18 @@ async function teardown(env: TestEnvironment): Promise<number> {
 /** Unmounts anything under the state dir and removes all but the log files. */
 function cleanState(dir: string): number {
   const unmounted = unmountUnder(dir)
-  for (const entry of ['env.json', 'docker', 'registries', 'htpasswd', 'docker.sock', 'leases', 'tls', 'ssh', 'podman', 'podman.sock']) {
+  for (const entry of [
+    'env.json',
+    'docker',
+    'registries',
+    'htpasswd',
+    'docker.sock',
+    'leases',
+    'tls',
+    'ssh',
+    'podman',
+    'podman.sock',
+  ]) {
     rmSync(join(dir, entry), {force: true, recursive: true})
   }
   return unmounted
@@ -391,7 +478,9 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     tlsHost: '',
   }
   if (Buffer.byteLength(join(dockerDir, 'exec', 'containerd', 'containerd.sock.ttrpc')) > 100) {
-    throw new EnvironmentError(`OCC_TEST_ENV_DIR ${dir} is too long: containerd's unix socket paths under it would exceed 108 bytes`)
+    throw new EnvironmentError(
+      `OCC_TEST_ENV_DIR ${dir} is too long: containerd's unix socket paths under it would exceed 108 bytes`,
+    )
   }
   writeHtpasswd(env)
   env.certDir = makeCertificates(join(dir, 'tls')).clientDir
@@ -401,14 +490,21 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
 
   try {
     // Images are generated (CPU) while the daemons start (I/O).
-    const images = Promise.all(SEEDS.map(async seed => ({image: await buildImage(seedSpec(seed)), seed})))
-    images.catch(() => {/* awaited below */})
-    const sandboxes = Promise.all(SANDBOX_SEEDS.map(async seed => ({image: await buildSandboxImage(seed), seed})))
-    sandboxes.catch(() => {/* awaited below */})
-    await Promise.all([startEngine(env), ...REGISTRY_NAMES.map(name => startRegistry(env, name))])
+    const images = Promise.all(SEEDS.map(async (seed) => ({image: await buildImage(seedSpec(seed)), seed})))
+    images.catch(() => {
+      /* awaited below */
+    })
+    const sandboxes = Promise.all(SANDBOX_SEEDS.map(async (seed) => ({image: await buildSandboxImage(seed), seed})))
+    sandboxes.catch(() => {
+      /* awaited below */
+    })
+    await Promise.all([startEngine(env), ...REGISTRY_NAMES.map((name) => startRegistry(env, name))])
     env.registries.dead = await deadAddress(env)
     // Both settle before a failure is thrown: teardown must see every pid either one started.
-    const [ssh, podman] = await Promise.allSettled([startSsh(dir, env.dockerHost, env.logs.sshd, env.pids), startSecondEngine(env)])
+    const [ssh, podman] = await Promise.allSettled([
+      startSsh(dir, env.dockerHost, env.logs.sshd, env.pids),
+      startSecondEngine(env),
+    ])
     if (ssh.status === 'rejected') throw ssh.reason
     if (podman.status === 'rejected') throw podman.reason
     env.ssh = ssh.value
@@ -417,22 +513,34 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
     writeRecord(env)
 
     const pushStarted = Date.now()
-    env.seeds = await Promise.all((await images).map(async ({image, seed}) => {
-      await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(REPOSITORY, seed.tag, image)
-      return pushedSeed(env, seed, image.manifest.digest, image.config.digest)
-    }))
+    env.seeds = await Promise.all(
+      (await images).map(async ({image, seed}) => {
+        await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(REPOSITORY, seed.tag, image)
+        return pushedSeed(env, seed, image.manifest.digest, image.config.digest)
+      }),
+    )
     // One after another: tags of the same image would upload the same blobs at once.
     for (const {image, seed} of await sandboxes) {
       await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(SANDBOX_REPOSITORY, seed.tag, image)
-      env.sandboxes.push({...seed, configDigest: image.config.digest, digest: image.manifest.digest, reference: `${env.registries[seed.registry]}/${SANDBOX_REPOSITORY}:${seed.tag}`, repository: SANDBOX_REPOSITORY})
+      env.sandboxes.push({
+        ...seed,
+        configDigest: image.config.digest,
+        digest: image.manifest.digest,
+        reference: `${env.registries[seed.registry]}/${SANDBOX_REPOSITORY}:${seed.tag}`,
+        repository: SANDBOX_REPOSITORY,
+      })
     }
-    say(`seeded ${env.seeds.length} images and ${env.sandboxes.length} sandbox stand-ins in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s`)
+    say(
+      `seeded ${env.seeds.length} images and ${env.sandboxes.length} sandbox stand-ins in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s`,
+    )
     env.ready = true
     writeRecord(env)
     return env
   } catch (error) {
     say('start failed; stopping what was started')
-    await teardown(env).catch(() => {/* the original error matters more */})
+    await teardown(env).catch(() => {
+      /* the original error matters more */
+    })
     throw error
   }
 }
@@ -450,9 +558,15 @@ async function startSecondEngine(env: TestEnvironment): Promise<void> {
     say(`podman answers on ${env.podman?.dockerHost} after ${((Date.now() - began) / 1000).toFixed(1)} s`)
   } catch (error) {
     const message = (error as Error).message
-    if (runsInCi()) throw new EnvironmentError(`podman, the second engine, failed to start, and CI must test against it: ${message}`)
-    say(`WARNING: podman, the second engine, did not start; its tests will be skipped (under CI=true this fails the start): ${message}`)
-    if (env.podman) await stopPodman(env.dir, env.podman, env.pids.podman).catch(() => {/* the start error matters more */})
+    if (runsInCi())
+      throw new EnvironmentError(`podman, the second engine, failed to start, and CI must test against it: ${message}`)
+    say(
+      `WARNING: podman, the second engine, did not start; its tests will be skipped (under CI=true this fails the start): ${message}`,
+    )
+    if (env.podman)
+      await stopPodman(env.dir, env.podman, env.pids.podman).catch(() => {
+        /* the start error matters more */
+      })
     env.podman = undefined
     delete env.pids.podman
     env.podmanSkipped = message
@@ -494,32 +608,61 @@ async function startEngine(env: TestEnvironment): Promise<void> {
     const serverDir = join(env.dir, 'tls', 'server')
     const args = [
       // Both listeners: the private socket, and TCP with TLS that verifies client certificates.
-      '--host', env.dockerHost,
-      '--host', env.tlsHost,
-      '--tlsverify', '--tlscacert', join(serverDir, 'ca.pem'), '--tlscert', join(serverDir, 'cert.pem'), '--tlskey', join(serverDir, 'key.pem'),
-      '--data-root', join(dockerDir, 'data'),
-      '--exec-root', join(dockerDir, 'exec'),
-      '--pidfile', join(dockerDir, 'dockerd.pid'),
+      '--host',
+      env.dockerHost,
+      '--host',
+      env.tlsHost,
+      '--tlsverify',
+      '--tlscacert',
+      join(serverDir, 'ca.pem'),
+      '--tlscert',
+      join(serverDir, 'cert.pem'),
+      '--tlskey',
+      join(serverDir, 'key.pem'),
+      '--data-root',
+      join(dockerDir, 'data'),
+      '--exec-root',
+      join(dockerDir, 'exec'),
+      '--pidfile',
+      join(dockerDir, 'dockerd.pid'),
       // An empty config file: /etc/docker/daemon.json must not leak into the test engine.
-      '--config-file', join(dockerDir, 'daemon.json'),
+      '--config-file',
+      join(dockerDir, 'daemon.json'),
       // Our own bridge and no iptables rules; `-p` without an address binds 127.0.0.1 (docker-proxy forwards).
-      '--bridge', env.bridge.name, '--iptables=false', '--ip-masq=false', '--ip', '127.0.0.1',
-      '--storage-driver', driver,
+      '--bridge',
+      env.bridge.name,
+      '--iptables=false',
+      '--ip-masq=false',
+      '--ip',
+      '127.0.0.1',
+      '--storage-driver',
+      driver,
       // Namespaces of our own, in case a system containerd is shared.
-      '--containerd-namespace', 'occ-test', '--containerd-plugins-namespace', 'occ-test-plugins',
+      '--containerd-namespace',
+      'occ-test',
+      '--containerd-plugins-namespace',
+      'occ-test-plugins',
     ]
     const pid = startBackground(BINARIES.dockerd, args, env.logs.dockerd)
     env.pids.dockerd = pid
     env.storageDriver = driver
     writeRecord(env)
-    const up = await waitUntil(async () => !isOurProcess(pid, marker(env.dir)) || ((await enginePing(env.dockerHost, 1000)) && engineTlsPing(env.tlsHost, env.certDir, 1000)), 40_000, 100)
+    const up = await waitUntil(
+      async () =>
+        !isOurProcess(pid, marker(env.dir)) ||
+        ((await enginePing(env.dockerHost, 1000)) && engineTlsPing(env.tlsHost, env.certDir, 1000)),
+      40_000,
+      100,
+    )
     if (up && isOurProcess(pid, marker(env.dir))) {
       say(`dockerd (${driver}) answers on ${env.dockerHost} after ${((Date.now() - began) / 1000).toFixed(1)} s`)
       return
     }
     if (isOurProcess(pid, marker(env.dir))) {
       await terminate(pid, marker(env.dir), 10_000)
-      throw new EnvironmentError(`dockerd (${BINARIES.dockerd}) did not answer on ${env.dockerHost} within 40 s; see ${env.logs.dockerd}:\n${tail(env.logs.dockerd)}`)
+      throw new EnvironmentError(
+        `dockerd (${BINARIES.dockerd}) did not answer on ${env.dockerHost} within 40 s; see ${env.logs.dockerd}:\n${tail(env.logs.dockerd)}`,
+      )
     }
     if (driver !== drivers.at(-1)) {
       say(`dockerd exited with storage driver ${driver}; retrying with vfs (log: ${env.logs.dockerd})`)
@@ -527,7 +670,9 @@ async function startEngine(env: TestEnvironment): Promise<void> {
       rmSync(join(dockerDir, 'data'), {force: true, recursive: true})
     }
   }
-  throw new EnvironmentError(`dockerd (${BINARIES.dockerd}) exited during start; see ${env.logs.dockerd}:\n${tail(env.logs.dockerd)}`)
+  throw new EnvironmentError(
+    `dockerd (${BINARIES.dockerd}) exited during start; see ${env.logs.dockerd}:\n${tail(env.logs.dockerd)}`,
+  )
 }
 
 function registryConfig(env: TestEnvironment, name: RegistryName, address: string): string {
@@ -572,18 +717,24 @@ async function startRegistry(env: TestEnvironment, name: RegistryName): Promise<
     env.registries[name] = address
     const client = new RegistryClient({address})
     const expected = name === 'auth' ? 401 : 200
-    const up = await waitUntil(async () => !isOurProcess(pid, marker(env.dir)) || (await client.ping().catch(() => 0)) === expected, 15_000, 50)
+    const up = await waitUntil(
+      async () => !isOurProcess(pid, marker(env.dir)) || (await client.ping().catch(() => 0)) === expected,
+      15_000,
+      50,
+    )
     if (up && isOurProcess(pid, marker(env.dir))) return
     await terminate(pid, marker(env.dir), 2000)
     if (attempt === 3 || !up) {
-      throw new EnvironmentError(`registry ${name} (${BINARIES.registry} serve ${config}) did not come up on ${address}; see ${env.logs[name]}:\n${tail(env.logs[name])}`)
+      throw new EnvironmentError(
+        `registry ${name} (${BINARIES.registry} serve ${config}) did not come up on ${address}; see ${env.logs[name]}:\n${tail(env.logs[name])}`,
+      )
     }
   }
 }
 
 /** A free port distinct from the registries': connections to it are refused. */
 async function deadAddress(env: TestEnvironment): Promise<string> {
-  const taken = new Set(REGISTRY_NAMES.map(name => env.registries[name]))
+  const taken = new Set(REGISTRY_NAMES.map((name) => env.registries[name]))
   for (;;) {
     const address = `127.0.0.1:${await freePort()}`
     if (!taken.has(address)) return address
@@ -595,23 +746,34 @@ async function restoreSeeds(env: TestEnvironment): Promise<void> {
   const moved: PushedSeed[] = []
   const movedSandboxes: PushedSandbox[] = []
   await Promise.all([
-    ...env.seeds.map(async seed => {
+    ...env.seeds.map(async (seed) => {
       const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(REPOSITORY, seed.tag)
       if (digest !== seed.digest) moved.push(seed)
     }),
-    ...env.sandboxes.map(async seed => {
-      const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(seed.repository, seed.tag)
+    ...env.sandboxes.map(async (seed) => {
+      const digest = await new RegistryClient(registryEndpoint(env, seed.registry)).manifestDigest(
+        seed.repository,
+        seed.tag,
+      )
       if (digest !== seed.digest) movedSandboxes.push(seed)
     }),
   ])
   if (moved.length + movedSandboxes.length === 0) return
-  say(`restoring ${moved.length + movedSandboxes.length} seed tag(s): ${[...moved, ...movedSandboxes].map(seed => `${seed.registry}/${seed.tag}`).join(', ')}`)
-  await Promise.all(moved.map(async seed => {
-    const image = await buildImage(seedSpec(seed))
-    await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(REPOSITORY, seed.tag, image)
-  }))
+  say(
+    `restoring ${moved.length + movedSandboxes.length} seed tag(s): ${[...moved, ...movedSandboxes].map((seed) => `${seed.registry}/${seed.tag}`).join(', ')}`,
+  )
+  await Promise.all(
+    moved.map(async (seed) => {
+      const image = await buildImage(seedSpec(seed))
+      await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(REPOSITORY, seed.tag, image)
+    }),
+  )
   for (const seed of movedSandboxes) {
-    await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(seed.repository, seed.tag, await buildSandboxImage(seed))
+    await new RegistryClient(registryEndpoint(env, seed.registry)).pushImage(
+      seed.repository,
+      seed.tag,
+      await buildSandboxImage(seed),
+    )
   }
 }
 
@@ -645,7 +807,7 @@ async function acquireLock(dir: string, timeoutMs = 180_000): Promise<() => void
       say(`waiting for another start/stop (pid ${holder}) to finish`)
       announced = true
     }
-    await new Promise(resolve => {
+    await new Promise((resolve) => {
       setTimeout(resolve, 200)
     })
   }

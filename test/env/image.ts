@@ -64,17 +64,24 @@ export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
   if (layerCount < 1) throw new Error(`an image needs at least one layer (got ${layerCount})`)
   const tars = Array.from({length: layerCount}, (_, index) => layerTar(spec, index))
   // Random payloads do not compress: level 1 is as good as 9 and much faster.
-  const layers = await Promise.all(tars.map(async tar => ({tar, gzipped: await gzip(tar, {level: spec.layerBytes ? 1 : 6})})))
-  return assembleImage(layers, {
-    Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-    Cmd: ['/opt/sandbox/bin/sandbox'],
-    Labels: {
-      [LABELS.version]: spec.version,
-      [LABELS.ociVersion]: spec.version,
-      [LABELS.seed]: spec.seed,
-      ...spec.labels,
+  const layers = await Promise.all(
+    tars.map(async (tar) => ({tar, gzipped: await gzip(tar, {level: spec.layerBytes ? 1 : 6})})),
+  )
+  return assembleImage(
+    layers,
+    {
+      Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+      Cmd: ['/opt/sandbox/bin/sandbox'],
+      Labels: {
+        [LABELS.version]: spec.version,
+        [LABELS.ociVersion]: spec.version,
+        [LABELS.seed]: spec.seed,
+        ...spec.labels,
+      },
     },
-  }, spec.architecture ?? 'amd64', spec.seed)
+    spec.architecture ?? 'amd64',
+    spec.seed,
+  )
 }
 
 /** The `config` of an image config: what a container made from the image runs with. */
@@ -85,7 +92,7 @@ export interface ContainerConfig {
   Labels: Record<string, string>
   ExposedPorts?: Record<string, Record<string, never>>
   /** Durations in nanoseconds, as the engine stores them. */
-  Healthcheck?: {Test: string[], Interval: number, Timeout: number, StartPeriod: number, Retries: number}
+  Healthcheck?: {Test: string[]; Interval: number; Timeout: number; StartPeriod: number; Retries: number}
   WorkingDir?: string
 }
 
@@ -102,9 +109,14 @@ export async function layerOf(entries: TarEntry[]): Promise<LayerData> {
 }
 
 /** The config and manifest over finished layers; `name` goes into the history entries. */
-export function assembleImage(layerData: LayerData[], containerConfig: ContainerConfig, architecture: Architecture, name: string): BuiltImage {
-  const layers = layerData.map(layer => blobOf(layer.gzipped))
-  const diffIds = layerData.map(layer => sha256(layer.tar))
+export function assembleImage(
+  layerData: LayerData[],
+  containerConfig: ContainerConfig,
+  architecture: Architecture,
+  name: string,
+): BuiltImage {
+  const layers = layerData.map((layer) => blobOf(layer.gzipped))
+  const diffIds = layerData.map((layer) => sha256(layer.tar))
   const imageConfig = {
     architecture,
     os: 'linux',
@@ -114,27 +126,35 @@ export function assembleImage(layerData: LayerData[], containerConfig: Container
     history: diffIds.map((_, index) => ({created: CREATED, created_by: `occ test env: ${name} layer ${index + 1}`})),
   }
   const config = blobOf(Buffer.from(JSON.stringify(imageConfig)))
-  const manifest = blobOf(Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.manifest,
-    config: {mediaType: MEDIA_TYPES.config, size: config.size, digest: config.digest},
-    layers: layers.map(layer => ({mediaType: MEDIA_TYPES.layer, size: layer.size, digest: layer.digest})),
-  })))
+  const manifest = blobOf(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.manifest,
+        config: {mediaType: MEDIA_TYPES.config, size: config.size, digest: config.digest},
+        layers: layers.map((layer) => ({mediaType: MEDIA_TYPES.layer, size: layer.size, digest: layer.digest})),
+      }),
+    ),
+  )
   return {config, diffIds, layers, manifest}
 }
 
 /** A multi-arch index (Docker manifest list) pointing at already built images. */
-export function buildIndex(entries: {architecture: Architecture, manifest: Blob}[]): Blob {
-  return blobOf(Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.manifestList,
-    manifests: entries.map(({architecture, manifest}) => ({
-      mediaType: MEDIA_TYPES.manifest,
-      size: manifest.size,
-      digest: manifest.digest,
-      platform: {architecture, os: 'linux', ...(architecture === 'arm64' ? {variant: 'v8'} : {})},
-    })),
-  })))
+export function buildIndex(entries: {architecture: Architecture; manifest: Blob}[]): Blob {
+  return blobOf(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.manifestList,
+        manifests: entries.map(({architecture, manifest}) => ({
+          mediaType: MEDIA_TYPES.manifest,
+          size: manifest.size,
+          digest: manifest.digest,
+          platform: {architecture, os: 'linux', ...(architecture === 'arm64' ? {variant: 'v8'} : {})},
+        })),
+      }),
+    ),
+  )
 }
 
 export interface TarEntry {
@@ -191,9 +211,17 @@ export function tar(entries: TarEntry[]): Buffer {
   const parts: Buffer[] = []
   for (const entry of entries) {
     const isDir = entry.path.endsWith('/')
-    const data = isDir || entry.symlink !== undefined ? Buffer.alloc(0) : entry.data ?? Buffer.alloc(0)
+    const data = isDir || entry.symlink !== undefined ? Buffer.alloc(0) : (entry.data ?? Buffer.alloc(0))
     const type = isDir ? '5' : entry.symlink === undefined ? '0' : '2'
-    parts.push(tarHeader(entry.path, data.length, type, entry.mode ?? (isDir ? 0o755 : entry.symlink === undefined ? 0o644 : 0o777), entry.symlink))
+    parts.push(
+      tarHeader(
+        entry.path,
+        data.length,
+        type,
+        entry.mode ?? (isDir ? 0o755 : entry.symlink === undefined ? 0o644 : 0o777),
+        entry.symlink,
+      ),
+    )
     if (data.length > 0) {
       parts.push(data)
       const padding = (BLOCK - (data.length % BLOCK)) % BLOCK
@@ -205,7 +233,8 @@ export function tar(entries: TarEntry[]): Buffer {
 }
 
 function tarHeader(path: string, size: number, type: '0' | '2' | '5', mode: number, linkName = ''): Buffer {
-  if (Buffer.byteLength(path) > 100 || Buffer.byteLength(linkName) > 100) throw new Error(`tar path too long for this writer: ${path}`)
+  if (Buffer.byteLength(path) > 100 || Buffer.byteLength(linkName) > 100)
+    throw new Error(`tar path too long for this writer: ${path}`)
   const header = Buffer.alloc(BLOCK)
   const octal = (value: number, width: number) => value.toString(8).padStart(width - 1, '0') + '\0'
   header.write(path, 0, 100, 'utf8')

@@ -11,12 +11,42 @@ import {type RegistryEndpoint, RegistryClient} from './registry.js'
 import {buildSandboxImage, type SandboxSpec} from './sandbox.js'
 import {REPOSITORY, type RegistryName} from './seeds.js'
 
-export {applyToProcessEnv, readEnvironment, registryEndpoint, releaseEnvironment, startEnvironment, stateDir, stopEnvironment} from './environment.js'
+export {
+  applyToProcessEnv,
+  readEnvironment,
+  registryEndpoint,
+  releaseEnvironment,
+  startEnvironment,
+  stateDir,
+  stopEnvironment,
+} from './environment.js'
 export type {PushedSandbox, PushedSeed, StartOptions, StartResult, StopResult, TestEnvironment} from './environment.js'
 export {type Architecture, type ImageSpec, buildImage} from './image.js'
 export {RegistryClient, type RegistryEndpoint} from './registry.js'
-export {buildSandboxImage, SANDBOX_EXIT_CODE, SANDBOX_HEALTH_INTERVAL_MS, SANDBOX_HEALTH_TEST, SANDBOX_PORT, SANDBOX_VARIANTS, type SandboxSpec, type SandboxVariant, sandboxStartLine} from './sandbox.js'
-export {LABELS, REGISTRY_NAMES, REPOSITORY, type RegistryName, SANDBOX_REPOSITORY, SANDBOX_SEEDS, type SandboxSeed, SEEDS, type SeedImage, seedsIn, WANTED_VERSION} from './seeds.js'
+export {
+  buildSandboxImage,
+  SANDBOX_EXIT_CODE,
+  SANDBOX_HEALTH_INTERVAL_MS,
+  SANDBOX_HEALTH_TEST,
+  SANDBOX_PORT,
+  SANDBOX_VARIANTS,
+  type SandboxSpec,
+  type SandboxVariant,
+  sandboxStartLine,
+} from './sandbox.js'
+export {
+  LABELS,
+  REGISTRY_NAMES,
+  REPOSITORY,
+  type RegistryName,
+  SANDBOX_REPOSITORY,
+  SANDBOX_SEEDS,
+  type SandboxSeed,
+  SEEDS,
+  type SeedImage,
+  seedsIn,
+  WANTED_VERSION,
+} from './seeds.js'
 
 /** A registry of the running environment by name, or any endpoint. */
 export type RegistryTarget = RegistryName | RegistryEndpoint
@@ -37,7 +67,12 @@ function endpointOf(target: RegistryTarget, env?: TestEnvironment): RegistryEndp
 }
 
 /** Builds an image from `spec` and pushes it as `repository:tag` (replacing what the tag pointed at). */
-export async function pushImage(registry: RegistryTarget, repository: string, tag: string, spec: ImageSpec): Promise<PushedImage> {
+export async function pushImage(
+  registry: RegistryTarget,
+  repository: string,
+  tag: string,
+  spec: ImageSpec,
+): Promise<PushedImage> {
   return pushBuilt(endpointOf(registry), repository, tag, await buildImage(spec))
 }
 
@@ -45,11 +80,21 @@ export async function pushImage(registry: RegistryTarget, repository: string, ta
  * Builds a runnable sandbox stand-in (sandbox.ts: busybox serving /global/health on 3000, with a
  * HEALTHCHECK) and pushes it as `repository:tag`. Same spec, same digests.
  */
-export async function pushSandbox(registry: RegistryTarget, repository: string, tag: string, spec: SandboxSpec): Promise<PushedImage> {
+export async function pushSandbox(
+  registry: RegistryTarget,
+  repository: string,
+  tag: string,
+  spec: SandboxSpec,
+): Promise<PushedImage> {
   return pushBuilt(endpointOf(registry), repository, tag, await buildSandboxImage(spec))
 }
 
-async function pushBuilt(endpoint: RegistryEndpoint, repository: string, tag: string, image: BuiltImage): Promise<PushedImage> {
+async function pushBuilt(
+  endpoint: RegistryEndpoint,
+  repository: string,
+  tag: string,
+  image: BuiltImage,
+): Promise<PushedImage> {
   await new RegistryClient(endpoint).pushImage(repository, tag, image)
   return {
     configDigest: image.config.digest,
@@ -63,12 +108,20 @@ async function pushBuilt(endpoint: RegistryEndpoint, repository: string, tag: st
  * Deletes the manifest `reference` (a tag or a digest) names. Distribution deletes by digest, so
  * every tag on the same manifest goes too. Returns the digest deleted, undefined if there was none.
  */
-export async function deleteImage(registry: RegistryTarget, repository: string, reference: string): Promise<string | undefined> {
+export async function deleteImage(
+  registry: RegistryTarget,
+  repository: string,
+  reference: string,
+): Promise<string | undefined> {
   return new RegistryClient(endpointOf(registry)).deleteManifest(repository, reference)
 }
 
 /** The digest `repository:tag` points at in a registry (undefined when absent), as a client sees it. */
-export async function remoteDigest(registry: RegistryTarget, repository: string, tag: string): Promise<string | undefined> {
+export async function remoteDigest(
+  registry: RegistryTarget,
+  repository: string,
+  tag: string,
+): Promise<string | undefined> {
   return new RegistryClient(endpointOf(registry)).manifestDigest(repository, tag)
 }
 
@@ -83,23 +136,35 @@ export interface PushedIndex {
  * Pushes one image per architecture (by digest) and a manifest list over them under `tag`.
  * Each platform's spec defaults to `spec` with its architecture set.
  */
-export async function pushMultiArchIndex(registry: RegistryTarget, repository: string, tag: string, spec: ImageSpec & {platforms?: Partial<Record<Architecture, ImageSpec>>}): Promise<PushedIndex> {
+export async function pushMultiArchIndex(
+  registry: RegistryTarget,
+  repository: string,
+  tag: string,
+  spec: ImageSpec & {platforms?: Partial<Record<Architecture, ImageSpec>>},
+): Promise<PushedIndex> {
   const endpoint = endpointOf(registry)
   const client = new RegistryClient(endpoint)
   const architectures: Architecture[] = ['amd64', 'arm64']
-  const images = await Promise.all(architectures.map(async architecture => {
-    const image = await buildImage({...spec, ...spec.platforms?.[architecture], architecture})
-    await client.pushImage(repository, image.manifest.digest, image)
-    return {architecture, image}
-  }))
+  const images = await Promise.all(
+    architectures.map(async (architecture) => {
+      const image = await buildImage({...spec, ...spec.platforms?.[architecture], architecture})
+      await client.pushImage(repository, image.manifest.digest, image)
+      return {architecture, image}
+    }),
+  )
   const index = buildIndex(images.map(({architecture, image}) => ({architecture, manifest: image.manifest})))
   await client.putManifest(repository, tag, index, MEDIA_TYPES.manifestList)
-  const platforms = Object.fromEntries(images.map(({architecture, image}) => [architecture, {
-    configDigest: image.config.digest,
-    digest: image.manifest.digest,
-    reference: `${endpoint.address}/${repository}@${image.manifest.digest}`,
-    size: image.layers.reduce((sum, layer) => sum + layer.size, 0),
-  }])) as Record<Architecture, PushedImage>
+  const platforms = Object.fromEntries(
+    images.map(({architecture, image}) => [
+      architecture,
+      {
+        configDigest: image.config.digest,
+        digest: image.manifest.digest,
+        reference: `${endpoint.address}/${repository}@${image.manifest.digest}`,
+        size: image.layers.reduce((sum, layer) => sum + layer.size, 0),
+      },
+    ]),
+  ) as Record<Architecture, PushedImage>
   return {digest: index.digest, platforms, reference: `${endpoint.address}/${repository}:${tag}`}
 }
 

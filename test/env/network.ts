@@ -54,14 +54,19 @@ interface Route {
 }
 
 /** IPv4 networks in use on this machine: every route's destination and every address's network. */
-function networksInUse(exceptDevice?: string): {network: number, prefix: number}[] {
+function networksInUse(exceptDevice?: string): {network: number; prefix: number}[] {
   const routes = JSON.parse(ip(['-j', '-4', 'route', 'show', 'table', 'all'])) as Route[]
-  const addresses = JSON.parse(ip(['-j', '-4', 'addr', 'show'])) as {ifname: string, addr_info: {local: string, prefixlen: number}[]}[]
+  const addresses = JSON.parse(ip(['-j', '-4', 'addr', 'show'])) as {
+    ifname: string
+    addr_info: {local: string; prefixlen: number}[]
+  }[]
   const cidrs = [
-    ...routes.filter(route => route.dev !== exceptDevice && route.dst !== 'default').map(route => route.dst),
-    ...addresses.filter(link => link.ifname !== exceptDevice).flatMap(link => link.addr_info.map(info => `${info.local}/${info.prefixlen}`)),
+    ...routes.filter((route) => route.dev !== exceptDevice && route.dst !== 'default').map((route) => route.dst),
+    ...addresses
+      .filter((link) => link.ifname !== exceptDevice)
+      .flatMap((link) => link.addr_info.map((info) => `${info.local}/${info.prefixlen}`)),
   ]
-  return cidrs.map(cidr => {
+  return cidrs.map((cidr) => {
     const [address, prefix] = cidr.split('/')
     return {network: toNumber(address), prefix: prefix === undefined ? 32 : Number(prefix)}
   })
@@ -71,10 +76,10 @@ function toNumber(address: string): number {
   return address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0)
 }
 
-function overlaps(a: {network: number, prefix: number}, b: {network: number, prefix: number}): boolean {
+function overlaps(a: {network: number; prefix: number}, b: {network: number; prefix: number}): boolean {
   const prefix = Math.min(a.prefix, b.prefix)
-  const mask = prefix === 0 ? 0 : (0xFF_FF_FF_FF << (32 - prefix)) >>> 0
-  return ((a.network & mask) >>> 0) === ((b.network & mask) >>> 0)
+  const mask = prefix === 0 ? 0 : (0xff_ff_ff_ff << (32 - prefix)) >>> 0
+  return (a.network & mask) >>> 0 === (b.network & mask) >>> 0
 }
 
 /**
@@ -91,11 +96,11 @@ export function createBridge(dir: string, owner: BridgeOwner = 'dockerd'): Bridg
     for (let step = 0; step < 256; step++) {
       const third = (start + step) % 256
       const candidate = {network: toNumber(`10.${SECOND_OCTET}.${third}.0`), prefix: 24}
-      if (networksInUse(name).some(used => overlaps(used, candidate))) continue
+      if (networksInUse(name).some((used) => overlaps(used, candidate))) continue
       const gateway = `10.${SECOND_OCTET}.${third}.1`
       ip(['addr', 'add', `${gateway}/24`, 'dev', name])
       // Another environment may have taken the same subnet between our check and our add.
-      if (networksInUse(name).some(used => overlaps(used, candidate))) {
+      if (networksInUse(name).some((used) => overlaps(used, candidate))) {
         ip(['addr', 'del', `${gateway}/24`, 'dev', name])
         continue
       }
@@ -111,6 +116,7 @@ export function createBridge(dir: string, owner: BridgeOwner = 'dockerd'): Bridg
 
 /** Deletes a bridge the environment recorded as its own; a missing one is fine. */
 export function deleteBridge(name: string): void {
-  if (!Object.values(PREFIXES).some(prefix => name.startsWith(prefix))) throw new EnvironmentError(`refusing to delete ${name}: not a bridge the test environment makes`)
+  if (!Object.values(PREFIXES).some((prefix) => name.startsWith(prefix)))
+    throw new EnvironmentError(`refusing to delete ${name}: not a bridge the test environment makes`)
   if (bridgeExists(name)) ip(['link', 'del', 'dev', name])
 }

@@ -9,7 +9,18 @@ import {join} from 'node:path'
 
 import {enginePing} from './engine.js'
 import {type Bridge, createBridge, deleteBridge} from './network.js'
-import {BINARIES, EnvironmentError, ensurePackages, isOurProcess, PODMAN_PACKAGES, processesMentioning, startBackground, tail, terminate, waitUntil} from './system.js'
+import {
+  BINARIES,
+  EnvironmentError,
+  ensurePackages,
+  isOurProcess,
+  PODMAN_PACKAGES,
+  processesMentioning,
+  startBackground,
+  tail,
+  terminate,
+  waitUntil,
+} from './system.js'
 
 export interface PodmanEndpoint {
   /** DOCKER_HOST for podman's Docker-compatible API: `unix://<dir>/podman.sock`. */
@@ -43,10 +54,23 @@ function paths(dir: string) {
 function globalArgs(dir: string): string[] {
   const p = paths(dir)
   return [
-    '--root', p.root, '--runroot', p.runroot, '--tmpdir', p.tmp, '--storage-driver', 'vfs',
+    '--root',
+    p.root,
+    '--runroot',
+    p.runroot,
+    '--tmpdir',
+    p.tmp,
+    '--storage-driver',
+    'vfs',
     // No systemd here: cgroupfs, and events in a file.
-    '--cgroup-manager', 'cgroupfs', '--events-backend', 'file',
-    '--network-backend', 'cni', '--network-config-dir', p.networks,
+    '--cgroup-manager',
+    'cgroupfs',
+    '--events-backend',
+    'file',
+    '--network-backend',
+    'cni',
+    '--network-config-dir',
+    p.networks,
   ]
 }
 
@@ -66,40 +90,65 @@ function writeConfig(dir: string, bridge: Bridge, registries: string[]): void {
   const p = paths(dir)
   for (const sub of [p.root, p.runroot, p.tmp, p.networks]) mkdirSync(sub, {recursive: true})
   const quote = (value: string) => JSON.stringify(value)
-  writeFileSync(p.containersConf, [
-    '[containers]',
-    // This machine refuses podman's default nofile/nproc rlimits: containers would not start.
-    'default_ulimits = []',
-    '[engine]',
-    // File locks under tmp_dir: the default shm segment is shared by every podman on the machine.
-    'lock_type = "file"',
-    `tmp_dir = ${quote(p.tmp)}`,
-    'cgroup_manager = "cgroupfs"',
-    'events_logger = "file"',
-    '[network]',
-    'network_backend = "cni"',
-    `network_config_dir = ${quote(p.networks)}`,
-    '',
-  ].join('\n'))
+  writeFileSync(
+    p.containersConf,
+    [
+      '[containers]',
+      // This machine refuses podman's default nofile/nproc rlimits: containers would not start.
+      'default_ulimits = []',
+      '[engine]',
+      // File locks under tmp_dir: the default shm segment is shared by every podman on the machine.
+      'lock_type = "file"',
+      `tmp_dir = ${quote(p.tmp)}`,
+      'cgroup_manager = "cgroupfs"',
+      'events_logger = "file"',
+      '[network]',
+      'network_backend = "cni"',
+      `network_config_dir = ${quote(p.networks)}`,
+      '',
+    ].join('\n'),
+  )
   // Plain HTTP to the loopback registries (podman, unlike dockerd, does not assume it for 127.0.0.0/8).
-  writeFileSync(p.registriesConf, [
-    'unqualified-search-registries = []',
-    ...registries.flatMap(address => ['', '[[registry]]', `location = ${quote(address)}`, 'insecure = true']),
-    '',
-  ].join('\n'))
-  writeFileSync(p.storageConf, ['[storage]', 'driver = "vfs"', `graphroot = ${quote(p.root)}`, `runroot = ${quote(p.runroot)}`, ''].join('\n'))
+  writeFileSync(
+    p.registriesConf,
+    [
+      'unqualified-search-registries = []',
+      ...registries.flatMap((address) => ['', '[[registry]]', `location = ${quote(address)}`, 'insecure = true']),
+      '',
+    ].join('\n'),
+  )
+  writeFileSync(
+    p.storageConf,
+    ['[storage]', 'driver = "vfs"', `graphroot = ${quote(p.root)}`, `runroot = ${quote(p.runroot)}`, ''].join('\n'),
+  )
   // The default network on our own bridge and /24: no masquerade, host-local IPAM state kept here.
-  writeFileSync(join(p.networks, 'podman.conflist'), JSON.stringify({
-    cniVersion: '0.4.0',
-    name: 'podman',
-    plugins: [
+  writeFileSync(
+    join(p.networks, 'podman.conflist'),
+    JSON.stringify(
       {
-        bridge: bridge.name, hairpinMode: true, ipMasq: false, isGateway: true, type: 'bridge',
-        ipam: {dataDir: join(p.base, 'ipam'), ranges: [[{gateway: bridge.gateway, subnet: bridge.subnet}]], routes: [{dst: '0.0.0.0/0'}], type: 'host-local'},
+        cniVersion: '0.4.0',
+        name: 'podman',
+        plugins: [
+          {
+            bridge: bridge.name,
+            hairpinMode: true,
+            ipMasq: false,
+            isGateway: true,
+            type: 'bridge',
+            ipam: {
+              dataDir: join(p.base, 'ipam'),
+              ranges: [[{gateway: bridge.gateway, subnet: bridge.subnet}]],
+              routes: [{dst: '0.0.0.0/0'}],
+              type: 'host-local',
+            },
+          },
+          {capabilities: {portMappings: true}, type: 'portmap'},
+        ],
       },
-      {capabilities: {portMappings: true}, type: 'portmap'},
-    ],
-  }, null, 2) + '\n')
+      null,
+      2,
+    ) + '\n',
+  )
 }
 
 export interface StartedPodman {
@@ -111,18 +160,38 @@ export interface StartedPodman {
  * Starts `podman system service` for the environment in `dir`. `record` is called with the bridge
  * and then with the pid as soon as they exist, so a failed start can still be torn down.
  */
-export async function startPodman(dir: string, registries: string[], log: string, record: (endpoint: PodmanEndpoint, pid?: number) => void): Promise<StartedPodman> {
+export async function startPodman(
+  dir: string,
+  registries: string[],
+  log: string,
+  record: (endpoint: PodmanEndpoint, pid?: number) => void,
+): Promise<StartedPodman> {
   await ensurePackages(PODMAN_PACKAGES)
   const socket = join(dir, 'podman.sock')
-  const endpoint: PodmanEndpoint = {bridge: createBridge(dir, 'podman'), dir: podmanDir(dir), dockerHost: `unix://${socket}`}
+  const endpoint: PodmanEndpoint = {
+    bridge: createBridge(dir, 'podman'),
+    dir: podmanDir(dir),
+    dockerHost: `unix://${socket}`,
+  }
   record(endpoint)
   writeConfig(dir, endpoint.bridge, registries)
-  const pid = startBackground(BINARIES.podman, [...globalArgs(dir), 'system', 'service', '--time=0', endpoint.dockerHost], log, processEnv(dir))
+  const pid = startBackground(
+    BINARIES.podman,
+    [...globalArgs(dir), 'system', 'service', '--time=0', endpoint.dockerHost],
+    log,
+    processEnv(dir),
+  )
   record(endpoint, pid)
   const marker = `${dir}/`
-  const up = await waitUntil(async () => !isOurProcess(pid, marker) || enginePing(endpoint.dockerHost, 1000), 30_000, 100)
+  const up = await waitUntil(
+    async () => !isOurProcess(pid, marker) || enginePing(endpoint.dockerHost, 1000),
+    30_000,
+    100,
+  )
   if (!up || !isOurProcess(pid, marker)) {
-    throw new EnvironmentError(`podman (${BINARIES.podman} system service) did not answer on ${endpoint.dockerHost}; see ${log}:\n${tail(log)}`)
+    throw new EnvironmentError(
+      `podman (${BINARIES.podman} system service) did not answer on ${endpoint.dockerHost}; see ${log}:\n${tail(log)}`,
+    )
   }
   return {endpoint, pid}
 }
@@ -136,10 +205,14 @@ export async function stopPodman(dir: string, endpoint: PodmanEndpoint, pid: num
   const marker = `${podmanDir(dir)}/`
   if (pid !== undefined) await terminate(pid, `${dir}/`, 10_000)
   try {
-    execFileSync(BINARIES.podman, [...globalArgs(dir), 'rm', '--all', '--force', '--time', '0'], {env: processEnv(dir), stdio: 'ignore', timeout: 60_000})
+    execFileSync(BINARIES.podman, [...globalArgs(dir), 'rm', '--all', '--force', '--time', '0'], {
+      env: processEnv(dir),
+      stdio: 'ignore',
+      timeout: 60_000,
+    })
   } catch {
     // Nothing was ever created, or the state is gone: the sweep below still runs.
   }
-  await Promise.all(processesMentioning(marker).map(leftover => terminate(leftover, marker, 5000)))
+  await Promise.all(processesMentioning(marker).map((leftover) => terminate(leftover, marker, 5000)))
   if (endpoint.bridge?.name) deleteBridge(endpoint.bridge.name)
 }

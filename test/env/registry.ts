@@ -7,10 +7,15 @@ import {type Blob, type BuiltImage, MEDIA_TYPES} from './image.js'
 export interface RegistryEndpoint {
   /** host:port, plain HTTP (loopback). */
   address: string
-  credentials?: {username: string, password: string}
+  credentials?: {username: string; password: string}
 }
 
-const MANIFEST_ACCEPT = [MEDIA_TYPES.manifest, MEDIA_TYPES.manifestList, 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.index.v1+json'].join(', ')
+const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.manifest,
+  MEDIA_TYPES.manifestList,
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+].join(', ')
 
 export class RegistryClient {
   constructor(private readonly endpoint: RegistryEndpoint) {}
@@ -21,7 +26,7 @@ export class RegistryClient {
 
   /** Pushes layers and config (skipping blobs the registry has), then the manifest under `reference`. */
   async pushImage(repository: string, reference: string, image: BuiltImage): Promise<void> {
-    await Promise.all([...image.layers, image.config].map(blob => this.pushBlob(repository, blob)))
+    await Promise.all([...image.layers, image.config].map((blob) => this.pushBlob(repository, blob)))
     await this.putManifest(repository, reference, image.manifest, MEDIA_TYPES.manifest)
   }
 
@@ -49,13 +54,17 @@ export class RegistryClient {
     await expectStatus(response, 201, `manifest ${repository}:${reference}`)
     const digest = response.headers.get('docker-content-digest')
     if (digest && digest !== manifest.digest) {
-      throw new Error(`registry ${this.address} stored ${repository}:${reference} as ${digest}, expected ${manifest.digest}`)
+      throw new Error(
+        `registry ${this.address} stored ${repository}:${reference} as ${digest}, expected ${manifest.digest}`,
+      )
     }
   }
 
   /** The manifest digest a tag points at, or undefined when the tag does not exist. */
   async manifestDigest(repository: string, reference: string): Promise<string | undefined> {
-    const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, {headers: {Accept: MANIFEST_ACCEPT}})
+    const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, {
+      headers: {Accept: MANIFEST_ACCEPT},
+    })
     if (response.status === 404) return undefined
     await expectStatus(response, 200, `HEAD ${repository}:${reference}`)
     return response.headers.get('docker-content-digest') ?? undefined
@@ -84,7 +93,7 @@ export class RegistryClient {
       return []
     }
     if (response.status !== 200) await expectStatus(response, 200, `tags of ${repository}`)
-    const body = await response.json() as {tags?: string[] | null}
+    const body = (await response.json()) as {tags?: string[] | null}
     return body.tags ?? []
   }
 
@@ -99,7 +108,11 @@ export class RegistryClient {
     return `http://${this.address}`
   }
 
-  private async request(method: string, path: string, init: {body?: Buffer, headers?: Record<string, string>} = {}): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    init: {body?: Buffer; headers?: Record<string, string>} = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = {...init.headers}
     const {credentials} = this.endpoint
     if (credentials) {

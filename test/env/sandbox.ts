@@ -6,7 +6,14 @@
  */
 import {readFileSync} from 'node:fs'
 
-import {type Architecture, assembleImage, type BuiltImage, type ContainerConfig, type LayerData, layerOf} from './image.js'
+import {
+  type Architecture,
+  assembleImage,
+  type BuiltImage,
+  type ContainerConfig,
+  type LayerData,
+  layerOf,
+} from './image.js'
 import {LABELS} from './seeds.js'
 import {BINARIES, EnvironmentError} from './system.js'
 
@@ -32,7 +39,14 @@ export interface SandboxSpec {
 export const SANDBOX_PORT = 3000
 /** The real image's health check interval; tests set a shorter one when they create a container. */
 export const SANDBOX_HEALTH_INTERVAL_MS = 30_000
-export const SANDBOX_HEALTH_TEST = ['CMD', '/bin/busybox', 'wget', '-q', '-O-', `http://127.0.0.1:${SANDBOX_PORT}/global/health`]
+export const SANDBOX_HEALTH_TEST = [
+  'CMD',
+  '/bin/busybox',
+  'wget',
+  '-q',
+  '-O-',
+  `http://127.0.0.1:${SANDBOX_PORT}/global/health`,
+]
 /** Exit code of the `exits` variant. */
 export const SANDBOX_EXIT_CODE = 3
 
@@ -50,8 +64,19 @@ export async function buildSandboxImage(spec: SandboxSpec): Promise<BuiltImage> 
     Env: ['PATH=/bin', `OPENCODE_PORT=${SANDBOX_PORT}`],
     Entrypoint: ['/bin/busybox', 'sh', '/entrypoint.sh'],
     ExposedPorts: {[`${SANDBOX_PORT}/tcp`]: {}},
-    Healthcheck: {Interval: SANDBOX_HEALTH_INTERVAL_MS * NS_PER_MS, Retries: 3, StartPeriod: 0, Test: SANDBOX_HEALTH_TEST, Timeout: 5000 * NS_PER_MS},
-    Labels: {[LABELS.version]: spec.version, [LABELS.ociVersion]: spec.version, [LABELS.seed]: seed, [LABELS.variant]: variant},
+    Healthcheck: {
+      Interval: SANDBOX_HEALTH_INTERVAL_MS * NS_PER_MS,
+      Retries: 3,
+      StartPeriod: 0,
+      Test: SANDBOX_HEALTH_TEST,
+      Timeout: 5000 * NS_PER_MS,
+    },
+    Labels: {
+      [LABELS.version]: spec.version,
+      [LABELS.ociVersion]: spec.version,
+      [LABELS.seed]: seed,
+      [LABELS.variant]: variant,
+    },
     WorkingDir: '/',
   }
   const layers = await Promise.all([busyboxLayer(), appLayer(spec.version, variant, seed)])
@@ -78,7 +103,9 @@ function busyboxLayer(): Promise<LayerData> {
 function staticBusybox(): Buffer {
   const data = readFileSync(BINARIES.busybox)
   if (hasInterpreter(data)) {
-    throw new EnvironmentError(`${BINARIES.busybox} is dynamically linked and cannot run in a FROM-scratch image; install Debian's busybox-static`)
+    throw new EnvironmentError(
+      `${BINARIES.busybox} is dynamically linked and cannot run in a FROM-scratch image; install Debian's busybox-static`,
+    )
   }
   return data
 }
@@ -96,12 +123,18 @@ function hasInterpreter(elf: Buffer): boolean {
 }
 
 function appLayer(version: string, variant: SandboxVariant, seed: string): Promise<LayerData> {
-  const health = variant === 'never-healthy' ? [] : [{data: Buffer.from(`{"healthy":true,"version":"${version}"}`), path: 'www/global/health'}]
+  const health =
+    variant === 'never-healthy'
+      ? []
+      : [{data: Buffer.from(`{"healthy":true,"version":"${version}"}`), path: 'www/global/health'}]
   return layerOf([
     {data: Buffer.from(entrypoint(version, variant)), mode: 0o755, path: 'entrypoint.sh'},
     {data: Buffer.from(`${seed}\n${variant}\n${version}\n`), path: 'stand-in'},
     {path: 'www/'},
-    {data: Buffer.from(`<!doctype html><title>opencode sandbox stand-in ${version}</title><p>${variant}</p>\n`), path: 'www/index.html'},
+    {
+      data: Buffer.from(`<!doctype html><title>opencode sandbox stand-in ${version}</title><p>${variant}</p>\n`),
+      path: 'www/index.html',
+    },
     {path: 'www/global/'},
     ...health,
   ])

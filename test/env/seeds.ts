@@ -47,14 +47,71 @@ export const WANTED_VERSION = '25.1.3'
 const MB = 1024 * 1024
 
 export const SEEDS: readonly SeedImage[] = [
-  {registry: 'primary', tag: '25.1.3', version: '25.1.3', seed: 'primary-25.1.3', layers: 3, purpose: 'the wanted version, served by the first repository'},
-  {registry: 'primary', tag: '25.0.0', version: '25.0.0', seed: 'primary-25.0.0', layers: 3, purpose: 'an older release (updates, rollback)'},
-  {registry: 'primary', tag: 'latest', version: '25.1.3', seed: 'primary-latest', layers: 3, purpose: 'fallback for a dev CLI with no published image'},
-  {registry: 'primary', tag: 'big', version: '25.1.3', seed: 'primary-big', layers: 4, layerBytes: 26 * MB, purpose: '>= 100 MB over 4 layers, for Ctrl-C mid-pull'},
-  {registry: 'mirror', tag: '25.1.3', version: '25.1.3', seed: 'mirror-25.1.3', layers: 3, purpose: 'same tag as primary, other content: tells who served a fallback'},
-  {registry: 'mirror', tag: '25.0.0', version: '25.0.0', seed: 'mirror-25.0.0', layers: 3, purpose: 'older release on the mirror'},
-  {registry: 'mirror', tag: 'mirror-only', version: '1.2.0', seed: 'mirror-mirror-only', layers: 2, purpose: 'a tag only the second repository has'},
-  {registry: 'auth', tag: '25.1.3', version: '25.1.3', seed: 'auth-25.1.3', layers: 3, purpose: 'needs basic auth (user occ-test)'},
+  {
+    registry: 'primary',
+    tag: '25.1.3',
+    version: '25.1.3',
+    seed: 'primary-25.1.3',
+    layers: 3,
+    purpose: 'the wanted version, served by the first repository',
+  },
+  {
+    registry: 'primary',
+    tag: '25.0.0',
+    version: '25.0.0',
+    seed: 'primary-25.0.0',
+    layers: 3,
+    purpose: 'an older release (updates, rollback)',
+  },
+  {
+    registry: 'primary',
+    tag: 'latest',
+    version: '25.1.3',
+    seed: 'primary-latest',
+    layers: 3,
+    purpose: 'fallback for a dev CLI with no published image',
+  },
+  {
+    registry: 'primary',
+    tag: 'big',
+    version: '25.1.3',
+    seed: 'primary-big',
+    layers: 4,
+    layerBytes: 26 * MB,
+    purpose: '>= 100 MB over 4 layers, for Ctrl-C mid-pull',
+  },
+  {
+    registry: 'mirror',
+    tag: '25.1.3',
+    version: '25.1.3',
+    seed: 'mirror-25.1.3',
+    layers: 3,
+    purpose: 'same tag as primary, other content: tells who served a fallback',
+  },
+  {
+    registry: 'mirror',
+    tag: '25.0.0',
+    version: '25.0.0',
+    seed: 'mirror-25.0.0',
+    layers: 3,
+    purpose: 'older release on the mirror',
+  },
+  {
+    registry: 'mirror',
+    tag: 'mirror-only',
+    version: '1.2.0',
+    seed: 'mirror-mirror-only',
+    layers: 2,
+    purpose: 'a tag only the second repository has',
+  },
+  {
+    registry: 'auth',
+    tag: '25.1.3',
+    version: '25.1.3',
+    seed: 'auth-25.1.3',
+    layers: 3,
+    purpose: 'needs basic auth (user occ-test)',
+  },
 ]
 
 /** Repository of the runnable sandbox stand-ins (sandbox.ts) seeded at start, e.g. for `npm run demo`. */
@@ -74,5 +131,5 @@ export const SANDBOX_SEEDS: readonly SandboxSeed[] = [
 ]
 
 export function seedsIn(registry: RegistryName): SeedImage[] {
-  return SEEDS.filter(seed => seed.registry === registry)
+  return SEEDS.filter((seed) => seed.registry === registry)
 }

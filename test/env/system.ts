@@ -40,7 +40,7 @@ export const BINARIES = {
 } as const
 
 /** Debian packages and the file each one must provide. */
-export const REQUIRED_PACKAGES: readonly {name: string, provides: string}[] = [
+export const REQUIRED_PACKAGES: readonly {name: string; provides: string}[] = [
   {name: 'docker.io', provides: '/usr/sbin/dockerd'},
   {name: 'docker-registry', provides: BINARIES.registry},
   {name: 'apache2-utils', provides: BINARIES.htpasswd},
@@ -52,7 +52,7 @@ export const REQUIRED_PACKAGES: readonly {name: string, provides: string}[] = [
 ]
 
 /** Installed when the environment starts podman: a failure there is podman's (see podman.ts). */
-export const PODMAN_PACKAGES: readonly {name: string, provides: string}[] = [
+export const PODMAN_PACKAGES: readonly {name: string; provides: string}[] = [
   {name: 'podman', provides: '/usr/bin/podman'},
   // Named: podman's dependency would also accept netavark, which we do not configure.
   {name: 'containernetworking-plugins', provides: BINARIES.cniPortmap},
@@ -62,7 +62,12 @@ export const PODMAN_PACKAGES: readonly {name: string, provides: string}[] = [
 export const APT_LOCK_WAIT_S = 300
 
 /** apt's locks: dpkg's, which apt-get waits for with DPkg::Lock::Timeout, and the lists' and archives', which it does not. */
-const APT_LOCKS = ['/var/lib/dpkg/lock-frontend', '/var/lib/dpkg/lock', '/var/lib/apt/lists/lock', '/var/cache/apt/archives/lock']
+const APT_LOCKS = [
+  '/var/lib/dpkg/lock-frontend',
+  '/var/lib/dpkg/lock',
+  '/var/lib/apt/lists/lock',
+  '/var/cache/apt/archives/lock',
+]
 
 /** apt-get's arguments for `args`: waiting up to `seconds` for dpkg's lock instead of failing at once. */
 export function aptGetArgs(args: string[], seconds = APT_LOCK_WAIT_S): string[] {
@@ -80,8 +85,10 @@ export function lockHolder(file: string): string | undefined {
     return undefined
   }
   // "1: POSIX  ADVISORY  WRITE 4242 fe:00:2253001 0 EOF"; a line with "->" is a process waiting, not holding.
-  const holder = readFileSync('/proc/locks', 'utf8').split('\n').map(line => line.trim().split(/\s+/))
-    .find(fields => fields[1] !== '->' && fields[5] === device)
+  const holder = readFileSync('/proc/locks', 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .find((fields) => fields[1] !== '->' && fields[5] === device)
   if (!holder) return undefined
   const pid = Number(holder[4])
   if (!(pid > 0)) return 'another process'
@@ -93,8 +100,11 @@ export function lockHolder(file: string): string | undefined {
 }
 
 /** Waits while another process holds one of `locks`, saying so once; false when it still holds one after `timeoutMs`. */
-export async function waitForLocks(locks: readonly string[] = APT_LOCKS, timeoutMs = APT_LOCK_WAIT_S * 1000): Promise<boolean> {
-  const held = () => locks.map(lock => ({holder: lockHolder(lock), lock})).find(({holder}) => holder !== undefined)
+export async function waitForLocks(
+  locks: readonly string[] = APT_LOCKS,
+  timeoutMs = APT_LOCK_WAIT_S * 1000,
+): Promise<boolean> {
+  const held = () => locks.map((lock) => ({holder: lockHolder(lock), lock})).find(({holder}) => holder !== undefined)
   const first = held()
   if (!first) return true
   say(`apt's lock ${first.lock} is held by ${first.holder}; waiting up to ${Math.round(timeoutMs / 1000)} s for it`)
@@ -103,7 +113,7 @@ export async function waitForLocks(locks: readonly string[] = APT_LOCKS, timeout
 
 /** Installs the missing packages with apt-get (root only), waiting for apt's locks; a no-op when all are there. */
 export async function ensurePackages(packages = REQUIRED_PACKAGES): Promise<void> {
-  const missing = packages.filter(pkg => !existsSync(pkg.provides)).map(pkg => pkg.name)
+  const missing = packages.filter((pkg) => !existsSync(pkg.provides)).map((pkg) => pkg.name)
   if (missing.length === 0) return
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`
   if (process.getuid?.() !== 0) {
@@ -113,26 +123,41 @@ export async function ensurePackages(packages = REQUIRED_PACKAGES): Promise<void
   const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'}
   for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
     // apt-get update does not wait for the lists' lock; DPkg::Lock::Timeout covers dpkg's if it is taken meanwhile.
-    if (!await waitForLocks()) throw new EnvironmentError(`apt's lock is still held after ${APT_LOCK_WAIT_S} s; run it by hand once it is free: ${command}`)
+    if (!(await waitForLocks()))
+      throw new EnvironmentError(
+        `apt's lock is still held after ${APT_LOCK_WAIT_S} s; run it by hand once it is free: ${command}`,
+      )
     const result = spawnSync('apt-get', aptGetArgs(args), {env, stdio: ['ignore', 'inherit', 'inherit']})
     if (result.status !== 0) {
-      throw new EnvironmentError(`apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); run it by hand to see why: ${command}`)
+      throw new EnvironmentError(
+        `apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); run it by hand to see why: ${command}`,
+      )
     }
   }
-  const still = packages.filter(pkg => !existsSync(pkg.provides))
+  const still = packages.filter((pkg) => !existsSync(pkg.provides))
   if (still.length > 0) {
-    throw new EnvironmentError(`apt-get installed ${missing.join(', ')} but ${still.map(pkg => pkg.provides).join(', ')} is still missing`)
+    throw new EnvironmentError(
+      `apt-get installed ${missing.join(', ')} but ${still.map((pkg) => pkg.provides).join(', ')} is still missing`,
+    )
   }
 }
 
 /** Starts a detached process whose stdout and stderr go to `logFile`; returns its pid. */
-export function startBackground(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): number {
+export function startBackground(
+  command: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   const fd = openSync(logFile, 'a')
   try {
     const child = spawn(command, args, {detached: true, env, stdio: ['ignore', fd, fd]})
-    child.on('error', () => {/* reported through the pid check below */})
+    child.on('error', () => {
+      /* reported through the pid check below */
+    })
     child.unref()
-    if (child.pid === undefined) throw new EnvironmentError(`could not start ${command} (is it installed?); log: ${logFile}`)
+    if (child.pid === undefined)
+      throw new EnvironmentError(`could not start ${command} (is it installed?); log: ${logFile}`)
     return child.pid
   } finally {
     closeSync(fd)
@@ -169,7 +194,11 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<boolean> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (await check()) return true
@@ -212,17 +241,21 @@ export function tail(file: string, lines = 20): string {
 
 /** Live processes whose command line mentions `marker` (e.g. conmon processes a podman left behind). */
 export function processesMentioning(marker: string): number[] {
-  return readdirSync('/proc').filter(entry => /^\d+$/.test(entry)).map(Number).filter(pid => pid !== process.pid && isOurProcess(pid, marker))
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && isOurProcess(pid, marker))
 }
 
 /** Mount points at or below `dir`, deepest first. */
 export function mountsUnder(dir: string): string[] {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-    .map(line => line.split(' ')[4])
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
     .filter((mountPoint): mountPoint is string => Boolean(mountPoint))
-    .map(mountPoint => mountPoint.replaceAll('\\040', ' '))
-    .filter(mountPoint => mountPoint === dir || mountPoint.startsWith(prefix))
+    .map((mountPoint) => mountPoint.replaceAll('\\040', ' '))
+    .filter((mountPoint) => mountPoint === dir || mountPoint.startsWith(prefix))
     .sort((a, b) => b.length - a.length)
 }
 

@@ -33,7 +33,24 @@ function issue(dir: string, name: string, subject: string, extensions: string[])
   writeFileSync(extfile, extensions.join('\n') + '\n')
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key])
   openssl(['req', '-new', '-key', key, '-subj', subject, '-out', request])
-  openssl(['x509', '-req', '-in', request, '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca-key.pem'), '-CAcreateserial', '-days', '30', '-sha256', '-extfile', extfile, '-out', join(dir, `${name}.pem`)])
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    request,
+    '-CA',
+    join(dir, 'ca.pem'),
+    '-CAkey',
+    join(dir, 'ca-key.pem'),
+    '-CAcreateserial',
+    '-days',
+    '30',
+    '-sha256',
+    '-extfile',
+    extfile,
+    '-out',
+    join(dir, `${name}.pem`),
+  ])
 }
 
 /** A fresh CA with one server certificate (SAN IP:127.0.0.1) and one client certificate, under `dir`. */
@@ -42,13 +59,36 @@ export function makeCertificates(dir: string, name = 'occ-test'): CertificateSet
   const work = join(dir, 'ca')
   mkdirSync(work, {recursive: true})
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(work, 'ca-key.pem')])
-  openssl(['req', '-x509', '-new', '-key', join(work, 'ca-key.pem'), '-subj', `/CN=${name} CA`, '-days', '30', '-sha256',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', join(work, 'ca.pem')])
-  issue(work, 'server', '/CN=127.0.0.1', ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth', 'keyUsage=critical,digitalSignature'])
+  openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    join(work, 'ca-key.pem'),
+    '-subj',
+    `/CN=${name} CA`,
+    '-days',
+    '30',
+    '-sha256',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-out',
+    join(work, 'ca.pem'),
+  ])
+  issue(work, 'server', '/CN=127.0.0.1', [
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'extendedKeyUsage=serverAuth',
+    'keyUsage=critical,digitalSignature',
+  ])
   issue(work, 'client', `/CN=${name} client`, ['extendedKeyUsage=clientAuth', 'keyUsage=critical,digitalSignature'])
   const serverDir = join(dir, 'server')
   const clientDir = join(dir, 'client')
-  for (const [target, side] of [[serverDir, 'server'], [clientDir, 'client']] as const) {
+  for (const [target, side] of [
+    [serverDir, 'server'],
+    [clientDir, 'client'],
+  ] as const) {
     mkdirSync(target, {recursive: true})
     copyFileSync(join(work, 'ca.pem'), join(target, 'ca.pem'))
     copyFileSync(join(work, `${side}.pem`), join(target, 'cert.pem'))

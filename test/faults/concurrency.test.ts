@@ -4,7 +4,14 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {readEnvironment, REPOSITORY, WANTED_VERSION} from '../env/index.js'
-import {engine, imageId, type ImageHome, makeImageHome, removeSandboxImages, seed} from '../integration/helpers/occ-image.js'
+import {
+  engine,
+  imageId,
+  type ImageHome,
+  makeImageHome,
+  removeSandboxImages,
+  seed,
+} from '../integration/helpers/occ-image.js'
 import {runCli} from '../integration/helpers/run-cli.js'
 import {count, leftovers, recordFile} from './suite.js'
 
@@ -35,7 +42,11 @@ describe('faults: many occ processes at once', function () {
   it('50 parallel config:set: every key holds a value one of its writers set, the file is valid, no lock is left', async function () {
     const runs = Array.from({length: 50}, (_, run) => ({run, writer: WRITERS[run % WRITERS.length]}))
     count({runs: runs.length})
-    const results = await Promise.all(runs.map(({run, writer: [key, value]}) => runCli(['config:set', key, value(run)], {env: home.env, timeoutMs: 150_000})))
+    const results = await Promise.all(
+      runs.map(({run, writer: [key, value]}) =>
+        runCli(['config:set', key, value(run)], {env: home.env, timeoutMs: 150_000}),
+      ),
+    )
     for (const result of results) expect(result.code, result.stderr).to.equal(0)
     const file = JSON.parse(readFileSync(join(home.configDir, 'config.json'), 'utf8')) as Record<string, unknown>
     for (const [key, , stored] of WRITERS) {
@@ -50,11 +61,22 @@ describe('faults: many occ processes at once', function () {
     await removeSandboxImages(engine())
     const repository = `${readEnvironment().registries.primary}/${REPOSITORY}`
     count({runs: 5})
-    const results = await Promise.all(Array.from({length: 5}, () => runCli(['image:pull', '--tag', WANTED_VERSION], {env: home.envFor([repository], {OCC_UPDATE_CHECK: 'never'}), timeoutMs: 150_000})))
+    const results = await Promise.all(
+      Array.from({length: 5}, () =>
+        runCli(['image:pull', '--tag', WANTED_VERSION], {
+          env: home.envFor([repository], {OCC_UPDATE_CHECK: 'never'}),
+          timeoutMs: 150_000,
+        }),
+      ),
+    )
     for (const result of results) expect(result.code, result.stderr).to.equal(0)
     const file = recordFile(home)
     const record = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-    expect(record).to.include({image_id: seed('primary', WANTED_VERSION).configDigest, registry: readEnvironment().registries.primary, source: 'prebuilt'})
+    expect(record).to.include({
+      image_id: seed('primary', WANTED_VERSION).configDigest,
+      registry: readEnvironment().registries.primary,
+      source: 'prebuilt',
+    })
     expect(await imageId(engine(), 'opencode-cloud-sandbox:current')).to.equal(record.image_id)
     expect(leftovers(dirname(file))).to.deep.equal([])
   })

@@ -6,8 +6,22 @@
 import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 
-import {applyToProcessEnv, pushImage, readEnvironment, REPOSITORY, startEnvironment, WANTED_VERSION} from '../env/index.js'
-import {engine, type ImageHome, makeImageHome, removeSandboxImages, seed, startCli} from '../integration/helpers/occ-image.js'
+import {
+  applyToProcessEnv,
+  pushImage,
+  readEnvironment,
+  REPOSITORY,
+  startEnvironment,
+  WANTED_VERSION,
+} from '../env/index.js'
+import {
+  engine,
+  type ImageHome,
+  makeImageHome,
+  removeSandboxImages,
+  seed,
+  startCli,
+} from '../integration/helpers/occ-image.js'
 import {runCli} from '../integration/helpers/run-cli.js'
 import {FaultProxy} from './proxy.js'
 import {count, leftovers, readRecordOf, recordFile, STACK_TRACE} from './suite.js'
@@ -41,7 +55,12 @@ describe('faults: the engine killed mid-pull', function () {
 
     // A slow link keeps the pull running long enough to kill the engine in the middle of it.
     const tag = `faults-kill-${process.pid}-${Date.now().toString(36)}`
-    await pushImage('primary', REPOSITORY, tag, {layerBytes: 4 * 2 ** 20, layers: 4, seed: tag, version: WANTED_VERSION})
+    await pushImage('primary', REPOSITORY, tag, {
+      layerBytes: 4 * 2 ** 20,
+      layers: 4,
+      seed: tag,
+      version: WANTED_VERSION,
+    })
     proxy = await FaultProxy.start({target: readEnvironment().registries.primary})
     await proxy.setMode({bytesPerSecond: 2 * 2 ** 20, kind: 'throttle'})
     const running = pull(tag, [`${proxy.address}/${REPOSITORY}`])
@@ -63,11 +82,16 @@ describe('faults: the engine killed mid-pull', function () {
     const {env} = await startEnvironment(undefined, {lease: readEnvironment().owner === 'tests'})
     applyToProcessEnv(env)
     count({runs: 1})
-    const unreachable = await runCli(['image:state', '--json'], {env: home.envFor([primary()], {OCC_UPDATE_CHECK: 'never'})})
+    const unreachable = await runCli(['image:state', '--json'], {
+      env: home.envFor([primary()], {OCC_UPDATE_CHECK: 'never'}),
+    })
     expect(unreachable.code, unreachable.stderr).to.equal(0)
     const again = await pull(WANTED_VERSION, [primary()]).done
     expect(again.code, again.stderr).to.equal(0)
-    expect(readRecordOf(home)).to.include({image_id: seed('primary', WANTED_VERSION).configDigest, registry: env.registries.primary})
+    expect(readRecordOf(home)).to.include({
+      image_id: seed('primary', WANTED_VERSION).configDigest,
+      registry: env.registries.primary,
+    })
     expect(existsSync(file)).to.equal(true)
   })
 })

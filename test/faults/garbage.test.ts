@@ -25,7 +25,9 @@ interface Outcome {
 
 /** Copies an unreadable record was moved aside to, so the user can still look at it. */
 function movedAside(file: string): string[] {
-  return readdirSync(dirname(file)).filter((name) => name.startsWith(`${basename(file)}.corrupt-`)).map((name) => join(dirname(file), name))
+  return readdirSync(dirname(file))
+    .filter((name) => name.startsWith(`${basename(file)}.corrupt-`))
+    .map((name) => join(dirname(file), name))
 }
 
 /** Whether `bytes` are still there: in the file, or in the one copy it was moved aside to. */
@@ -40,11 +42,15 @@ function problems(outcome: Outcome, allowed: number[], changedOnlyOnSuccess: boo
   const {result} = outcome
   const found: string[] = []
   const output = `${result.stdout}\n${result.stderr}`
-  if (result.code === null || !allowed.includes(result.code)) found.push(`exit code ${result.code}, not one of ${allowed.join(', ')}`)
+  if (result.code === null || !allowed.includes(result.code))
+    found.push(`exit code ${result.code}, not one of ${allowed.join(', ')}`)
   if (STACK_TRACE.test(output)) found.push('a stack trace in the output')
-  if (result.code !== 0 && !/^Error: .{10,}/m.test(result.stderr) && !result.stdout.includes('"error"')) found.push('no clear error message')
+  if (result.code !== 0 && !/^Error: .{10,}/m.test(result.stderr) && !result.stdout.includes('"error"'))
+    found.push('no clear error message')
   if (!outcome.unchanged && (!changedOnlyOnSuccess || result.code !== 0)) found.push('the file was rewritten')
-  return found.length === 0 ? [] : [`${outcome.command} on ${outcome.file}: ${found.join('; ')}\n    stderr: ${result.stderr.slice(0, 300).trim()}`]
+  return found.length === 0
+    ? []
+    : [`${outcome.command} on ${outcome.file}: ${found.join('; ')}\n    stderr: ${result.stderr.slice(0, 300).trim()}`]
 }
 
 describe('faults: garbage config.json and image-state.json files', function () {
@@ -52,7 +58,11 @@ describe('faults: garbage config.json and image-state.json files', function () {
   const random = seededRandom(SEED)
 
   /** Writes each file into a home of its own, runs `args`, and checks the file is unchanged. */
-  async function tryEach(files: GarbageFile[], place: (home: ReturnType<typeof makeCliHome>) => string, commands: {args: string[]; env?: Record<string, string>}[]): Promise<Outcome[]> {
+  async function tryEach(
+    files: GarbageFile[],
+    place: (home: ReturnType<typeof makeCliHome>) => string,
+    commands: {args: string[]; env?: Record<string, string>}[],
+  ): Promise<Outcome[]> {
     count({files: files.length})
     const outcomes = await pool(files, CONCURRENCY, async (garbage) => {
       const home = makeCliHome()
@@ -78,10 +88,13 @@ describe('faults: garbage config.json and image-state.json files', function () {
     return outcomes.flat()
   }
 
-  it('config.json: config:get and config:set answer with a clear message and the table\'s codes, and never rewrite a file they refused', async function () {
+  it("config.json: config:get and config:set answer with a clear message and the table's codes, and never rewrite a file they refused", async function () {
     const files = garbageConfigs(random)
     expect(files.length).to.be.at.least(100)
-    const outcomes = await tryEach(files, (home) => join(home.configDir, 'config.json'), [{args: ['config:get', 'image_source']}, {args: ['config:set', 'bind_address', '127.0.0.2']}])
+    const outcomes = await tryEach(files, (home) => join(home.configDir, 'config.json'), [
+      {args: ['config:get', 'image_source']},
+      {args: ['config:set', 'bind_address', '127.0.0.2']},
+    ])
     const found = outcomes.flatMap((outcome) => problems(outcome, [0, 3], outcome.command.includes('config:set')))
     expect(found, found.join('\n')).to.deep.equal([])
     // A refused file is reported as the config's fault, naming the file.
@@ -90,7 +103,7 @@ describe('faults: garbage config.json and image-state.json files', function () {
     for (const outcome of refused) expect(outcome.result.stderr, outcome.file).to.include('config.json')
   })
 
-  it('image-state.json: image:state --json answers with JSON and the table\'s codes, and never rewrites the record', async function () {
+  it("image-state.json: image:state --json answers with JSON and the table's codes, and never rewrites the record", async function () {
     const files = garbageStates(random)
     expect(files.length).to.be.at.least(100)
     const env = {DOCKER_HOST: readEnvironment().dockerHost, OCC_UPDATE_CHECK: 'never'}

@@ -35,7 +35,24 @@ export const VALID_STATE: Record<string, Json> = {
 }
 
 /** Values of every JSON type and a few edge cases: each key gets the ones that are wrong for it. */
-const ODD_VALUES: Json[] = ['', 'x'.repeat(300), -1, 0, 3.5, 1e308, 65_536, true, null, [], ['a', 1, null], {}, {nested: {deeper: [1]}}, '\u0000\u0007', '../../etc/passwd', '🙂'.repeat(10)]
+const ODD_VALUES: Json[] = [
+  '',
+  'x'.repeat(300),
+  -1,
+  0,
+  3.5,
+  1e308,
+  65_536,
+  true,
+  null,
+  [],
+  ['a', 1, null],
+  {},
+  {nested: {deeper: [1]}},
+  '\u0000\u0007',
+  '../../etc/passwd',
+  '🙂'.repeat(10),
+]
 
 const text = (value: string) => Buffer.from(value, 'utf8')
 const json = (value: Json, indent = 2) => text(JSON.stringify(value, null, indent))
@@ -58,7 +75,9 @@ function generate(valid: Record<string, Json>, random: () => number, truncations
   }
 
   for (const key of Object.keys(valid)) {
-    const wrong = ODD_VALUES.filter((value) => typeof value !== typeof valid[key] || Array.isArray(value) !== Array.isArray(valid[key]))
+    const wrong = ODD_VALUES.filter(
+      (value) => typeof value !== typeof valid[key] || Array.isArray(value) !== Array.isArray(valid[key]),
+    )
     for (let i = 0; i < 3; i++) {
       const value = wrong[Math.floor(random() * wrong.length)]
       add(`${key} = ${JSON.stringify(value).slice(0, 40)}`, json({...valid, [key]: value}))
@@ -72,7 +91,10 @@ function generate(valid: Record<string, Json>, random: () => number, truncations
 
   for (const depth of [1000, 100_000, 1_000_000]) {
     add(`arrays nested ${depth} deep`, text('['.repeat(depth) + ']'.repeat(depth)))
-    add(`objects nested ${depth} deep in a key`, text(`{"version": 1, "users": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`))
+    add(
+      `objects nested ${depth} deep in a key`,
+      text(`{"version": 1, "users": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`),
+    )
   }
 
   add('a 16 MB string value', json({...valid, bind: 'x'.repeat(16 * 2 ** 20)}, 0))
@@ -84,12 +106,56 @@ function generate(valid: Record<string, Json>, random: () => number, truncations
   add('UTF-16LE without BOM', Buffer.from(whole, 'utf16le'))
   add('UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text(whole)]))
   add('UTF-32LE', Buffer.from(Array.from(whole).flatMap((char) => [char.charCodeAt(0), 0, 0, 0])))
-  add('Latin-1 é in a string', Buffer.from(whole.replace('"25.1.3"', '"25.1.3-é"').replace('"alice"', '"alicé"'), 'latin1'))
-  add('invalid UTF-8 in a string', Buffer.concat([text(whole.slice(0, whole.length - 2)), text(', "bad": "'), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), text('"}')]))
+  add(
+    'Latin-1 é in a string',
+    Buffer.from(whole.replace('"25.1.3"', '"25.1.3-é"').replace('"alice"', '"alicé"'), 'latin1'),
+  )
+  add(
+    'invalid UTF-8 in a string',
+    Buffer.concat([
+      text(whole.slice(0, whole.length - 2)),
+      text(', "bad": "'),
+      Buffer.from([0xc3, 0x28, 0xa0, 0xa1]),
+      text('"}'),
+    ]),
+  )
   add('NUL bytes between keys', text(whole.replaceAll(',\n', ',\u0000\n')))
   add('CRLF line ends', text(whole.replaceAll('\n', '\r\n')))
 
-  for (const literal of ['', ' \n\t ', 'null', 'true', '0', '-1', '"config"', '[]', '[1, 2]', '{', '}', '{"version": 1', '{"version": 2}', '{"version": 99}', '{"version": "1"}', '{"version": 1.5}', '{"version": -1}', '{"version": 1,}', '// just a comment', '/* unterminated', '{"version": 1 /* ok */}', '{"version": 1, "version": "two"}', '{"__proto__": {"polluted": true}, "version": 1}', '{"constructor": {"prototype": {"x": 1}}}', `{"${'k'.repeat(100_000)}": 1}`, '{"version": 1}\n{"version": 1}', '{"version": 1} trailing', '\u001b[31m{}\u001b[0m', '{"version": NaN}', '{"version": Infinity}', "{'version': 1}", '{version: 1}']) {
+  for (const literal of [
+    '',
+    ' \n\t ',
+    'null',
+    'true',
+    '0',
+    '-1',
+    '"config"',
+    '[]',
+    '[1, 2]',
+    '{',
+    '}',
+    '{"version": 1',
+    '{"version": 2}',
+    '{"version": 99}',
+    '{"version": "1"}',
+    '{"version": 1.5}',
+    '{"version": -1}',
+    '{"version": 1,}',
+    '// just a comment',
+    '/* unterminated',
+    '{"version": 1 /* ok */}',
+    '{"version": 1, "version": "two"}',
+    '{"__proto__": {"polluted": true}, "version": 1}',
+    '{"constructor": {"prototype": {"x": 1}}}',
+    `{"${'k'.repeat(100_000)}": 1}`,
+    '{"version": 1}\n{"version": 1}',
+    '{"version": 1} trailing',
+    '\u001b[31m{}\u001b[0m',
+    '{"version": NaN}',
+    '{"version": Infinity}',
+    "{'version': 1}",
+    '{version: 1}',
+  ]) {
     add(`literal ${JSON.stringify(literal.slice(0, 40))}`, text(literal))
   }
 

@@ -95,12 +95,16 @@ export class HostileRegistry {
       }
 
       case 'challenge': {
-        response.writeHead(401, {'content-type': 'application/json', 'www-authenticate': mode.header}).end(JSON.stringify({errors: [{code: 'UNAUTHORIZED', message: 'authentication required'}]}))
+        response
+          .writeHead(401, {'content-type': 'application/json', 'www-authenticate': mode.header})
+          .end(JSON.stringify({errors: [{code: 'UNAUTHORIZED', message: 'authentication required'}]}))
         return
       }
 
       case 'error': {
-        response.writeHead(mode.status, {'content-type': 'application/json'}).end(JSON.stringify({errors: [{code: 'MANIFEST_UNKNOWN', message: mode.message}]}))
+        response
+          .writeHead(mode.status, {'content-type': 'application/json'})
+          .end(JSON.stringify({errors: [{code: 'MANIFEST_UNKNOWN', message: mode.message}]}))
         return
       }
 

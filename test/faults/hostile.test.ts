@@ -10,7 +10,13 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {pushImage, readEnvironment, REPOSITORY} from '../env/index.js'
-import {engine, type ImageHome, makeImageHome, removeSandboxImages, repository} from '../integration/helpers/occ-image.js'
+import {
+  engine,
+  type ImageHome,
+  makeImageHome,
+  removeSandboxImages,
+  repository,
+} from '../integration/helpers/occ-image.js'
 import {uniqueRepository} from '../integration/helpers/registry-log.js'
 import {type CliResult, runCli} from '../integration/helpers/run-cli.js'
 import {HostileRegistry} from './hostile-registry.js'
@@ -40,10 +46,17 @@ describe('faults: a hostile registry', function () {
     return server
   }
 
-  const occ = async (args: string[], repositories: string[], extra: Record<string, string> = {}): Promise<CliResult & {ms: number}> => {
+  const occ = async (
+    args: string[],
+    repositories: string[],
+    extra: Record<string, string> = {},
+  ): Promise<CliResult & {ms: number}> => {
     count({runs: 1})
     const started = performance.now()
-    const result = await runCli(args, {env: home.envFor(repositories, {DOCKER_CONFIG: dockerConfig, OCC_UPDATE_CHECK: 'never', ...extra}), timeoutMs: 60_000})
+    const result = await runCli(args, {
+      env: home.envFor(repositories, {DOCKER_CONFIG: dockerConfig, OCC_UPDATE_CHECK: 'never', ...extra}),
+      timeoutMs: 60_000,
+    })
     const output = result.stdout + result.stderr
     expect(output, 'a stack trace').not.to.match(STACK_TRACE)
     expect(output, 'an unexpected error').not.to.include('Unexpected error')
@@ -108,24 +121,39 @@ describe('faults: a hostile registry', function () {
       const thief = await hostile({header: 'placeholder', kind: 'challenge'})
       thief.setMode({header: `Bearer realm="http://${thief.address}/token",service="thief"`, kind: 'challenge'})
       const origin = await hostile({kind: 'redirect', to: thief.address})
-      writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({auths: {[origin.address]: {password, username}}}))
+      writeFileSync(
+        join(dockerConfig, 'config.json'),
+        JSON.stringify({auths: {[origin.address]: {password, username}}}),
+      )
       const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
 
       const checked = await occ(['image:check', '--json'], [`${origin.address}/${REPOSITORY}`])
       expect(thief.requests().length, 'the redirect was followed').to.be.greaterThan(0)
-      expect(thief.requests().filter((request) => request.authorization === basic), 'credentials at the host redirected to').to.deep.equal([])
+      expect(
+        thief.requests().filter((request) => request.authorization === basic),
+        'credentials at the host redirected to',
+      ).to.deep.equal([])
       expect(checked.stdout + checked.stderr).not.to.include(password)
 
       // The registry itself names a realm on another host (as ghcr.io and Docker Hub do): that realm is asked with them.
       count({hostile: 1})
       origin.setMode({header: `Bearer realm="http://${thief.address}/token",service="origin"`, kind: 'challenge'})
       await occ(['image:check', '--json'], [`${origin.address}/${REPOSITORY}`])
-      expect(thief.requests().filter((request) => request.path.startsWith('/token') && request.authorization === basic).length).to.be.greaterThan(0)
+      expect(
+        thief.requests().filter((request) => request.path.startsWith('/token') && request.authorization === basic)
+          .length,
+      ).to.be.greaterThan(0)
     })
   })
 
   describe('malformed challenges', () => {
-    const challenges = ['Bearer realm="not a url",service="x"', 'Bearer realm="file:///etc/passwd"', 'Bearer realm=', 'Bearer ,,,="', 'Basic']
+    const challenges = [
+      'Bearer realm="not a url",service="x"',
+      'Bearer realm="file:///etc/passwd"',
+      'Bearer realm=',
+      'Bearer ,,,="',
+      'Basic',
+    ]
 
     it('are a registry error for that repository: image:check and image:state ask the next one', async () => {
       await pullPrimary()
@@ -146,19 +174,24 @@ describe('faults: a hostile registry', function () {
       const alone = await occ(['image:check', '--json'], [`${server.address}/${REPOSITORY}`])
       expect(alone.code, alone.stderr).to.equal(0)
       expect(JSON.parse(alone.stdout)).to.deep.include({result: 'unknown'})
-      expect(JSON.parse(alone.stdout).reason).to.include(`${server.address} asks for authentication in a way occ cannot follow: its token service (realm) "not a url" is not an http(s) URL`)
+      expect(JSON.parse(alone.stdout).reason).to.include(
+        `${server.address} asks for authentication in a way occ cannot follow: its token service (realm) "not a url" is not an http(s) URL`,
+      )
     })
 
     it('image:pull of another tag pulls, then checks the wanted one past the broken registry, exit 0', async () => {
       count({faults: 1, hostile: 1})
       const server = await hostile({header: 'Bearer realm="not a url"', kind: 'challenge'})
-      const pulled = await occ(['image:pull', '--tag', '25.0.0'], [`${server.address}/${REPOSITORY}`, repository('primary')], {OCC_UPDATE_CHECK: 'always'})
+      const pulled = await occ(
+        ['image:pull', '--tag', '25.0.0'],
+        [`${server.address}/${REPOSITORY}`, repository('primary')],
+        {OCC_UPDATE_CHECK: 'always'},
+      )
       expect(pulled.code, pulled.stderr).to.equal(0)
       expect(pulled.stdout).to.include('Pulled v25.0.0')
       expect(pulled.stderr).to.include(`A newer sandbox image is available (v25.1.3 from ${repository('primary')})`)
     })
   })
-
 
   describe('floods', () => {
     const floods = [
@@ -178,7 +211,9 @@ describe('faults: a hostile registry', function () {
         expect(JSON.parse(alone.stdout), mode.kind).to.include({result: 'unknown'})
         expect(alone.ms, mode.kind).to.be.below(30_000)
 
-        const state = await occ(['image:state'], [`${server.address}/${REPOSITORY}`, repository('primary')], {OCC_UPDATE_CHECK: 'always'})
+        const state = await occ(['image:state'], [`${server.address}/${REPOSITORY}`, repository('primary')], {
+          OCC_UPDATE_CHECK: 'always',
+        })
         expect(state.code, `${mode.kind}: ${state.stderr}`).to.equal(0)
         expect(state.ms, `${mode.kind}: image:state waits at most its 1.5 s check budget`).to.be.below(6000)
         // A drip outlasts the budget (and says so); the others fail fast and the primary answers: up to date, nothing to say.

@@ -22,15 +22,26 @@ describe('faults: a bad network between occ and its registries', function () {
   let tests = 0
 
   /** A tag only this test pulls, with layers no other test has (so every blob crosses the proxy). */
-  async function freshImage(registry: 'mirror' | 'primary' = 'primary', tag = `${run}-${++tests}`): Promise<PushedImage & {tag: string}> {
-    const pushed = await pushImage(registry, REPOSITORY, tag, {layerBytes: 512 * 1024, layers: 3, seed: `${tag}-${registry}`, version: WANTED_VERSION})
+  async function freshImage(
+    registry: 'mirror' | 'primary' = 'primary',
+    tag = `${run}-${++tests}`,
+  ): Promise<PushedImage & {tag: string}> {
+    const pushed = await pushImage(registry, REPOSITORY, tag, {
+      layerBytes: 512 * 1024,
+      layers: 3,
+      seed: `${tag}-${registry}`,
+      version: WANTED_VERSION,
+    })
     return {...pushed, tag}
   }
 
   const viaProxy = () => `${proxy.address}/${REPOSITORY}`
   const pull = (tag: string, repositories: string[], extra: Record<string, string> = {}) => {
     count({runs: 1})
-    return runCli(['image:pull', '--tag', tag], {env: home.envFor(repositories, {OCC_UPDATE_CHECK: 'never', ...extra}), timeoutMs: 100_000})
+    return runCli(['image:pull', '--tag', tag], {
+      env: home.envFor(repositories, {OCC_UPDATE_CHECK: 'never', ...extra}),
+      timeoutMs: 100_000,
+    })
   }
 
   before(async function () {
@@ -67,7 +78,11 @@ describe('faults: a bad network between occ and its registries', function () {
     const second = await pull(image.tag, [viaProxy()])
     expect(second.code, second.stderr).to.equal(0)
     expect(proxy.stats().faults.status).to.equal(3)
-    expect(readRecordOf(home)).to.include({image: `${viaProxy()}:${image.tag}`, image_id: image.configDigest, registry: proxy.address})
+    expect(readRecordOf(home)).to.include({
+      image: `${viaProxy()}:${image.tag}`,
+      image_id: image.configDigest,
+      registry: proxy.address,
+    })
   })
 
   it('recovers from a connection reset in the middle of a layer', async function () {
@@ -85,7 +100,10 @@ describe('faults: a bad network between occ and its registries', function () {
     const check = async () => {
       count({runs: 1})
       const started = performance.now()
-      const result = await runCli(['image:check', '--tag', image.tag, '--json'], {env: home.envFor([viaProxy()]), timeoutMs: 60_000})
+      const result = await runCli(['image:check', '--tag', image.tag, '--json'], {
+        env: home.envFor([viaProxy()]),
+        timeoutMs: 60_000,
+      })
       return {ms: performance.now() - started, result}
     }
 
@@ -95,7 +113,10 @@ describe('faults: a bad network between occ and its registries', function () {
     expect(limited.result.code, limited.result.stderr).to.equal(0)
     expect(JSON.parse(limited.result.stdout)).to.include({result: 'up-to-date'})
     expect(limited.ms, 'waited the 2 s the registry asked for').to.be.at.least(2000)
-    const manifests = proxy.requests().filter((request) => MANIFESTS.test(request.path)).map((request) => request.status)
+    const manifests = proxy
+      .requests()
+      .filter((request) => MANIFESTS.test(request.path))
+      .map((request) => request.status)
     expect(manifests).to.deep.equal([429, 200])
 
     count({faults: proxy.stats().faultsInjected})
@@ -103,7 +124,12 @@ describe('faults: a bad network between occ and its registries', function () {
     await proxy.setMode({count: 2, kind: 'status', path: MANIFESTS, status: 503})
     const failing = await check()
     expect(JSON.parse(failing.result.stdout)).to.include({result: 'up-to-date'})
-    expect(proxy.requests().filter((request) => MANIFESTS.test(request.path)).map((request) => request.status)).to.deep.equal([503, 503, 200])
+    expect(
+      proxy
+        .requests()
+        .filter((request) => MANIFESTS.test(request.path))
+        .map((request) => request.status),
+    ).to.deep.equal([503, 503, 200])
   })
 
   it('abandons a stalled transfer after the stall timeout and takes the next repository; the engine is not wedged', async function () {
@@ -119,7 +145,10 @@ describe('faults: a bad network between occ and its registries', function () {
     expect(result.stderr).to.include(`no progress for 2 s from ${proxy.address}`)
     expect(result.stderr).not.to.match(STACK_TRACE)
     expect(seconds, 'one stall bound, not one per attempt').to.be.below(15)
-    expect(readRecordOf(home)).to.include({image_id: mirror.configDigest, registry: readEnvironment().registries.mirror})
+    expect(readRecordOf(home)).to.include({
+      image_id: mirror.configDigest,
+      registry: readEnvironment().registries.mirror,
+    })
     expect(proxy.stats().faults.stall).to.be.at.least(1)
 
     // The engine may still hold the stalled download: a later pull through a healthy proxy must work.

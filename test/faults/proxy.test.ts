@@ -5,7 +5,14 @@ import {createHash} from 'node:crypto'
 import {Agent, get, type IncomingHttpHeaders} from 'node:http'
 
 import {buildImage, type BuiltImage} from '../env/image.js'
-import {deleteImage, readEnvironment, REPOSITORY, RegistryClient, type TestEnvironment, WANTED_VERSION} from '../env/index.js'
+import {
+  deleteImage,
+  readEnvironment,
+  REPOSITORY,
+  RegistryClient,
+  type TestEnvironment,
+  WANTED_VERSION,
+} from '../env/index.js'
 import {enginePull} from '../integration/helpers/engine-pull.js'
 import {FaultProxy, type FaultProxyStats, type InjectedStatus} from './proxy.js'
 import {count} from './suite.js'
@@ -22,10 +29,14 @@ interface Fetched {
 }
 
 /** GET over plain HTTP, never throwing: what a registry client would see. */
-function fetchRaw(address: string, path: string, {agent, idleMs = 10_000}: {agent?: Agent, idleMs?: number} = {}): Promise<Fetched> {
+function fetchRaw(
+  address: string,
+  path: string,
+  {agent, idleMs = 10_000}: {agent?: Agent; idleMs?: number} = {},
+): Promise<Fetched> {
   const [host, port] = address.split(':')
   const started = performance.now()
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = []
     const result: Fetched = {body: Buffer.alloc(0), ms: 0, timedOut: false}
     let done = false
@@ -37,13 +48,16 @@ function fetchRaw(address: string, path: string, {agent, idleMs = 10_000}: {agen
       result.ms = performance.now() - started
       resolve(result)
     }
-    const request = get({agent: agent ?? false, headers: {Accept: MANIFEST_ACCEPT}, host, path, port: Number(port)}, response => {
-      result.status = response.statusCode
-      result.headers = response.headers
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('error', finish)
-      response.on('end', () => finish())
-    })
+    const request = get(
+      {agent: agent ?? false, headers: {Accept: MANIFEST_ACCEPT}, host, path, port: Number(port)},
+      (response) => {
+        result.status = response.statusCode
+        result.headers = response.headers
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('error', finish)
+        response.on('end', () => finish())
+      },
+    )
     request.setTimeout(idleMs, () => {
       result.timedOut = true
       request.destroy()
@@ -53,7 +67,8 @@ function fetchRaw(address: string, path: string, {agent, idleMs = 10_000}: {agen
   })
 }
 
-const MANIFEST_ACCEPT = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json'
+const MANIFEST_ACCEPT =
+  'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json'
 
 function sha256(data: Buffer): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`
@@ -72,7 +87,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
   let proxy: FaultProxy
   let image: BuiltImage
   let blobPath: string
-  let blob: {digest: string, size: number}
+  let blob: {digest: string; size: number}
   const totals = {faults: 0, requests: 0}
 
   before(async function () {
@@ -105,7 +120,9 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
   it('forwards a push (uploads, Location back to the proxy) and serves blobs byte for byte', async function () {
     const pushed = await buildImage({layerBytes: 64 * 1024, layers: 2, seed: `${run}-push`, version: WANTED_VERSION})
     await new RegistryClient({address: proxy.address}).pushImage(REPOSITORY, `${run}-push`, pushed)
-    expect(await new RegistryClient({address: env.registries.primary}).manifestDigest(REPOSITORY, `${run}-push`)).to.equal(pushed.manifest.digest)
+    expect(
+      await new RegistryClient({address: env.registries.primary}).manifestDigest(REPOSITORY, `${run}-push`),
+    ).to.equal(pushed.manifest.digest)
     const ping = await fetchRaw(proxy.address, '/v2/')
     expect(ping.status).to.equal(200)
     expect(ping.headers?.['docker-distribution-api-version']).to.equal('registry/2.0')
@@ -130,7 +147,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
       const passed = await fetchRaw(proxy.address, blobPath, {agent})
       expect([ping.status, faulted.status, passed.status]).to.deep.equal([200, 503, 200])
       expect(proxy.stats().connections).to.equal(1)
-      expect(proxy.requests().map(request => request.fault ?? '-')).to.deep.equal(['-', 'status', '-'])
+      expect(proxy.requests().map((request) => request.fault ?? '-')).to.deep.equal(['-', 'status', '-'])
     } finally {
       agent.destroy()
     }
@@ -198,8 +215,12 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
   it('status: answers the next K matching requests with 503 and Retry-After, then passes', async function () {
     await proxy.setMode({count: 2, kind: 'status', path: /\/blobs\//, retryAfter: 2, status: 503})
     expect((await fetchRaw(proxy.address, '/v2/')).status).to.equal(200)
-    const answers = [await fetchRaw(proxy.address, blobPath), await fetchRaw(proxy.address, blobPath), await fetchRaw(proxy.address, blobPath)]
-    expect(answers.map(answer => answer.status)).to.deep.equal([503, 503, 200])
+    const answers = [
+      await fetchRaw(proxy.address, blobPath),
+      await fetchRaw(proxy.address, blobPath),
+      await fetchRaw(proxy.address, blobPath),
+    ]
+    expect(answers.map((answer) => answer.status)).to.deep.equal([503, 503, 200])
     expect(answers[0].headers?.['retry-after']).to.equal('2')
     const error = JSON.parse(answers[0].body.toString('utf8')) as {errors: {code: string}[]}
     expect(error.errors[0].code).to.equal('UNAVAILABLE')
@@ -209,13 +230,17 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
 
   it('status: 500, 502 and 429 (with an HTTP-date Retry-After) on any path', async function () {
     const date = new Date(Date.now() + 3000).toUTCString()
-    const seen: {status?: number, retryAfter?: string}[] = []
+    const seen: {status?: number; retryAfter?: string}[] = []
     for (const status of [500, 502, 429] as InjectedStatus[]) {
       await proxy.setMode({kind: 'status', retryAfter: status === 429 ? date : undefined, status})
       const answer = await fetchRaw(proxy.address, '/v2/')
       seen.push({retryAfter: answer.headers?.['retry-after'], status: answer.status})
     }
-    expect(seen).to.deep.equal([{retryAfter: undefined, status: 500}, {retryAfter: undefined, status: 502}, {retryAfter: date, status: 429}])
+    expect(seen).to.deep.equal([
+      {retryAfter: undefined, status: 500},
+      {retryAfter: undefined, status: 502},
+      {retryAfter: date, status: 429},
+    ])
     expect((await fetchRaw(proxy.address, '/v2/')).status).to.equal(200)
     const stats = proxy.stats()
     expect(stats.faults.status).to.equal(3)
@@ -267,11 +292,15 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     })
 
     after(async function () {
-      for (const reference of pulled) await docker.getImage(reference).remove().catch(() => undefined)
+      for (const reference of pulled)
+        await docker
+          .getImage(reference)
+          .remove()
+          .catch(() => undefined)
     })
 
     it(`pulls ${REPOSITORY}:${WANTED_VERSION} and a fresh image through the proxy in pass mode`, async function () {
-      const seed = env.seeds.find(candidate => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)
+      const seed = env.seeds.find((candidate) => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)
       const wanted = `${proxy.address}/${REPOSITORY}:${WANTED_VERSION}`
       pulled.push(wanted)
       await enginePull(docker, wanted)
@@ -282,9 +311,13 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
       await enginePull(docker, fresh)
       expect((await docker.getImage(fresh).inspect()).Id).to.equal(image.config.digest)
       const requests = proxy.requests()
-      expect(requests.some(request => request.path.endsWith(`/manifests/${WANTED_VERSION}`) && request.status === 200)).to.equal(true)
-      const layerGets = requests.filter(request => request.method === 'GET' && image.layers.some(layer => request.path.endsWith(layer.digest)))
-      expect(layerGets.map(request => request.status)).to.deep.equal([200, 200])
+      expect(
+        requests.some((request) => request.path.endsWith(`/manifests/${WANTED_VERSION}`) && request.status === 200),
+      ).to.equal(true)
+      const layerGets = requests.filter(
+        (request) => request.method === 'GET' && image.layers.some((layer) => request.path.endsWith(layer.digest)),
+      )
+      expect(layerGets.map((request) => request.status)).to.deep.equal([200, 200])
       const stats = proxy.stats()
       expect(stats.faultsInjected).to.equal(0)
       expect(stats.upstreamErrors).to.equal(0)

@@ -26,7 +26,14 @@
  * default: all for reset/stall, 1 for status); once spent, matching requests pass.
  * Loopback only, bounded (connections, upstream sockets, the request log), no other traffic.
  */
-import {Agent, createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, request as httpRequest, type ServerResponse} from 'node:http'
+import {
+  Agent,
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request as httpRequest,
+  type ServerResponse,
+} from 'node:http'
 import {createServer as createNetServer, isIPv4, isIPv6, type Server as NetServer, type Socket} from 'node:net'
 import {Transform, type TransformCallback} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -36,11 +43,11 @@ export type InjectedStatus = 500 | 502 | 503 | 429
 
 export type FaultMode =
   | {kind: 'pass'}
-  | {kind: 'refuse', how?: 'reset' | 'unlisten'}
-  | {kind: 'reset-mid-blob', afterBytes: number, path?: RegExp, count?: number}
-  | {kind: 'stall', path?: RegExp, afterBytes?: number, count?: number}
-  | {kind: 'status', status: InjectedStatus, count?: number, path?: RegExp, retryAfter?: number | string}
-  | {kind: 'throttle', bytesPerSecond: number}
+  | {kind: 'refuse'; how?: 'reset' | 'unlisten'}
+  | {kind: 'reset-mid-blob'; afterBytes: number; path?: RegExp; count?: number}
+  | {kind: 'stall'; path?: RegExp; afterBytes?: number; count?: number}
+  | {kind: 'status'; status: InjectedStatus; count?: number; path?: RegExp; retryAfter?: number | string}
+  | {kind: 'throttle'; bytesPerSecond: number}
 
 export type ModeKind = FaultMode['kind']
 
@@ -62,7 +69,7 @@ export interface FaultProxyStats {
   /** HTTP requests read, by the mode in force when each arrived. */
   requests: Record<ModeKind, number>
   /** Faults injected, by kind: refused connections, mid-body resets, stalls, injected statuses, throttled responses. */
-  faults: {refuse: number, reset: number, stall: number, status: number, throttle: number}
+  faults: {refuse: number; reset: number; stall: number; status: number; throttle: number}
   /** Sum of `faults`. */
   faultsInjected: number
   /** Request body bytes sent to the target. */
@@ -85,7 +92,17 @@ export interface FaultProxyOptions {
 }
 
 const BLOBS = /\/blobs\/sha256:/
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+])
 /** Time for the bytes sent before a reset to reach the client before the RST discards unsent data. */
 const RESET_FLUSH_MS = 30
 
@@ -95,7 +112,7 @@ function isLoopback(host: string): boolean {
   return isIPv6(host) && (host === '::1' || host === '0:0:0:0:0:0:0:1')
 }
 
-function parseTarget(target: string): {host: string, port: number} {
+function parseTarget(target: string): {host: string; port: number} {
   const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(target)
   if (!match) throw new Error(`fault proxy target must be host:port, got ${JSON.stringify(target)}`)
   const [, host, port] = match
@@ -118,7 +135,7 @@ function emptyStats(): FaultProxyStats {
     connections: 0,
     faults: {refuse: 0, reset: 0, stall: 0, status: 0, throttle: 0},
     faultsInjected: 0,
-    requests: Object.fromEntries(MODE_KINDS.map(kind => [kind, 0])) as Record<ModeKind, number>,
+    requests: Object.fromEntries(MODE_KINDS.map((kind) => [kind, 0])) as Record<ModeKind, number>,
     upstreamErrors: 0,
   }
 }
@@ -140,7 +157,10 @@ class Cutoff extends Transform {
   private passed = 0
   private reached = false
 
-  constructor(private readonly limit: number, private readonly onLimit: () => void) {
+  constructor(
+    private readonly limit: number,
+    private readonly onLimit: () => void,
+  ) {
     super()
   }
 
@@ -191,7 +211,7 @@ class Link {
 }
 
 export class FaultProxy {
-  private readonly target: {host: string, port: number}
+  private readonly target: {host: string; port: number}
   private readonly listener: NetServer
   private readonly http = createHttpServer({keepAlive: true})
   private readonly agent = new Agent({keepAlive: true, maxSockets: 64, maxFreeSockets: 16})
@@ -210,7 +230,7 @@ export class FaultProxy {
   private constructor(options: FaultProxyOptions) {
     this.target = parseTarget(options.target)
     this.logLimit = options.logLimit ?? 2000
-    this.listener = createNetServer(socket => this.accept(socket))
+    this.listener = createNetServer((socket) => this.accept(socket))
     this.listener.maxConnections = options.maxConnections ?? 256
     this.http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response))
     // A client that hangs up (often: on purpose, after a fault) is not an error of the proxy.
@@ -246,7 +266,8 @@ export class FaultProxy {
   async setMode(mode: FaultMode): Promise<void> {
     if (this.closed) throw new Error('fault proxy is closed')
     if (mode.kind === 'throttle' && !(mode.bytesPerSecond > 0)) throw new Error('throttle needs bytesPerSecond > 0')
-    if (mode.kind === 'reset-mid-blob' && !(mode.afterBytes >= 0)) throw new Error('reset-mid-blob needs afterBytes >= 0')
+    if (mode.kind === 'reset-mid-blob' && !(mode.afterBytes >= 0))
+      throw new Error('reset-mid-blob needs afterBytes >= 0')
     this.current = mode
     this.link = mode.kind === 'throttle' ? new Link(mode.bytesPerSecond) : undefined
     this.remaining = this.faultBudget(mode)
@@ -269,7 +290,7 @@ export class FaultProxy {
 
   /** Requests seen, oldest first (the last `logLimit`). */
   requests(): ProxiedRequest[] {
-    return this.log.map(entry => ({...entry}))
+    return this.log.map((entry) => ({...entry}))
   }
 
   resetStats(): void {
@@ -289,10 +310,13 @@ export class FaultProxy {
 
   private faultBudget(mode: FaultMode): number {
     switch (mode.kind) {
-      case 'status': return mode.count ?? 1
+      case 'status':
+        return mode.count ?? 1
       case 'reset-mid-blob':
-      case 'stall': return mode.count ?? Infinity
-      default: return Infinity
+      case 'stall':
+        return mode.count ?? Infinity
+      default:
+        return Infinity
     }
   }
 
@@ -313,7 +337,7 @@ export class FaultProxy {
     if (!this.listening) return Promise.resolve()
     this.listening = false
     // Resolves once closed; open sockets were destroyed just before.
-    return new Promise(resolve => this.listener.close(() => resolve()))
+    return new Promise((resolve) => this.listener.close(() => resolve()))
   }
 
   private destroyConnections(withReset: boolean): void {
@@ -384,21 +408,36 @@ export class FaultProxy {
     }
   }
 
-  private answerStatus(request: IncomingMessage, response: ServerResponse, mode: Extract<FaultMode, {kind: 'status'}>, entry: ProxiedRequest): void {
+  private answerStatus(
+    request: IncomingMessage,
+    response: ServerResponse,
+    mode: Extract<FaultMode, {kind: 'status'}>,
+    entry: ProxiedRequest,
+  ): void {
     entry.fault = 'status'
     entry.status = mode.status
     this.injected('status')
     request.resume()
     const code = mode.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE'
-    const body = JSON.stringify({errors: [{code, detail: null, message: `HTTP ${mode.status} injected by the test fault proxy`}]})
-    const headers: Record<string, string | number> = {'Content-Length': Buffer.byteLength(body), 'Content-Type': 'application/json; charset=utf-8'}
+    const body = JSON.stringify({
+      errors: [{code, detail: null, message: `HTTP ${mode.status} injected by the test fault proxy`}],
+    })
+    const headers: Record<string, string | number> = {
+      'Content-Length': Buffer.byteLength(body),
+      'Content-Type': 'application/json; charset=utf-8',
+    }
     if (mode.retryAfter !== undefined) headers['Retry-After'] = String(mode.retryAfter)
     response.writeHead(mode.status, headers)
     response.end(body)
   }
 
   /** Forwards one request; with `cut`, the response stops after `afterBytes` body bytes (reset or silence). */
-  private forward(request: IncomingMessage, response: ServerResponse, entry: ProxiedRequest, cut?: {afterBytes: number, then: 'reset' | 'stall'}): void {
+  private forward(
+    request: IncomingMessage,
+    response: ServerResponse,
+    entry: ProxiedRequest,
+    cut?: {afterBytes: number; then: 'reset' | 'stall'},
+  ): void {
     const upstream = httpRequest({
       agent: this.agent,
       headers: withoutHopByHop(request.headers),
@@ -417,7 +456,7 @@ export class FaultProxy {
       else response.writeHead(502, {'Content-Type': 'text/plain'}).end('fault proxy: target unreachable\n')
     })
     // Errors surface on `upstream` (handled above) or mean the client left (nothing to answer).
-    pipeline(request, new Counter(bytes => (this.counters.bytesUp += bytes)), upstream).catch(() => undefined)
+    pipeline(request, new Counter((bytes) => (this.counters.bytesUp += bytes)), upstream).catch(() => undefined)
     upstream.once('response', (source: IncomingMessage) => {
       const status = source.statusCode ?? 502
       entry.status = status
@@ -428,16 +467,18 @@ export class FaultProxy {
         entry.fault = cut.then
         this.injected(cut.then)
         if (cut.afterBytes === 0) response.flushHeaders()
-        stages.push(new Cutoff(cut.afterBytes, () => {
-          if (cut.then === 'reset') void this.resetAfterFlush(response, clientSocket)
-        }))
+        stages.push(
+          new Cutoff(cut.afterBytes, () => {
+            if (cut.then === 'reset') void this.resetAfterFlush(response, clientSocket)
+          }),
+        )
       }
       if (this.link && hasBody) {
         entry.fault ??= 'throttle'
         this.injected('throttle')
         stages.push(this.link.slices())
       }
-      stages.push(new Counter(bytes => (this.counters.bytesDown += bytes)))
+      stages.push(new Counter((bytes) => (this.counters.bytesDown += bytes)))
       const chain: (NodeJS.ReadableStream | NodeJS.WritableStream)[] = [source, ...stages, response]
       pipeline(chain).catch(() => {
         // The client left or was reset on purpose: drop the target's response too.
@@ -452,7 +493,11 @@ export class FaultProxy {
   /** Lets the bytes already written reach the client, then closes its socket with RST. */
   private async resetAfterFlush(response: ServerResponse, socket: Socket): Promise<void> {
     const deadline = performance.now() + 1000
-    while ((response.writableLength > 0 || socket.writableLength > 0) && performance.now() < deadline && !socket.destroyed) {
+    while (
+      (response.writableLength > 0 || socket.writableLength > 0) &&
+      performance.now() < deadline &&
+      !socket.destroyed
+    ) {
       await sleep(5)
     }
     await sleep(RESET_FLUSH_MS)

@@ -59,12 +59,17 @@ describe('faults: interrupted at random moments', function () {
         clearTimeout(timer)
         const how = `${scenario.name} run ${run}, ${signal} at ${delayMs} ms (seed ${SEED})`
         // Done before the signal (0), interrupted (130 for SIGINT, 143 for SIGTERM), or killed before occ handles signals.
-        expect(result.code === 0 || result.code === (signal === 'SIGTERM' ? 143 : 130) || cli.child.signalCode === signal, `${how}: exit ${result.code}\n${result.stderr}`).to.equal(true)
+        expect(
+          result.code === 0 || result.code === (signal === 'SIGTERM' ? 143 : 130) || cli.child.signalCode === signal,
+          `${how}: exit ${result.code}\n${result.stderr}`,
+        ).to.equal(true)
         expect(result.stderr, how).not.to.match(STACK_TRACE)
         const config = join(home.configDir, 'config.json')
-        if (existsSync(config)) expect(() => JSON.parse(readFileSync(config, 'utf8')), `${how}: config.json parses`).not.to.throw()
+        if (existsSync(config))
+          expect(() => JSON.parse(readFileSync(config, 'utf8')), `${how}: config.json parses`).not.to.throw()
         const record = recordFile(home)
-        if (existsSync(record)) expect(() => JSON.parse(readFileSync(record, 'utf8')), `${how}: the record parses`).not.to.throw()
+        if (existsSync(record))
+          expect(() => JSON.parse(readFileSync(record, 'utf8')), `${how}: the record parses`).not.to.throw()
         expect([...leftovers(home.configDir), ...leftovers(dirname(record))], how).to.deep.equal([])
       }
 

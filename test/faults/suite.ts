@@ -58,7 +58,11 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Runs `task` over `items` with at most `limit` running at once; results in input order. */
-export async function pool<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length)
   let next = 0
   const worker = async () => {
@@ -94,6 +98,8 @@ export const STACK_TRACE = /^\s+at .+[(\s].*:\d+:\d+\)?$/m
 if (!shared.reporting) {
   shared.reporting = true
   after(function () {
-    console.log(`  fault suite (seed ${SEED}): ${tally.faults} faults injected, ${tally.runs} CLI runs, ${tally.files} malformed files tried, ${tally.hostile} hostile-registry modes, ${tally.wedged} wedged-engine cases, data lost: ${tally.lost}`)
+    console.log(
+      `  fault suite (seed ${SEED}): ${tally.faults} faults injected, ${tally.runs} CLI runs, ${tally.files} malformed files tried, ${tally.hostile} hostile-registry modes, ${tally.wedged} wedged-engine cases, data lost: ${tally.lost}`,
+    )
   })
 }

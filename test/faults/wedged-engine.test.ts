@@ -77,12 +77,19 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
     // known_hosts records a key for the silent ssh port, so occ goes as far as the handshake.
     const sshHome = join(dir, 'ssh-home')
     mkdirSync(join(sshHome, '.ssh'), {recursive: true})
-    const hostKey = readFileSync(join(readEnvironment().dir, 'ssh', 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')
+    const hostKey = readFileSync(join(readEnvironment().dir, 'ssh', 'host_key.pub'), 'utf8')
+      .split(' ')
+      .slice(0, 2)
+      .join(' ')
     writeFileSync(join(sshHome, '.ssh', 'known_hosts'), `[127.0.0.1]:${ssh.port} ${hostKey}\n`)
     engines.push(
       {dockerHost: `unix://${join(dir, 'docker.sock')}`, env: {}, name: 'unix socket'},
       {dockerHost: `tcp://127.0.0.1:${tcp.port}`, env: {}, name: 'tcp'},
-      {dockerHost: `ssh://occ@127.0.0.1:${ssh.port}`, env: {HOME: sshHome, SSH_AUTH_SOCK: readEnvironment().ssh.agentSocket}, name: 'ssh port that never speaks SSH'},
+      {
+        dockerHost: `ssh://occ@127.0.0.1:${ssh.port}`,
+        env: {HOME: sshHome, SSH_AUTH_SOCK: readEnvironment().ssh.agentSocket},
+        name: 'ssh port that never speaks SSH',
+      },
     )
   })
 
@@ -98,7 +105,12 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
   afterEach(() => home.remove())
 
   const envOf = (engine: Wedged, extra: Record<string, string> = {}) =>
-    home.envFor([`${readEnvironment().registries.primary}/${REPOSITORY}`], {...engine.env, DOCKER_HOST: engine.dockerHost, OCC_UPDATE_CHECK: 'never', ...extra})
+    home.envFor([`${readEnvironment().registries.primary}/${REPOSITORY}`], {
+      ...engine.env,
+      DOCKER_HOST: engine.dockerHost,
+      OCC_UPDATE_CHECK: 'never',
+      ...extra,
+    })
 
   /** Writes a record for the wedged engine, as an earlier pull would have. */
   const seedRecord = (engine: Wedged) => {
@@ -108,7 +120,13 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
     return file
   }
 
-  const COMMANDS = [['image:pull'], ['image:update'], ['image:rollback'], ['image:clear', '--remove-image', '--force'], ['image:build', '--context', BUILD_CONTEXT]]
+  const COMMANDS = [
+    ['image:pull'],
+    ['image:update'],
+    ['image:rollback'],
+    ['image:clear', '--remove-image', '--force'],
+    ['image:build', '--context', BUILD_CONTEXT],
+  ]
 
   it('every engine-changing command ends within its bound with exit 4, naming the endpoint, record untouched', async () => {
     const cases = engines.flatMap((engine) => COMMANDS.map((args) => ({args, engine})))
@@ -117,11 +135,16 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
       const before = readFileSync(file, 'utf8')
       count({runs: 1, wedged: 1})
       const started = performance.now()
-      const result = await runCli(args, {env: envOf(engine, {OCC_ENGINE_TIMEOUT_MS: String(TIMEOUT_MS)}), timeoutMs: 20_000})
+      const result = await runCli(args, {
+        env: envOf(engine, {OCC_ENGINE_TIMEOUT_MS: String(TIMEOUT_MS)}),
+        timeoutMs: 20_000,
+      })
       const seconds = (performance.now() - started) / 1000
       const how = `${args[0]} against a wedged ${engine.name}: exit ${result.code} after ${seconds.toFixed(1)} s\n${result.stderr}`
       expect(result.code, how).to.equal(4)
-      expect(result.stderr, how).to.include(`Error: Cannot reach the Docker engine at ${engine.dockerHost}: it accepted the connection but did not answer within 1.5 s.`)
+      expect(result.stderr, how).to.include(
+        `Error: Cannot reach the Docker engine at ${engine.dockerHost}: it accepted the connection but did not answer within 1.5 s.`,
+      )
       expect(result.stderr, how).not.to.match(STACK_TRACE)
       expect(seconds, how).to.be.below(10)
       expect(readFileSync(file, 'utf8'), how).to.equal(before)
@@ -138,7 +161,10 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
       const env = envOf(engine, {OCC_ENGINE_TIMEOUT_MS: String(TIMEOUT_MS)})
       const state = await runCli(['image:state', '--json'], {env, timeoutMs: 20_000})
       expect(state.code, `${engine.name}: ${state.stderr}`).to.equal(0)
-      const json = JSON.parse(state.stdout) as {engine: {endpoint: string; message: string; status: string}; state: Record<string, string>}
+      const json = JSON.parse(state.stdout) as {
+        engine: {endpoint: string; message: string; status: string}
+        state: Record<string, string>
+      }
       expect(json.state).to.include({image_id: RECORD.image_id})
       expect(json.engine).to.include({endpoint: engine.dockerHost, status: 'unreachable'})
       expect(json.engine.message).to.include(`Cannot reach the Docker engine at ${engine.dockerHost}`)

@@ -28,17 +28,24 @@ interface ManifestCommand {
 
 /** The visible commands and flags the built CLI declares (what completion must offer). */
 function manifest(): Record<string, ManifestCommand> {
-  const parsed = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, ManifestCommand>}
+  const parsed = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, ManifestCommand>
+  }
   return Object.fromEntries(Object.entries(parsed.commands).filter(([, command]) => !command.hidden))
 }
 
 function publicFlags(command: ManifestCommand): string[] {
-  return Object.entries(command.flags).filter(([, flag]) => !flag.hidden).map(([name]) => `--${name}`)
+  return Object.entries(command.flags)
+    .filter(([, flag]) => !flag.hidden)
+    .map(([name]) => `--${name}`)
 }
 
 /** COMP_WORDS as bash builds them: split at blanks, and each run of `:` / `=` is a word of its own. */
 function compWords(line: string): string[] {
-  const words = line.split(/\s+/).flatMap(token => token.split(/([:=]+)/)).filter(word => word !== '')
+  const words = line
+    .split(/\s+/)
+    .flatMap((token) => token.split(/([:=]+)/))
+    .filter((word) => word !== '')
   return line.endsWith(' ') ? [...words, ''] : words
 }
 
@@ -72,7 +79,11 @@ describe('shell completion (occ autocomplete)', function () {
     rmSync(dir, {force: true, recursive: true})
   })
 
-  for (const [shell, rcFile] of [['bash', '~/.bashrc'], ['zsh', '~/.zshrc'], ['powershell', '$PROFILE']] as const) {
+  for (const [shell, rcFile] of [
+    ['bash', '~/.bashrc'],
+    ['zsh', '~/.zshrc'],
+    ['powershell', '$PROFILE'],
+  ] as const) {
     it(`occ autocomplete ${shell} exits 0 and prints the setup instructions`, async function () {
       const result = await runCli(['autocomplete', shell], {env})
       expect(result.code, result.stderr).to.equal(0)
@@ -88,7 +99,13 @@ describe('shell completion (occ autocomplete)', function () {
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).not.to.include('Setup Instructions')
     const cache = join(env.OCC_CACHE_DIR, 'autocomplete')
-    for (const file of ['bash_setup', 'zsh_setup', 'functions/bash/occ.bash', 'functions/zsh/_occ', 'functions/powershell/occ.ps1']) {
+    for (const file of [
+      'bash_setup',
+      'zsh_setup',
+      'functions/bash/occ.bash',
+      'functions/zsh/_occ',
+      'functions/powershell/occ.ps1',
+    ]) {
       expect(existsSync(join(cache, file)), file).to.equal(true)
     }
     // zsh: every topic and top-level command once (occ once listed `autocomplete` twice).
@@ -98,7 +115,7 @@ describe('shell completion (occ autocomplete)', function () {
     }
   })
 
-  it('the PowerShell script (the plugin\'s own) completes every topic, verb and the flags of image pull', async function () {
+  it("the PowerShell script (the plugin's own) completes every topic, verb and the flags of image pull", async function () {
     const line = await runCli(['autocomplete', 'script', 'powershell'], {env})
     expect(line.code, line.stderr).to.equal(0)
     const file = join(env.OCC_CACHE_DIR, 'autocomplete', 'functions', 'powershell', 'occ.ps1')
@@ -110,11 +127,20 @@ describe('shell completion (occ autocomplete)', function () {
 
     const pull = script.slice(script.indexOf('"pull" = @{'))
     const pullFlags = pull.slice(0, pull.indexOf('\n}\n}\n'))
-    for (const flag of publicFlags(manifest()['image:pull'])) expect(pullFlags).to.include(`"${flag.slice(2)}" = @{ "summary" = `)
+    for (const flag of publicFlags(manifest()['image:pull']))
+      expect(pullFlags).to.include(`"${flag.slice(2)}" = @{ "summary" = `)
   })
 
   describe('in a real bash, installed as the instructions say', function () {
-    const cases = ['occ ', 'occ con', 'occ config ', 'occ config s', 'occ image pull --', 'occ image pull --t', 'opencode-cloud con']
+    const cases = [
+      'occ ',
+      'occ con',
+      'occ config ',
+      'occ config s',
+      'occ image pull --',
+      'occ image pull --t',
+      'opencode-cloud con',
+    ]
     let replies: Map<string, string[]>
     let spec: string
     let stderr: string
@@ -138,7 +164,7 @@ describe('shell completion (occ autocomplete)', function () {
         '  "$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"',
         '  local IFS=" "; printf "REPLY\\t%s\\t%s\\n" "$line" "${COMPREPLY[*]}"',
         '}',
-        ...cases.map(line => `simulate ${[line, ...compWords(line)].map(word => shellQuote(word)).join(' ')}`),
+        ...cases.map((line) => `simulate ${[line, ...compWords(line)].map((word) => shellQuote(word)).join(' ')}`),
       ].join('\n')
       const bash = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
         cwd: dir,
@@ -151,7 +177,10 @@ describe('shell completion (occ autocomplete)', function () {
       spec = /^SPEC\t(.*)$/m.exec(bash.stdout)?.[1] ?? ''
       replies = new Map()
       for (const [, line, reply] of bash.stdout.matchAll(/^REPLY\t([^\t]*)\t(.*)$/gm)) {
-        replies.set(line, reply.split(' ').filter(word => word !== ''))
+        replies.set(
+          line,
+          reply.split(' ').filter((word) => word !== ''),
+        )
       }
     })
 
@@ -161,7 +190,10 @@ describe('shell completion (occ autocomplete)', function () {
     })
 
     it('completes `occ con` to the config topic, and `occ config ` to its verbs', function () {
-      const verbs = Object.keys(manifest()).filter(id => id.startsWith('config:')).map(id => id.slice('config:'.length)).sort()
+      const verbs = Object.keys(manifest())
+        .filter((id) => id.startsWith('config:'))
+        .map((id) => id.slice('config:'.length))
+        .sort()
       expect(verbs).to.include.members(['get', 'list', 'set', 'unset'])
       expect(unique('occ con')).to.deep.equal(['config'])
       expect(unique('opencode-cloud con')).to.deep.equal(['config'])
@@ -171,7 +203,9 @@ describe('shell completion (occ autocomplete)', function () {
 
     it('offers every topic and top-level command on `occ `, each once', function () {
       const occsOwn = Object.keys(manifest()).map((id) => id.split(':')[0])
-      expect(unique('occ ')).to.deep.equal([...new Set([...occsOwn, 'autocomplete', 'help', 'plugins', 'version'])].sort())
+      expect(unique('occ ')).to.deep.equal(
+        [...new Set([...occsOwn, 'autocomplete', 'help', 'plugins', 'version'])].sort(),
+      )
       expect(unique('occ ')).to.include.members(['config', 'image', 'start', 'status', 'stop', 'logs', 'restart'])
       // The plugin's script repeats a topic once per command in it (bash shows each once); a command only once.
       expect(replies.get('occ ')?.filter((word) => word === 'autocomplete')).to.deep.equal(['autocomplete'])

@@ -39,14 +39,23 @@ describe('occ config set from 20 processes at once', () => {
   afterEach(() => home.remove())
 
   it('keeps all 20 values in a valid file and leaves no lock or temp file', async () => {
-    const results = await Promise.all(Object.entries(VALUES).map(([key, value]) => runCli(['config:set', key, value], {env: home.env, timeoutMs: 60_000})))
+    const results = await Promise.all(
+      Object.entries(VALUES).map(([key, value]) =>
+        runCli(['config:set', key, value], {env: home.env, timeoutMs: 60_000}),
+      ),
+    )
     for (const result of results) expect(result.code, result.stderr).to.equal(0)
 
     const file = join(home.configDir, 'config.json')
     const {config, sources} = loadConfig({file, env: {}})
     const fromFile = Object.keys(VALUES).filter((key) => sources[key as keyof typeof sources] === 'file')
     expect(fromFile).to.have.length(20)
-    expect(config).to.include({opencode_web_port: 3100, bind_address: '::1', image_source: 'build', update_check: 'never'})
+    expect(config).to.include({
+      opencode_web_port: 3100,
+      bind_address: '::1',
+      image_source: 'build',
+      update_check: 'never',
+    })
     expect(config.users).to.deep.equal(['alice', 'bob'])
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).to.have.length(21)
     expect(readdirSync(home.configDir)).to.deep.equal(['config.json'])

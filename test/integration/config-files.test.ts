@@ -22,7 +22,8 @@ describe('config.json on disk (built CLI)', () => {
 
   afterEach(() => home.remove())
 
-  const occ = (args: string[], options: RunOptions = {}) => runCli(args, {...options, env: {...home.env, ...options.env}})
+  const occ = (args: string[], options: RunOptions = {}) =>
+    runCli(args, {...options, env: {...home.env, ...options.env}})
   const place = (text: string): void => {
     mkdirSync(home.configDir, {recursive: true})
     writeFileSync(file, text)
@@ -30,7 +31,12 @@ describe('config.json on disk (built CLI)', () => {
 
   it('never prints a secret stored under its alias or a near-typo, in the table or --json', async () => {
     place('{"password": "hunter2", "auth_pasword": "hunter3", "my_secret_token": "hunter4"}')
-    for (const args of [['config:list'], ['config:list', '--json'], ['config:get', 'auth_password'], ['config:get', 'auth_password', '--json']]) {
+    for (const args of [
+      ['config:list'],
+      ['config:list', '--json'],
+      ['config:get', 'auth_password'],
+      ['config:get', 'auth_password', '--json'],
+    ]) {
       const result = await occ(args)
       expect(result.code, result.stderr).to.equal(0)
       expect(result.stdout + result.stderr).to.not.match(/hunter/)
@@ -38,7 +44,11 @@ describe('config.json on disk (built CLI)', () => {
 
     const {stdout} = await occ(['config:list', '--json'])
     const entries = JSON.parse(stdout) as Array<{key: string; value: unknown}>
-    expect(entries.filter((entry) => ['password', 'auth_pasword', 'my_secret_token'].includes(entry.key)).map((entry) => entry.value)).to.deep.equal(['********', '********', '********'])
+    expect(
+      entries
+        .filter((entry) => ['password', 'auth_pasword', 'my_secret_token'].includes(entry.key))
+        .map((entry) => entry.value),
+    ).to.deep.equal(['********', '********', '********'])
   })
 
   it('config:reset twice keeps both old files: no backup is ever overwritten', async () => {
@@ -56,7 +66,12 @@ describe('config.json on disk (built CLI)', () => {
   it('refuses a key written twice, naming the key and both lines, and edits nothing', async () => {
     const text = '{\n  "image_source": "build",\n  "update_check": "never",\n  "image_source": "prebuilt"\n}\n'
     place(text)
-    for (const args of [['config:get', 'image_source'], ['config:set', 'image_source', 'build'], ['config:unset', 'image_source'], ['image:check']]) {
+    for (const args of [
+      ['config:get', 'image_source'],
+      ['config:set', 'image_source', 'build'],
+      ['config:unset', 'image_source'],
+      ['image:check'],
+    ]) {
       const result = await occ(args)
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).to.equal(3)
       expect(result.stderr).to.include('"image_source" twice').and.include('line 2').and.include('line 4')
@@ -118,7 +133,10 @@ describe('config.json on disk (built CLI)', () => {
   })
 
   it('treats a "__proto__" key as the unknown key it is, with or without comments', async () => {
-    for (const text of ['{"__proto__": {"image_source": "build"}}', '// a comment\n{"__proto__": 5, "update_check": "never",}']) {
+    for (const text of [
+      '{"__proto__": {"image_source": "build"}}',
+      '// a comment\n{"__proto__": 5, "update_check": "never",}',
+    ]) {
       place(text)
       const list = await occ(['config:list', '--json'])
       expect(list.code, list.stderr).to.equal(0)
@@ -181,9 +199,13 @@ describe('config.json on disk (built CLI)', () => {
       mkdirSync(home.configDir, {recursive: true})
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', home.configDir])
       mounted = true
-      const result = await occ(['config:set', 'image_source', 'build'], {env: {OCC_CONFIG_DIR: join(home.configDir, 'occ', 'nested')}})
+      const result = await occ(['config:set', 'image_source', 'build'], {
+        env: {OCC_CONFIG_DIR: join(home.configDir, 'occ', 'nested')},
+      })
       expect(result.code, result.stderr).to.equal(3)
-      expect(result.stderr).to.match(/read-only \(EROFS\)/).and.not.include('Unexpected error')
+      expect(result.stderr)
+        .to.match(/read-only \(EROFS\)/)
+        .and.not.include('Unexpected error')
     })
 
     it('says a full or read-only disk is the disk (exit 3, the path and the fix), leaving the file and no temp file', async () => {
@@ -200,14 +222,19 @@ describe('config.json on disk (built CLI)', () => {
 
       const full = await occ(['config:set', 'update_check', 'never'])
       expect(full.code, full.stderr).to.equal(3)
-      expect(full.stderr).to.match(/no space left/i).and.include(home.configDir).and.not.include('Unexpected error')
+      expect(full.stderr)
+        .to.match(/no space left/i)
+        .and.include(home.configDir)
+        .and.not.include('Unexpected error')
       expect(readFileSync(file, 'utf8')).to.equal(before)
       expect(readdirSync(home.configDir).sort()).to.deep.equal(['config.json', 'filler'])
 
       execFileSync('mount', ['-o', 'remount,ro', home.configDir])
       const readOnly = await occ(['config:set', 'update_check', 'never'])
       expect(readOnly.code, readOnly.stderr).to.equal(3)
-      expect(readOnly.stderr).to.match(/read-only/).and.not.include('Unexpected error')
+      expect(readOnly.stderr)
+        .to.match(/read-only/)
+        .and.not.include('Unexpected error')
       expect((await occ(['config:get', 'image_source'])).stdout).to.equal('build\n')
     })
   })

@@ -7,7 +7,17 @@ import {type CliHome, makeCliHome, runCli} from './helpers/run-cli.js'
 
 const RECORDER = fileURLToPath(new URL('../fixtures/record-modules.mjs', import.meta.url))
 /** Image-only modules, and the ones occ keeps off its startup path (ajv is precompiled, jsonc-parser only for JSONC). */
-const NOT_LOADED = ['dockerode', 'docker-modem', 'ssh2', 'lowdb', 'steno', 'cli-progress', 'proper-lockfile', 'ajv', 'jsonc-parser']
+const NOT_LOADED = [
+  'dockerode',
+  'docker-modem',
+  'ssh2',
+  'lowdb',
+  'steno',
+  'cli-progress',
+  'proper-lockfile',
+  'ajv',
+  'jsonc-parser',
+]
 
 describe('occ config get startup', () => {
   let home: CliHome
@@ -18,7 +28,7 @@ describe('occ config get startup', () => {
 
   afterEach(() => home.remove())
 
-  it('loads no Docker, image-state, progress, lock, ajv or JSONC module, nor occ\'s engine and image code', async () => {
+  it("loads no Docker, image-state, progress, lock, ajv or JSONC module, nor occ's engine and image code", async () => {
     const log = join(home.dir, 'modules.log')
     const result = await runCli(['config:get', 'image_source'], {
       env: {...home.env, NODE_OPTIONS: `--import ${RECORDER}`, OCC_TEST_MODULE_LOG: log},
@@ -26,10 +36,19 @@ describe('occ config get startup', () => {
     expect(result).to.include({stdout: 'prebuilt\n', code: 0})
 
     const modules = readFileSync(log, 'utf8').split('\n')
-    expect(modules.some((module) => module.includes('/dist/commands/config/get.js')), 'the recorder saw the command').to.equal(true)
-    expect(modules.some((module) => module.includes('/node_modules/@oclif/core/lib/')), 'the recorder saw CommonJS').to.equal(true)
+    expect(
+      modules.some((module) => module.includes('/dist/commands/config/get.js')),
+      'the recorder saw the command',
+    ).to.equal(true)
+    expect(
+      modules.some((module) => module.includes('/node_modules/@oclif/core/lib/')),
+      'the recorder saw CommonJS',
+    ).to.equal(true)
     const heavy = modules.filter((module) => NOT_LOADED.some((name) => module.includes(`/node_modules/${name}/`)))
     expect(heavy).to.deep.equal([])
-    expect(modules.filter((module) => /\/dist\/lib\/(docker|image)\//.test(module)), "occ's engine and image modules").to.deep.equal([])
+    expect(
+      modules.filter((module) => /\/dist\/lib\/(docker|image)\//.test(module)),
+      "occ's engine and image modules",
+    ).to.deep.equal([])
   })
 })

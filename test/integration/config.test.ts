@@ -1,5 +1,14 @@
 import {expect} from 'chai'
-import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import {join} from 'node:path'
 
 import {type CliHome, makeCliHome, runCli, type RunOptions} from './helpers/run-cli.js'
@@ -18,7 +27,8 @@ describe('occ config:* (built CLI)', () => {
 
   afterEach(() => home.remove())
 
-  const occ = (args: string[], options: RunOptions = {}) => runCli(args, {...options, env: {...home.env, ...options.env}})
+  const occ = (args: string[], options: RunOptions = {}) =>
+    runCli(args, {...options, env: {...home.env, ...options.env}})
   const json = async (args: string[], options: RunOptions = {}) => {
     const result = await occ([...args, '--json'], options)
     return {...result, body: JSON.parse(result.stdout)}
@@ -31,12 +41,16 @@ describe('occ config:* (built CLI)', () => {
 
   it('works on a fresh machine with every default, and reading writes nothing', async () => {
     expect(await occ(['config:get', 'image_source'])).to.deep.equal({stdout: 'prebuilt\n', stderr: '', code: 0})
-    expect((await occ(['config:get', 'repositories'])).stdout).to.equal('["ghcr.io/prizz/opencode-cloud-sandbox","docker.io/prizz/opencode-cloud-sandbox"]\n')
+    expect((await occ(['config:get', 'repositories'])).stdout).to.equal(
+      '["ghcr.io/prizz/opencode-cloud-sandbox","docker.io/prizz/opencode-cloud-sandbox"]\n',
+    )
     expect((await occ(['config:get', 'auth_password'])).stdout).to.equal('\n')
     const {body, code} = await json(['config:list'])
     expect(code).to.equal(0)
     expect(body).to.have.length(22)
-    expect(body.every((entry: {source: string; default: boolean}) => entry.source === 'default' && entry.default)).to.equal(true)
+    expect(
+      body.every((entry: {source: string; default: boolean}) => entry.source === 'default' && entry.default),
+    ).to.equal(true)
     expect(await occ(['config:path'])).to.deep.equal({stdout: `${file}\n`, stderr: '', code: 0})
     expect(existsSync(home.configDir)).to.equal(false)
   })
@@ -49,14 +63,28 @@ describe('occ config:* (built CLI)', () => {
     expect((await occ(['config:set', 'cockpit', 'yes'])).code).to.equal(0)
     expect((await occ(['config:get', 'image_source'])).stdout).to.equal('build\n')
     expect((await occ(['config:get', 'container_env'])).stdout).to.equal('["A=1","B=2"]\n')
-    expect(JSON.parse(readFileSync(file, 'utf8'))).to.deep.equal({version: 1, image_source: 'build', opencode_web_port: 8080, container_env: ['A=1', 'B=2'], cockpit_enabled: true})
+    expect(JSON.parse(readFileSync(file, 'utf8'))).to.deep.equal({
+      version: 1,
+      image_source: 'build',
+      opencode_web_port: 8080,
+      container_env: ['A=1', 'B=2'],
+      cockpit_enabled: true,
+    })
 
     const list = await occ(['config:list'])
     expect(list.stdout).to.match(/^opencode_web_port +file +no +8080$/m)
     expect(list.stdout).to.match(/^update_check +default +yes +always$/m)
 
-    expect(await occ(['config:unset', 'port'])).to.deep.equal({stdout: '', stderr: `Removed opencode_web_port from ${file}; its default applies again.\n`, code: 0})
-    expect((await json(['config:get', 'port'])).body).to.deep.equal({key: 'opencode_web_port', value: 3000, source: 'default'})
+    expect(await occ(['config:unset', 'port'])).to.deep.equal({
+      stdout: '',
+      stderr: `Removed opencode_web_port from ${file}; its default applies again.\n`,
+      code: 0,
+    })
+    expect((await json(['config:get', 'port'])).body).to.deep.equal({
+      key: 'opencode_web_port',
+      value: 3000,
+      source: 'default',
+    })
 
     const reset = await json(['config:reset', '--force'])
     expect(reset.body).to.deep.equal({file, reset: true, backup: `${file}.bak`})
@@ -69,12 +97,18 @@ describe('occ config:* (built CLI)', () => {
     await occ(['config:set', 'image_source', 'build'])
     const before = readFileSync(file)
     const cases: Array<[string[], RegExp]> = [
-      [['config:set', 'port', '80'], /^Error: Invalid value for opencode_web_port: "80"\. Allowed: an integer from 1024 to 65535\.$/m],
+      [
+        ['config:set', 'port', '80'],
+        /^Error: Invalid value for opencode_web_port: "80"\. Allowed: an integer from 1024 to 65535\.$/m,
+      ],
       [['config:set', 'update_check', 'weekly'], /Allowed: one of: always, once, never\./],
       [['config:set', 'trust_proxy', 'maybe'], /Allowed: true\/false, yes\/no or 1\/0\./],
       [['config:set', 'bind_address', 'example.com'], /Allowed: an IPv4 or IPv6 address/],
       [['config:set', 'image_repositories', '[]'], /at least 1/],
-      [['config:set', 'imge_source', 'build'], /^Error: Unknown config key "imge_source"\.\n {2}Did you mean "image_source"\?/],
+      [
+        ['config:set', 'imge_source', 'build'],
+        /^Error: Unknown config key "imge_source"\.\n {2}Did you mean "image_source"\?/,
+      ],
       [['config:set', 'version', '1'], /version is managed by occ/],
       [['config:set', 'image_source'], /Missing VALUE for image_source/],
       [['config:unset', 'imge_source'], /Did you mean "image_source"\?/],
@@ -95,7 +129,9 @@ describe('occ config:* (built CLI)', () => {
     const noEngine = {env: {DOCKER_HOST: `unix://${join(home.configDir, 'no-engine.sock')}`}}
     const refused = await occ(['image:pull'], noEngine)
     expect(refused.code).to.equal(3)
-    expect(refused.stderr).to.equal(`Error: Unknown key "imge_source" in the config file ${file}.\n  Did you mean "image_source"? Rename it in the file, or remove it with "occ config unset imge_source".\n`)
+    expect(refused.stderr).to.equal(
+      `Error: Unknown key "imge_source" in the config file ${file}.\n  Did you mean "image_source"? Rename it in the file, or remove it with "occ config unset imge_source".\n`,
+    )
     expect(readFileSync(file).equals(before)).to.equal(true)
 
     const {body} = await json(['config:list'])
@@ -111,11 +147,19 @@ describe('occ config:* (built CLI)', () => {
     copyFileSync(new URL('original-full.json', FIXTURES), file)
     const {body} = await json(['config:list'])
     const values = Object.fromEntries(body.map((entry: {key: string; value: unknown}) => [entry.key, entry.value]))
-    expect(values).to.include({opencode_web_port: 3100, boot_mode: 'system', auth_password: '********', cockpit_port: 9091, update_check: 'once'})
+    expect(values).to.include({
+      opencode_web_port: 3100,
+      boot_mode: 'system',
+      auth_password: '********',
+      cockpit_port: 9091,
+      update_check: 'once',
+    })
     expect((await occ(['config:get', 'password'])).stdout).to.equal('********\n')
 
     expect((await occ(['config:set', 'image_source', 'prebuilt'])).code).to.equal(0)
-    expect(readFileSync(file, 'utf8')).to.equal(fixtureText('original-full.json').replace('"image_source": "build"', '"image_source": "prebuilt"'))
+    expect(readFileSync(file, 'utf8')).to.equal(
+      fixtureText('original-full.json').replace('"image_source": "build"', '"image_source": "prebuilt"'),
+    )
   })
 
   it('names the file and position of a broken file, stays usable for help, and repairs it with config:reset --force', async () => {
@@ -135,17 +179,37 @@ describe('occ config:* (built CLI)', () => {
     expect(readFileSync(file, 'utf8')).to.equal(fixtureText('broken.json'))
 
     const refused = await occ(['config:reset'])
-    expect([refused.code, refused.stderr]).to.deep.equal([2, 'Error: config:reset asks for confirmation, and there is no terminal to ask on.\n  Run "occ config reset --force" to reset without asking.\n'])
+    expect([refused.code, refused.stderr]).to.deep.equal([
+      2,
+      'Error: config:reset asks for confirmation, and there is no terminal to ask on.\n  Run "occ config reset --force" to reset without asking.\n',
+    ])
     expect((await occ(['config:reset', '--force'])).code).to.equal(0)
     expect(readFileSync(`${file}.bak`, 'utf8')).to.equal(fixtureText('broken.json'))
     expect(await occ(['config:get', 'image_source'])).to.deep.equal({stdout: 'prebuilt\n', stderr: '', code: 0})
   })
 
   it('answers --json with stable objects and errors, with the exit codes of the table', async () => {
-    expect((await json(['config:set', 'source', 'build'])).body).to.deep.equal({key: 'image_source', value: 'build', file})
-    expect((await json(['config:get', 'image_source'])).body).to.deep.equal({key: 'image_source', value: 'build', source: 'file'})
-    expect((await json(['config:list'])).body[0]).to.deep.equal({key: 'version', value: 1, source: 'file', default: true})
-    expect((await json(['config:unset', 'image_source'])).body).to.deep.equal({key: 'image_source', removed: true, file})
+    expect((await json(['config:set', 'source', 'build'])).body).to.deep.equal({
+      key: 'image_source',
+      value: 'build',
+      file,
+    })
+    expect((await json(['config:get', 'image_source'])).body).to.deep.equal({
+      key: 'image_source',
+      value: 'build',
+      source: 'file',
+    })
+    expect((await json(['config:list'])).body[0]).to.deep.equal({
+      key: 'version',
+      value: 1,
+      source: 'file',
+      default: true,
+    })
+    expect((await json(['config:unset', 'image_source'])).body).to.deep.equal({
+      key: 'image_source',
+      removed: true,
+      file,
+    })
     expect((await json(['config:path'])).body).to.deep.equal({path: file, exists: true})
 
     const usage = await json(['config:set', 'port', '1'])
@@ -173,19 +237,34 @@ describe('occ config:* (built CLI)', () => {
   it('lets OCC_<KEY> override the file for one run, and rejects an invalid one', async () => {
     await occ(['config:set', 'image_source', 'prebuilt'])
     const env = {OCC_IMAGE_SOURCE: 'build', OCC_IMAGE_REPOSITORIES: 'localhost:5000/a/sandbox,127.0.0.1:5001/b/sandbox'}
-    expect((await json(['config:get', 'image_source'], {env})).body).to.deep.equal({key: 'image_source', value: 'build', source: 'env'})
-    expect((await occ(['config:get', 'image_repositories'], {env})).stdout).to.equal('["localhost:5000/a/sandbox","127.0.0.1:5001/b/sandbox"]\n')
+    expect((await json(['config:get', 'image_source'], {env})).body).to.deep.equal({
+      key: 'image_source',
+      value: 'build',
+      source: 'env',
+    })
+    expect((await occ(['config:get', 'image_repositories'], {env})).stdout).to.equal(
+      '["localhost:5000/a/sandbox","127.0.0.1:5001/b/sandbox"]\n',
+    )
     expect((await occ(['config:get', 'image_source'])).stdout).to.equal('prebuilt\n')
     const set = await occ(['config:set', 'image_source', 'prebuilt'], {env})
-    expect(set.stderr).to.include('Note: OCC_IMAGE_SOURCE is set in your environment and overrides this value while it is set.')
+    expect(set.stderr).to.include(
+      'Note: OCC_IMAGE_SOURCE is set in your environment and overrides this value while it is set.',
+    )
 
     // config:* show the config despite it (see config-files.test.ts); commands that act on it refuse.
     const invalid = await occ(['image:check'], {env: {OCC_IMAGE_SOURCE: 'docker'}})
-    expect([invalid.code, invalid.stderr.split('\n')[0]]).to.deep.equal([3, 'Error: Invalid value in the environment variable OCC_IMAGE_SOURCE: "docker". Allowed: one of: prebuilt, build.'])
+    expect([invalid.code, invalid.stderr.split('\n')[0]]).to.deep.equal([
+      3,
+      'Error: Invalid value in the environment variable OCC_IMAGE_SOURCE: "docker". Allowed: one of: prebuilt, build.',
+    ])
   })
 
   it('says a never-set key was not set and changes nothing, without rewriting or creating the file', async () => {
-    expect(await occ(['config:unset', 'image_source'])).to.deep.equal({stdout: '', stderr: `image_source was not set in ${file}; nothing changed.\n`, code: 0})
+    expect(await occ(['config:unset', 'image_source'])).to.deep.equal({
+      stdout: '',
+      stderr: `image_source was not set in ${file}; nothing changed.\n`,
+      code: 0,
+    })
     expect(existsSync(file)).to.equal(false)
 
     const text = '{\n  "version": 1, // kept\n  "opencode_web_port": 3100\n}\n'
@@ -194,14 +273,30 @@ describe('occ config:* (built CLI)', () => {
     utimesSync(file, old, old)
     const {ino} = statSync(file)
     const unset = await occ(['config:unset', 'image_source'], {env: {OCC_IMAGE_SOURCE: 'build'}})
-    expect(unset).to.deep.equal({stdout: '', stderr: `image_source was not set in ${file}; nothing changed.\n`, code: 0})
+    expect(unset).to.deep.equal({
+      stdout: '',
+      stderr: `image_source was not set in ${file}; nothing changed.\n`,
+      code: 0,
+    })
     expect(readFileSync(file, 'utf8')).to.equal(text)
     expect([statSync(file).ino, statSync(file).mtimeMs]).to.deep.equal([ino, old.getTime()])
-    expect((await json(['config:unset', 'image_source'])).body).to.deep.equal({key: 'image_source', removed: false, file})
+    expect((await json(['config:unset', 'image_source'])).body).to.deep.equal({
+      key: 'image_source',
+      removed: false,
+      file,
+    })
   })
 
   it('changes only the edited value of an oddly formatted file: every other byte stays as it was', async () => {
-    const lines = ['{', '\t// tabs, comments, odd spacing', '\t"version": 1,', '\t/* port */ "opencode_web_port":   3100 , "trust_proxy" : true,', '\t"container_env": ["A=1",]', '}', '']
+    const lines = [
+      '{',
+      '\t// tabs, comments, odd spacing',
+      '\t"version": 1,',
+      '\t/* port */ "opencode_web_port":   3100 , "trust_proxy" : true,',
+      '\t"container_env": ["A=1",]',
+      '}',
+      '',
+    ]
     place(lines.join('\n'))
     expect((await occ(['config:set', 'port', '3001'])).code).to.equal(0)
     const changed = lines.with(3, lines[3].replace('3100', '3001'))
@@ -229,12 +324,19 @@ describe('occ config:* (built CLI)', () => {
     expect(existsSync(file)).to.equal(false)
 
     const noTerminal = await occ(['config:set', 'auth_password'])
-    expect([noTerminal.code, noTerminal.stderr.split('\n')[0]]).to.deep.equal([2, 'Error: auth_password is typed at a hidden prompt, and there is no terminal to prompt on.'])
+    expect([noTerminal.code, noTerminal.stderr.split('\n')[0]]).to.deep.equal([
+      2,
+      'Error: auth_password is typed at a hidden prompt, and there is no terminal to prompt on.',
+    ])
 
     const piped = await json(['config:set', 'auth_password', '--stdin'], {stdin: 'hunter2\n'})
     expect(piped.body).to.deep.equal({key: 'auth_password', value: '********', file})
     expect(JSON.parse(readFileSync(file, 'utf8')).auth_password).to.equal('hunter2')
-    const outputs = await Promise.all([occ(['config:get', 'auth_password']), occ(['config:list']), occ(['config:list', '--json'])])
+    const outputs = await Promise.all([
+      occ(['config:get', 'auth_password']),
+      occ(['config:list']),
+      occ(['config:list', '--json']),
+    ])
     for (const output of outputs) expect(output.stdout + output.stderr).to.not.include('hunter2')
   })
 })

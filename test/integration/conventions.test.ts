@@ -11,7 +11,10 @@ import {join} from 'node:path'
 import {CURRENT, engine, imageId, type ImageHome, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
 import {BIN, ROOT, runCli} from './helpers/run-cli.js'
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {opencodeCloud: {sandboxVersion: string}; version: string}
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  opencodeCloud: {sandboxVersion: string}
+  version: string
+}
 const docker = engine()
 
 describe('commands as users type them', function () {
@@ -24,7 +27,7 @@ describe('commands as users type them', function () {
       home = created
     })
 
-    it('`occ image pull --json` pulls and prints the pull\'s JSON', async () => {
+    it("`occ image pull --json` pulls and prints the pull's JSON", async () => {
       const served = seed('primary', pkg.opencodeCloud.sandboxVersion)
       const result = await runCli(['image', 'pull', '--json'], {env: home.envFor([repository('primary')])})
       expect(result.code, result.stderr).to.equal(0)
@@ -55,7 +58,11 @@ describe('commands as users type them', function () {
     const help = (colour: Record<string, string>) => {
       const {CI: _ci, FORCE_COLOR: _force, NO_COLOR: _ignored, ...env} = process.env
       const typed = [process.execPath, BIN, '--help'].map((word) => `'${word}'`).join(' ')
-      const result = spawnSync('script', ['-qec', typed, '/dev/null'], {encoding: 'utf8', env: {...env, TERM: 'xterm', ...colour}, timeout: 60_000})
+      const result = spawnSync('script', ['-qec', typed, '/dev/null'], {
+        encoding: 'utf8',
+        env: {...env, TERM: 'xterm', ...colour},
+        timeout: 60_000,
+      })
       expect(result.status, result.stdout).to.equal(0)
       expect(result.stdout).to.include('USAGE')
       return result.stdout
@@ -79,7 +86,9 @@ describe('commands as users type them', function () {
     for (const args of [['version'], ['-v'], ['--version']]) {
       const result = await runCli(args)
       expect(result.code, args.join(' ')).to.equal(0)
-      expect(result.stdout).to.match(new RegExp(`^opencode-cloud/${pkg.version.replaceAll('.', '\\.')} \\S+ node-v(2[2-9]|[3-9]\\d)\\.`))
+      expect(result.stdout).to.match(
+        new RegExp(`^opencode-cloud/${pkg.version.replaceAll('.', '\\.')} \\S+ node-v(2[2-9]|[3-9]\\d)\\.`),
+      )
     }
   })
 
@@ -87,7 +96,9 @@ describe('commands as users type them', function () {
     const typo = await runCli(['confg', 'gt'])
     expect(typo.code).to.equal(127)
     expect(typo.stdout).to.equal('')
-    expect(typo.stderr).to.equal('Error: "occ confg gt" is not an occ command.\n  Did you mean "occ config get"? Run "occ help config" for the list of commands.\n')
+    expect(typo.stderr).to.equal(
+      'Error: "occ confg gt" is not an occ command.\n  Did you mean "occ config get"? Run "occ help config" for the list of commands.\n',
+    )
     const colon = await runCli(['imge:pul'])
     expect(colon.code).to.equal(127)
     expect(colon.stderr).to.include('Did you mean "occ image pull"?')
@@ -103,6 +114,8 @@ describe('commands as users type them', function () {
     })
     const nothingClose = await runCli(['xyzzy'])
     expect(nothingClose.code).to.equal(127)
-    expect(nothingClose.stderr).to.equal('Error: "occ xyzzy" is not an occ command.\n  Run "occ help" for the list of commands.\n')
+    expect(nothingClose.stderr).to.equal(
+      'Error: "occ xyzzy" is not an occ command.\n  Run "occ help" for the list of commands.\n',
+    )
   })
 })

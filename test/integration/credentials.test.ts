@@ -13,7 +13,16 @@ import {credentialServerAddress} from '../../src/lib/docker/credentials/server-a
 import {registryAuthHeader} from '../../src/lib/docker/engine.js'
 import {readEnvironment} from '../env/environment.js'
 import {REPOSITORY} from '../env/seeds.js'
-import {CURRENT, engine, imageId, type ImageHome, makeImageHome, removeSandboxImages, repository, seed} from './helpers/occ-image.js'
+import {
+  CURRENT,
+  engine,
+  imageId,
+  type ImageHome,
+  makeImageHome,
+  removeSandboxImages,
+  repository,
+  seed,
+} from './helpers/occ-image.js'
 import {type CliResult, runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -24,14 +33,18 @@ const base64 = (text: string) => Buffer.from(text).toString('base64')
  * A public registry behind a token service, as Docker Hub and ghcr.io are: it hands anonymous
  * tokens to anyone and refuses the credentials it is sent (they are stale). Forwards to `upstream`.
  */
-async function tokenFront(upstream: string): Promise<{address: string; tokenRequests: string[]; close: () => Promise<void>}> {
+async function tokenFront(
+  upstream: string,
+): Promise<{address: string; tokenRequests: string[]; close: () => Promise<void>}> {
   const tokenRequests: string[] = []
   let address = ''
   const server: Server = createServer((incoming, answer) => {
     if (incoming.url?.startsWith('/token')) {
       tokenRequests.push(incoming.headers.authorization === undefined ? 'anonymous' : 'with credentials')
       if (incoming.headers.authorization !== undefined) {
-        answer.writeHead(401, {'content-type': 'application/json'}).end(JSON.stringify({errors: [{code: 'UNAUTHORIZED', message: 'incorrect username or password'}]}))
+        answer
+          .writeHead(401, {'content-type': 'application/json'})
+          .end(JSON.stringify({errors: [{code: 'UNAUTHORIZED', message: 'incorrect username or password'}]}))
       } else {
         answer.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({token: 'anonymous-token'}))
       }
@@ -40,17 +53,25 @@ async function tokenFront(upstream: string): Promise<{address: string; tokenRequ
     }
 
     if (incoming.headers.authorization !== 'Bearer anonymous-token') {
-      answer.writeHead(401, {'content-type': 'application/json', 'www-authenticate': `Bearer realm="http://${address}/token",service="occ-front"`}).end(JSON.stringify({errors: [{code: 'UNAUTHORIZED', message: 'authentication required'}]}))
+      answer
+        .writeHead(401, {
+          'content-type': 'application/json',
+          'www-authenticate': `Bearer realm="http://${address}/token",service="occ-front"`,
+        })
+        .end(JSON.stringify({errors: [{code: 'UNAUTHORIZED', message: 'authentication required'}]}))
       return
     }
 
     const [host, port] = upstream.split(':')
     const headers = {...incoming.headers, host: upstream}
     delete headers.authorization
-    const forwarded = request({headers, host, method: incoming.method, path: incoming.url, port: Number(port)}, (response) => {
-      answer.writeHead(response.statusCode ?? 502, response.headers)
-      response.pipe(answer)
-    })
+    const forwarded = request(
+      {headers, host, method: incoming.method, path: incoming.url, port: Number(port)},
+      (response) => {
+        answer.writeHead(response.statusCode ?? 502, response.headers)
+        response.pipe(answer)
+      },
+    )
     forwarded.on('error', () => answer.destroy())
     incoming.pipe(forwarded)
   })
@@ -94,7 +115,9 @@ describe('registry credentials', function () {
     // No secret in any output, log line, --json answer, error or record, whatever the test.
     const everything = [...outputs, ...listRecords().map((file) => readFileSync(file, 'utf8'))].join('\n')
     home.remove()
-    const leaked = [password, 'wrong-password', base64(`${username}:${password}`)].filter((secret) => everything.includes(secret))
+    const leaked = [password, 'wrong-password', base64(`${username}:${password}`)].filter((secret) =>
+      everything.includes(secret),
+    )
     expect(leaked, 'credentials in the output or a record').to.deep.equal([])
   })
 
@@ -107,8 +130,14 @@ describe('registry credentials', function () {
 
   const writeConfig = (config: object) => writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify(config))
 
-  const occ = async (args: string[], repositories: string[], extra: Record<string, string> = {}): Promise<CliResult> => {
-    const result = await runCli(args, {env: home.envFor(repositories, {DOCKER_CONFIG: dockerConfig, OCC_UPDATE_CHECK: 'never', ...extra})})
+  const occ = async (
+    args: string[],
+    repositories: string[],
+    extra: Record<string, string> = {},
+  ): Promise<CliResult> => {
+    const result = await runCli(args, {
+      env: home.envFor(repositories, {DOCKER_CONFIG: dockerConfig, OCC_UPDATE_CHECK: 'never', ...extra}),
+    })
     outputs.push(result.stdout, result.stderr)
     return result
   }
@@ -126,11 +155,15 @@ describe('registry credentials', function () {
     const result = await occ(['image:pull'], [authRepository], {DEBUG: '*'})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr, 'debug logging is on').to.include('oclif:config')
-    expect(result.stderr, 'the engine requests are shown').to.match(/occ:engine POST \/images\/create\?fromImage=\S+ -> 200/)
+    expect(result.stderr, 'the engine requests are shown').to.match(
+      /occ:engine POST \/images\/create\?fromImage=\S+ -> 200/,
+    )
     expect(result.stderr).not.to.include('X-Registry-Auth')
     expect(result.stderr).not.to.include(password)
     expect(result.stderr).not.to.include(base64(`${username}:${password}`))
-    expect(result.stderr).not.to.include(registryAuthHeader({password, serverAddress: credentialServerAddress(authHost), username}))
+    expect(result.stderr).not.to.include(
+      registryAuthHeader({password, serverAddress: credentialServerAddress(authHost), username}),
+    )
   })
 
   it('pulls with a credential helper (credHelpers), asking it about that registry only', async () => {
@@ -164,7 +197,10 @@ describe('registry credentials', function () {
   it('survives a credential helper that prints without end: its answer is dropped, the helper ended', async () => {
     writeConfig({credHelpers: {[authHost]: 'occflood'}})
     const token = `occ-flood-${process.pid}-${Date.now()}`
-    const result = await occ(['image:pull'], [authRepository, repository('primary')], {OCCTEST_HELPER_TOKEN: token, PATH: `${HELPER_DIR}:${process.env.PATH}`})
+    const result = await occ(['image:pull'], [authRepository, repository('primary')], {
+      OCCTEST_HELPER_TOKEN: token,
+      PATH: `${HELPER_DIR}:${process.env.PATH}`,
+    })
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).not.to.include('RangeError')
     expect(result.stdout).to.include(`Pulled v25.1.3 from ${repository('primary').split('/')[0]}`)
@@ -190,7 +226,9 @@ describe('registry credentials', function () {
 
   it('reads DOCKER_AUTH_CONFIG before config.json', async () => {
     writeConfig({auths: {[authHost]: {auth: base64(`${username}:wrong-password`)}}})
-    const result = await occ(['image:pull'], [authRepository], {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[authHost]: {password, username}}})})
+    const result = await occ(['image:pull'], [authRepository], {
+      DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[authHost]: {password, username}}}),
+    })
     expect(result.code, result.stderr).to.equal(0)
   })
 
@@ -198,10 +236,14 @@ describe('registry credentials', function () {
     writeConfig({auths: {[authHost]: {password: 'wrong-password', username}}})
     const text = await occ(['image:pull'], [authRepository])
     expect(text.code).to.equal(7)
-    expect(text.stderr).to.include(`authentication failed for ${authHost}: it refused the credentials from auths["${authHost}"] of ${join(dockerConfig, 'config.json')}`)
+    expect(text.stderr).to.include(
+      `authentication failed for ${authHost}: it refused the credentials from auths["${authHost}"] of ${join(dockerConfig, 'config.json')}`,
+    )
     const json = await occ(['image:pull', '--json'], [authRepository])
     expect(json.code).to.equal(7)
-    const {error} = JSON.parse(json.stdout) as {error: {code: string; details: {failures: {kind: string; message: string}[]}}}
+    const {error} = JSON.parse(json.stdout) as {
+      error: {code: string; details: {failures: {kind: string; message: string}[]}}
+    }
     expect(error.code).to.equal('registry_access_denied')
     expect(error.details.failures[0]).to.include({kind: 'auth'})
     expect(error.details.failures[0].message).to.match(new RegExp(`^authentication failed for ${authHost}`))
@@ -216,7 +258,7 @@ describe('registry credentials', function () {
     expect(fallback.stdout).to.include(`Pulled v25.1.3 from ${repository('primary').split('/')[0]}`)
   })
 
-  it('never sends one registry its neighbour\'s credentials', async () => {
+  it("never sends one registry its neighbour's credentials", async () => {
     writeConfig({auths: {[repository('primary').split('/')[0]]: {password, username}}})
     const result = await occ(['image:pull'], [authRepository])
     expect(result.code).to.equal(7)
@@ -237,7 +279,9 @@ describe('registry credentials', function () {
       const pulled = await occ(['image:pull'], [authRepository], extra)
       const checked = await occ(['image:check'], [authRepository], extra)
       expect([checked.code, pulled.code]).to.deep.equal([7, 7])
-      expect(checked.stderr).to.include(`${authRepository}: access denied`).and.include('Check your registry credentials ("docker login HOST")')
+      expect(checked.stderr)
+        .to.include(`${authRepository}: access denied`)
+        .and.include('Check your registry credentials ("docker login HOST")')
       expect(checked.stderr.trim().split('\n').at(-1)).to.equal(pulled.stderr.trim().split('\n').at(-1))
       expect(checked.stdout).to.equal('')
 

@@ -7,7 +7,16 @@ import {join} from 'node:path'
 
 import {enginePing, engineTlsPing} from '../env/engine.js'
 import {enginePull} from './helpers/engine-pull.js'
-import {containerLogs, createSandboxContainer, execIn, getPublished, healthStatus, publishedPort, removeContainers, waitForHealth} from './helpers/sandbox-container.js'
+import {
+  containerLogs,
+  createSandboxContainer,
+  execIn,
+  getPublished,
+  healthStatus,
+  publishedPort,
+  removeContainers,
+  waitForHealth,
+} from './helpers/sandbox-container.js'
 import {
   bigImage,
   deleteImage,
@@ -33,7 +42,7 @@ import {
 
 function refusesConnections(address: string): Promise<string> {
   const [host, port] = address.split(':')
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const socket = connect({host, port: Number(port)})
     socket.once('connect', () => {
       socket.destroy()
@@ -59,7 +68,11 @@ describe('test environment (test/env)', function () {
 
   after(async function () {
     // Untag only what this file pulled; an image other references still use stays.
-    for (const reference of pulled) await docker.getImage(reference).remove().catch(() => undefined)
+    for (const reference of pulled)
+      await docker
+        .getImage(reference)
+        .remove()
+        .catch(() => undefined)
   })
 
   it('exports DOCKER_HOST and the registry addresses to the run', function () {
@@ -75,7 +88,7 @@ describe('test environment (test/env)', function () {
   it('has an engine answering on its private socket', async function () {
     expect(env.dockerHost).to.match(/^unix:\/\//)
     expect(await enginePing(env.dockerHost)).to.equal(true)
-    const info = await docker.info() as {Driver: string}
+    const info = (await docker.info()) as {Driver: string}
     expect(info.Driver).to.equal(env.storageDriver)
   })
 
@@ -84,29 +97,46 @@ describe('test environment (test/env)', function () {
     expect(await engineTlsPing(env.tlsHost, env.certDir)).to.equal(true)
     const {port} = new URL(env.tlsHost.replace(/^tcp:/, 'https:'))
     const pem = (name: string) => readFileSync(join(env.certDir, name))
-    const overTls = new Docker({ca: pem('ca.pem'), cert: pem('cert.pem'), host: '127.0.0.1', key: pem('key.pem'), port, protocol: 'https'})
-    expect((await overTls.info() as {ID: string}).ID).to.equal((await docker.info() as {ID: string}).ID)
+    const overTls = new Docker({
+      ca: pem('ca.pem'),
+      cert: pem('cert.pem'),
+      host: '127.0.0.1',
+      key: pem('key.pem'),
+      port,
+      protocol: 'https',
+    })
+    expect(((await overTls.info()) as {ID: string}).ID).to.equal(((await docker.info()) as {ID: string}).ID)
     // Without a client certificate the engine refuses the handshake.
     const anonymous = new Docker({ca: pem('ca.pem'), host: '127.0.0.1', port, protocol: 'https'})
-    expect(await anonymous.ping().then(() => 'answered', () => 'refused')).to.equal('refused')
+    expect(
+      await anonymous.ping().then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).to.equal('refused')
   })
 
   it('seeds the version package.json wants in the primary registry', function () {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {opencodeCloud: {sandboxVersion: string}}
     expect(pkg.opencodeCloud.sandboxVersion).to.equal(WANTED_VERSION)
-    expect(env.seeds.some(seed => seed.registry === 'primary' && seed.tag === WANTED_VERSION)).to.equal(true)
+    expect(env.seeds.some((seed) => seed.registry === 'primary' && seed.tag === WANTED_VERSION)).to.equal(true)
   })
 
   it('serves every seeded tag at its recorded digest', async function () {
     for (const seed of env.seeds) {
-      expect(await remoteDigest(seed.registry, REPOSITORY, seed.tag), `${seed.registry} ${seed.tag}`).to.equal(seed.digest)
+      expect(await remoteDigest(seed.registry, REPOSITORY, seed.tag), `${seed.registry} ${seed.tag}`).to.equal(
+        seed.digest,
+      )
     }
     for (const name of REGISTRY_NAMES) {
-      const tags = await new RegistryClient({address: env.registries[name], credentials: name === 'auth' ? env.auth : undefined}).tags(REPOSITORY)
-      expect(tags).to.include.members(env.seeds.filter(seed => seed.registry === name).map(seed => seed.tag))
+      const tags = await new RegistryClient({
+        address: env.registries[name],
+        credentials: name === 'auth' ? env.auth : undefined,
+      }).tags(REPOSITORY)
+      expect(tags).to.include.members(env.seeds.filter((seed) => seed.registry === name).map((seed) => seed.tag))
     }
-    const primary = env.seeds.find(seed => seed.registry === 'primary' && seed.tag === '25.1.3')
-    const mirror = env.seeds.find(seed => seed.registry === 'mirror' && seed.tag === '25.1.3')
+    const primary = env.seeds.find((seed) => seed.registry === 'primary' && seed.tag === '25.1.3')
+    const mirror = env.seeds.find((seed) => seed.registry === 'mirror' && seed.tag === '25.1.3')
     expect(primary?.configDigest).to.be.a('string').and.not.equal(mirror?.configDigest)
     expect(await remoteDigest('primary', REPOSITORY, 'mirror-only')).to.equal(undefined)
   })
@@ -116,11 +146,13 @@ describe('test environment (test/env)', function () {
     const anonymous = await fetch(url)
     expect(anonymous.status).to.equal(401)
     expect(anonymous.headers.get('www-authenticate')).to.match(/^Basic /)
-    const basic = (password: string) => ({Authorization: `Basic ${Buffer.from(`${env.auth.username}:${password}`).toString('base64')}`})
+    const basic = (password: string) => ({
+      Authorization: `Basic ${Buffer.from(`${env.auth.username}:${password}`).toString('base64')}`,
+    })
     expect((await fetch(url, {headers: basic('wrong')})).status).to.equal(401)
     const good = await fetch(url, {headers: basic(env.auth.password)})
     expect(good.status).to.equal(200)
-    expect((await good.json() as {tags: string[]}).tags).to.include('25.1.3')
+    expect(((await good.json()) as {tags: string[]}).tags).to.include('25.1.3')
   })
 
   it('has a dead address that refuses connections', async function () {
@@ -128,22 +160,27 @@ describe('test environment (test/env)', function () {
   })
 
   it('pulls a seed through the engine with its labels, image id and repo digest', async function () {
-    const seed = env.seeds.find(candidate => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)!
+    const seed = env.seeds.find((candidate) => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)!
     await enginePull(docker, seed.reference)
     pulled.push(seed.reference)
     const image = await docker.getImage(seed.reference).inspect()
     expect(image.Id).to.equal(seed.configDigest)
     expect(image.RepoDigests).to.include(`${env.registries.primary}/${REPOSITORY}@${seed.digest}`)
-    expect(image.Config.Labels).to.include({[LABELS.version]: WANTED_VERSION, [LABELS.ociVersion]: WANTED_VERSION, [LABELS.seed]: seed.seed, [LABELS.registry]: 'primary'})
+    expect(image.Config.Labels).to.include({
+      [LABELS.version]: WANTED_VERSION,
+      [LABELS.ociVersion]: WANTED_VERSION,
+      [LABELS.seed]: seed.seed,
+      [LABELS.registry]: 'primary',
+    })
     expect(image.Os).to.equal('linux')
     expect(image.Architecture).to.equal('amd64')
     expect(image.RootFS.Layers).to.have.length(seed.layers)
   })
 
   it('pulls from the auth registry only with credentials', async function () {
-    const seed = env.seeds.find(candidate => candidate.registry === 'auth')!
+    const seed = env.seeds.find((candidate) => candidate.registry === 'auth')!
     let anonymousError: unknown
-    await enginePull(docker, seed.reference).catch(error => {
+    await enginePull(docker, seed.reference).catch((error) => {
       anonymousError = error
     })
     expect(String(anonymousError)).to.match(/no basic auth credentials|unauthorized|authentication required/i)
@@ -168,7 +205,11 @@ describe('test environment (test/env)', function () {
 
   it('pushes a multi-arch index from which the engine picks amd64', async function () {
     const tag = `env-test-multiarch-${run}`
-    const index = await pushMultiArchIndex('primary', REPOSITORY, tag, {seed: `env-test-multiarch-${run}`, version: '25.1.3', layers: 2})
+    const index = await pushMultiArchIndex('primary', REPOSITORY, tag, {
+      seed: `env-test-multiarch-${run}`,
+      version: '25.1.3',
+      layers: 2,
+    })
     expect(index.platforms.amd64.configDigest).to.not.equal(index.platforms.arm64.configDigest)
     expect(await remoteDigest('primary', REPOSITORY, tag)).to.equal(index.digest)
     await enginePull(docker, index.reference)
@@ -193,13 +234,13 @@ describe('test environment (test/env)', function () {
     await remoteDigest('primary', REPOSITORY, '25.0.0')
     // The registry writes its log asynchronously.
     let requests = registryRequests('primary')
-    for (let attempt = 0; attempt < 40 && !requests.slice(before).some(request => request.path === path); attempt++) {
-      await new Promise(resolve => {
+    for (let attempt = 0; attempt < 40 && !requests.slice(before).some((request) => request.path === path); attempt++) {
+      await new Promise((resolve) => {
         setTimeout(resolve, 50)
       })
       requests = registryRequests('primary')
     }
-    const logged = requests.slice(before).find(request => request.path === path)
+    const logged = requests.slice(before).find((request) => request.path === path)
     expect(logged, `a HEAD ${path} line in ${env.logs.primary}`).to.include({method: 'HEAD', status: 200})
   })
 })
@@ -221,7 +262,11 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
 
   after(async function () {
     await removeContainers(containers)
-    for (const reference of pulled) await docker.getImage(reference).remove().catch(() => undefined)
+    for (const reference of pulled)
+      await docker
+        .getImage(reference)
+        .remove()
+        .catch(() => undefined)
   })
 
   async function pulledStandIn(variant: SandboxVariant, version: string): Promise<string> {
@@ -231,7 +276,10 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
     return reference
   }
 
-  async function started(reference: string, options: Parameters<typeof createSandboxContainer>[2] = {}): Promise<Docker.Container> {
+  async function started(
+    reference: string,
+    options: Parameters<typeof createSandboxContainer>[2] = {},
+  ): Promise<Docker.Container> {
     const container = await createSandboxContainer(docker, reference, options)
     containers.push(container)
     await container.start()
@@ -241,21 +289,35 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
   it('gives the engine a bridge of its own and publishes ports on 127.0.0.1 only', async function () {
     expect(env.bridge.name).to.match(/^occbr-[0-9a-f]{6}$/)
     expect(env.bridge.subnet).to.match(/^10\.123\.\d+\.0\/24$/)
-    const network = await docker.getNetwork('bridge').inspect() as {Options: Record<string, string>, IPAM: {Config: {Subnet: string}[]}}
-    expect(network.IPAM.Config.map(config => config.Subnet)).to.include(env.bridge.subnet)
+    const network = (await docker.getNetwork('bridge').inspect()) as {
+      Options: Record<string, string>
+      IPAM: {Config: {Subnet: string}[]}
+    }
+    expect(network.IPAM.Config.map((config) => config.Subnet)).to.include(env.bridge.subnet)
     const reference = await pulledStandIn('healthy', '2.0.0')
     // No address given: the engine's --ip makes it 127.0.0.1.
-    const container = await docker.createContainer({ExposedPorts: {'3000/tcp': {}}, HostConfig: {PortBindings: {'3000/tcp': [{HostPort: ''}]}}, Image: reference})
+    const container = await docker.createContainer({
+      ExposedPorts: {'3000/tcp': {}},
+      HostConfig: {PortBindings: {'3000/tcp': [{HostPort: ''}]}},
+      Image: reference,
+    })
     containers.push(container)
     await container.start()
     const bindings = (await container.inspect()).NetworkSettings.Ports['3000/tcp']
-    expect(bindings.map(binding => binding.HostIp)).to.deep.equal(['127.0.0.1'])
-    expect((await getPublished(Number(bindings[0].HostPort), '/global/health')).body).to.equal('{"healthy":true,"version":"2.0.0"}')
+    expect(bindings.map((binding) => binding.HostIp)).to.deep.equal(['127.0.0.1'])
+    expect((await getPublished(Number(bindings[0].HostPort), '/global/health')).body).to.equal(
+      '{"healthy":true,"version":"2.0.0"}',
+    )
   })
 
   it('seeds a healthy stand-in of the wanted version for people (npm run demo)', async function () {
-    const seeded = env.sandboxes.find(seed => seed.tag === WANTED_VERSION)
-    expect(seeded).to.include({registry: 'primary', repository: SANDBOX_REPOSITORY, variant: 'healthy', version: WANTED_VERSION})
+    const seeded = env.sandboxes.find((seed) => seed.tag === WANTED_VERSION)
+    expect(seeded).to.include({
+      registry: 'primary',
+      repository: SANDBOX_REPOSITORY,
+      variant: 'healthy',
+      version: WANTED_VERSION,
+    })
     expect(await remoteDigest('primary', SANDBOX_REPOSITORY, WANTED_VERSION)).to.equal(seeded?.digest)
   })
 
@@ -265,7 +327,10 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
     expect(image.Config.Labels).to.include({[LABELS.version]: '2.1.0', [LABELS.ociVersion]: '2.1.0'})
     expect(image.Config.ExposedPorts).to.have.key('3000/tcp')
     expect(image.Config.Env).to.include('OPENCODE_PORT=3000')
-    expect(image.Config.Healthcheck).to.deep.include({Interval: SANDBOX_HEALTH_INTERVAL_MS * 1_000_000, Test: SANDBOX_HEALTH_TEST})
+    expect(image.Config.Healthcheck).to.deep.include({
+      Interval: SANDBOX_HEALTH_INTERVAL_MS * 1_000_000,
+      Test: SANDBOX_HEALTH_TEST,
+    })
 
     const began = Date.now()
     const container = await started(reference, {healthIntervalMs: 1000})
@@ -286,7 +351,10 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
   })
 
   it('has a never-healthy variant: it listens, but its health test fails', async function () {
-    const container = await started(await pulledStandIn('never-healthy', '2.2.0'), {healthIntervalMs: 500, healthRetries: 1})
+    const container = await started(await pulledStandIn('never-healthy', '2.2.0'), {
+      healthIntervalMs: 500,
+      healthRetries: 1,
+    })
     const port = await publishedPort(container)
     expect((await getPublished(port, '/')).status).to.equal(200)
     expect((await getPublished(port, '/global/health')).status).to.equal(404)
@@ -295,7 +363,7 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
 
   it('has a variant that exits at once with code 3', async function () {
     const container = await started(await pulledStandIn('exits', '2.3.0'))
-    const {StatusCode} = await container.wait() as {StatusCode: number}
+    const {StatusCode} = (await container.wait()) as {StatusCode: number}
     expect(StatusCode).to.equal(SANDBOX_EXIT_CODE)
     expect((await containerLogs(container)).stdout).to.match(/stand-in 2\.3\.0 \(exits\)/)
   })
@@ -330,7 +398,11 @@ describe('test environment: podman as a second engine', function () {
 
   after(async function () {
     await removeContainers(containers)
-    for (const reference of pulled) await podman?.getImage(reference).remove().catch(() => undefined)
+    for (const reference of pulled)
+      await podman
+        ?.getImage(reference)
+        .remove()
+        .catch(() => undefined)
   })
 
   async function startedOnPodman(variant: SandboxVariant, version: string): Promise<Docker.Container> {
@@ -347,8 +419,8 @@ describe('test environment: podman as a second engine', function () {
     expect(env.podman?.dockerHost).to.equal(`unix://${env.dir}/podman.sock`)
     expect(process.env.OCC_TEST_PODMAN_HOST).to.equal(env.podman?.dockerHost)
     expect(await enginePing(env.podman!.dockerHost)).to.equal(true)
-    const version = await podman.version() as {Components?: {Name: string}[]}
-    expect(version.Components?.map(component => component.Name).join(' ')).to.match(/podman/i)
+    const version = (await podman.version()) as {Components?: {Name: string}[]}
+    expect(version.Components?.map((component) => component.Name).join(' ')).to.match(/podman/i)
     expect(env.podman?.bridge.name).to.match(/^occpm-[0-9a-f]{6}$/)
     expect(env.podman?.bridge.subnet).to.not.equal(env.bridge.subnet)
   })
@@ -356,13 +428,16 @@ describe('test environment: podman as a second engine', function () {
   it('pulls a stand-in from the primary registry over plain HTTP and publishes 3000 on 127.0.0.1', async function () {
     const container = await startedOnPodman('healthy', '3.0.0')
     const port = await publishedPort(container)
-    expect(JSON.parse((await getPublished(port, '/global/health')).body)).to.deep.equal({healthy: true, version: '3.0.0'})
+    expect(JSON.parse((await getPublished(port, '/global/health')).body)).to.deep.equal({
+      healthy: true,
+      version: '3.0.0',
+    })
     expect((await containerLogs(container)).stdout).to.include(sandboxStartLine('3.0.0'))
   })
 
-  it('runs no health checks without systemd (status stays starting), but exec runs the image\'s health test', async function () {
+  it("runs no health checks without systemd (status stays starting), but exec runs the image's health test", async function () {
     const container = await startedOnPodman('healthy', '3.1.0')
-    await new Promise(resolve => {
+    await new Promise((resolve) => {
       setTimeout(resolve, 2500)
     })
     expect(await healthStatus(container), 'podman without systemd never runs the check').to.equal('starting')

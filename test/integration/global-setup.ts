@@ -21,11 +21,16 @@ async function startForRun(): Promise<void> {
     const {env, seconds, started} = await startEnvironment(undefined, {lease: true})
     leased = true
     applyToProcessEnv(env)
-    process.stderr.write(`[occ-test-env] ${started ? 'started' : 'reusing'} the test environment (${seconds.toFixed(1)} s): DOCKER_HOST=${env.dockerHost}\n`)
+    process.stderr.write(
+      `[occ-test-env] ${started ? 'started' : 'reusing'} the test environment (${seconds.toFixed(1)} s): DOCKER_HOST=${env.dockerHost}\n`,
+    )
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    throw new Error(`The integration test environment (test/env) failed to start, so the tests cannot run:\n${message}\n` +
-      'Fix the cause above and run again; `npm run env:start` shows the same error faster.', {cause: error})
+    throw new Error(
+      `The integration test environment (test/env) failed to start, so the tests cannot run:\n${message}\n` +
+        'Fix the cause above and run again; `npm run env:start` shows the same error faster.',
+      {cause: error},
+    )
   }
 }
 

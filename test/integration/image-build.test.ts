@@ -6,7 +6,17 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {readEnvironment} from '../env/environment.js'
-import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, seed, startCli, useFreshImageHome} from './helpers/occ-image.js'
+import {
+  CURRENT,
+  engine,
+  imageId,
+  type ImageHome,
+  PREVIOUS,
+  repository,
+  seed,
+  startCli,
+  useFreshImageHome,
+} from './helpers/occ-image.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -33,19 +43,31 @@ describe('occ image build', function () {
     expect(record).to.deep.equal(JSON.parse(home.stateText() ?? '{}'))
 
     const image = await docker.getImage(CURRENT).inspect()
-    expect(image.Config.Labels).to.include({'org.opencode-cloud.source': 'build', 'org.opencode-cloud.test.fixture': 'build-ok', 'org.opencode-cloud.version': '25.1.3'})
+    expect(image.Config.Labels).to.include({
+      'org.opencode-cloud.source': 'build',
+      'org.opencode-cloud.test.fixture': 'build-ok',
+      'org.opencode-cloud.version': '25.1.3',
+    })
     expect(record).to.include({image_id: image.Id, source: 'build', version: '25.1.3'})
     expect(record).to.not.have.any.keys('registry', 'digest')
     expect(new Date(record.acquired_at as string).toISOString()).to.equal(record.acquired_at)
     expect(await imageId(docker, PREVIOUS)).to.equal(seed('primary', '25.0.0').configDigest)
-    expect(record.previous).to.include({image_id: seed('primary', '25.0.0').configDigest, source: 'prebuilt', version: '25.0.0'})
+    expect(record.previous).to.include({
+      image_id: seed('primary', '25.0.0').configDigest,
+      source: 'prebuilt',
+      version: '25.0.0',
+    })
   })
 
   it('shows plain progress lines without a terminal', async () => {
     const result = await runCli(['image:build', '--context', join(FIXTURES, 'ok')], {env})
     expect(result.code, result.stderr).to.equal(0)
-    expect(result.stderr).to.include('Building the sandbox image from').and.include('Step 2/6 : COPY app/ /opt/sandbox/\n')
-    expect(result.stdout).to.match(/^Built v25\.1\.3 from source \(sha256:[0-9a-f]{12}…\); it is now opencode-cloud-sandbox:current\.$/m)
+    expect(result.stderr)
+      .to.include('Building the sandbox image from')
+      .and.include('Step 2/6 : COPY app/ /opt/sandbox/\n')
+    expect(result.stdout).to.match(
+      /^Built v25\.1\.3 from source \(sha256:[0-9a-f]{12}…\); it is now opencode-cloud-sandbox:current\.$/m,
+    )
   })
 
   it('fails with the failing step and the log tail, leaving record and tags as they were', async () => {
@@ -56,8 +78,12 @@ describe('occ image build', function () {
 
     const result = await runCli(['image:build', '--context', join(FIXTURES, 'broken')], {env})
     expect(result.code).to.equal(9)
-    expect(result.stderr).to.include('Error: The image build failed at step 3/6 (COPY missing.txt /missing.txt): COPY failed:')
-    expect(result.stderr).to.include('Last lines of the build log:\n  | Step 1/6 : FROM scratch\n  | Step 2/6 : COPY present.txt /present.txt\n  | Step 3/6 : COPY missing.txt /missing.txt')
+    expect(result.stderr).to.include(
+      'Error: The image build failed at step 3/6 (COPY missing.txt /missing.txt): COPY failed:',
+    )
+    expect(result.stderr).to.include(
+      'Last lines of the build log:\n  | Step 1/6 : FROM scratch\n  | Step 2/6 : COPY present.txt /present.txt\n  | Step 3/6 : COPY missing.txt /missing.txt',
+    )
     expect(result.stderr).to.include('the current image and its record were not changed')
     expect(result.stderr).to.not.match(/\n\s+at /)
     expect(home.stateText()).to.equal(before)
@@ -66,17 +92,26 @@ describe('occ image build', function () {
 
     const json = await runCli(['image:build', '--context', join(FIXTURES, 'broken'), '--json'], {env})
     expect(json.code).to.equal(9)
-    const {error} = JSON.parse(json.stdout) as {error: {code: string; details: {step: {number: number}; tail: string[]}}}
+    const {error} = JSON.parse(json.stdout) as {
+      error: {code: string; details: {step: {number: number}; tail: string[]}}
+    }
     expect(error.code).to.equal('build_failed')
     expect(error.details.step.number).to.equal(3)
   })
 
   it('advises checking the network, not the Dockerfile, when a step cannot resolve a host', async () => {
     const base = readEnvironment().sandboxes[0].reference
-    const result = await runCli(['image:build', '--context', join(FIXTURES, 'offline'), '--build-arg', `BASE=${base}`], {env})
+    const result = await runCli(
+      ['image:build', '--context', join(FIXTURES, 'offline'), '--build-arg', `BASE=${base}`],
+      {env},
+    )
     expect(result.code, result.stderr).to.equal(9)
-    expect(result.stderr).to.include('Error: The image build failed at step 3/6 (RUN').and.include("wget: bad address 'occ-test-host.invalid'")
-    expect(result.stderr).to.include('The failing step could not reach a host: check the network, DNS and proxy').and.not.include('Fix the Dockerfile')
+    expect(result.stderr)
+      .to.include('Error: The image build failed at step 3/6 (RUN')
+      .and.include("wget: bad address 'occ-test-host.invalid'")
+    expect(result.stderr)
+      .to.include('The failing step could not reach a host: check the network, DNS and proxy')
+      .and.not.include('Fix the Dockerfile')
     expect(home.stateText()).to.equal(undefined)
   })
 
@@ -111,8 +146,12 @@ describe('occ image build', function () {
       execFileSync('mkfifo', [join(context, 'app', 'pipe')])
       const refused = await runCli(['image:build', '--context', context], {env})
       expect(refused.code, refused.stderr).to.equal(2)
-      expect(refused.stderr).to.include(`Error: The build context ${context} holds app/pipe (a FIFO): only files, directories and symlinks can be sent to the engine.`)
-      expect(refused.stderr).to.include('.dockerignore').and.not.match(/\n\s+at /)
+      expect(refused.stderr).to.include(
+        `Error: The build context ${context} holds app/pipe (a FIFO): only files, directories and symlinks can be sent to the engine.`,
+      )
+      expect(refused.stderr)
+        .to.include('.dockerignore')
+        .and.not.match(/\n\s+at /)
       expect(home.stateText()).to.equal(undefined)
 
       writeFileSync(join(context, '.dockerignore'), 'app/pipe\n')
@@ -126,6 +165,8 @@ describe('occ image build', function () {
   it('names the fix for a context without Dockerfile', async () => {
     const result = await runCli(['image:build', '--context', FIXTURES], {env})
     expect(result.code).to.equal(2)
-    expect(result.stderr).to.include(`There is no Dockerfile at ${join(FIXTURES, 'Dockerfile')}`).and.include('--file FILE')
+    expect(result.stderr)
+      .to.include(`There is no Dockerfile at ${join(FIXTURES, 'Dockerfile')}`)
+      .and.include('--file FILE')
   })
 })

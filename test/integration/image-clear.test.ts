@@ -1,6 +1,15 @@
 import {expect} from 'chai'
 
-import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
+import {
+  CURRENT,
+  engine,
+  imageId,
+  type ImageHome,
+  PREVIOUS,
+  repository,
+  seed,
+  useFreshImageHome,
+} from './helpers/occ-image.js'
 import {runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -50,20 +59,31 @@ describe('occ image clear', function () {
     await pull('25.0.0')
     await pull('25.1.3')
     const bystander = seed('mirror', '25.1.3')
-    await docker.pull(bystander.reference).then((stream) => new Promise((resolve) => docker.modem.followProgress(stream, resolve)))
+    await docker
+      .pull(bystander.reference)
+      .then((stream) => new Promise((resolve) => docker.modem.followProgress(stream, resolve)))
     await docker.getImage(seed('primary', '25.1.3').reference).tag({repo: 'my/own', tag: 'keep'})
 
     const result = await runCli(['image:clear', '--remove-image', '--force', '--json'], {env})
     expect(result.code, result.stderr).to.equal(0)
-    const cleared = JSON.parse(result.stdout) as {images: {deleted: string[]; kept?: {image_id: string; reason: string}; untagged: string[]}; record: {version: string}}
+    const cleared = JSON.parse(result.stdout) as {
+      images: {deleted: string[]; kept?: {image_id: string; reason: string}; untagged: string[]}
+      record: {version: string}
+    }
     expect(cleared.record.version).to.equal('25.1.3')
     expect(cleared.images.untagged).to.include.members([CURRENT, PREVIOUS])
-    expect(cleared.images.kept).to.deep.equal({image_id: seed('primary', '25.1.3').configDigest, reason: 'also named my/own:keep'})
+    expect(cleared.images.kept).to.deep.equal({
+      image_id: seed('primary', '25.1.3').configDigest,
+      reason: 'also named my/own:keep',
+    })
     expect(await imageId(docker, CURRENT)).to.equal(undefined)
     expect(await imageId(docker, PREVIOUS)).to.equal(undefined)
     expect(await imageId(docker, 'my/own:keep')).to.equal(seed('primary', '25.1.3').configDigest)
     expect(await imageId(docker, bystander.reference)).to.equal(bystander.configDigest)
-    expect(await imageId(docker, seed('primary', '25.0.0').reference), 'the previous image keeps its own name').to.equal(seed('primary', '25.0.0').configDigest)
+    expect(
+      await imageId(docker, seed('primary', '25.0.0').reference),
+      'the previous image keeps its own name',
+    ).to.equal(seed('primary', '25.0.0').configDigest)
     expect(home.stateText()).to.equal(undefined)
   })
 

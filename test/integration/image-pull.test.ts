@@ -2,10 +2,23 @@ import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, seed, startCli, useFreshImageHome} from './helpers/occ-image.js'
+import {
+  CURRENT,
+  engine,
+  imageId,
+  type ImageHome,
+  PREVIOUS,
+  repository,
+  seed,
+  startCli,
+  useFreshImageHome,
+} from './helpers/occ-image.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {opencodeCloud: {sandboxVersion: string}; version: string}
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  opencodeCloud: {sandboxVersion: string}
+  version: string
+}
 const docker = engine()
 
 describe('occ image pull', function () {
@@ -47,7 +60,9 @@ describe('occ image pull', function () {
     expect(record.version).to.equal('25.1.3')
     expect(record.source).to.equal('prebuilt')
     expect(record.registry).to.equal(repository('primary').split('/')[0])
-    expect(record.acquired_at).to.be.a('string').and.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    expect(record.acquired_at)
+      .to.be.a('string')
+      .and.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
   })
 
   it('falls back to the second repository when the first is down, recording the one that served', async () => {
@@ -65,17 +80,26 @@ describe('occ image pull', function () {
   })
 
   it('serves a tag only the second repository has', async () => {
-    const result = await runCli(['image:pull', '--tag', 'mirror-only', '--json'], {env: home.envFor([repository('primary'), repository('mirror')])})
+    const result = await runCli(['image:pull', '--tag', 'mirror-only', '--json'], {
+      env: home.envFor([repository('primary'), repository('mirror')]),
+    })
     expect(result.code, result.stderr).to.equal(0)
-    expect(JSON.parse(result.stdout)).to.include({image_id: seed('mirror', 'mirror-only').configDigest, version: '1.2.0'})
+    expect(JSON.parse(result.stdout)).to.include({
+      image_id: seed('mirror', 'mirror-only').configDigest,
+      version: '1.2.0',
+    })
   })
 
   it('fails fast, without retrying, naming the tag when no repository has it', async () => {
     const started = Date.now()
-    const result = await runCli(['image:pull', '--tag', 'nowhere'], {env: home.envFor([repository('primary'), repository('mirror')], {OCC_RETRY_BASE_MS: '3000'})})
+    const result = await runCli(['image:pull', '--tag', 'nowhere'], {
+      env: home.envFor([repository('primary'), repository('mirror')], {OCC_RETRY_BASE_MS: '3000'}),
+    })
     expect(Date.now() - started).to.be.below(3000)
     expect(result.code).to.equal(6)
-    expect(result.stderr).to.include('Error: The sandbox image tag "nowhere" exists in none of the configured repositories')
+    expect(result.stderr).to.include(
+      'Error: The sandbox image tag "nowhere" exists in none of the configured repositories',
+    )
     expect(result.stderr).to.include(`${repository('primary')}: tag not found (`)
     expect(result.stderr).to.include(`${repository('mirror')}: tag not found (`)
     expect(result.stderr).to.not.include('retrying')
@@ -93,9 +117,18 @@ describe('occ image pull', function () {
     const result = await runCli(['image:pull', '--json'], {env: home.envFor(down, {OCC_RETRY_BASE_MS: '100'})})
     expect(Date.now() - started).to.be.below(15_000)
     expect(result.code).to.equal(5)
-    const {error} = JSON.parse(result.stdout) as {error: {code: string; details: {failures: {attempts: number; kind: string; repository: string}[]}; message: string; suggestion: string}}
+    const {error} = JSON.parse(result.stdout) as {
+      error: {
+        code: string
+        details: {failures: {attempts: number; kind: string; repository: string}[]}
+        message: string
+        suggestion: string
+      }
+    }
     expect(error.code).to.equal('registry_unavailable')
-    expect(error.details.failures.map((failure) => [failure.repository, failure.kind, failure.attempts])).to.deep.equal(down.map((name) => [name, 'unavailable', 3]))
+    expect(error.details.failures.map((failure) => [failure.repository, failure.kind, failure.attempts])).to.deep.equal(
+      down.map((name) => [name, 'unavailable', 3]),
+    )
     expect(error.message).to.include(down[0]).and.include(down[1])
     expect(error.suggestion).to.include('occ image build')
     expect(home.stateText()).to.equal(before)
@@ -151,7 +184,9 @@ describe('occ image pull', function () {
   })
 
   it('still pulls when the config prefers building, and says so', async () => {
-    const result = await runCli(['image:pull'], {env: home.envFor([repository('primary')], {OCC_IMAGE_SOURCE: 'build'})})
+    const result = await runCli(['image:pull'], {
+      env: home.envFor([repository('primary')], {OCC_IMAGE_SOURCE: 'build'}),
+    })
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).to.include('prefers building the image (image_source: build)')
     expect(JSON.parse(home.stateText() ?? '{}')).to.include({source: 'prebuilt'})
@@ -169,7 +204,9 @@ describe('occ image pull', function () {
   })
 
   it('names the endpoint and the fix when the engine is unreachable', async () => {
-    const result = await runCli(['image:pull'], {env: home.envFor([repository('primary')], {DOCKER_HOST: `unix://${home.dir}/no-engine.sock`})})
+    const result = await runCli(['image:pull'], {
+      env: home.envFor([repository('primary')], {DOCKER_HOST: `unix://${home.dir}/no-engine.sock`}),
+    })
     expect(result.code).to.equal(4)
     expect(result.stderr).to.equal(
       `Error: Cannot reach the Docker engine at unix://${home.dir}/no-engine.sock: no such socket.\n  Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.\n`,

@@ -7,7 +7,16 @@ import {execFileSync} from 'node:child_process'
 import {mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
-import {CURRENT, engine, imageId, type ImageHome, PREVIOUS, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
+import {
+  CURRENT,
+  engine,
+  imageId,
+  type ImageHome,
+  PREVIOUS,
+  repository,
+  seed,
+  useFreshImageHome,
+} from './helpers/occ-image.js'
 import {runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -55,7 +64,8 @@ describe('the image record on disk', function () {
       const victim = join(home.dir, 'victim')
       writeFileSync(victim, 'precious')
       const dir = dirname(home.stateFile)
-      for (const name of [`.${basename(home.stateFile)}.tmp`, `${basename(home.stateFile)}.tmp`]) symlinkSync(victim, join(dir, name))
+      for (const name of [`.${basename(home.stateFile)}.tmp`, `${basename(home.stateFile)}.tmp`])
+        symlinkSync(victim, join(dir, name))
       await pull('25.0.0')
       expect(readFileSync(victim, 'utf8')).to.equal('precious')
       expect(JSON.parse(home.stateText() ?? '{}')).to.include({version: '25.0.0'})
@@ -67,7 +77,9 @@ describe('the image record on disk', function () {
 
   it('reads a record with a previous chain thousands deep, keeping one generation, and the next write bounds the file', async () => {
     // Built as text: JSON.stringify itself recurses and would overflow first.
-    const levels = Array.from({length: 20_000}, (_, level) => JSON.stringify(record({version: `0.${19_999 - level}.0`})).replace(/}$/, ',"previous":'))
+    const levels = Array.from({length: 20_000}, (_, level) =>
+      JSON.stringify(record({version: `0.${19_999 - level}.0`})).replace(/}$/, ',"previous":'),
+    )
     place(`${levels.join('')}${JSON.stringify(record({version: '0.0.1'}))}${'}'.repeat(levels.length)}`)
     const state = await occ(['image:state', '--json'])
     expect(state.code, state.stderr).to.equal(0)
@@ -97,9 +109,14 @@ describe('the image record on disk', function () {
       const state = await occ(['image:state', '--json'])
       expect(state.code, state.stderr).to.equal(0)
       expect(JSON.parse(state.stdout)).to.include({state: null})
-      expect(state.stderr).to.match(/Warning: the image record .* is invalid/).and.match(problem)
+      expect(state.stderr)
+        .to.match(/Warning: the image record .* is invalid/)
+        .and.match(problem)
       const names = readdirSync(dirname(home.stateFile))
-      expect(names.some((name) => name.startsWith(`${basename(home.stateFile)}.corrupt-`)), names.join(', ')).to.equal(true)
+      expect(
+        names.some((name) => name.startsWith(`${basename(home.stateFile)}.corrupt-`)),
+        names.join(', '),
+      ).to.equal(true)
 
       place(record(fields))
       const clear = await occ(['image:clear', '--remove-image', '--force'])
@@ -162,14 +179,18 @@ describe('the image record on disk', function () {
       const result = await occ(['image:pull', '--tag', 'latest'])
       expect(result.code, result.stderr).to.equal(8)
       expect(result.stderr).to.not.include('Unexpected error').and.not.include('report it')
-      expect(result.stderr).to.match(/no space left/i).and.include(home.dataDir)
+      expect(result.stderr)
+        .to.match(/no space left/i)
+        .and.include(home.dataDir)
       expect({current: await imageId(docker, CURRENT), previous: await imageId(docker, PREVIOUS)}).to.deep.equal(tags)
       expect(home.stateText()).to.equal(before)
       expect(readdirSync(dirname(home.stateFile)).sort()).to.deep.equal(names)
 
       const rollback = await occ(['image:rollback'])
       expect(rollback.code, rollback.stderr).to.equal(8)
-      expect(rollback.stderr).to.match(/no space left/i).and.not.include('Unexpected error')
+      expect(rollback.stderr)
+        .to.match(/no space left/i)
+        .and.not.include('Unexpected error')
       expect({current: await imageId(docker, CURRENT), previous: await imageId(docker, PREVIOUS)}).to.deep.equal(tags)
       expect(home.stateText()).to.equal(before)
     })
@@ -189,7 +210,10 @@ describe('the image record on disk', function () {
 
       const pulled = await occ(['image:pull', '--tag', '25.0.0'])
       expect(pulled.code, pulled.stderr).to.equal(8)
-      expect(pulled.stderr).to.match(/read-only/).and.include(home.dataDir).and.not.include('Unexpected error')
+      expect(pulled.stderr)
+        .to.match(/read-only/)
+        .and.include(home.dataDir)
+        .and.not.include('Unexpected error')
       expect(home.stateText()).to.equal(before)
     })
   })

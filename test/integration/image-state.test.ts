@@ -4,7 +4,16 @@ import {basename, dirname} from 'node:path'
 
 import {imageStateFile} from '../../src/lib/image-record-path.js'
 
-import {CURRENT, engine, imageId, type ImageHome, removeSandboxImages, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
+import {
+  CURRENT,
+  engine,
+  imageId,
+  type ImageHome,
+  removeSandboxImages,
+  repository,
+  seed,
+  useFreshImageHome,
+} from './helpers/occ-image.js'
 import {runCli} from './helpers/run-cli.js'
 
 const docker = engine()
@@ -40,7 +49,11 @@ describe('occ image state', function () {
     const text = await runCli(['image:state'], {env})
     expect(text.code).to.equal(0)
     expect(text.stdout).to.include('No sandbox image recorded yet').and.include('occ image pull')
-    expect(await state()).to.deep.equal({engine: {endpoint: env.DOCKER_HOST, status: 'none'}, state: null, wanted_version: '25.1.3'})
+    expect(await state()).to.deep.equal({
+      engine: {endpoint: env.DOCKER_HOST, status: 'none'},
+      state: null,
+      wanted_version: '25.1.3',
+    })
   })
 
   it('shows the record in words and reports ok when the engine agrees', async () => {
@@ -48,10 +61,19 @@ describe('occ image state', function () {
     const text = await runCli(['image:state'], {env})
     expect(text.code).to.equal(0)
     const host = repository('primary').split('/')[0]
-    expect(text.stdout).to.match(new RegExp(`^v25\\.1\\.3 — prebuilt from ${host.replaceAll('.', '\\.')}, acquired just now \\(sha256:[0-9a-f]{12}…\\)$`, 'm'))
+    expect(text.stdout).to.match(
+      new RegExp(
+        `^v25\\.1\\.3 — prebuilt from ${host.replaceAll('.', '\\.')}, acquired just now \\(sha256:[0-9a-f]{12}…\\)$`,
+        'm',
+      ),
+    )
     expect(text.stdout).to.include(`Engine ${env.DOCKER_HOST}: ok`)
     const json = await state()
-    expect(json.engine).to.deep.equal({current_image_id: seed('primary', '25.1.3').configDigest, endpoint: env.DOCKER_HOST, status: 'ok'})
+    expect(json.engine).to.deep.equal({
+      current_image_id: seed('primary', '25.1.3').configDigest,
+      endpoint: env.DOCKER_HOST,
+      status: 'ok',
+    })
     expect(json.state).to.include({image_id: seed('primary', '25.1.3').configDigest, registry: host})
   })
 
@@ -67,7 +89,9 @@ describe('occ image state', function () {
   it('reports moved when current points at another image', async () => {
     await pull()
     const other = seed('primary', '25.0.0')
-    await docker.pull(other.reference).then((stream) => new Promise((resolve) => docker.modem.followProgress(stream, resolve)))
+    await docker
+      .pull(other.reference)
+      .then((stream) => new Promise((resolve) => docker.modem.followProgress(stream, resolve)))
     await docker.getImage(other.reference).tag({repo: 'opencode-cloud-sandbox', tag: 'current'})
     const json = await state()
     expect(json.engine).to.include({current_image_id: other.configDigest, status: 'moved'})
@@ -88,7 +112,9 @@ describe('occ image state', function () {
     const text = await runCli(['image:state'], {env: {...env, DOCKER_HOST: dead}})
     expect(text.code).to.equal(0)
     expect(text.stdout).to.include('v25.1.3 — prebuilt from')
-    expect(text.stderr).to.include(`Warning: could not check the engine (Cannot reach the Docker engine at ${dead}: no such socket.)`)
+    expect(text.stderr).to.include(
+      `Warning: could not check the engine (Cannot reach the Docker engine at ${dead}: no such socket.)`,
+    )
   })
 
   it('moves a corrupt record aside with a warning and carries on', async () => {
@@ -97,17 +123,27 @@ describe('occ image state', function () {
     const text = await runCli(['image:state'], {env})
     expect(text.code).to.equal(0)
     const file = basename(home.stateFile)
-    expect(text.stderr).to.include(`Warning: the image record ${home.stateFile} was unreadable (it is not valid JSON); moved it to ${home.stateFile}.corrupt-`)
+    expect(text.stderr).to.include(
+      `Warning: the image record ${home.stateFile} was unreadable (it is not valid JSON); moved it to ${home.stateFile}.corrupt-`,
+    )
     expect(text.stdout).to.include('No sandbox image recorded yet')
     expect(readdirSync(dirname(home.stateFile)).filter((name) => name.startsWith(`${file}.corrupt-`))).to.have.length(1)
     expect(await state()).to.deep.include({state: null})
   })
 
-  it("reads a record written by the original tool (four fields)", async () => {
+  it('reads a record written by the original tool (four fields)', async () => {
     await pull()
-    writeFileSync(home.stateFile, JSON.stringify({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}))
+    writeFileSync(
+      home.stateFile,
+      JSON.stringify({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}),
+    )
     const json = await state()
-    expect(json.state).to.deep.equal({acquired_at: '2026-01-24T23:15:28Z', registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'})
+    expect(json.state).to.deep.equal({
+      acquired_at: '2026-01-24T23:15:28Z',
+      registry: 'ghcr.io',
+      source: 'prebuilt',
+      version: '25.1.3',
+    })
     expect(json.engine.status).to.equal('ok')
   })
 })

@@ -24,12 +24,19 @@ describe('update_check: automatic checks in image:state and image:pull', functio
   })
 
   const state = async (policy: string, extra: Record<string, string> = {}) => {
-    const {requests, result} = await requestsDuring(repo, () => runCli(['image:state'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: policy, ...extra})}))
+    const {requests, result} = await requestsDuring(repo, () =>
+      runCli(['image:state'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: policy, ...extra})}),
+    )
     expect(result.code, result.stderr).to.equal(0)
-    return {manifestRequests: requests.filter((request) => request.path.includes('/manifests/')).length, stderr: result.stderr}
+    return {
+      manifestRequests: requests.filter((request) => request.path.includes('/manifests/')).length,
+      stderr: result.stderr,
+    }
   }
 
-  const lastCheck = () => (JSON.parse(home.stateText() ?? '{}') as {last_update_check?: {cli_version: string; result: string}}).last_update_check
+  const lastCheck = () =>
+    (JSON.parse(home.stateText() ?? '{}') as {last_update_check?: {cli_version: string; result: string}})
+      .last_update_check
 
   it('never: never asks', async () => {
     expect((await state('never')).manifestRequests).to.equal(0)
@@ -73,7 +80,9 @@ describe('update_check: automatic checks in image:state and image:pull', functio
     const {stderr} = await state('always')
     expect(stderr).to.equal(`A newer sandbox image is available (v25.1.4 from ${repo.name}): run "occ image update".\n`)
     expect(lastCheck()).to.include({result: 'update-available'})
-    const quiet = await runCli(['image:state', '--quiet'], {env: home.envFor([repo.name], {OCC_UPDATE_CHECK: 'always'})})
+    const quiet = await runCli(['image:state', '--quiet'], {
+      env: home.envFor([repo.name], {OCC_UPDATE_CHECK: 'always'}),
+    })
     expect(quiet.stderr).to.equal('')
   })
 
@@ -82,7 +91,9 @@ describe('update_check: automatic checks in image:state and image:pull', functio
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'once'})
     const older = await runCli(['image:pull', '--tag', '25.0.0'], {env})
     expect(older.code, older.stderr).to.equal(0)
-    expect(older.stderr.trim().split('\n').at(-1)).to.equal(`A newer sandbox image is available (v25.1.3 from ${repo.name}): run "occ image update".`)
+    expect(older.stderr.trim().split('\n').at(-1)).to.equal(
+      `A newer sandbox image is available (v25.1.3 from ${repo.name}): run "occ image update".`,
+    )
     expect(lastCheck()).to.include({result: 'update-available'})
 
     const wanted = await runCli(['image:pull', '--json'], {env})
@@ -107,7 +118,9 @@ describe('update_check: automatic checks in image:state and image:pull', functio
     const waitOf = async (repositories: string[], extra: Record<string, string> = {}) => {
       const timed = async (policy: string) => {
         const started = performance.now()
-        const result = await runCli(['image:state'], {env: home.envFor(repositories, {OCC_UPDATE_CHECK: policy, ...extra})})
+        const result = await runCli(['image:state'], {
+          env: home.envFor(repositories, {OCC_UPDATE_CHECK: policy, ...extra}),
+        })
         expect(result.code, result.stderr).to.equal(0)
         return {ms: performance.now() - started, result}
       }
@@ -123,7 +136,9 @@ describe('update_check: automatic checks in image:state and image:pull', functio
       if (address === null || typeof address === 'string') throw new Error('no port')
       const {seconds, stderr} = await waitOf([`127.0.0.1:${address.port}/prizz/x`])
       expect(seconds).to.be.below(2)
-      expect(stderr).to.equal(`Note: could not check for a newer sandbox image (127.0.0.1:${address.port}/prizz/x: registry unavailable (timed out: no answer from 127.0.0.1:${address.port} within 1.5 s)).\n`)
+      expect(stderr).to.equal(
+        `Note: could not check for a newer sandbox image (127.0.0.1:${address.port}/prizz/x: registry unavailable (timed out: no answer from 127.0.0.1:${address.port} within 1.5 s)).\n`,
+      )
     })
 
     it('retries a refused connection or a host without DNS record only within 1.5 s in all, and names the cause', async () => {
@@ -131,11 +146,15 @@ describe('update_check: automatic checks in image:state and image:pull', functio
       const real = {OCC_RETRY_BASE_MS: '1000'}
       const refused = await waitOf([repository('dead')], real)
       expect(refused.seconds).to.be.below(1.7)
-      expect(refused.stderr).to.equal(`Note: could not check for a newer sandbox image (${repository('dead')}: registry unavailable (connection refused (${repository('dead').split('/')[0]}))).\n`)
+      expect(refused.stderr).to.equal(
+        `Note: could not check for a newer sandbox image (${repository('dead')}: registry unavailable (connection refused (${repository('dead').split('/')[0]}))).\n`,
+      )
 
       const unknown = await waitOf(['registry.invalid/prizz/x'], real)
       expect(unknown.seconds).to.be.below(1.7)
-      expect(unknown.stderr).to.match(/^Note: could not check for a newer sandbox image \(registry\.invalid\/prizz\/x: registry unavailable \((unknown host, DNS has no address for it|the DNS lookup failed, no answer from the name server) \(registry\.invalid\)\)\)\.\n$/)
+      expect(unknown.stderr).to.match(
+        /^Note: could not check for a newer sandbox image \(registry\.invalid\/prizz\/x: registry unavailable \((unknown host, DNS has no address for it|the DNS lookup failed, no answer from the name server) \(registry\.invalid\)\)\)\.\n$/,
+      )
     })
   })
 })

@@ -44,7 +44,9 @@ describe('occ image update and image:rollback', function () {
 
     const second = await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-b`, version: '25.1.3'})
     const updated = await occ(['image:update'])
-    expect(updated.stderr).to.include(`Updating by pulling the prebuilt image: ${repo.name}:25.1.3 serves a different image than the current one.`)
+    expect(updated.stderr).to.include(
+      `Updating by pulling the prebuilt image: ${repo.name}:25.1.3 serves a different image than the current one.`,
+    )
     expect(await tags()).to.deep.equal({current: second.configDigest, previous: first.configDigest})
     expect(record()).to.include({image_id: second.configDigest, source: 'prebuilt'})
     expect(record().previous).to.include({image_id: first.configDigest, source: 'prebuilt'})
@@ -52,12 +54,17 @@ describe('occ image update and image:rollback', function () {
     const before = home.stateText()
     const noop = await occ(['image:update', '--json'])
     expect(JSON.parse(noop.stdout)).to.include({action: 'none'})
-    expect((await occ(['image:update'])).stdout).to.equal(`Nothing to update: ${repo.name}:25.1.3 still serves the current image; use --force to pull it anyway.\n`)
+    expect((await occ(['image:update'])).stdout).to.equal(
+      `Nothing to update: ${repo.name}:25.1.3 still serves the current image; use --force to pull it anyway.\n`,
+    )
     expect(home.stateText()).to.equal(before)
     expect(await tags()).to.deep.equal({current: second.configDigest, previous: first.configDigest})
 
     const forced = await occ(['image:update', '--force', '--json'])
-    expect(JSON.parse(forced.stdout)).to.include({action: 'pull', reason: '--force pulls even an image that is up to date'})
+    expect(JSON.parse(forced.stdout)).to.include({
+      action: 'pull',
+      reason: '--force pulls even an image that is up to date',
+    })
   })
 
   it('build: builds from source when image_source is build, then rollback twice returns to the start', async () => {
@@ -66,7 +73,9 @@ describe('occ image update and image:rollback', function () {
     const pulledRecord = record()
 
     const built = await occ(['image:update', '--context', join(FIXTURES, 'ok')], {OCC_IMAGE_SOURCE: 'build'})
-    expect(built.stderr).to.include('Updating by building from source: the current image is prebuilt and image_source is build.')
+    expect(built.stderr).to.include(
+      'Updating by building from source: the current image is prebuilt and image_source is build.',
+    )
     const builtRecord = record()
     expect(builtRecord).to.include({source: 'build', version: '25.1.3'})
     expect(builtRecord.previous).to.deep.equal(pulledRecord)
@@ -75,7 +84,10 @@ describe('occ image update and image:rollback', function () {
     expect(again.stdout).to.include('Nothing to update: the current image was built from source for 25.1.3')
 
     const back = await occ(['image:rollback', '--json'])
-    expect(JSON.parse(back.stdout)).to.deep.include({current_image_id: pushed.configDigest, previous_image_id: builtRecord.image_id})
+    expect(JSON.parse(back.stdout)).to.deep.include({
+      current_image_id: pushed.configDigest,
+      previous_image_id: builtRecord.image_id,
+    })
     const {previous: _previous, ...rolledBack} = record()
     expect(rolledBack).to.deep.equal(pulledRecord)
     const {previous: _pulled, ...builtAlone} = builtRecord
@@ -97,10 +109,14 @@ describe('occ image update and image:rollback', function () {
     await occ(['image:pull'])
     const before = {record: home.stateText(), tags: await tags()}
 
-    const build = await runCli(['image:update', '--context', join(FIXTURES, 'broken')], {env: {...env, OCC_IMAGE_SOURCE: 'build'}})
+    const build = await runCli(['image:update', '--context', join(FIXTURES, 'broken')], {
+      env: {...env, OCC_IMAGE_SOURCE: 'build'},
+    })
     expect(build.code).to.equal(9)
     expect(build.stderr).to.include('The image build failed at step 3/6')
-    const pull = await runCli(['image:update', '--force'], {env: home.envFor([repository('dead')], {OCC_RETRY_BASE_MS: '10', OCC_UPDATE_CHECK: 'never'})})
+    const pull = await runCli(['image:update', '--force'], {
+      env: home.envFor([repository('dead')], {OCC_RETRY_BASE_MS: '10', OCC_UPDATE_CHECK: 'never'}),
+    })
     expect(pull.code).to.equal(5)
     expect({record: home.stateText(), tags: await tags()}).to.deep.equal(before)
   })
@@ -111,7 +127,9 @@ describe('occ image update and image:rollback', function () {
     const before = home.stateText()
     const result = await runCli(['image:rollback'], {env})
     expect(result.code).to.equal(8)
-    expect(result.stderr).to.include('Error: Nothing to roll back to: opencode-cloud-sandbox:previous does not exist').and.include('occ image update')
+    expect(result.stderr)
+      .to.include('Error: Nothing to roll back to: opencode-cloud-sandbox:previous does not exist')
+      .and.include('occ image update')
     expect(home.stateText()).to.equal(before)
     const json = await runCli(['image:rollback', '--json'], {env})
     expect(json.code).to.equal(8)

@@ -15,8 +15,17 @@ import {ROOT} from './helpers/run-cli.js'
 
 const PLUGIN = fileURLToPath(new URL('../fixtures/plugins/occ-plugin-hello', import.meta.url))
 
-function run(command: string, args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, {cwd: options.cwd ?? ROOT, encoding: 'utf8', env: options.env ?? process.env, timeout: 300_000})
+function run(
+  command: string,
+  args: string[],
+  options: {cwd?: string; env?: NodeJS.ProcessEnv} = {},
+): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: options.env ?? process.env,
+    timeout: 300_000,
+  })
   if (result.error) throw result.error
   return result
 }
@@ -35,7 +44,11 @@ describe('the npm package (npm pack, npm install -g from the tarball)', function
     const packed = run('npm', ['pack', '--pack-destination', dir])
     expect(packed.status, packed.stderr).to.equal(0)
     tarball = join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz')) ?? 'no tarball')
-    const install = run('npm', ['install', '--global', '--prefix', join(dir, 'prefix'), '--no-audit', '--no-fund', '--prefer-offline', tarball], {cwd: dir})
+    const install = run(
+      'npm',
+      ['install', '--global', '--prefix', join(dir, 'prefix'), '--no-audit', '--no-fund', '--prefer-offline', tarball],
+      {cwd: dir},
+    )
     expect(install.status, install.stderr).to.equal(0)
     installed = join(dir, 'prefix', 'lib', 'node_modules', 'opencode-cloud')
     env = {
@@ -73,7 +86,9 @@ describe('the npm package (npm pack, npm install -g from the tarball)', function
       'package/LICENSE',
       'package/README.md',
     ])
-    expect(files.filter((file) => /^package\/(src|test|bench|scripts)\/|^package\/bin\/dev\.js$/.test(file))).to.deep.equal([])
+    expect(
+      files.filter((file) => /^package\/(src|test|bench|scripts)\/|^package\/bin\/dev\.js$/.test(file)),
+    ).to.deep.equal([])
   })
 
   it('installs no dependency the CLI does not load (dockerode, gRPC)', function () {
@@ -108,7 +123,11 @@ describe('the npm package (npm pack, npm install -g from the tarball)', function
     // What `npm install` would give the plugin: occ's public API and occ's own @oclif/core.
     mkdirSync(join(plugin, 'node_modules', '@oclif'), {recursive: true})
     symlinkSync(installed, join(plugin, 'node_modules', 'opencode-cloud'), 'dir')
-    symlinkSync(join(installed, 'node_modules', '@oclif', 'core'), join(plugin, 'node_modules', '@oclif', 'core'), 'dir')
+    symlinkSync(
+      join(installed, 'node_modules', '@oclif', 'core'),
+      join(plugin, 'node_modules', '@oclif', 'core'),
+      'dir',
+    )
     const linked = occ('plugins', 'link', plugin, '--no-install')
     expect(linked.status, linked.stderr).to.equal(0)
     const greeted = occ('hello', 'greet', '--name', 'package')

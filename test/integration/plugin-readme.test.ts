@@ -17,7 +17,9 @@ function pluginSectionBlocks(): {lang: string; text: string}[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
   const section = readme.slice(readme.indexOf('## Writing a plugin'))
   const end = section.indexOf('\n## ', 3)
-  return [...(end === -1 ? section : section.slice(0, end)).matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map(([, lang, text]) => ({lang, text}))
+  return [...(end === -1 ? section : section.slice(0, end)).matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map(
+    ([, lang, text]) => ({lang, text}),
+  )
 }
 
 describe("README's plugin example, step by step", function () {
@@ -49,8 +51,17 @@ describe("README's plugin example, step by step", function () {
       writeFileSync(file, text)
     }
 
-    const steps = blocks.filter(({lang}) => lang === 'sh').at(-1)?.text.trim().split('\n') ?? []
-    expect(steps.map((line) => line.replace(/\s+#.*$/, ''))).to.deep.equal(['npm link opencode-cloud', 'occ plugins link . --no-install', 'occ hello greet'])
+    const steps =
+      blocks
+        .filter(({lang}) => lang === 'sh')
+        .at(-1)
+        ?.text.trim()
+        .split('\n') ?? []
+    expect(steps.map((line) => line.replace(/\s+#.*$/, ''))).to.deep.equal([
+      'npm link opencode-cloud',
+      'occ plugins link . --no-install',
+      'occ hello greet',
+    ])
     const env = {
       ...process.env,
       HOME: join(dir, 'home'),

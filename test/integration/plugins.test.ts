@@ -25,7 +25,14 @@ describe('plugins (occ-plugin-hello linked)', function () {
   let events: string
 
   const occ = (...args: string[]) => runCli(args, {env})
-  const readEvents = () => (existsSync(events) ? readFileSync(events, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [])
+  const readEvents = () =>
+    existsSync(events)
+      ? readFileSync(events, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+      : []
 
   before(async () => {
     rmSync(join(PLUGIN, 'node_modules'), {force: true, recursive: true})
@@ -62,7 +69,9 @@ describe('plugins (occ-plugin-hello linked)', function () {
   it('runs its command, which reads the config through the public API', async () => {
     const result = await occ('hello:greet', '--name', 'tester')
     expect(result).to.include({code: 0, stdout: 'hi, tester! (calm; occ pulls prebuilt images)\n'})
-    const overridden = await runCli(['hello:greet'], {env: {...env, OCC_HELLO_GREETING: 'yo', OCC_IMAGE_SOURCE: 'build'}})
+    const overridden = await runCli(['hello:greet'], {
+      env: {...env, OCC_HELLO_GREETING: 'yo', OCC_IMAGE_SOURCE: 'build'},
+    })
     expect(overridden.stdout).to.equal('yo, world! (calm; occ pulls build images)\n')
   })
 
@@ -75,7 +84,13 @@ describe('plugins (occ-plugin-hello linked)', function () {
 
     const list = await occ('config:list', '--json')
     const entries = JSON.parse(list.stdout) as {key: string; plugin?: string; source: string; value: unknown}[]
-    expect(entries.find((entry) => entry.key === 'hello_greeting')).to.deep.equal({default: false, key: 'hello_greeting', plugin: 'occ-plugin-hello', source: 'file', value: 'hey'})
+    expect(entries.find((entry) => entry.key === 'hello_greeting')).to.deep.equal({
+      default: false,
+      key: 'hello_greeting',
+      plugin: 'occ-plugin-hello',
+      source: 'file',
+      value: 'hey',
+    })
     expect((await occ('config:list')).stdout).to.match(/^hello_times +file +no +2$/m)
 
     const before = readFileSync(join(home.configDir, 'config.json'), 'utf8')
@@ -91,8 +106,12 @@ describe('plugins (occ-plugin-hello linked)', function () {
   it("refuses its keys that clash with occ's or break the contract, naming plugin and key, and occ's key keeps its meaning", async () => {
     const list = await occ('config:list')
     expect(list.code).to.equal(0)
-    expect(list.stderr).to.include('Warning: the plugin occ-plugin-hello declares the config key "port", which occ refuses: it is an alias of occ\'s key opencode_web_port.')
-    expect(list.stderr).to.include('declares the config key "hello_secret", which occ refuses: the keyword "x-secret" is not supported')
+    expect(list.stderr).to.include(
+      'Warning: the plugin occ-plugin-hello declares the config key "port", which occ refuses: it is an alias of occ\'s key opencode_web_port.',
+    )
+    expect(list.stderr).to.include(
+      'declares the config key "hello_secret", which occ refuses: the keyword "x-secret" is not supported',
+    )
     expect(list.stdout).not.to.match(/^(port|hello_secret) /m)
     expect(await occ('config:get', 'port', '--quiet')).to.include({code: 0, stdout: '3000\n'})
   })
@@ -114,7 +133,9 @@ describe('plugins (occ-plugin-hello linked)', function () {
   it('reports a failing image-changed hook as a warning; the pull stands', async () => {
     const pulled = await runCli(['image:pull'], {env: {...env, OCC_HELLO_FAIL: '1'}})
     expect(pulled.code, pulled.stderr).to.equal(0)
-    expect(pulled.stderr).to.include('Warning: the image-changed hook of the plugin occ-plugin-hello failed: the hello hook failed on purpose\n')
+    expect(pulled.stderr).to.include(
+      'Warning: the image-changed hook of the plugin occ-plugin-hello failed: the hello hook failed on purpose\n',
+    )
     expect((await occ('image:state', '--json')).stdout).to.include('"source": "prebuilt"')
   })
 
@@ -126,15 +147,22 @@ describe('plugins (occ-plugin-hello linked)', function () {
     const list = await occ('config:list', '--json')
     expect(list.code).to.equal(0)
     const entries = JSON.parse(list.stdout) as {key: string; source: string}[]
-    expect(entries.filter((entry) => entry.source === 'unknown').map((entry) => entry.key)).to.deep.equal(['hello_greeting', 'hello_times', 'hello_mood'])
+    expect(entries.filter((entry) => entry.source === 'unknown').map((entry) => entry.key)).to.deep.equal([
+      'hello_greeting',
+      'hello_times',
+      'hello_mood',
+    ])
 
     // As issue 2 asks, a command that acts on the config refuses a key nobody knows, naming it and the fix.
     const refused = await occ('image:pull', '--tag', 'nowhere')
     expect(refused.code).to.equal(3)
     expect(refused.stderr).to.include('Unknown key "hello_greeting" in the config file')
-    expect(refused.stderr).to.include('If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config unset hello_greeting".')
+    expect(refused.stderr).to.include(
+      'If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config unset hello_greeting".',
+    )
     expect(refused.stderr).not.to.include('Did you mean')
-    for (const key of ['hello_greeting', 'hello_times', 'hello_mood']) expect(await occ('config:unset', key)).to.include({code: 0})
+    for (const key of ['hello_greeting', 'hello_times', 'hello_mood'])
+      expect(await occ('config:unset', key)).to.include({code: 0})
     // With them gone the pull runs (and finds no such tag).
     expect((await occ('image:pull', '--tag', 'nowhere')).code).to.equal(6)
   })

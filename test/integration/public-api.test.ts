@@ -11,7 +11,12 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import {type CliHome, makeCliHome, ROOT} from './helpers/run-cli.js'
 
 const RECORDER = fileURLToPath(new URL('../fixtures/record-modules.mjs', import.meta.url))
-const HEAVY = ['/node_modules/@oclif/', '/node_modules/dockerode/', '/node_modules/docker-modem/', '/node_modules/ssh2/']
+const HEAVY = [
+  '/node_modules/@oclif/',
+  '/node_modules/dockerode/',
+  '/node_modules/docker-modem/',
+  '/node_modules/ssh2/',
+]
 
 describe('public API (dist/index.js)', () => {
   let home: CliHome
@@ -41,12 +46,20 @@ describe('public API (dist/index.js)', () => {
     const {modules, stdout} = run(`
       const config = api.readConfig({env: {...process.env, OCC_UPDATE_CHECK: 'never'}})
       console.log(JSON.stringify({file: api.configFile(), image_source: config.image_source, update_check: config.update_check, ok: api.EXIT_CODES.ok.code}))`)
-    expect(JSON.parse(stdout)).to.deep.equal({file: join(home.configDir, 'config.json'), image_source: 'build', ok: 0, update_check: 'never'})
-    expect(modules.some((module) => module.endsWith('/dist/index.js')), 'the recorder saw the API').to.equal(true)
+    expect(JSON.parse(stdout)).to.deep.equal({
+      file: join(home.configDir, 'config.json'),
+      image_source: 'build',
+      ok: 0,
+      update_check: 'never',
+    })
+    expect(
+      modules.some((module) => module.endsWith('/dist/index.js')),
+      'the recorder saw the API',
+    ).to.equal(true)
     expect(modules.filter((module) => HEAVY.some((name) => module.includes(name)))).to.deep.equal([])
   })
 
-  it('throws the CLI\'s OccError for a bad config file', () => {
+  it("throws the CLI's OccError for a bad config file", () => {
     writeFileSync(join(home.configDir, 'config.json'), '{"image_source": "docker"}')
     const {stdout} = run(`
       try { api.readConfig() } catch (error) {

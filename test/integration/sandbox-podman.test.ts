@@ -17,7 +17,8 @@ describe('the sandbox on podman (DOCKER_HOST=$OCC_TEST_PODMAN_HOST)', function (
     const env = readEnvironment()
     if (env.podman) return
     // Only outside CI does the environment start without podman (podmanSkipped says why); under CI=true it is a failure.
-    if (process.env.CI === 'true') throw new Error(`podman is not running in the test environment: ${env.podmanSkipped ?? 'no record'}`)
+    if (process.env.CI === 'true')
+      throw new Error(`podman is not running in the test environment: ${env.podmanSkipped ?? 'no record'}`)
     this.skip()
   })
 
@@ -34,7 +35,7 @@ describe('the sandbox on podman (DOCKER_HOST=$OCC_TEST_PODMAN_HOST)', function (
     expect(state.stdout).to.include(`Engine ${podmanHost()}: ok (opencode-cloud-sandbox:current is this image).`)
   })
 
-  it('start, status, stop: ready through exec of the image\'s health test (podman never runs it)', async () => {
+  it("start, status, stop: ready through exec of the image's health test (podman never runs it)", async () => {
     const s = sandbox()
     const started = await s.occ(['start', '--json', '--timeout', '30'])
     expect(started.code, started.stdout + started.stderr).to.equal(0)
@@ -44,7 +45,12 @@ describe('the sandbox on podman (DOCKER_HOST=$OCC_TEST_PODMAN_HOST)', function (
     expect((await sandboxContainer(podman()))?.State.Health?.Status, 'podman runs no health check').to.equal('starting')
 
     const status = await s.occ(['status', '--json'])
-    expect(JSON.parse(status.stdout)).to.include({container_id: outcome.container_id, health: 'healthy', runs_recorded_image: true, state: 'running'})
+    expect(JSON.parse(status.stdout)).to.include({
+      container_id: outcome.container_id,
+      health: 'healthy',
+      runs_recorded_image: true,
+      state: 'running',
+    })
     expect(status.code).to.equal(0)
     expect((await s.occ(['status', '-q'])).code).to.equal(0)
     const again = await s.occ(['start', '--json'])
@@ -54,7 +60,9 @@ describe('the sandbox on podman (DOCKER_HOST=$OCC_TEST_PODMAN_HOST)', function (
     expect({code: stopped.code, stdout: stopped.stdout}).to.deep.equal({code: 0, stdout: 'Stopped the sandbox.\n'})
     expect((await s.occ(['status', '-q'])).code).to.equal(21)
     expect((await s.occ(['stop'])).stdout).to.equal('The sandbox was not running.\n')
-    expect((await s.occ(['stop', '--remove'])).stdout).to.equal('Removed the sandbox container; its volumes are kept.\n')
+    expect((await s.occ(['stop', '--remove'])).stdout).to.equal(
+      'Removed the sandbox container; its volumes are kept.\n',
+    )
     expect((await s.occ(['status', '-q'])).code).to.equal(22)
   })
 

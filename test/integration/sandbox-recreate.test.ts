@@ -2,14 +2,26 @@ import {expect} from 'chai'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {engineAt, freePort, jsonError, sandboxContainer, servedVersion, useSandboxHome, WANTED, WORKSPACE_TARGET} from './helpers/occ-sandbox.js'
+import {
+  engineAt,
+  freePort,
+  jsonError,
+  sandboxContainer,
+  servedVersion,
+  useSandboxHome,
+  WANTED,
+  WORKSPACE_TARGET,
+} from './helpers/occ-sandbox.js'
 import {execIn} from './helpers/sandbox-container.js'
 
 const docker = () => engineAt(process.env.DOCKER_HOST ?? '')
 const VOLUME_FILE = '/home/opencoder/.local/share/opencode/in-volume'
 
 async function reachable(port: number): Promise<boolean> {
-  return servedVersion(port).then(() => true, () => false)
+  return servedVersion(port).then(
+    () => true,
+    () => false,
+  )
 }
 
 describe('occ start after the configuration changed', function () {
@@ -29,7 +41,15 @@ describe('occ start after the configuration changed', function () {
     // One file through the mount (written on the host), one in a named volume (written in the container).
     writeFileSync(join(s.workspace, 'from-host'), 'host\n')
     const container = docker().getContainer(id)
-    expect((await execIn(container, ['/bin/sh', '-c', `echo volume > ${VOLUME_FILE} && echo container > ${WORKSPACE_TARGET}/from-container`])).exitCode).to.equal(0)
+    expect(
+      (
+        await execIn(container, [
+          '/bin/sh',
+          '-c',
+          `echo volume > ${VOLUME_FILE} && echo container > ${WORKSPACE_TARGET}/from-container`,
+        ])
+      ).exitCode,
+    ).to.equal(0)
 
     expect((await occ(['config', 'set', 'opencode_web_port', String(after)])).code).to.equal(0)
     const refused = await occ(['start', '--json'])
@@ -41,7 +61,9 @@ describe('occ start after the configuration changed', function () {
     expect(error.suggestion).to.include('occ start --yes')
     const text = await occ(['start'])
     expect(text.code).to.equal(12)
-    expect(text.stderr).to.include(`Error: The sandbox runs with another configuration than config.json says:\n  - port: ${before} → ${after}\n`)
+    expect(text.stderr).to.include(
+      `Error: The sandbox runs with another configuration than config.json says:\n  - port: ${before} → ${after}\n`,
+    )
     // Nothing changed: the same container, still serving on the old port.
     const unchanged = await sandboxContainer(docker())
     expect(unchanged?.Id).to.equal(id)
@@ -51,7 +73,10 @@ describe('occ start after the configuration changed', function () {
 
     const recreated = await occ(['start', '--yes'])
     expect(recreated.code, recreated.stderr).to.equal(0)
-    const shown = /^Recreated the sandbox with the new configuration \(volumes and mounts kept\) \(([0-9a-f]{12})\)\.\nReady at (\S+)\n/.exec(recreated.stdout)
+    const shown =
+      /^Recreated the sandbox with the new configuration \(volumes and mounts kept\) \(([0-9a-f]{12})\)\.\nReady at (\S+)\n/.exec(
+        recreated.stdout,
+      )
     expect(shown, recreated.stdout).to.not.equal(null)
     expect(shown?.[2]).to.equal(`http://127.0.0.1:${after}`)
     const now = await sandboxContainer(docker())
@@ -59,7 +84,9 @@ describe('occ start after the configuration changed', function () {
     expect(now?.Id.slice(0, 12)).to.equal(shown?.[1])
     expect(await servedVersion(after)).to.equal(WANTED)
     expect(await reachable(before)).to.equal(false)
-    expect(await sandboxContainer(docker(), 'opencode-cloud-sandbox-replaced'), 'the old container is gone').to.equal(undefined)
+    expect(await sandboxContainer(docker(), 'opencode-cloud-sandbox-replaced'), 'the old container is gone').to.equal(
+      undefined,
+    )
 
     const fresh = docker().getContainer(now?.Id ?? '')
     expect((await execIn(fresh, ['/bin/busybox', 'cat', VOLUME_FILE])).output).to.include('volume')

@@ -39,7 +39,9 @@ describe('occ start', function () {
     const s = sandbox()
     const first = await s.occ(['start'])
     expect(first.code, first.stderr).to.equal(0)
-    const shown = new RegExp(String.raw`^Created and started the sandbox \(([0-9a-f]{12})\)\.\nReady at http://127\.0\.0\.1:${s.port}\n  image v${WANTED} — prebuilt from ${s.repo.name.split('/')[0]}`)
+    const shown = new RegExp(
+      String.raw`^Created and started the sandbox \(([0-9a-f]{12})\)\.\nReady at http://127\.0\.0\.1:${s.port}\n  image v${WANTED} — prebuilt from ${s.repo.name.split('/')[0]}`,
+    )
     expect(first.stdout).to.match(shown)
     expect(first.stderr).to.include(`Pulling sandbox image ${WANTED} from ${s.repo.name}`)
 
@@ -50,17 +52,36 @@ describe('occ start', function () {
     expect(container?.State.Running).to.equal(true)
     expect(container?.Image).to.equal(s.wanted?.configDigest)
     expect(container?.Config.Labels['org.opencode-cloud.managed']).to.equal('true')
-    expect(JSON.parse(container?.Config.Labels['org.opencode-cloud.spec'] ?? '{}')).to.include({bindAddress: '127.0.0.1', imageId: s.wanted?.configDigest, port: s.port})
-    expect(container?.HostConfig.PortBindings).to.deep.equal({'3000/tcp': [{HostIp: '127.0.0.1', HostPort: String(s.port)}]})
+    expect(JSON.parse(container?.Config.Labels['org.opencode-cloud.spec'] ?? '{}')).to.include({
+      bindAddress: '127.0.0.1',
+      imageId: s.wanted?.configDigest,
+      port: s.port,
+    })
+    expect(container?.HostConfig.PortBindings).to.deep.equal({
+      '3000/tcp': [{HostIp: '127.0.0.1', HostPort: String(s.port)}],
+    })
     expect(container?.HostConfig.Binds).to.deep.equal([`${s.workspace}:${WORKSPACE_TARGET}`])
     // The data paths no mount covers live in named volumes.
-    expect(await sandboxVolumes(docker())).to.deep.equal(['cache', 'config', 'share', 'ssh', 'state'].map((purpose) => `${SANDBOX}-${purpose}`))
-    expect(s.record()).to.include({image: `${s.repo.name}:${WANTED}`, image_id: s.wanted?.configDigest, source: 'prebuilt', version: WANTED})
+    expect(await sandboxVolumes(docker())).to.deep.equal(
+      ['cache', 'config', 'share', 'ssh', 'state'].map((purpose) => `${SANDBOX}-${purpose}`),
+    )
+    expect(s.record()).to.include({
+      image: `${s.repo.name}:${WANTED}`,
+      image_id: s.wanted?.configDigest,
+      source: 'prebuilt',
+      version: WANTED,
+    })
 
     const second = await s.occ(['start', '--json'])
     expect(second.code, second.stderr).to.equal(0)
     const outcome = JSON.parse(second.stdout) as StartJson
-    expect(outcome).to.deep.include({acquired: false, action: 'unchanged', container_id: container?.Id, image_id: s.wanted?.configDigest, url: `http://127.0.0.1:${s.port}`})
+    expect(outcome).to.deep.include({
+      acquired: false,
+      action: 'unchanged',
+      container_id: container?.Id,
+      image_id: s.wanted?.configDigest,
+      url: `http://127.0.0.1:${s.port}`,
+    })
     expect(outcome.record).to.include({image_id: s.wanted?.configDigest, version: WANTED})
     const after = await sandboxContainer(docker())
     expect(after?.Id).to.equal(container?.Id)
@@ -74,17 +95,22 @@ describe('occ start', function () {
     await docker().getContainer(SANDBOX).stop({t: 1})
     const started = await s.occ(['start'])
     expect(started.code, started.stderr).to.equal(0)
-    expect(started.stdout).to.match(new RegExp(String.raw`^Started the sandbox \(${created.container_id.slice(0, 12)}\)\.\n`))
+    expect(started.stdout).to.match(
+      new RegExp(String.raw`^Started the sandbox \(${created.container_id.slice(0, 12)}\)\.\n`),
+    )
     expect(await servedVersion(s.port)).to.equal(WANTED)
   })
 
   describe('refuses what it cannot make, before anything changes', () => {
     let server: Server | undefined
-    afterEach(() => new Promise<void>((resolve) => {
-      if (server) server.close(() => resolve())
-      else resolve()
-      server = undefined
-    }))
+    afterEach(
+      () =>
+        new Promise<void>((resolve) => {
+          if (server) server.close(() => resolve())
+          else resolve()
+          server = undefined
+        }),
+    )
 
     it('a port in use on 127.0.0.1: names the address and port, leaves no container', async () => {
       const s = sandbox()
@@ -129,12 +155,16 @@ describe('occ start', function () {
       expect(s.record(), 'nothing pulled').to.equal(null)
     })
 
-    it('a container by the sandbox\'s name that occ did not make: refused, and left exactly as it was', async () => {
+    it("a container by the sandbox's name that occ did not make: refused, and left exactly as it was", async () => {
       const s = sandbox()
       await enginePull(docker(), s.wanted?.reference ?? '')
       const foreign = await createSandboxContainer(docker(), s.wanted?.reference ?? '', {name: SANDBOX})
       const before = await foreign.inspect()
-      for (const args of [['start', '--json'], ['stop', '--json'], ['status', '--json']]) {
+      for (const args of [
+        ['start', '--json'],
+        ['stop', '--json'],
+        ['status', '--json'],
+      ]) {
         const result = await s.occ(args)
         expect(result.code, `${args.join(' ')}: ${result.stdout}`).to.equal(12)
         expect(jsonError(result).code).to.equal('sandbox_name_taken')

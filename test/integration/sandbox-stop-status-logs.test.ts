@@ -4,7 +4,17 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {sandboxStartLine} from '../env/index.js'
 import {waitUntil} from '../env/system.js'
 import {startCli} from './helpers/occ-image.js'
-import {engineAt, SANDBOX, sandboxContainer, sandboxVolumes, type SandboxHome, servedVersion, useSandboxHome, WANTED, WORKSPACE_TARGET} from './helpers/occ-sandbox.js'
+import {
+  engineAt,
+  SANDBOX,
+  sandboxContainer,
+  sandboxVolumes,
+  type SandboxHome,
+  servedVersion,
+  useSandboxHome,
+  WANTED,
+  WORKSPACE_TARGET,
+} from './helpers/occ-sandbox.js'
 import {execIn} from './helpers/sandbox-container.js'
 
 interface StatusJson {
@@ -45,7 +55,17 @@ describe('occ stop and occ status', function () {
     const s = sandbox()
     const missing = await status(s)
     expect(missing.code).to.equal(22)
-    expect(missing.json).to.deep.equal({container_id: null, health: null, image_id: null, last_update_check: null, mounts: [], record: null, runs_recorded_image: false, state: 'missing', url: null})
+    expect(missing.json).to.deep.equal({
+      container_id: null,
+      health: null,
+      image_id: null,
+      last_update_check: null,
+      mounts: [],
+      record: null,
+      runs_recorded_image: false,
+      state: 'missing',
+      url: null,
+    })
     const quietMissing = await s.occ(['status', '-q'])
     expect({code: quietMissing.code, stdout: quietMissing.stdout}).to.deep.equal({code: 22, stdout: ''})
     expect((await s.occ(['status'])).stdout).to.equal(`Sandbox: missing (no ${SANDBOX} container). Run "occ start".\n`)
@@ -68,7 +88,11 @@ describe('occ stop and occ status', function () {
     expect(Date.parse(running.json.started_at ?? '')).to.be.closeTo(Date.now(), 30_000)
     expect(running.json.uptime_s).to.be.a('number').within(0, 30)
     const quietRunning = await s.occ(['status', '-q'])
-    expect({code: quietRunning.code, stderr: quietRunning.stderr, stdout: quietRunning.stdout}).to.deep.equal({code: 0, stderr: '', stdout: ''})
+    expect({code: quietRunning.code, stderr: quietRunning.stderr, stdout: quietRunning.stdout}).to.deep.equal({
+      code: 0,
+      stderr: '',
+      stdout: '',
+    })
     const text = await s.occ(['status'])
     expect(text.stdout).to.match(/^Sandbox: running, healthy, up \d+ s\n/)
     expect(text.stdout).to.include(`  url        http://127.0.0.1:${s.port}\n`)
@@ -118,21 +142,35 @@ describe('occ stop and occ status', function () {
     const id = await started(s)
     const volumes = await sandboxVolumes(docker())
     expect(volumes).to.include(CONFIG_VOLUME)
-    const written = await execIn(docker().getContainer(id), ['/bin/sh', '-c', 'echo kept > /home/opencoder/.config/opencode/marker'])
+    const written = await execIn(docker().getContainer(id), [
+      '/bin/sh',
+      '-c',
+      'echo kept > /home/opencoder/.config/opencode/marker',
+    ])
     expect(written.exitCode, written.output).to.equal(0)
 
     const removed = await s.occ(['stop', '--remove'])
-    expect({code: removed.code, stdout: removed.stdout}).to.deep.equal({code: 0, stdout: 'Removed the sandbox container; its volumes are kept.\n'})
+    expect({code: removed.code, stdout: removed.stdout}).to.deep.equal({
+      code: 0,
+      stdout: 'Removed the sandbox container; its volumes are kept.\n',
+    })
     expect(await sandboxContainer(docker())).to.equal(undefined)
     expect(await sandboxVolumes(docker())).to.deep.equal(volumes)
 
     const missing = await s.occ(['stop'])
-    expect({code: missing.code, stdout: missing.stdout}).to.deep.equal({code: 0, stdout: `There is no sandbox container (${SANDBOX}); nothing to stop.\n`})
+    expect({code: missing.code, stdout: missing.stdout}).to.deep.equal({
+      code: 0,
+      stdout: `There is no sandbox container (${SANDBOX}); nothing to stop.\n`,
+    })
     expect(JSON.parse((await s.occ(['stop', '--json'])).stdout)).to.deep.equal({result: 'missing'})
 
     const again = await started(s)
     expect(again).to.not.equal(id)
-    const read = await execIn(docker().getContainer(again), ['/bin/busybox', 'cat', '/home/opencoder/.config/opencode/marker'])
+    const read = await execIn(docker().getContainer(again), [
+      '/bin/busybox',
+      'cat',
+      '/home/opencoder/.config/opencode/marker',
+    ])
     expect(read.output).to.include('kept')
   })
 
@@ -143,7 +181,9 @@ describe('occ stop and occ status', function () {
     const result = await s.occ(['restart', '-t', '1'])
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).to.include('Stopped the sandbox.')
-    expect(result.stdout).to.match(new RegExp(String.raw`^Started the sandbox \(${id.slice(0, 12)}\)\.\nReady at http://127\.0\.0\.1:${s.port}\n`))
+    expect(result.stdout).to.match(
+      new RegExp(String.raw`^Started the sandbox \(${id.slice(0, 12)}\)\.\nReady at http://127\.0\.0\.1:${s.port}\n`),
+    )
     expect((await docker().getContainer(id).inspect()).State.StartedAt).to.not.equal(before)
     expect(await servedVersion(s.port)).to.equal(WANTED)
   })
@@ -168,7 +208,11 @@ describe('occ logs', function () {
     expect(stop.code).to.equal(0)
 
     const last = await s.occ(['logs', '-n', '1'])
-    expect({code: last.code, stderr: last.stderr, stdout: last.stdout}).to.deep.equal({code: 0, stderr: '', stdout: `${STOP_LINE}\n`})
+    expect({code: last.code, stderr: last.stderr, stdout: last.stdout}).to.deep.equal({
+      code: 0,
+      stderr: '',
+      stdout: `${STOP_LINE}\n`,
+    })
     const twoOut = await s.occ(['logs', '-n', '2'])
     expect(`${twoOut.stdout}${twoOut.stderr}`.trim().split('\n')).to.have.length(2)
 
@@ -180,11 +224,18 @@ describe('occ logs', function () {
     expect(stamped.stderr).to.match(new RegExp(String.raw`^\S+Z ${SERVING.replaceAll(/[()]/g, String.raw`\$&`)}\n$`))
 
     const recent = await s.occ(['logs', '--since', since.toISOString()])
-    expect({code: recent.code, stderr: recent.stderr, stdout: recent.stdout}).to.deep.equal({code: 0, stderr: '', stdout: `${STOP_LINE}\n`})
+    expect({code: recent.code, stderr: recent.stderr, stdout: recent.stdout}).to.deep.equal({
+      code: 0,
+      stderr: '',
+      stdout: `${STOP_LINE}\n`,
+    })
     const unix = await s.occ(['logs', '--since', String(Math.ceil(since.getTime() / 1000))])
     expect({code: unix.code, stdout: unix.stdout}).to.deep.equal({code: 0, stdout: `${STOP_LINE}\n`})
     const duration = await s.occ(['logs', '--since', '10m'])
-    expect({code: duration.code, stdout: duration.stdout}).to.deep.equal({code: 0, stdout: `${sandboxStartLine(WANTED)}\n${STOP_LINE}\n`})
+    expect({code: duration.code, stdout: duration.stdout}).to.deep.equal({
+      code: 0,
+      stdout: `${sandboxStartLine(WANTED)}\n${STOP_LINE}\n`,
+    })
     const bad = await s.occ(['logs', '--since', 'yesterday'])
     expect(bad.code).to.equal(2)
     expect(bad.stderr).to.include('--since yesterday is not a time occ understands.')

@@ -3,7 +3,16 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {CURRENT, imageId, PREVIOUS} from './helpers/occ-image.js'
-import {engineAt, jsonError, type SandboxHome, sandboxContainer, servedVersion, useSandboxHome, WANTED, WORKSPACE_TARGET} from './helpers/occ-sandbox.js'
+import {
+  engineAt,
+  jsonError,
+  type SandboxHome,
+  sandboxContainer,
+  servedVersion,
+  useSandboxHome,
+  WANTED,
+  WORKSPACE_TARGET,
+} from './helpers/occ-sandbox.js'
 import {execIn} from './helpers/sandbox-container.js'
 
 const docker = () => engineAt(process.env.DOCKER_HOST ?? '')
@@ -22,8 +31,12 @@ async function keptSpec(s: SandboxHome, id: string): Promise<void> {
   const container = await docker().getContainer(id).inspect()
   expect(container.Config.Env).to.include.members(CONTAINER_ENV)
   expect(container.HostConfig.Binds).to.deep.equal([`${s.workspace}:${WORKSPACE_TARGET}`])
-  expect(container.HostConfig.PortBindings).to.deep.equal({'3000/tcp': [{HostIp: '127.0.0.1', HostPort: String(s.port)}]})
-  expect((await execIn(docker().getContainer(id), ['/bin/busybox', 'cat', `${WORKSPACE_TARGET}/kept`])).output).to.include('mounted')
+  expect(container.HostConfig.PortBindings).to.deep.equal({
+    '3000/tcp': [{HostIp: '127.0.0.1', HostPort: String(s.port)}],
+  })
+  expect(
+    (await execIn(docker().getContainer(id), ['/bin/busybox', 'cat', `${WORKSPACE_TARGET}/kept`])).output,
+  ).to.include('mounted')
 }
 
 describe('occ image update and rollback with the sandbox running', function () {
@@ -45,7 +58,10 @@ describe('occ image update and rollback with the sandbox running', function () {
     expect(moved?.Image).to.equal(newer.configDigest)
     await keptSpec(s, moved?.Id ?? '')
     expect(s.record()).to.include({image_id: newer.configDigest, version: '25.1.4'})
-    const status = JSON.parse((await s.occ(['status', '--json'], env)).stdout) as {runs_recorded_image: boolean; health: string}
+    const status = JSON.parse((await s.occ(['status', '--json'], env)).stdout) as {
+      runs_recorded_image: boolean
+      health: string
+    }
     expect(status).to.include({health: 'healthy', runs_recorded_image: true})
     expect(await sandboxContainer(docker(), 'opencode-cloud-sandbox-replaced')).to.equal(undefined)
 
@@ -83,8 +99,12 @@ describe('occ image update and rollback with the sandbox running', function () {
     expect(await sandboxContainer(docker(), 'opencode-cloud-sandbox-replaced')).to.equal(undefined)
     expect(await imageId(docker(), CURRENT)).to.equal(s.wanted?.configDigest)
     expect(await imageId(docker(), PREVIOUS)).to.equal(broken.configDigest)
-    const {previous: _previous, ...restored} = s.record() as NonNullable<ReturnType<SandboxHome['record']>> & {previous?: unknown}
-    const {previous: _before, ...original} = recordBefore as NonNullable<ReturnType<SandboxHome['record']>> & {previous?: unknown}
+    const {previous: _previous, ...restored} = s.record() as NonNullable<ReturnType<SandboxHome['record']>> & {
+      previous?: unknown
+    }
+    const {previous: _before, ...original} = recordBefore as NonNullable<ReturnType<SandboxHome['record']>> & {
+      previous?: unknown
+    }
     expect(restored).to.deep.equal(original)
     expect(readFileSync(join(s.workspace, 'kept'), 'utf8')).to.equal('mounted\n')
   })

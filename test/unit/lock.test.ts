@@ -39,7 +39,9 @@ describe('withFileLock', () => {
     await mkdir(`${file}.lock`, {recursive: true})
     const future = new Date(Date.now() + 3_600_000)
     await utimes(`${file}.lock`, future, future)
-    expect(await withFileLock(file, async () => 'taken', {pollMs: 10, staleMs: 5000, timeoutMs: 1000})).to.equal('taken')
+    expect(await withFileLock(file, async () => 'taken', {pollMs: 10, staleMs: 5000, timeoutMs: 1000})).to.equal(
+      'taken',
+    )
   })
 
   for (const [what, make] of [
@@ -53,9 +55,13 @@ describe('withFileLock', () => {
       const old = new Date(Date.now() - 60_000)
       await utimes(`${file}.lock`, old, old).catch(() => undefined)
       for (const staleMs of [5000, 600_000]) {
-        const error = await withFileLock(file, async () => 'never', {pollMs: 10, staleMs, timeoutMs: 5000}).catch((error_: unknown) => error_)
+        const error = await withFileLock(file, async () => 'never', {pollMs: 10, staleMs, timeoutMs: 5000}).catch(
+          (error_: unknown) => error_,
+        )
         expect(error).to.be.instanceOf(LockPathError)
-        expect((error as LockPathError).message).to.equal(`Cannot lock ${file}: ${file}.lock is ${what}, not a lock occ made.`)
+        expect((error as LockPathError).message).to.equal(
+          `Cannot lock ${file}: ${file}.lock is ${what}, not a lock occ made.`,
+        )
         expect((error as LockPathError).exitCode).to.equal(10)
       }
     })
@@ -63,7 +69,9 @@ describe('withFileLock', () => {
 
   it('gives up with LockTimeoutError after the timeout', async () => {
     await mkdir(`${file}.lock`, {recursive: true})
-    const error = await withFileLock(file, async () => 'never', {pollMs: 10, timeoutMs: 100}).catch((error_: unknown) => error_)
+    const error = await withFileLock(file, async () => 'never', {pollMs: 10, timeoutMs: 100}).catch(
+      (error_: unknown) => error_,
+    )
     expect(error).to.be.instanceOf(LockTimeoutError)
   })
 

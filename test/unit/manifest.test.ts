@@ -9,17 +9,31 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 function sourceCommandIds(): string[] {
   return readdirSync(`${ROOT}src/commands`, {recursive: true, encoding: 'utf8'})
     .filter((path) => path.endsWith('.ts'))
-    .map((path) => path.replace(/\.ts$/, '').replace(/\/index$/, '').replaceAll('/', ':'))
+    .map((path) =>
+      path
+        .replace(/\.ts$/, '')
+        .replace(/\/index$/, '')
+        .replaceAll('/', ':'),
+    )
     .sort()
 }
 
 describe('oclif.manifest.json', () => {
   it('lists every command of src/commands with the flags and args of the built commands (run "npm run build" if stale)', async () => {
     const manifest = JSON.parse(readFileSync(`${ROOT}oclif.manifest.json`, 'utf8'))
-    const plugin = new Plugin({root: ROOT, isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true, type: 'core'})
+    const plugin = new Plugin({
+      root: ROOT,
+      isRoot: true,
+      ignoreManifest: true,
+      errorOnManifestCreate: true,
+      respectNoCacheDefault: true,
+      type: 'core',
+    })
     await plugin.load()
 
     expect(Object.keys(manifest.commands).sort(), 'manifest against src/commands').to.deep.equal(sourceCommandIds())
-    expect(manifest.commands, 'manifest against dist/commands').to.deep.equal(JSON.parse(JSON.stringify(plugin.manifest.commands)))
+    expect(manifest.commands, 'manifest against dist/commands').to.deep.equal(
+      JSON.parse(JSON.stringify(plugin.manifest.commands)),
+    )
   })
 })

@@ -15,7 +15,11 @@ describe('dirs: where occ keeps its files, as oclif finds them on each platform'
   it("OCC_*_DIR win everywhere (oclif's scoped variables)", () => {
     const env = {HOME: '/h', OCC_CACHE_DIR: '/c', OCC_CONFIG_DIR: '/k', OCC_DATA_DIR: '/d'}
     for (const platform of ['linux', 'darwin', 'win32'] as const) {
-      expect([configDir(env, platform), dataDir(env, platform), cacheDir(env, platform)]).to.deep.equal(['/k', '/d', '/c'])
+      expect([configDir(env, platform), dataDir(env, platform), cacheDir(env, platform)]).to.deep.equal([
+        '/k',
+        '/d',
+        '/c',
+      ])
     }
   })
 
@@ -31,6 +35,8 @@ describe('dirs: where occ keeps its files, as oclif finds them on each platform'
     expect(dataDir(env, 'win32')).to.equal('C:\\Users\\u\\AppData\\Local\\opencode-cloud')
     expect(cacheDir(env, 'win32')).to.equal('C:\\Users\\u\\AppData\\Local\\opencode-cloud')
     expect(dataDir({USERPROFILE: 'C:\\Users\\u'}, 'win32')).to.equal('C:\\Users\\u\\.local\\share\\opencode-cloud')
-    expect(configDir({HOMEDRIVE: 'D:', HOMEPATH: '\\home\\u', USERPROFILE: 'C:\\Users\\u'}, 'win32')).to.equal('D:\\home\\u\\.config\\opencode-cloud')
+    expect(configDir({HOMEDRIVE: 'D:', HOMEPATH: '\\home\\u', USERPROFILE: 'C:\\Users\\u'}, 'win32')).to.equal(
+      'D:\\home\\u\\.config\\opencode-cloud',
+    )
   })
 })

@@ -9,7 +9,9 @@ describe('printable', () => {
 
   it('drops escape sequences: colours, cursor moves, window titles (BEL or ST ended, or never), C1 forms', () => {
     expect(printable('25.1.4\u001B]0;pwned\u0007\u001B[2J\u001B[1;1HError')).to.equal('25.1.4Error')
-    expect(printable('a\u001B[31mred\u001B[0m b\u001B]8;;http://x\u001B\\link\u001B]8;;\u001B\\')).to.equal('ared blink')
+    expect(printable('a\u001B[31mred\u001B[0m b\u001B]8;;http://x\u001B\\link\u001B]8;;\u001B\\')).to.equal(
+      'ared blink',
+    )
     expect(printable('x\u009B31my\u009D0;title\u009Cz')).to.equal('xyz')
     expect(printable('a\u001B(Bb\u001BMc\u001B')).to.equal('abc')
     expect(printable('keep\u001B]0;swallowed to the end')).to.equal('keep')

@@ -10,7 +10,10 @@ export default class ConfigGet extends ConfigCommand {
   static override description =
     'The value comes from OCC_<KEY> if set, else from config.json, else the default. It prints raw and alone: lists as JSON, a secret as ********, an unset value as an empty line.'
 
-  static override examples = ['<%= config.bin %> <%= command.id %> image_source', '<%= config.bin %> <%= command.id %> port --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> image_source',
+    '<%= config.bin %> <%= command.id %> port --json',
+  ]
 
   static override args = {
     key: Args.string({description: 'Config key or alias (see config:list).', required: true, ignoreStdin: true}),

@@ -11,7 +11,7 @@ import type {ConfigValue, KeyName} from '../../lib/config/types.js'
 export default class ConfigSet extends ConfigCommand {
   static override summary = 'Set a config key in config.json.'
   static override description =
-    'VALUE is parsed by the key\'s type: booleans true/false/yes/no/1/0, integers in range, one of an enum, lists as a JSON array or comma-separated. The whole config is validated before the file is written; comments and key order are kept. A secret key (auth_password) is never taken from the command line: it is prompted for on a terminal, or read with --stdin.'
+    "VALUE is parsed by the key's type: booleans true/false/yes/no/1/0, integers in range, one of an enum, lists as a JSON array or comma-separated. The whole config is validated before the file is written; comments and key order are kept. A secret key (auth_password) is never taken from the command line: it is prompted for on a terminal, or read with --stdin."
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> image_source build',
@@ -21,7 +21,10 @@ export default class ConfigSet extends ConfigCommand {
 
   static override args = {
     key: Args.string({description: 'Config key or alias (see config:list).', required: true, ignoreStdin: true}),
-    value: Args.string({description: 'The new value; leave it out for a secret key or with --stdin.', ignoreStdin: true}),
+    value: Args.string({
+      description: 'The new value; leave it out for a secret key or with --stdin.',
+      ignoreStdin: true,
+    }),
   }
 
   static override flags = {

@@ -10,11 +10,20 @@ export default class ImageClear extends ImageCommand {
   static override summary = 'Forget the recorded sandbox image; optionally remove it from the engine.'
   static override description = `Removes image-state.json (nothing to do is fine). With --remove-image it also removes the ${LOCAL_IMAGE_NAME}:current and :previous tags and the recorded image when nothing else names or uses it; never any other image.`
 
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --remove-image', '<%= config.bin %> <%= command.id %> --remove-image --force --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --remove-image',
+    '<%= config.bin %> <%= command.id %> --remove-image --force --json',
+  ]
 
   static override flags = {
-    force: Flags.boolean({char: 'f', description: 'Do not ask before removing images (needed with --remove-image when not on a terminal).'}),
-    'remove-image': Flags.boolean({description: `Also remove the ${LOCAL_IMAGE_NAME}:current/:previous tags and the recorded image.`}),
+    force: Flags.boolean({
+      char: 'f',
+      description: 'Do not ask before removing images (needed with --remove-image when not on a terminal).',
+    }),
+    'remove-image': Flags.boolean({
+      description: `Also remove the ${LOCAL_IMAGE_NAME}:current/:previous tags and the recorded image.`,
+    }),
   }
 
   public async run(): Promise<ClearResult> {

@@ -8,7 +8,11 @@ export default class ImagePull extends ImageCommand {
   static override summary = 'Pull the prebuilt sandbox image and record where it came from.'
   static override description = `Tries the repositories of image_repositories in order (each up to 3 times for network and server errors; a missing tag or refused access moves on at once), tags the image ${LOCAL_IMAGE_NAME}:current (the image it replaces keeps ${LOCAL_IMAGE_NAME}:previous) and records version, registry, digest and image id in image-state.json. Pulling another tag than ${WANTED_SANDBOX_VERSION} is followed by an update check when update_check says so.`
 
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --tag 25.0.0', '<%= config.bin %> <%= command.id %> --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --tag 25.0.0',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
 
   static override flags = {
     tag: tagFlag('pull'),

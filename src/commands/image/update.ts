@@ -13,7 +13,11 @@ export default class ImageUpdate extends ImageCommand {
   static override summary = 'Get a newer sandbox image the way image_source says: pull it or build it.'
   static override description = `With image_source prebuilt, checks the registries first and pulls only when they serve a different image; with image_source build, builds when the current image is not a build of ${WANTED_SANDBOX_VERSION}. The current image becomes ${LOCAL_IMAGE_NAME}:previous only once the new one is complete; a failed update changes nothing. The build flags apply when it builds.`
 
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --force', '<%= config.bin %> <%= command.id %> --tag latest --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --force',
+    '<%= config.bin %> <%= command.id %> --tag latest --json',
+  ]
 
   static override flags = {
     ...buildFlags,
@@ -23,14 +27,22 @@ export default class ImageUpdate extends ImageCommand {
 
   public async run(): Promise<UpdateOutput> {
     const {flags} = await this.parse(ImageUpdate)
-    const {acquired, ...outcome} = await this.images.update({build: buildInputsOf(flags), force: flags.force, tag: flags.tag === undefined ? undefined : wantedTag(flags.tag)})
+    const {acquired, ...outcome} = await this.images.update({
+      build: buildInputsOf(flags),
+      force: flags.force,
+      tag: flags.tag === undefined ? undefined : wantedTag(flags.tag),
+    })
     if (!acquired) {
       this.log(updatePlanLine(outcome))
       return outcome
     }
 
     this.notice(updatePlanLine(outcome))
-    this.log(outcome.action === 'pull' ? pulledSummary(acquired.record, acquired.replacedId) : builtSummary(acquired.record, acquired.replacedId))
+    this.log(
+      outcome.action === 'pull'
+        ? pulledSummary(acquired.record, acquired.replacedId)
+        : builtSummary(acquired.record, acquired.replacedId),
+    )
     await this.announceImageChange('update', acquired.record, acquired.before)
     if ((await this.sandbox.followCurrentImage(followTimeoutS())) === 'moved') this.log(SANDBOX_MOVED)
     return outcome

@@ -20,7 +20,11 @@ const hook: Hook<'command_not_found'> = async function (options) {
     ...config.topics.filter((topic) => !topic.hidden).map((topic) => topic.name),
   ]
   const closest = closestMatch(options.id, candidates)
-  const error = new UnknownCommandError(config.bin, toConfiguredId(options.id, config), closest && toConfiguredId(closest, config))
+  const error = new UnknownCommandError(
+    config.bin,
+    toConfiguredId(options.id, config),
+    closest && toConfiguredId(closest, config),
+  )
   if (json) process.stdout.write(`${JSON.stringify({error: error.toJSON()}, null, 2)}\n`)
   else process.stderr.write(`Error: ${error.message}\n  ${error.suggestion}\n`)
   this.exit(error.exitCode)

@@ -121,15 +121,23 @@ export function parseConfigText(text: string, file: string): Record<string, unkn
   const {duplicate, tooDeep} = scanStructure(text, MAX_NESTING)
   if (tooDeep !== undefined) throw configErrors.tooDeep(file, MAX_NESTING, positionAt(text, tooDeep))
   const {value} = parseJson(text) ?? parseJsonc(text, file)
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configErrors.notObject(file, kindOf(value))
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw configErrors.notObject(file, kindOf(value))
   // Checked once the text parses, so that a syntax error is reported where it is.
-  if (duplicate) throw configErrors.duplicateKey(file, duplicate.key, positionAt(text, duplicate.first), positionAt(text, duplicate.again))
+  if (duplicate)
+    throw configErrors.duplicateKey(
+      file,
+      duplicate.key,
+      positionAt(text, duplicate.first),
+      positionAt(text, duplicate.again),
+    )
   const data = value as Record<string, unknown>
   // A "__proto__" key is a key like any other (JSON.parse keeps it; jsonc-parser's parse does not).
   if (!Object.hasOwn(data, '__proto__') && /"__proto__"/.test(text)) {
     const proto = ownValue(text, '__proto__')
     Object.setPrototypeOf(data, Object.prototype)
-    if (proto !== undefined) Object.defineProperty(data, '__proto__', {configurable: true, enumerable: true, value: proto, writable: true})
+    if (proto !== undefined)
+      Object.defineProperty(data, '__proto__', {configurable: true, enumerable: true, value: proto, writable: true})
   }
 
   return data

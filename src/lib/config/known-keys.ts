@@ -4,7 +4,16 @@
  * Every question about a key that may be a plugin's (its schema, aliases, secret-ness, what
  * it allows) is answered here, so that schema.ts stays static data.
  */
-import {CONFIG_KEYS, coreKeySchema, isConfigKey, type KeyName, type KeySchema, LARGEST_INTEGER, type PluginKey, resolveCoreKey} from './schema.js'
+import {
+  CONFIG_KEYS,
+  coreKeySchema,
+  isConfigKey,
+  type KeyName,
+  type KeySchema,
+  LARGEST_INTEGER,
+  type PluginKey,
+  resolveCoreKey,
+} from './schema.js'
 
 // The installed plugins' keys of this process; empty until loadRuntimeConfig installs them.
 const pluginKeys = new Map<string, PluginKey>()

@@ -45,7 +45,9 @@ export function readConfigText(file: string): string | undefined {
 
 /** Expands a leading $HOME or ~ in a mount's host path (followed by / or, on Windows, \). */
 export function expandMount(mount: string, home: string): string {
-  const prefix = HOME_PREFIXES.find((candidate) => ['/', '\\', ':'].some((next) => mount.startsWith(`${candidate}${next}`)))
+  const prefix = HOME_PREFIXES.find((candidate) =>
+    ['/', '\\', ':'].some((next) => mount.startsWith(`${candidate}${next}`)),
+  )
   return prefix ? home + mount.slice(prefix.length) : mount
 }
 
@@ -58,7 +60,12 @@ function withHome(config: EffectiveConfig, home: string): EffectiveConfig {
  * the file. Throws a ConfigError that names the file and the problem. Keys of installed plugins
  * count once the init hook has registered them (schema.ts); unknown keys are returned, not refused.
  */
-export function loadConfig({env = process.env, file = configFile(env), home = homedir(), keepGoing = false}: LoadOptions = {}): LoadedConfig {
+export function loadConfig({
+  env = process.env,
+  file = configFile(env),
+  home = homedir(),
+  keepGoing = false,
+}: LoadOptions = {}): LoadedConfig {
   const text = readConfigText(file)
   const data = text === undefined ? {} : migrate(parseConfigText(text, file), file)
   const {config: fromFile, unknown} = validateConfigData(data, {file, text: text ?? ''})

@@ -15,8 +15,10 @@ export interface Position {
   column: number
 }
 
-const at = (position: Position | undefined): string => (position ? ` (line ${position.line}, column ${position.column})` : '')
-const REPAIR = 'Fix the file by hand, or run "occ config reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
+const at = (position: Position | undefined): string =>
+  position ? ` (line ${position.line}, column ${position.column})` : ''
+const REPAIR =
+  'Fix the file by hand, or run "occ config reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
 
 /** What VALUE may be on the command line or in OCC_*: the schema's words plus the accepted spellings. */
 export function allowedInput(key: KeyName): string {
@@ -39,16 +41,24 @@ export const configErrors = {
     }),
 
   tooDeep: (file: string, limit: number, position: Position) =>
-    new ConfigError('config_too_deep', `The config file ${file} nests lists or objects more than ${limit} deep${at(position)}; no config key needs that.`, {
-      details: {file, ...position},
-      suggestion: REPAIR,
-    }),
+    new ConfigError(
+      'config_too_deep',
+      `The config file ${file} nests lists or objects more than ${limit} deep${at(position)}; no config key needs that.`,
+      {
+        details: {file, ...position},
+        suggestion: REPAIR,
+      },
+    ),
 
   duplicateKey: (file: string, key: string, first: Position, again: Position) =>
-    new ConfigError('config_duplicate_key', `The config file ${file} has the key "${key}" twice: at line ${first.line} and again at line ${again.line}; a key may appear once.`, {
-      details: {file, key, line: again.line, column: again.column, first_line: first.line},
-      suggestion: `Keep the "${key}" you mean and delete the other one (line ${again.line} or ${first.line}).`,
-    }),
+    new ConfigError(
+      'config_duplicate_key',
+      `The config file ${file} has the key "${key}" twice: at line ${first.line} and again at line ${again.line}; a key may appear once.`,
+      {
+        details: {file, key, line: again.line, column: again.column, first_line: first.line},
+        suggestion: `Keep the "${key}" you mean and delete the other one (line ${again.line} or ${first.line}).`,
+      },
+    ),
 
   notObject: (file: string, found: string) =>
     new ConfigError('config_not_object', `The config file ${file} must hold a JSON object ({ ... }), not ${found}.`, {
@@ -60,7 +70,10 @@ export const configErrors = {
     new ConfigError(
       'config_version_unsupported',
       `The config file ${file} has version ${version}; this occ knows version ${CONFIG_VERSION} and older.`,
-      {details: {file, version}, suggestion: 'Upgrade occ (npm i -g opencode-cloud), or run "occ config reset --force" to start over.'},
+      {
+        details: {file, version},
+        suggestion: 'Upgrade occ (npm i -g opencode-cloud), or run "occ config reset --force" to start over.',
+      },
     ),
 
   unknownKey: (file: string, name: string, typoOf: KeyName | undefined) =>
@@ -82,22 +95,34 @@ export const configErrors = {
     ),
 
   unwritable: (file: string, problem: SurroundingsProblem) =>
-    new ConfigError('config_unwritable', `Cannot write the config file ${file}: ${problem.reason} (${problem.code}). The file is as it was.`, {
-      details: {file, reason: problem.code},
-      suggestion: problem.fix(dirname(file)),
-    }),
+    new ConfigError(
+      'config_unwritable',
+      `Cannot write the config file ${file}: ${problem.reason} (${problem.code}). The file is as it was.`,
+      {
+        details: {file, reason: problem.code},
+        suggestion: problem.fix(dirname(file)),
+      },
+    ),
 
   invalidEnv: (variable: string, key: KeyName, text: string) =>
-    new ConfigError('config_env_invalid', `Invalid value in the environment variable ${variable}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`, {
-      details: {variable, key},
-      suggestion: `Fix ${variable} or unset it (unset ${variable}).`,
-    }),
+    new ConfigError(
+      'config_env_invalid',
+      `Invalid value in the environment variable ${variable}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`,
+      {
+        details: {variable, key},
+        suggestion: `Fix ${variable} or unset it (unset ${variable}).`,
+      },
+    ),
 
   envConflict: (variable: string, other: string, key: KeyName) =>
-    new ConfigError('config_env_conflict', `The environment variables ${variable} and ${other} both set ${key}, to different values.`, {
-      details: {variable, other, key},
-      suggestion: `Keep one of them (unset ${other}).`,
-    }),
+    new ConfigError(
+      'config_env_conflict',
+      `The environment variables ${variable} and ${other} both set ${key}, to different values.`,
+      {
+        details: {variable, other, key},
+        suggestion: `Keep one of them (unset ${other}).`,
+      },
+    ),
 }
 
 export const usageErrors = {
@@ -108,10 +133,14 @@ export const usageErrors = {
     }),
 
   invalidValue: (key: KeyName, text: string) =>
-    new ConfigUsageError('invalid_value', `Invalid value for ${key}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`, {
-      details: {key},
-      suggestion: `Run "occ config set ${key} VALUE" with an allowed value.`,
-    }),
+    new ConfigUsageError(
+      'invalid_value',
+      `Invalid value for ${key}: ${quoteValue(key, text)}. Allowed: ${allowedInput(key)}.`,
+      {
+        details: {key},
+        suggestion: `Run "occ config set ${key} VALUE" with an allowed value.`,
+      },
+    ),
 
   managedKey: (key: KeyName) =>
     new ConfigUsageError('managed_key', `${key} is managed by occ and cannot be changed by hand.`, {
@@ -132,10 +161,14 @@ export const usageErrors = {
     }),
 
   secretInArgv: (key: KeyName) =>
-    new ConfigUsageError('secret_in_argv', `${key} is secret and is never taken from the command line, where shell history would keep it.`, {
-      details: {key},
-      suggestion: `Run "occ config set ${key}" to type it at a hidden prompt, or pipe it into "occ config set ${key} --stdin".`,
-    }),
+    new ConfigUsageError(
+      'secret_in_argv',
+      `${key} is secret and is never taken from the command line, where shell history would keep it.`,
+      {
+        details: {key},
+        suggestion: `Run "occ config set ${key}" to type it at a hidden prompt, or pipe it into "occ config set ${key} --stdin".`,
+      },
+    ),
 
   secretNeedsTerminal: (key: KeyName) =>
     new ConfigUsageError('no_terminal', `${key} is typed at a hidden prompt, and there is no terminal to prompt on.`, {
@@ -150,9 +183,13 @@ export const usageErrors = {
     }),
 
   resetNeedsConfirmation: () =>
-    new ConfigUsageError('confirmation_required', 'config:reset asks for confirmation, and there is no terminal to ask on.', {
-      suggestion: 'Run "occ config reset --force" to reset without asking.',
-    }),
+    new ConfigUsageError(
+      'confirmation_required',
+      'config:reset asks for confirmation, and there is no terminal to ask on.',
+      {
+        suggestion: 'Run "occ config reset --force" to reset without asking.',
+      },
+    ),
 }
 
 export const notices = {
@@ -162,11 +199,14 @@ export const notices = {
   reset: (file: string, backup: string) => `Reset ${file} to defaults; the old file is kept as ${backup}.`,
   resetNoFile: (file: string) => `${file} does not exist; the defaults already apply.`,
   resetCancelled: () => 'Nothing was changed.',
-  envOverrides: (variable: string) => `Note: ${variable} is set in your environment and overrides this value while it is set.`,
-  deprecated: (key: KeyName, replacement: string) => `Note: ${key} is deprecated and kept for the original tool; use ${replacement} instead.`,
+  envOverrides: (variable: string) =>
+    `Note: ${variable} is set in your environment and overrides this value while it is set.`,
+  deprecated: (key: KeyName, replacement: string) =>
+    `Note: ${key} is deprecated and kept for the original tool; use ${replacement} instead.`,
   unknownKey: (file: string, name: string, typoOf: KeyName | undefined) =>
     `Note: ${file} has the key "${name}", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. ${typoOf ? `Did you mean "${typoOf}"? Otherwise remove` : 'Remove'} it with "occ config unset ${name}".`,
-  invalidEnv: (problem: string) => `Note: ${problem} It is ignored here; commands that act on the config refuse to run until it is fixed.`,
+  invalidEnv: (problem: string) =>
+    `Note: ${problem} It is ignored here; commands that act on the config refuse to run until it is fixed.`,
   refusedPluginKey: ({key, plugin, reason}: RefusedPluginKey) =>
     key === undefined
       ? `Warning: the config keys of the plugin ${plugin} are ignored: ${reason}.`

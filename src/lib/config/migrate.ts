@@ -18,7 +18,8 @@ export function fileNamesOf(key: KeyName): string[] {
  * name; removed keys go; a version newer than ours is an error.
  */
 export function migrate(data: Readonly<Record<string, unknown>>, file: string): Record<string, unknown> {
-  if (typeof data.version === 'number' && data.version > CONFIG_VERSION) throw configErrors.versionTooNew(file, data.version)
+  if (typeof data.version === 'number' && data.version > CONFIG_VERSION)
+    throw configErrors.versionTooNew(file, data.version)
 
   const migrated: Record<string, unknown> = {...data}
   for (const name of REMOVED_KEYS) delete migrated[name]

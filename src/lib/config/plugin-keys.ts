@@ -44,7 +44,8 @@ const TYPE_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   string: ['enum', 'pattern'],
 }
 
-const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string')
 const isCount = (value: unknown): boolean => Number.isInteger(value) && Number(value) >= 0
 
 /** Why a keyword's value cannot be used, or undefined when it can. */
@@ -57,7 +58,9 @@ function keywordProblem(keyword: string, value: unknown): string | undefined {
 
     case 'enum': {
       if (!isStringList(value) || value.length === 0) return '"enum" must be a non-empty list of texts'
-      return value.every((item) => item === item.toLowerCase()) ? undefined : '"enum" values must be lower-case (occ matches them in any case)'
+      return value.every((item) => item === item.toLowerCase())
+        ? undefined
+        : '"enum" values must be lower-case (occ matches them in any case)'
     }
 
     case 'pattern': {
@@ -70,7 +73,10 @@ function keywordProblem(keyword: string, value: unknown): string | undefined {
     }
 
     case 'items': {
-      const itemsOk = isRecord(value) && value.type === 'string' && Object.keys(value).every((name) => name === 'type' || (name === 'pattern' && typeof value.pattern === 'string'))
+      const itemsOk =
+        isRecord(value) &&
+        value.type === 'string' &&
+        Object.keys(value).every((name) => name === 'type' || (name === 'pattern' && typeof value.pattern === 'string'))
       return itemsOk ? undefined : '"items" must be {"type": "string"}, optionally with a "pattern"'
     }
 
@@ -98,7 +104,8 @@ function schemaProblem(schema: unknown): string | undefined {
 
   const allowed = [...COMMON_KEYWORDS, ...TYPE_KEYWORDS[type]]
   const extra = Object.keys(schema).find((keyword) => !allowed.includes(keyword))
-  if (extra !== undefined) return `the keyword "${extra}" is not supported for a ${type} key (allowed: ${allowed.join(', ')})`
+  if (extra !== undefined)
+    return `the keyword "${extra}" is not supported for a ${type} key (allowed: ${allowed.join(', ')})`
   if (schema.description === undefined) return 'it has no "description"'
   if (!Object.hasOwn(schema, 'default')) return 'it has no "default"'
   if (type === 'array' && schema.items === undefined) return 'an array key needs "items": {"type": "string"}'
@@ -112,7 +119,8 @@ function schemaProblem(schema: unknown): string | undefined {
 
 /** Why `name` cannot be a plugin's key given the keys already taken, or undefined. */
 function nameProblem(name: string, taken: ReadonlyMap<string, string>): string | undefined {
-  if (!KEY_NAME.test(name)) return 'the name is not lower-case letters, digits and _ starting with a letter (at most 64)'
+  if (!KEY_NAME.test(name))
+    return 'the name is not lower-case letters, digits and _ starting with a letter (at most 64)'
   const own = resolveCoreKey(name)
   if (own === name) return "it is occ's own key"
   if (own !== undefined) return `it is an alias of occ's key ${own}`
@@ -124,13 +132,23 @@ function nameProblem(name: string, taken: ReadonlyMap<string, string>): string |
  * The structural check of every fragment, in plugin order: the keys that follow the contract
  * and, with a reason each, the ones refused. The first plugin to declare a key keeps it.
  */
-export function checkPluginFragments(fragments: readonly PluginConfigFragment[]): {declared: DeclaredPluginKey[]; refused: RefusedPluginKey[]} {
+export function checkPluginFragments(fragments: readonly PluginConfigFragment[]): {
+  declared: DeclaredPluginKey[]
+  refused: RefusedPluginKey[]
+} {
   const declared: DeclaredPluginKey[] = []
   const refused: RefusedPluginKey[] = []
   const taken = new Map<string, string>()
   for (const {fragment, plugin} of fragments) {
-    if (!isRecord(fragment) || !isRecord(fragment.properties) || Object.keys(fragment).some((name) => name !== 'properties')) {
-      refused.push({plugin, reason: 'oclif.occConfig must be an object with only "properties": {"<key>": {schema}, ...}'})
+    if (
+      !isRecord(fragment) ||
+      !isRecord(fragment.properties) ||
+      Object.keys(fragment).some((name) => name !== 'properties')
+    ) {
+      refused.push({
+        plugin,
+        reason: 'oclif.occConfig must be an object with only "properties": {"<key>": {schema}, ...}',
+      })
       continue
     }
 
@@ -150,7 +168,9 @@ export function checkPluginFragments(fragments: readonly PluginConfigFragment[])
 }
 
 /** Compiles each declared key's validator (ajv, loaded only now) and refuses a key whose pattern or default is unusable. */
-export async function compilePluginKeys(declared: readonly DeclaredPluginKey[]): Promise<{keys: PluginKey[]; refused: RefusedPluginKey[]}> {
+export async function compilePluginKeys(
+  declared: readonly DeclaredPluginKey[],
+): Promise<{keys: PluginKey[]; refused: RefusedPluginKey[]}> {
   const keys: PluginKey[] = []
   const refused: RefusedPluginKey[] = []
   if (declared.length === 0) return {keys, refused}
@@ -179,7 +199,9 @@ export async function compilePluginKeys(declared: readonly DeclaredPluginKey[]):
 }
 
 /** Every plugin's keys, checked and compiled: what the init hook registers. */
-export async function loadPluginKeys(fragments: readonly PluginConfigFragment[]): Promise<{keys: PluginKey[]; refused: RefusedPluginKey[]}> {
+export async function loadPluginKeys(
+  fragments: readonly PluginConfigFragment[],
+): Promise<{keys: PluginKey[]; refused: RefusedPluginKey[]}> {
   const {declared, refused} = checkPluginFragments(fragments)
   const compiled = await compilePluginKeys(declared)
   return {keys: compiled.keys, refused: [...refused, ...compiled.refused]}

@@ -36,7 +36,10 @@ export async function loadRuntimeConfig(fragments: readonly PluginConfigFragment
 
 /** This run's load of config.json, unknown keys included; throws the stored error when it failed. */
 export function getLoadedConfig(): LoadedConfig {
-  if (!loaded) throw new OccError('internal', 'config_not_loaded', 'The config was read before the init hook loaded it.', {suggestion: 'This is a bug in occ or in a plugin: please report it.'})
+  if (!loaded)
+    throw new OccError('internal', 'config_not_loaded', 'The config was read before the init hook loaded it.', {
+      suggestion: 'This is a bug in occ or in a plugin: please report it.',
+    })
   if ('error' in loaded) throw loaded.error
   return loaded.config
 }

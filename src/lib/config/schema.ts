@@ -127,7 +127,8 @@ const properties = {
   auth_password: {
     type: ['string', 'null'],
     default: null,
-    description: 'Basic-auth password of the original tool; set it with a prompt or --stdin, never on the command line.',
+    description:
+      'Basic-auth password of the original tool; set it with a prompt or --stdin, never on the command line.',
     'x-aliases': ['password'],
     'x-secret': true,
     'x-deprecated': 'users',
@@ -221,7 +222,8 @@ const properties = {
     items: {type: 'string', pattern: REPOSITORY},
     minItems: 1,
     uniqueItems: true,
-    description: 'Repositories the prebuilt image is pulled from, in order: the next is tried when one fails (put mirrors here).',
+    description:
+      'Repositories the prebuilt image is pulled from, in order: the next is tried when one fails (put mirrors here).',
     'x-aliases': ['repositories'],
     'x-hint': '"registry/path/name" without a tag',
   },

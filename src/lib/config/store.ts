@@ -46,7 +46,11 @@ async function withConfigLock<T>(file: string, work: () => Promise<T>): Promise<
 /** Keeps the file's own indentation and line endings for the lines an edit adds. */
 function formattingOf(text: string): FormattingOptions {
   const indent = /^([ \t]+)\S/m.exec(text)?.[1] ?? '  '
-  return {insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n'}
+  return {
+    insertSpaces: !indent.includes('\t'),
+    tabSize: indent.includes('\t') ? 1 : indent.length,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  }
 }
 
 /**
@@ -65,7 +69,10 @@ function edit(text: string, path: JSONPath, value: ConfigValue | undefined): str
 }
 
 /** Reads, changes and atomically rewrites config.json under the lock; `change` returns the new text. */
-async function updateConfigFile<T>(file: string, change: (text: string | undefined) => {text?: string; result: T}): Promise<T> {
+async function updateConfigFile<T>(
+  file: string,
+  change: (text: string | undefined) => {text?: string; result: T},
+): Promise<T> {
   return withConfigLock(file, async () => {
     const before = readConfigText(file)
     const {text, result} = change(before)
@@ -103,7 +110,10 @@ export async function unsetConfigValue(file: string, name: string): Promise<{key
     if (!key && !Object.hasOwn(data, name)) throw usageErrors.unknownKey(name, typoOf(name))
     const names = key ? fileNamesOf(key) : [name]
     const removed = names.some((present) => Object.hasOwn(data, present))
-    const text = removed && before !== undefined ? names.reduce((current, present) => edit(current, [present], undefined), before) : undefined
+    const text =
+      removed && before !== undefined
+        ? names.reduce((current, present) => edit(current, [present], undefined), before)
+        : undefined
     return {text, result: {key: key ?? name, removed}}
   })
 }

@@ -4,7 +4,14 @@ import {positionOf} from './jsonc.js'
 import {configErrors} from './messages.js'
 import {fileNamesOf} from './migrate.js'
 import {allKeys, keySchema, pluginKey} from './known-keys.js'
-import {CONFIG_VERSION, type ConfigValue, type EffectiveConfig, isConfigKey, type KeyName, type OccConfig} from './schema.js'
+import {
+  CONFIG_VERSION,
+  type ConfigValue,
+  type EffectiveConfig,
+  isConfigKey,
+  type KeyName,
+  type OccConfig,
+} from './schema.js'
 import {validateConfigSchema} from './validator.js'
 
 /** The file a config came from, to name it and point into it in errors. */
@@ -72,7 +79,11 @@ export function validateConfigData(data: Readonly<Record<string, unknown>>, orig
 }
 
 function pluginDefaults(): Record<string, ConfigValue> {
-  return Object.fromEntries(allKeys().filter((key) => !isConfigKey(key)).map((key) => [key, structuredClone(keySchema(key).default) as ConfigValue]))
+  return Object.fromEntries(
+    allKeys()
+      .filter((key) => !isConfigKey(key))
+      .map((key) => [key, structuredClone(keySchema(key).default) as ConfigValue]),
+  )
 }
 
 /** True when `value` is allowed for `key`. */

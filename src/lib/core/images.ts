@@ -19,7 +19,12 @@ import {rollbackImage, type RollbackResult} from '../image/rollback.js'
 import {localReference, WANTED_SANDBOX_VERSION} from '../image/sandbox.js'
 import {ImageStateStore} from '../image/state-store.js'
 import {planUpdate, type UpdatePlan} from '../image/update.js'
-import {automaticUpdateCheck, checkRecordOfPull, EXPLICIT_CHECK_BUDGET_MS, rememberCheck} from '../image/update-policy.js'
+import {
+  automaticUpdateCheck,
+  checkRecordOfPull,
+  EXPLICIT_CHECK_BUDGET_MS,
+  rememberCheck,
+} from '../image/update-policy.js'
 import {buildWithProgress, pullWithProgress} from '../ui/acquire-with-progress.js'
 import {checkSkippedLine, WAITING_FOR_LOCK} from '../ui/image-messages.js'
 
@@ -111,8 +116,17 @@ export class ImageCore {
   /** Builds the sandbox image (occ's own Dockerfile unless `inputs` name another), with progress, and makes it current. */
   async build(inputs: BuildInputs = {}): Promise<AcquireResult> {
     const source: BuildSource = await resolveBuildSource(inputs)
-    const request = await buildRequest(source, {buildArgs: parseBuildArgs(inputs.buildArgs ?? []), noCache: inputs.noCache ?? false})
-    return buildWithProgress(this.run.progressMode, source, {engine: await this.engine(), request, signal: this.run.signal, store: this.store, version: WANTED_SANDBOX_VERSION})
+    const request = await buildRequest(source, {
+      buildArgs: parseBuildArgs(inputs.buildArgs ?? []),
+      noCache: inputs.noCache ?? false,
+    })
+    return buildWithProgress(this.run.progressMode, source, {
+      engine: await this.engine(),
+      request,
+      signal: this.run.signal,
+      store: this.store,
+      version: WANTED_SANDBOX_VERSION,
+    })
   }
 
   /** Gets the wanted image the way image_source says: pulls it or builds it. */
@@ -123,16 +137,27 @@ export class ImageCore {
   /** image:update: checks (prebuilt, unless forced), then pulls or builds only when that gives another image. */
   async update(request: UpdateRequest): Promise<UpdateOutcome> {
     const {image_repositories: repositories, image_source: source} = this.run.config()
-    if (source === 'build' && request.tag !== undefined) throw new TagNeedsPrebuiltError(request.tag, WANTED_SANDBOX_VERSION)
+    if (source === 'build' && request.tag !== undefined)
+      throw new TagNeedsPrebuiltError(request.tag, WANTED_SANDBOX_VERSION)
     const tag = request.tag ?? WANTED_SANDBOX_VERSION
     const record = await this.store.read()
     const engine = await this.engine()
     await engine.ping()
     const check =
       source === 'prebuilt' && !request.force
-        ? await checkImage({credentials: this.credentials, deadlineMs: EXPLICIT_CHECK_BUDGET_MS, engine, record, repositories, signal: this.run.signal, tag})
+        ? await checkImage({
+            credentials: this.credentials,
+            deadlineMs: EXPLICIT_CHECK_BUDGET_MS,
+            engine,
+            record,
+            repositories,
+            signal: this.run.signal,
+            tag,
+          })
         : undefined
-    const local = check ? check.local : describeLocalImage(record, (await engine.inspectImage(localReference('current'))) ?? null)
+    const local = check
+      ? check.local
+      : describeLocalImage(record, (await engine.inspectImage(localReference('current'))) ?? null)
     const plan = planUpdate({check, force: request.force, local, source, wantedVersion: WANTED_SANDBOX_VERSION})
     const outcome = {...plan, ...(check ? {check} : {})}
     if (plan.action === 'none') return {...outcome, state: record ?? null}
@@ -145,7 +170,15 @@ export class ImageCore {
     const record = await this.store.read()
     const {signal} = this.run
     const repositories = this.run.config().image_repositories
-    const report = await checkImage({credentials: this.credentials, deadlineMs: EXPLICIT_CHECK_BUDGET_MS, engine: await this.engine(), record, repositories, signal, tag})
+    const report = await checkImage({
+      credentials: this.credentials,
+      deadlineMs: EXPLICIT_CHECK_BUDGET_MS,
+      engine: await this.engine(),
+      record,
+      repositories,
+      signal,
+      tag,
+    })
     // The record remembers checks of the wanted tag only: that is what update_check counts.
     if (record && tag === WANTED_SANDBOX_VERSION) await rememberCheck(this.store, record, report, signal)
     return report
@@ -165,7 +198,12 @@ export class ImageCore {
       this.run.notice(checkSkippedLine(error.message))
     }
 
-    return {engine, state: checked?.record ?? record, wanted_version: WANTED_SANDBOX_VERSION, ...(checked ? {update_check: checked.report} : {})}
+    return {
+      engine,
+      state: checked?.record ?? record,
+      wanted_version: WANTED_SANDBOX_VERSION,
+      ...(checked ? {update_check: checked.report} : {}),
+    }
   }
 
   /** image:clear: forgets the record; with `removeImage`, also the tags and the recorded image (never another image). */
@@ -173,12 +211,22 @@ export class ImageCore {
     const engine = removeImage ? await this.engine() : undefined
     // An engine that cannot be reached fails the command before the record is touched.
     await engine?.ping()
-    return clearImageState({engine, onWait: () => this.run.notice(WAITING_FOR_LOCK), signal: this.run.signal, store: this.store})
+    return clearImageState({
+      engine,
+      onWait: () => this.run.notice(WAITING_FOR_LOCK),
+      signal: this.run.signal,
+      store: this.store,
+    })
   }
 
   /** Swaps current and previous, and the record with them. */
   async rollback(): Promise<RollbackResult> {
-    return rollbackImage({engine: await this.engine(), onWait: () => this.run.notice(WAITING_FOR_LOCK), signal: this.run.signal, store: this.store})
+    return rollbackImage({
+      engine: await this.engine(),
+      onWait: () => this.run.notice(WAITING_FOR_LOCK),
+      signal: this.run.signal,
+      store: this.store,
+    })
   }
 
   /** The update check update_check asks for now (bounded, never failing the run), saved in the record. */

@@ -9,7 +9,17 @@ export type SandboxHealth = 'healthy' | 'none' | 'starting' | 'unhealthy'
 
 /** `occ status --json`: what runs, how healthy, where, from which image, and whether that is the recorded one. */
 export type SandboxStatus =
-  | {state: 'missing'; health: null; url: null; container_id: null; image_id: null; record: ImageState | null; runs_recorded_image: false; mounts: []; last_update_check: UpdateCheckRecord | null}
+  | {
+      state: 'missing'
+      health: null
+      url: null
+      container_id: null
+      image_id: null
+      record: ImageState | null
+      runs_recorded_image: false
+      mounts: []
+      last_update_check: UpdateCheckRecord | null
+    }
   | {
       state: 'running' | 'stopped'
       health: SandboxHealth
@@ -26,12 +36,28 @@ export type SandboxStatus =
     }
 
 /** The status of the sandbox container (or its absence) against the image record; no network. */
-export function sandboxStatus(container: ContainerDetails | undefined, record: ImageState | null, now: Date = new Date()): SandboxStatus {
+export function sandboxStatus(
+  container: ContainerDetails | undefined,
+  record: ImageState | null,
+  now: Date = new Date(),
+): SandboxStatus {
   const last_update_check = record?.last_update_check ?? null
-  if (!container) return {container_id: null, health: null, image_id: null, last_update_check, mounts: [], record, runs_recorded_image: false, state: 'missing', url: null}
+  if (!container)
+    return {
+      container_id: null,
+      health: null,
+      image_id: null,
+      last_update_check,
+      mounts: [],
+      record,
+      runs_recorded_image: false,
+      state: 'missing',
+      url: null,
+    }
   const running = container.State.Running
   const spec = specOf(container.Config.Labels)
-  const started = running && !Number.isNaN(Date.parse(container.State.StartedAt)) ? new Date(container.State.StartedAt) : undefined
+  const started =
+    running && !Number.isNaN(Date.parse(container.State.StartedAt)) ? new Date(container.State.StartedAt) : undefined
   return {
     container_id: container.Id,
     health: (container.State.Health?.Status as SandboxHealth | undefined) ?? 'none',

@@ -58,7 +58,10 @@ export class SandboxCore {
     const engine = await this.images.engine()
     await engine.ping()
     // One start at a time per engine: two would race to create the same container.
-    return withFileLock(`${this.images.store.file}.sandbox`, () => this.startLocked(engine, request), {onWait: () => this.images.run.notice('Waiting for another occ start…'), signal: this.images.run.signal})
+    return withFileLock(`${this.images.store.file}.sandbox`, () => this.startLocked(engine, request), {
+      onWait: () => this.images.run.notice('Waiting for another occ start…'),
+      signal: this.images.run.signal,
+    })
   }
 
   private async startLocked(engine: Engine, request: StartRequest): Promise<StartOutcome> {
@@ -78,14 +81,24 @@ export class SandboxCore {
       if (made) {
         // A running sandbox moves to the new image now, or the update is rolled back; a new image alone needs no approval.
         await this.followCurrentImage(request.timeoutS)
-        approveChanges = async (differences) => differences.every((line) => line.startsWith('image:')) || request.approveChanges(differences)
+        approveChanges = async (differences) =>
+          differences.every((line) => line.startsWith('image:')) || request.approveChanges(differences)
       }
     }
 
     // The check runs alongside the start: a slow or dead registry adds no wait before it, and never fails it.
-    const checking = request.updateCheck && !request.update && !acquired && record ? this.images.automaticCheck(record, engine).catch(() => undefined) : undefined
+    const checking =
+      request.updateCheck && !request.update && !acquired && record
+        ? this.images.automaticCheck(record, engine).catch(() => undefined)
+        : undefined
     const image = await engine.inspectImage(localReference('current'))
-    if (!image) throw new OccError('state', 'image_vanished', 'The sandbox image disappeared from the engine while occ was starting the sandbox.', {suggestion: 'Run "occ start" again.'})
+    if (!image)
+      throw new OccError(
+        'state',
+        'image_vanished',
+        'The sandbox image disappeared from the engine while occ was starting the sandbox.',
+        {suggestion: 'Run "occ start" again.'},
+      )
     const spec = this.spec(image.Id)
     const {action, id} = await new SandboxContainer(engine, this.images.run.signal).start({
       approveChanges,
@@ -123,7 +136,12 @@ export class SandboxCore {
     if (!image || image.Id === found.Image) return 'moved'
     const spec = this.spec(image.Id)
     try {
-      await sandbox.replace(found, {approveChanges: async () => true, readiness: this.readiness(spec, image), spec, timeoutMs: timeoutS * 1000})
+      await sandbox.replace(found, {
+        approveChanges: async () => true,
+        readiness: this.readiness(spec, image),
+        spec,
+        timeoutMs: timeoutS * 1000,
+      })
     } catch (error) {
       if (!(error instanceof SandboxNotReadyError)) throw error
       await this.images.rollback()
@@ -143,7 +161,10 @@ export class SandboxCore {
     // The container's health test (the image's, merged by the engine) first: podman's image inspect has none.
     const command = healthTestOf(container) ?? healthTestOf(await engine.inspectImage(container.Image))
     if (!command) return status
-    const passed = await engine.exec(container.Id, command, HEALTH_TEST_TIMEOUT_MS).then((result) => result.exitCode === 0, () => false)
+    const passed = await engine.exec(container.Id, command, HEALTH_TEST_TIMEOUT_MS).then(
+      (result) => result.exitCode === 0,
+      () => false,
+    )
     return passed ? {...status, health: 'healthy'} : status
   }
 
@@ -169,7 +190,11 @@ export class SandboxCore {
   /** The spec from the config; on this machine's engine, a missing default mount directory is made and a missing user mount refused. */
   private spec(imageId: string): SandboxSpec {
     const home = homedir()
-    const spec = sandboxSpec(this.images.run.config(), imageId, new Set(DEFAULT_MOUNTS.map((entry) => expandMount(entry, home))))
+    const spec = sandboxSpec(
+      this.images.run.config(),
+      imageId,
+      new Set(DEFAULT_MOUNTS.map((entry) => expandMount(entry, home))),
+    )
     if (this.images.endpoint.connection.kind !== 'socket') return spec
     for (const mount of spec.mounts) {
       if (existsSync(mount.source)) continue
@@ -185,7 +210,8 @@ export class SandboxCore {
     const command = healthTestOf(image)
     if (command) return {command, kind: 'health-test'}
     const {connection} = this.images.endpoint
-    const host = connection.kind === 'socket' ? spec.bindAddress.replace(/^(?:0\.0\.0\.0|::)$/, '127.0.0.1') : connection.host
+    const host =
+      connection.kind === 'socket' ? spec.bindAddress.replace(/^(?:0\.0\.0\.0|::)$/, '127.0.0.1') : connection.host
     return {kind: 'http', probe: () => answersHttp(host, spec.port)}
   }
 }

@@ -61,15 +61,24 @@ export function parseDockerCliConfig(text: string, where: string): DockerCliConf
   if (!isRecord(value)) throw new DockerConfigError(where, 'it is not a JSON object')
   const config: DockerCliConfig = {}
   if (isRecord(value.auths)) {
-    config.auths = Object.fromEntries(Object.entries(value.auths).filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1])).map(([key, entry]) => [key, authsEntry(entry)]))
+    config.auths = Object.fromEntries(
+      Object.entries(value.auths)
+        .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
+        .map(([key, entry]) => [key, authsEntry(entry)]),
+    )
   }
 
   if (isRecord(value.credHelpers)) {
-    config.credHelpers = Object.fromEntries(Object.entries(value.credHelpers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''))
+    config.credHelpers = Object.fromEntries(
+      Object.entries(value.credHelpers).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+      ),
+    )
   }
 
   if (typeof value.credsStore === 'string' && value.credsStore !== '') config.credsStore = value.credsStore
-  if (typeof value.currentContext === 'string' && value.currentContext !== '') config.currentContext = value.currentContext
+  if (typeof value.currentContext === 'string' && value.currentContext !== '')
+    config.currentContext = value.currentContext
   return config
 }
 

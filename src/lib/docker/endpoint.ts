@@ -48,13 +48,17 @@ function defaultEndpoint(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Eng
  * DOCKER_CERT_PATH), else the context named by DOCKER_CONTEXT, else config.json's currentContext
  * (both from the context store in $DOCKER_CONFIG), else this machine's engine (local-engine.ts).
  */
-export function resolveEngineEndpoint(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): EngineEndpoint {
+export function resolveEngineEndpoint(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): EngineEndpoint {
   const host = env.DOCKER_HOST?.trim()
   if (host) return {...parseEngineHost(host, tlsFromEnv(env), `DOCKER_HOST="${host}"`, platform), source: 'DOCKER_HOST'}
   const named = env.DOCKER_CONTEXT?.trim()
   if (named) return contextEndpoint({name: named, source: 'DOCKER_CONTEXT'}, env, platform)
   const {config, file} = readDockerCliConfig(env)
-  if (config.currentContext) return contextEndpoint({configFile: file, name: config.currentContext, source: 'currentContext'}, env, platform)
+  if (config.currentContext)
+    return contextEndpoint({configFile: file, name: config.currentContext, source: 'currentContext'}, env, platform)
   return defaultEndpoint(env, platform)
 }
 
@@ -64,7 +68,11 @@ export function describeEndpoint(endpoint: Pick<EngineEndpoint, 'context' | 'uri
 }
 
 /** The default engine of this machine: what image-state.json (the original tool's file) describes. */
-export function isDefaultEngine(uri: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+export function isDefaultEngine(
+  uri: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   return localEngineCandidates(env, platform).some((candidate) => candidate.uri === uri)
 }
 
@@ -96,8 +104,13 @@ interface ChosenContext {
   configFile?: string
 }
 
-function contextEndpoint({configFile, name, source}: ChosenContext, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): EngineEndpoint {
-  const origin = source === 'DOCKER_CONTEXT' ? `DOCKER_CONTEXT="${name}"` : `the current context "${name}" of ${configFile}`
+function contextEndpoint(
+  {configFile, name, source}: ChosenContext,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): EngineEndpoint {
+  const origin =
+    source === 'DOCKER_CONTEXT' ? `DOCKER_CONTEXT="${name}"` : `the current context "${name}" of ${configFile}`
   if (name === 'default') return {...defaultEndpoint(env, platform), context: name, source}
   const dir = dockerConfigDir(env)
   const id = contextId(name)
@@ -107,20 +120,30 @@ function contextEndpoint({configFile, name, source}: ChosenContext, env: NodeJS.
     meta = JSON.parse(readFileSync(metaFile, 'utf8')) as ContextMeta | null
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    throw new EngineEndpointError(origin, missing ? `there is no such context (no ${metaFile})` : `its ${metaFile} is unreadable`, CONTEXT_SUGGESTION)
+    throw new EngineEndpointError(
+      origin,
+      missing ? `there is no such context (no ${metaFile})` : `its ${metaFile} is unreadable`,
+      CONTEXT_SUGGESTION,
+    )
   }
 
   const docker = meta?.Endpoints?.docker
-  if (typeof docker?.Host !== 'string' || docker.Host === '') throw new EngineEndpointError(origin, `its ${metaFile} names no Endpoints.docker.Host`, CONTEXT_SUGGESTION)
+  if (typeof docker?.Host !== 'string' || docker.Host === '')
+    throw new EngineEndpointError(origin, `its ${metaFile} names no Endpoints.docker.Host`, CONTEXT_SUGGESTION)
   const tlsDir = join(dir, 'contexts', 'tls', id, 'docker')
-  const files = Object.fromEntries((['ca', 'cert', 'key'] as const).flatMap((kind) => (existsSync(join(tlsDir, `${kind}.pem`)) ? [[kind, join(tlsDir, `${kind}.pem`)]] : [])))
+  const files = Object.fromEntries(
+    (['ca', 'cert', 'key'] as const).flatMap((kind) =>
+      existsSync(join(tlsDir, `${kind}.pem`)) ? [[kind, join(tlsDir, `${kind}.pem`)]] : [],
+    ),
+  )
   const skipVerify = docker.SkipTLSVerify === true
   // As docker: TLS when the context stores TLS material or skips verification, plain otherwise.
   const tls = Object.keys(files).length > 0 || skipVerify ? {verify: !skipVerify, ...files} : undefined
   return {...parseEngineHost(docker.Host, tls, `${origin} (host "${docker.Host}")`, platform), context: name, source}
 }
 
-const CONTEXT_SUGGESTION = 'Run "docker context ls" to see the contexts, then set DOCKER_CONTEXT (or "docker context use") to one of them, or unset it for the default socket.'
+const CONTEXT_SUGGESTION =
+  'Run "docker context ls" to see the contexts, then set DOCKER_CONTEXT (or "docker context use") to one of them, or unset it for the default socket.'
 
 const NOT_A_URL = 'it is not a URL such as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST'
 
@@ -131,7 +154,12 @@ const BARE_TCP_HOST = /^(?:[\w.-]+|\[[\d.:a-f]+])(?::\d+)?$/i
  * An engine host as the docker CLI accepts it; `origin` names where it was set, for errors.
  * The URI it is known by (and its record named after) is canonical: one engine, one URI.
  */
-function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string, platform: NodeJS.Platform): Pick<EngineEndpoint, 'connection' | 'uri'> {
+function parseEngineHost(
+  host: string,
+  tls: TlsFiles | undefined,
+  origin: string,
+  platform: NodeJS.Platform,
+): Pick<EngineEndpoint, 'connection' | 'uri'> {
   if (/^npipe:\/\//i.test(host)) return pipeEndpoint(host.slice('npipe://'.length), origin, platform)
   const separator = host.indexOf('://')
   if (separator === -1 && !BARE_TCP_HOST.test(host)) throw new EngineEndpointError(origin, NOT_A_URL)
@@ -139,7 +167,8 @@ function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string
   const scheme = separator === -1 ? 'tcp' : host.slice(0, separator).toLowerCase()
   const rest = separator === -1 ? host : host.slice(separator + 3)
   if (scheme === 'unix') {
-    if (rest.includes('://')) throw new EngineEndpointError(origin, 'a unix:// endpoint is a socket path, and holds no second scheme')
+    if (rest.includes('://'))
+      throw new EngineEndpointError(origin, 'a unix:// endpoint is a socket path, and holds no second scheme')
     // As docker: the socket's path literally (no %-decoding), relative to the working directory; none is the default socket.
     const socketPath = rest === '' ? DEFAULT_SOCKET : resolve(rest)
     return {connection: {kind: 'socket', socketPath}, uri: `unix://${socketPath}`}
@@ -156,24 +185,40 @@ function parseEngineHost(host: string, tls: TlsFiles | undefined, origin: string
   const hostname = url.hostname.replace(/^\[(.*)]$/, '$1')
   if (url.protocol === 'tcp:' || url.protocol === 'http:') {
     const port = url.port ? Number(url.port) : tls ? 2376 : 2375
-    return {connection: {host: hostname, kind: 'tcp', port, ...(tls ? {tls} : {})}, uri: `tcp://${url.hostname}:${port}`}
+    return {
+      connection: {host: hostname, kind: 'tcp', port, ...(tls ? {tls} : {})},
+      uri: `tcp://${url.hostname}:${port}`,
+    }
   }
 
   if (url.protocol === 'ssh:') return sshEndpoint(url, hostname, origin)
-  throw new EngineEndpointError(origin, `occ does not support ${url.protocol}// endpoints (use unix://, tcp://, ssh:// or, on Windows, npipe://)`)
+  throw new EngineEndpointError(
+    origin,
+    `occ does not support ${url.protocol}// endpoints (use unix://, tcp://, ssh:// or, on Windows, npipe://)`,
+  )
 }
 
 /** npipe://ADDRESS, read raw: URL parsing would drop the "." of //./pipe/NAME. */
-function pipeEndpoint(address: string, origin: string, platform: NodeJS.Platform): Pick<EngineEndpoint, 'connection' | 'uri'> {
+function pipeEndpoint(
+  address: string,
+  origin: string,
+  platform: NodeJS.Platform,
+): Pick<EngineEndpoint, 'connection' | 'uri'> {
   if (platform !== 'win32') throw new EngineEndpointError(origin, 'named pipes (npipe://) exist only on Windows')
   const pipe = namedPipe(address)
-  if (pipe === undefined) throw new EngineEndpointError(origin, 'a named pipe is written npipe:////./pipe/NAME (or npipe:////SERVER/pipe/NAME)')
+  if (pipe === undefined)
+    throw new EngineEndpointError(
+      origin,
+      'a named pipe is written npipe:////./pipe/NAME (or npipe:////SERVER/pipe/NAME)',
+    )
   return {connection: {kind: 'socket', socketPath: pipe.socketPath}, uri: pipe.uri}
 }
 
 function sshEndpoint(url: URL, hostname: string, origin: string): Pick<EngineEndpoint, 'connection' | 'uri'> {
-  if (url.password) throw new EngineEndpointError(origin, 'ssh:// takes no password in the URL (use an ssh agent or key)')
-  if (url.pathname !== '' && url.pathname !== '/') throw new EngineEndpointError(origin, 'ssh:// takes no path after the host')
+  if (url.password)
+    throw new EngineEndpointError(origin, 'ssh:// takes no password in the URL (use an ssh agent or key)')
+  if (url.pathname !== '' && url.pathname !== '/')
+    throw new EngineEndpointError(origin, 'ssh:// takes no path after the host')
   let username: string | undefined
   try {
     username = url.username ? decodeURIComponent(url.username) : undefined
@@ -183,5 +228,14 @@ function sshEndpoint(url: URL, hostname: string, origin: string): Pick<EngineEnd
 
   const port = url.port ? Number(url.port) : 22
   const uri = `ssh://${url.username ? `${url.username}@` : ''}${url.hostname}${port === 22 ? '' : `:${port}`}`
-  return {connection: {host: hostname, kind: 'ssh', port, ...(username === undefined ? {} : {username}), ...(url.port ? {} : {defaultPort: true as const})}, uri}
+  return {
+    connection: {
+      host: hostname,
+      kind: 'ssh',
+      port,
+      ...(username === undefined ? {} : {username}),
+      ...(url.port ? {} : {defaultPort: true as const}),
+    },
+    uri,
+  }
 }

@@ -33,7 +33,9 @@ export class EngineAnswerError extends Error {
     readonly statusCode: number,
     readonly json: unknown,
   ) {
-    super(`(HTTP code ${statusCode}) ${typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : String(json)}`)
+    super(
+      `(HTTP code ${statusCode}) ${typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : String(json)}`,
+    )
   }
 }
 
@@ -57,7 +59,11 @@ export interface EngineTransport {
  * Opens the transport for a connection: the one way occ reaches an engine. TLS files are read
  * now, so a missing one fails before any request; an ssh handshake is given `handshakeMs`.
  */
-export async function openTransport(connection: EngineConnection, label: string, handshakeMs: number): Promise<EngineTransport> {
+export async function openTransport(
+  connection: EngineConnection,
+  label: string,
+  handshakeMs: number,
+): Promise<EngineTransport> {
   switch (connection.kind) {
     case 'socket': {
       return plainTransport({agent: new PlainAgent({keepAlive: true}), socketPath: connection.socketPath})
@@ -68,7 +74,8 @@ export async function openTransport(connection: EngineConnection, label: string,
     }
 
     case 'tcp': {
-      if (!connection.tls) return plainTransport({agent: new PlainAgent({keepAlive: true}), host: connection.host, port: connection.port})
+      if (!connection.tls)
+        return plainTransport({agent: new PlainAgent({keepAlive: true}), host: connection.host, port: connection.port})
       const pem = await readTlsFiles(connection.tls, label)
       // Without verification the engine's certificate is accepted as it is (docker's SkipTLSVerify / DOCKER_TLS).
       const https = loadHttps()
@@ -85,21 +92,30 @@ export async function openTransport(connection: EngineConnection, label: string,
  * in known_hosts, as `ssh` demands when it cannot ask; the user signs in with the agent's keys,
  * then with identity files that need no passphrase.
  */
-async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>, label: string, handshakeMs: number): Promise<EngineTransport> {
+async function sshTransport(
+  connection: Extract<EngineConnection, {kind: 'ssh'}>,
+  label: string,
+  handshakeMs: number,
+): Promise<EngineTransport> {
   const {default: sshAgent} = await import('docker-modem/lib/ssh.js')
   const agentSocket = process.env.SSH_AUTH_SOCK
   const target = resolveSshTarget(connection)
   const identities = readIdentityKeys(target.identityFiles)
   const methods = signInMethods(target.username, agentSocket, identities)
   const known = knownHostKeys(target.host, target.port, knownHostsFiles(process.env, target.userKnownHostsFiles))
-  const checked = {typed: connection, ...(target.userKnownHostsFiles?.[0] === undefined ? {} : {file: target.userKnownHostsFiles[0]})}
+  const checked = {
+    typed: connection,
+    ...(target.userKnownHostsFiles?.[0] === undefined ? {} : {file: target.userKnownHostsFiles[0]}),
+  }
   return {
     async request(call) {
-      if (methods.length === 0 && identities.encrypted.length > 0) throw sshKeysNeedPassphrase(label, identities.encrypted)
+      if (methods.length === 0 && identities.encrypted.length > 0)
+        throw sshKeysNeedPassphrase(label, identities.encrypted)
       if (methods.length === 0) throw Object.assign(new Error('SSH_AUTH_SOCK is not set'), {level: 'agent'})
       if (known.keys.length === 0) throw hostKeyUnknown(label, target, checked)
       let presented: Buffer | undefined
-      const trusted = (key: Buffer) => known.keys.some((entry) => entry.blob.equals(key)) && !known.revoked.some((entry) => entry.blob.equals(key))
+      const trusted = (key: Buffer) =>
+        known.keys.some((entry) => entry.blob.equals(key)) && !known.revoked.some((entry) => entry.blob.equals(key))
       call.signal?.throwIfAborted()
       // occ's own socket, so that an aborted call also ends a handshake that is still waiting.
       const socket = connect({host: target.host, port: target.port})
@@ -122,7 +138,8 @@ async function sshTransport(connection: Extract<EngineConnection, {kind: 'ssh'}>
         return await callEngine(plainRequest, {agent: tunnel, host: target.host}, call)
       } catch (error) {
         if (presented !== undefined && !trusted(presented)) throw hostKeyMismatch(label, target, error, checked)
-        if ((error as {level?: unknown}).level === 'client-authentication' && identities.encrypted.length > 0) throw sshKeysNeedPassphrase(label, identities.encrypted, error)
+        if ((error as {level?: unknown}).level === 'client-authentication' && identities.encrypted.length > 0)
+          throw sshKeysNeedPassphrase(label, identities.encrypted, error)
         throw error
       }
     },
@@ -138,9 +155,15 @@ const log = createDebug('occ:engine')
 
 /** Sends one call; resolves with the answer when its status is 2xx, else rejects with EngineAnswerError. */
 async function callEngine(requester: Requester, target: RequestOptions, call: EngineCall): Promise<IncomingMessage> {
-  const query = new URLSearchParams(Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined))
+  const query = new URLSearchParams(
+    Object.entries(call.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  )
   const path = `${call.path}${query.size > 0 ? `?${query}` : ''}`
-  const response = await send(requester, {...target, headers: call.headers, method: call.method, path, signal: call.signal}, call.body)
+  const response = await send(
+    requester,
+    {...target, headers: call.headers, method: call.method, path, signal: call.signal},
+    call.body,
+  )
   const status = response.statusCode ?? 0
   log('%s %s -> %d', call.method, path, status)
   if (isSuccess(status)) return response

@@ -4,7 +4,6 @@ import type {Readable} from 'node:stream'
 
 import type {RegistryCredentials} from './credentials/types.js'
 
-
 import {describeEndpoint, type EngineEndpoint} from './endpoint.js'
 import {readBody} from '../http.js'
 import {demultiplexed} from './log-stream.js'
@@ -68,7 +67,10 @@ export class Engine {
   /** The engine of `endpoint`; its calls end when `signal` (the run's Ctrl-C) aborts, and are bounded by `timeoutMs`. */
   static async connect(endpoint: EngineEndpoint, options: EngineOptions = {}): Promise<Engine> {
     const timeoutMs = options.timeoutMs ?? engineTimeoutFromEnv()
-    return new Engine(endpoint, await openTransport(endpoint.connection, describeEndpoint(endpoint), timeoutMs), {...options, timeoutMs})
+    return new Engine(endpoint, await openTransport(endpoint.connection, describeEndpoint(endpoint), timeoutMs), {
+      ...options,
+      timeoutMs,
+    })
   }
 
   async ping(): Promise<void> {
@@ -77,17 +79,29 @@ export class Engine {
 
   /** The image a reference or id names, or undefined when the engine has no such image. */
   async inspectImage(reference: string): Promise<ImageDetails | undefined> {
-    return unlessMissing(this.exchange({method: 'GET', path: `/images/${imagePath(reference)}/json`}, readJson<ImageDetails>))
+    return unlessMissing(
+      this.exchange({method: 'GET', path: `/images/${imagePath(reference)}/json`}, readJson<ImageDetails>),
+    )
   }
 
   /**
    * Starts a pull; the answer is the engine's JSON-lines progress stream. `credentials` go to
    * the engine in the X-Registry-Auth header, for the registry `serverAddress` names only.
    */
-  async pull(image: {repository: string; tag?: string}, signal: AbortSignal, credentials?: RegistryCredentials & {serverAddress: string}): Promise<Readable> {
+  async pull(
+    image: {repository: string; tag?: string},
+    signal: AbortSignal,
+    credentials?: RegistryCredentials & {serverAddress: string},
+  ): Promise<Readable> {
     // The engine takes the repository and the tag (or digest) apart, as the docker CLI sends them.
     const headers = credentials === undefined ? undefined : {'X-Registry-Auth': registryAuthHeader(credentials)}
-    return this.call({headers, method: 'POST', path: '/images/create', query: {fromImage: image.repository, tag: image.tag}, signal})
+    return this.call({
+      headers,
+      method: 'POST',
+      path: '/images/create',
+      query: {fromImage: image.repository, tag: image.tag},
+      signal,
+    })
   }
 
   async platform(): Promise<EnginePlatform> {
@@ -108,30 +122,50 @@ export class Engine {
       nocache: String(request.noCache),
       rm: 'true',
     }
-    return this.call({body: context, headers: {'Content-Type': 'application/x-tar'}, method: 'POST', path: '/build', query, signal})
+    return this.call({
+      body: context,
+      headers: {'Content-Type': 'application/x-tar'},
+      method: 'POST',
+      path: '/build',
+      query,
+      signal,
+    })
   }
 
   /** Changes what the engine holds, so Ctrl-C lets it finish (within its bound): tags never move half-way. */
   async tag(image: string, repo: string, tag: string): Promise<void> {
-    await this.exchange({method: 'POST', path: `/images/${imagePath(image)}/tag`, query: {repo, tag}}, drain, {interruptible: false})
+    await this.exchange({method: 'POST', path: `/images/${imagePath(image)}/tag`, query: {repo, tag}}, drain, {
+      interruptible: false,
+    })
   }
 
   /** Removes a name (or the image, given its id) without force; returns what the engine did. Ctrl-C lets it finish. */
   async removeImage(reference: string): Promise<Dockerode.ImageRemoveInfo[]> {
     const call = {method: 'DELETE', path: `/images/${imagePath(reference)}`, query: {force: 'false'}} as const
     // Removing an image deletes its layers on disk, which a slow storage driver takes a while to do.
-    const removed = await this.exchange(call, readJson<unknown>, {interruptible: false, timeoutMs: Math.max(this.options.timeoutMs, REMOVE_TIMEOUT_MS)})
+    const removed = await this.exchange(call, readJson<unknown>, {
+      interruptible: false,
+      timeoutMs: Math.max(this.options.timeoutMs, REMOVE_TIMEOUT_MS),
+    })
     return Array.isArray(removed) ? (removed as Dockerode.ImageRemoveInfo[]) : []
   }
 
   /** The container a name or id names, or undefined when the engine has none. */
   async inspectContainer(name: string): Promise<ContainerDetails | undefined> {
-    return unlessMissing(this.exchange({method: 'GET', path: `/containers/${encodeURIComponent(name)}/json`}, readJson<ContainerDetails>))
+    return unlessMissing(
+      this.exchange({method: 'GET', path: `/containers/${encodeURIComponent(name)}/json`}, readJson<ContainerDetails>),
+    )
   }
 
   /** Creates a container (its labels mark it as occ's from the start, so an interrupted run leaves none unmarked); returns its id. */
   async createContainer(name: string, body: Record<string, unknown>): Promise<string> {
-    const call = {body: JSON.stringify(body), headers: {'Content-Type': 'application/json'}, method: 'POST', path: '/containers/create', query: {name}} as const
+    const call = {
+      body: JSON.stringify(body),
+      headers: {'Content-Type': 'application/json'},
+      method: 'POST',
+      path: '/containers/create',
+      query: {name},
+    } as const
     return (await this.exchange(call, readJson<{Id: string}>, {interruptible: false})).Id
   }
 
@@ -141,33 +175,62 @@ export class Engine {
 
   /** Asks the container to stop; the engine kills it after `seconds`. A stopped container is no error. */
   async stopContainer(id: string, seconds: number): Promise<void> {
-    await this.unchangedOk({method: 'POST', path: `/containers/${encodeURIComponent(id)}/stop`, query: {t: String(seconds)}}, seconds * 1000 + this.options.timeoutMs)
+    await this.unchangedOk(
+      {method: 'POST', path: `/containers/${encodeURIComponent(id)}/stop`, query: {t: String(seconds)}},
+      seconds * 1000 + this.options.timeoutMs,
+    )
   }
 
   /** Removes the container, never its volumes. */
   async removeContainer(id: string): Promise<void> {
-    await this.exchange({method: 'DELETE', path: `/containers/${encodeURIComponent(id)}`, query: {force: 'true', v: 'false'}}, drain, {interruptible: false})
+    await this.exchange(
+      {method: 'DELETE', path: `/containers/${encodeURIComponent(id)}`, query: {force: 'true', v: 'false'}},
+      drain,
+      {interruptible: false},
+    )
   }
 
   async renameContainer(id: string, name: string): Promise<void> {
-    await this.exchange({method: 'POST', path: `/containers/${encodeURIComponent(id)}/rename`, query: {name}}, drain, {interruptible: false})
+    await this.exchange({method: 'POST', path: `/containers/${encodeURIComponent(id)}/rename`, query: {name}}, drain, {
+      interruptible: false,
+    })
   }
 
   /** The container's output as the engine's multiplexed stream (log-stream.ts splits it); `follow` ends when the container stops. */
   async containerLogs(id: string, options: LogOptions, signal: AbortSignal): Promise<Readable> {
-    const query = {follow: String(options.follow), since: options.since, stderr: 'true', stdout: 'true', tail: String(options.tail), timestamps: String(options.timestamps)}
+    const query = {
+      follow: String(options.follow),
+      since: options.since,
+      stderr: 'true',
+      stdout: 'true',
+      tail: String(options.tail),
+      timestamps: String(options.timestamps),
+    }
     return this.call({method: 'GET', path: `/containers/${encodeURIComponent(id)}/logs`, query, signal})
   }
 
   /** Runs `command` in the running container and waits for it, at most `timeoutMs`; its output is cut at 64 KiB. */
   async exec(id: string, command: string[], timeoutMs: number): Promise<ExecResult> {
     const created = await this.exchange(
-      {body: JSON.stringify({AttachStderr: true, AttachStdout: true, Cmd: command}), headers: {'Content-Type': 'application/json'}, method: 'POST', path: `/containers/${encodeURIComponent(id)}/exec`},
+      {
+        body: JSON.stringify({AttachStderr: true, AttachStdout: true, Cmd: command}),
+        headers: {'Content-Type': 'application/json'},
+        method: 'POST',
+        path: `/containers/${encodeURIComponent(id)}/exec`,
+      },
       readJson<{Id: string}>,
     )
-    const start = {body: JSON.stringify({Detach: false, Tty: false}), headers: {'Content-Type': 'application/json'}, method: 'POST', path: `/exec/${created.Id}/start`} as const
+    const start = {
+      body: JSON.stringify({Detach: false, Tty: false}),
+      headers: {'Content-Type': 'application/json'},
+      method: 'POST',
+      path: `/exec/${created.Id}/start`,
+    } as const
     const output = await this.exchange(start, (response) => readBody(response, 65_536), {timeoutMs})
-    const {ExitCode} = await this.exchange({method: 'GET', path: `/exec/${created.Id}/json`}, readJson<{ExitCode: null | number}>)
+    const {ExitCode} = await this.exchange(
+      {method: 'GET', path: `/exec/${created.Id}/json`},
+      readJson<{ExitCode: null | number}>,
+    )
     return {exitCode: ExitCode ?? -1, output: demultiplexed(output)}
   }
 
@@ -184,14 +247,20 @@ export class Engine {
    * One call answered in full (head and body) within its bound, else EngineUnreachableError.
    * An interruptible call ends at once when the run's signal aborts, with InterruptedError.
    */
-  private async exchange<T>(call: EngineCall, read: (response: IncomingMessage) => Promise<T>, bound: {interruptible?: boolean; timeoutMs?: number} = {}): Promise<T> {
+  private async exchange<T>(
+    call: EngineCall,
+    read: (response: IncomingMessage) => Promise<T>,
+    bound: {interruptible?: boolean; timeoutMs?: number} = {},
+  ): Promise<T> {
     const {interruptible = true, timeoutMs = this.options.timeoutMs} = bound
     const run = interruptible ? this.options.signal : undefined
     if (run?.aborted) throw this.interrupted()
     const timer = new AbortController()
     const timeout = setTimeout(() => timer.abort(), timeoutMs)
     try {
-      return await read(await this.api.request({...call, signal: run ? AbortSignal.any([run, timer.signal]) : timer.signal}))
+      return await read(
+        await this.api.request({...call, signal: run ? AbortSignal.any([run, timer.signal]) : timer.signal}),
+      )
     } catch (error) {
       if (run?.aborted) throw this.interrupted()
       if (timer.signal.aborted) throw new EngineUnreachableError(this.label, 'ENOANSWER', error, {waitedMs: timeoutMs})
@@ -238,12 +307,16 @@ export function engineTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): numb
 
 /** The X-Registry-Auth header: the engine API's AuthConfig as JSON, in URL-safe base64 (as docker sends it). */
 export function registryAuthHeader(credentials: RegistryCredentials & {serverAddress: string}): string {
-  return Buffer.from(JSON.stringify(authConfig(credentials))).toString('base64').replaceAll('+', '-').replaceAll('/', '_')
+  return Buffer.from(JSON.stringify(authConfig(credentials)))
+    .toString('base64')
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
 }
 
 /** The engine API's AuthConfig (X-Registry-Auth) for a registry. */
 function authConfig(credentials: RegistryCredentials & {serverAddress: string}): Dockerode.AuthConfig {
-  if ('identityToken' in credentials) return {identitytoken: credentials.identityToken, serveraddress: credentials.serverAddress}
+  if ('identityToken' in credentials)
+    return {identitytoken: credentials.identityToken, serveraddress: credentials.serverAddress}
   return {password: credentials.password, serveraddress: credentials.serverAddress, username: credentials.username}
 }
 

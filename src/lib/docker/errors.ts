@@ -10,15 +10,24 @@ export class EngineUnreachableError extends OccError {
   readonly endpoint: string
 
   /** `waitedMs`: how long occ waited for an answer (ENOANSWER). */
-  constructor(endpoint: string, code: EngineFailureCode, cause?: unknown, options: {platform?: NodeJS.Platform; waitedMs?: number} = {}) {
+  constructor(
+    endpoint: string,
+    code: EngineFailureCode,
+    cause?: unknown,
+    options: {platform?: NodeJS.Platform; waitedMs?: number} = {},
+  ) {
     const {platform = process.platform, waitedMs} = options
     const permission = code === 'EACCES' || code === 'EPERM'
     const within = waitedMs === undefined ? '' : ` within ${waitedMs / 1000} s`
-    const words = code === 'ENOANSWER' ? 'it accepted the connection but did not answer' : socketFailureWords(code, 'the engine')
+    const words =
+      code === 'ENOANSWER' ? 'it accepted the connection but did not answer' : socketFailureWords(code, 'the engine')
     super('engine', 'engine_unreachable', `Cannot reach the Docker engine at ${endpoint}: ${words}${within}.`, {
       cause,
       details: {endpoint, reason: code},
-      suggestion: code === 'ENOANSWER' ? NO_ANSWER_HINTS[hintPlatform(platform)] : (permission ? PERMISSION_HINTS : START_HINTS)[hintPlatform(platform)],
+      suggestion:
+        code === 'ENOANSWER'
+          ? NO_ANSWER_HINTS[hintPlatform(platform)]
+          : (permission ? PERMISSION_HINTS : START_HINTS)[hintPlatform(platform)],
     })
     this.endpoint = endpoint
   }
@@ -43,14 +52,20 @@ const NO_ANSWER_HINTS = {
 }
 
 const PERMISSION_HINTS = {
-  darwin: 'Check that the socket belongs to you (Docker Desktop makes it for the user who runs it), or set DOCKER_HOST to an engine you may use.',
+  darwin:
+    'Check that the socket belongs to you (Docker Desktop makes it for the user who runs it), or set DOCKER_HOST to an engine you may use.',
   other: 'Add your user to the "docker" group (then log in again), or set DOCKER_HOST to an engine you may use.',
-  win32: 'Add your user to the "docker-users" group (then sign out and in again), or set DOCKER_HOST to an engine you may use.',
+  win32:
+    'Add your user to the "docker-users" group (then sign out and in again), or set DOCKER_HOST to an engine you may use.',
 }
 
 export class EngineEndpointError extends OccError {
   /** `origin` names where the endpoint was set, e.g. DOCKER_HOST="…" or a context. */
-  constructor(origin: string, problem: string, suggestion = 'Set DOCKER_HOST to unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST, or unset it to use the default socket.') {
+  constructor(
+    origin: string,
+    problem: string,
+    suggestion = 'Set DOCKER_HOST to unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST, or unset it to use the default socket.',
+  ) {
     super('engine', 'engine_endpoint_invalid', `${origin} cannot be used: ${problem}.`, {suggestion})
   }
 }
@@ -58,10 +73,16 @@ export class EngineEndpointError extends OccError {
 /** The TLS material for a tcp:// engine is missing or unreadable, before anything is sent. */
 export class EngineTlsFilesError extends OccError {
   constructor(endpoint: string, file: string, code: string | undefined) {
-    super('engine', 'engine_tls_files', `Cannot use TLS towards the Docker engine at ${endpoint}: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}.`, {
-      details: {endpoint, file},
-      suggestion: 'Point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem (default ~/.docker), or fix the TLS files of the docker context.',
-    })
+    super(
+      'engine',
+      'engine_tls_files',
+      `Cannot use TLS towards the Docker engine at ${endpoint}: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}.`,
+      {
+        details: {endpoint, file},
+        suggestion:
+          'Point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem (default ~/.docker), or fix the TLS files of the docker context.',
+      },
+    )
   }
 }
 
@@ -71,7 +92,8 @@ export class EngineTlsError extends OccError {
     super('engine', 'engine_tls_failed', `The TLS handshake with the Docker engine at ${endpoint} failed: ${reason}.`, {
       cause,
       details: {endpoint, reason},
-      suggestion: 'Check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem must be the CA that signed the engine\'s certificate; cert.pem and key.pem a client certificate it trusts), or the TLS files of the docker context.',
+      suggestion:
+        "Check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem must be the CA that signed the engine's certificate; cert.pem and key.pem a client certificate it trusts), or the TLS files of the docker context.",
     })
   }
 }
@@ -79,7 +101,11 @@ export class EngineTlsError extends OccError {
 /** An ssh:// engine: the ssh layer failed before the engine was asked anything (agent, keys, handshake). */
 export class EngineSshError extends OccError {
   constructor(endpoint: string, problem: string, suggestion: string, cause?: unknown) {
-    super('engine', 'engine_ssh_failed', `The ssh connection to the Docker engine at ${endpoint} failed: ${problem}.`, {cause, details: {endpoint}, suggestion})
+    super('engine', 'engine_ssh_failed', `The ssh connection to the Docker engine at ${endpoint} failed: ${problem}.`, {
+      cause,
+      details: {endpoint},
+      suggestion,
+    })
   }
 }
 
@@ -109,12 +135,25 @@ interface CheckedHost {
 }
 
 /** The host has no key in known_hosts: ssh would ask, and occ cannot. */
-export function hostKeyUnknown(endpoint: string, host: SshHost, checked: Omit<CheckedHost, 'host'> = {}): EngineSshError {
-  return new EngineSshError(endpoint, `${knownHostsName(host)} is not in ${checked.file ?? '~/.ssh/known_hosts'}, so its key cannot be checked`, `Check the host's key and record it by signing in once with "${sshCommand(checked.typed ?? host)}", then try again.`)
+export function hostKeyUnknown(
+  endpoint: string,
+  host: SshHost,
+  checked: Omit<CheckedHost, 'host'> = {},
+): EngineSshError {
+  return new EngineSshError(
+    endpoint,
+    `${knownHostsName(host)} is not in ${checked.file ?? '~/.ssh/known_hosts'}, so its key cannot be checked`,
+    `Check the host's key and record it by signing in once with "${sshCommand(checked.typed ?? host)}", then try again.`,
+  )
 }
 
 /** The host presented a key other than the one recorded for it. */
-export function hostKeyMismatch(endpoint: string, host: SshHost, cause?: unknown, checked: Omit<CheckedHost, 'host'> = {}): EngineSshError {
+export function hostKeyMismatch(
+  endpoint: string,
+  host: SshHost,
+  cause?: unknown,
+  checked: Omit<CheckedHost, 'host'> = {},
+): EngineSshError {
   const name = knownHostsName(host)
   return new EngineSshError(
     endpoint,
@@ -135,14 +174,25 @@ export function sshKeysNeedPassphrase(endpoint: string, files: string[], cause?:
   )
 }
 
-const SSH_AGENT_FIX = 'occ signs in with the keys of an ssh agent, or with key files that need no passphrase (IdentityFile in ~/.ssh/config, else ~/.ssh/id_*): start an agent ("eval $(ssh-agent)"), add your key ("ssh-add KEYFILE") and keep SSH_AUTH_SOCK pointing at it.'
+const SSH_AGENT_FIX =
+  'occ signs in with the keys of an ssh agent, or with key files that need no passphrase (IdentityFile in ~/.ssh/config, else ~/.ssh/id_*): start an agent ("eval $(ssh-agent)"), add your key ("ssh-add KEYFILE") and keep SSH_AUTH_SOCK pointing at it.'
 
 /** What ssh2 reports, by the `level` it gives its errors, in a user's words. */
 const SSH_FAILURES: Record<string, (message: string) => {problem: string; suggestion: string}> = {
   agent: (message) => ({problem: `the ssh agent could not be used (${message})`, suggestion: SSH_AGENT_FIX}),
-  'client-authentication': () => ({problem: 'the host accepted none of the keys occ offered (your ssh agent\'s, then your identity files\')', suggestion: 'Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST or ~/.ssh/config.'}),
-  handshake: (message) => ({problem: `the ssh handshake failed (${message})`, suggestion: 'Check that "ssh USER@HOST" works from this machine.'}),
-  protocol: (message) => ({problem: `the ssh session failed (${message})`, suggestion: 'Check that "ssh USER@HOST" works from this machine.'}),
+  'client-authentication': () => ({
+    problem: "the host accepted none of the keys occ offered (your ssh agent's, then your identity files')",
+    suggestion:
+      'Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST or ~/.ssh/config.',
+  }),
+  handshake: (message) => ({
+    problem: `the ssh handshake failed (${message})`,
+    suggestion: 'Check that "ssh USER@HOST" works from this machine.',
+  }),
+  protocol: (message) => ({
+    problem: `the ssh session failed (${message})`,
+    suggestion: 'Check that "ssh USER@HOST" works from this machine.',
+  }),
 }
 
 /** The engine answered, but with an error it reports for the request. */
@@ -196,7 +246,8 @@ const MODEM_PREFIX = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/
 export function toEngineError(error: unknown, endpoint: string): unknown {
   if (error instanceof OccError) return error
   const {level} = (error ?? {}) as {level?: unknown}
-  const ssh = typeof level === 'string' && Object.hasOwn(SSH_FAILURES, level) ? SSH_FAILURES[level](messageOf(error)) : undefined
+  const ssh =
+    typeof level === 'string' && Object.hasOwn(SSH_FAILURES, level) ? SSH_FAILURES[level](messageOf(error)) : undefined
   // A port that never speaks SSH: ssh2 gives up waiting for the handshake.
   if (level === 'client-timeout') return new EngineUnreachableError(endpoint, 'ENOANSWER', error)
   // Before the codes: an agent socket that is missing is ENOENT too, and is no engine socket.
@@ -206,7 +257,12 @@ export function toEngineError(error: unknown, endpoint: string): unknown {
   const tls = tlsFailureOf(error)
   if (tls !== undefined) return new EngineTlsError(endpoint, tls, error)
   const status = engineStatusOf(error)
-  if (status === 400 && PLAIN_TO_TLS.test(engineMessageOf(error))) return new EngineTlsError(endpoint, 'the engine expects TLS, but occ spoke plain HTTP (set DOCKER_TLS_VERIFY=1)', error)
+  if (status === 400 && PLAIN_TO_TLS.test(engineMessageOf(error)))
+    return new EngineTlsError(
+      endpoint,
+      'the engine expects TLS, but occ spoke plain HTTP (set DOCKER_TLS_VERIFY=1)',
+      error,
+    )
   if (status !== undefined) return new EngineRequestError(endpoint, status, engineMessageOf(error), error)
   return error
 }
@@ -215,12 +271,19 @@ export function toEngineError(error: unknown, endpoint: string): unknown {
 const PLAIN_TO_TLS = /client sent an http request to an https server/i
 
 /** Certificate verification codes of OpenSSL as Node reports them, and Node's own TLS/SSL codes. */
-const TLS_CODE = /^(?:ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$)/
+const TLS_CODE =
+  /^(?:ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$)/
 
 /** What the common TLS failures mean, in a user's words. */
 const TLS_REASONS: [RegExp, string][] = [
-  [/^ERR_SSL_(?:SSLV3_ALERT_BAD_CERTIFICATE|TLSV13_ALERT_CERTIFICATE_REQUIRED|TLSV1_ALERT_UNKNOWN_CA)$/, "the engine refused occ's client certificate (cert.pem is missing or not signed by a CA the engine trusts)"],
-  [/^(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/, "the engine's certificate is not signed by the CA in ca.pem"],
+  [
+    /^ERR_SSL_(?:SSLV3_ALERT_BAD_CERTIFICATE|TLSV13_ALERT_CERTIFICATE_REQUIRED|TLSV1_ALERT_UNKNOWN_CA)$/,
+    "the engine refused occ's client certificate (cert.pem is missing or not signed by a CA the engine trusts)",
+  ],
+  [
+    /^(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/,
+    "the engine's certificate is not signed by the CA in ca.pem",
+  ],
   [/^ERR_TLS_CERT_ALTNAME_INVALID$/, "the engine's certificate is not made out to this host"],
   [/^CERT_(?:HAS_EXPIRED|NOT_YET_VALID)$/, "the engine's certificate is expired or not yet valid"],
 ]

@@ -37,11 +37,23 @@ function decodeLine(line: string): JsonLine | undefined {
 }
 
 /** The failure a stream object reports in `error`/`errorDetail`; these win over anything else in it. */
-export function streamError(raw: {error?: unknown; errorDetail?: unknown}): {code?: number; message: string} | undefined {
-  const detail = raw.errorDetail !== null && typeof raw.errorDetail === 'object' ? (raw.errorDetail as {code?: unknown; message?: unknown}) : undefined
-  const message = typeof detail?.message === 'string' ? detail.message : typeof raw.error === 'string' ? raw.error : undefined
+export function streamError(raw: {
+  error?: unknown
+  errorDetail?: unknown
+}): {code?: number; message: string} | undefined {
+  const detail =
+    raw.errorDetail !== null && typeof raw.errorDetail === 'object'
+      ? (raw.errorDetail as {code?: unknown; message?: unknown})
+      : undefined
+  const message =
+    typeof detail?.message === 'string' ? detail.message : typeof raw.error === 'string' ? raw.error : undefined
   if (message === undefined && raw.errorDetail === undefined) return undefined
-  const code = typeof detail?.code === 'number' && Number.isFinite(detail.code) && detail.code >= 0 ? detail.code : undefined
+  const code =
+    typeof detail?.code === 'number' && Number.isFinite(detail.code) && detail.code >= 0 ? detail.code : undefined
   // The engine relays what registries and build steps said: printable before anyone shows it.
-  return {message: message === undefined ? 'the engine reported an error without a message' : printable(message, {lines: true}), ...(code === undefined ? {} : {code})}
+  return {
+    message:
+      message === undefined ? 'the engine reported an error without a message' : printable(message, {lines: true}),
+    ...(code === undefined ? {} : {code}),
+  }
 }

@@ -65,7 +65,11 @@ function parseLine(line: string): Entry | undefined {
   const marker = fields[0].startsWith('@') ? fields.shift() : undefined
   const [hosts, type, base64] = fields
   if (hosts === undefined || type === undefined || base64 === undefined) return undefined
-  return {key: {blob: Buffer.from(base64, 'base64'), type}, patterns: hostPatterns(hosts), ...(marker === undefined ? {} : {marker})}
+  return {
+    key: {blob: Buffer.from(base64, 'base64'), type},
+    patterns: hostPatterns(hosts),
+    ...(marker === undefined ? {} : {marker}),
+  }
 }
 
 /** A comma-separated host list: names, `[name]:port`, wildcards `*` `?`, negations `!`, or one hashed name `|1|salt|hash`. */
@@ -80,7 +84,10 @@ function hostPatterns(list: string): {matches(name: string): boolean} {
 
 /** ssh's pattern list (known_hosts, ssh_config's Host): matches when a pattern does and no negated one (!pattern) does; case-insensitive. */
 export function patternList(list: string[]): {matches(name: string): boolean} {
-  const patterns = list.map((pattern) => ({negated: pattern.startsWith('!'), regexp: wildcard(pattern.replace(/^!/, ''))}))
+  const patterns = list.map((pattern) => ({
+    negated: pattern.startsWith('!'),
+    regexp: wildcard(pattern.replace(/^!/, '')),
+  }))
   return {
     matches(name) {
       const lower = name.toLowerCase()
@@ -91,6 +98,8 @@ export function patternList(list: string[]): {matches(name: string): boolean} {
 }
 
 function wildcard(pattern: string): RegExp {
-  const source = [...pattern.toLowerCase()].map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[$()+.[\\\]^{|}]/g, '\\$&'))).join('')
+  const source = [...pattern.toLowerCase()]
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[$()+.[\\\]^{|}]/g, '\\$&')))
+    .join('')
   return new RegExp(`^${source}$`)
 }

@@ -35,7 +35,11 @@ export function localEngineCandidates(env: NodeJS.ProcessEnv, platform: NodeJS.P
  * The first candidate that exists, else the last: on macOS Docker Desktop's socket, which a
  * fresh install uses, so that "not running" names the socket it will create.
  */
-export function localEngine(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, exists: (path: string) => boolean = existsSync): LocalSocket {
+export function localEngine(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  exists: (path: string) => boolean = existsSync,
+): LocalSocket {
   const candidates = localEngineCandidates(env, platform)
   return candidates.find((candidate) => exists(candidate.socketPath)) ?? candidates[candidates.length - 1]
 }

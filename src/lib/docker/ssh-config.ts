@@ -29,7 +29,8 @@ export function sshConfigFiles(env: NodeJS.ProcessEnv = process.env): string[] {
 export function sshHostConfig(host: string, files: string[], home: string): SshHostConfig {
   const found: SshHostConfig = {identityFiles: []}
   const state = {found, home, host: host.toLowerCase()}
-  for (const [index, file] of files.entries()) readConfigFile(file, state, index === 0 ? join(home, '.ssh') : dirname(file), 0)
+  for (const [index, file] of files.entries())
+    readConfigFile(file, state, index === 0 ? join(home, '.ssh') : dirname(file), 0)
   return found
 }
 
@@ -62,7 +63,8 @@ function readConfigFile(file: string, state: ReadState, includeBase: string, dep
     if (key === 'host') active = patternList(args).matches(state.host)
     else if (key === 'match') active = matchBlock(args, found.hostName ?? state.host, state.host)
     else if (active && key === 'include' && depth < MAX_INCLUDE_DEPTH) {
-      for (const included of args.flatMap((arg) => expandInclude(arg, state.home, includeBase))) readConfigFile(included, state, includeBase, depth + 1)
+      for (const included of args.flatMap((arg) => expandInclude(arg, state.home, includeBase)))
+        readConfigFile(included, state, includeBase, depth + 1)
     } else if (active) take(found, key, args)
   }
 }
@@ -108,7 +110,8 @@ function matchBlock(args: string[], hostName: string, original: string): boolean
     if (name === 'all') continue
     if (name !== 'host' && name !== 'originalhost') return false
     const list = args[++index]
-    if (list === undefined || patternList(list.split(',')).matches(name === 'host' ? hostName : original) === negated) return false
+    if (list === undefined || patternList(list.split(',')).matches(name === 'host' ? hostName : original) === negated)
+      return false
   }
 
   return true
@@ -116,14 +119,21 @@ function matchBlock(args: string[], hostName: string, original: string): boolean
 
 /** Include paths: ~ for home, relative ones under ~/.ssh (or /etc/ssh), `*` and `?` in the last part. */
 function expandInclude(pattern: string, home: string, base: string): string[] {
-  const path = pattern.startsWith('~/') ? join(home, pattern.slice(2)) : isAbsolute(pattern) ? pattern : join(base, pattern)
+  const path = pattern.startsWith('~/')
+    ? join(home, pattern.slice(2))
+    : isAbsolute(pattern)
+      ? pattern
+      : join(base, pattern)
   const name = path.slice(path.lastIndexOf('/') + 1)
   if (!/[*?]/.test(name)) return [path]
   const dir = dirname(path)
   try {
     // Matched without regard to case (glob(3) minds it): a difference only for names that differ by case alone.
     const matcher = patternList([name])
-    return readdirSync(dir).filter((entry) => matcher.matches(entry)).sort().map((entry) => join(dir, entry))
+    return readdirSync(dir)
+      .filter((entry) => matcher.matches(entry))
+      .sort()
+      .map((entry) => join(dir, entry))
   } catch {
     return []
   }

@@ -38,7 +38,8 @@ export function isEncryptedKey(text: string): boolean {
   const openssh = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(text)
   if (openssh) {
     const body = Buffer.from(openssh[1].replaceAll(/\s+/g, ''), 'base64')
-    if (body.toString('latin1', 0, OPENSSH_MAGIC.length) !== OPENSSH_MAGIC || body.length < OPENSSH_MAGIC.length + 4) return false
+    if (body.toString('latin1', 0, OPENSSH_MAGIC.length) !== OPENSSH_MAGIC || body.length < OPENSSH_MAGIC.length + 4)
+      return false
     // After the magic: the cipher's name as an SSH string (uint32 length, bytes).
     const length = body.readUInt32BE(OPENSSH_MAGIC.length)
     const start = OPENSSH_MAGIC.length + 4

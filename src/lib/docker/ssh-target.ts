@@ -34,18 +34,26 @@ export interface SshTargetOptions {
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ed25519']
 
 /** The URL wins where it says something (user, port), as `ssh -l USER -p PORT HOST` would; the config fills the rest. */
-export function resolveSshTarget(connection: SshConnection, {env = process.env, files, localUser}: SshTargetOptions = {}): SshTarget {
+export function resolveSshTarget(
+  connection: SshConnection,
+  {env = process.env, files, localUser}: SshTargetOptions = {},
+): SshTarget {
   const home = env.HOME || homedir()
   const config = sshHostConfig(connection.host, files ?? sshConfigFiles(env), home)
   const local = localUser ?? userInfo().username
-  const host = config.hostName === undefined ? connection.host : expandTokens(config.hostName, {'%': '%', h: connection.host})
+  const host =
+    config.hostName === undefined ? connection.host : expandTokens(config.hostName, {'%': '%', h: connection.host})
   const port = connection.defaultPort ? (config.port ?? 22) : connection.port
   const username = connection.username ?? config.user ?? local
   const tokens = {'%': '%', d: home, h: host, n: connection.host, p: String(port), r: username, u: local}
   const path = (file: string) => expandPath(expandTokens(file, tokens), home)
-  const identityFiles = config.identityFiles.length > 0 ? config.identityFiles.map(path) : DEFAULT_IDENTITIES.map((name) => join(home, '.ssh', name))
+  const identityFiles =
+    config.identityFiles.length > 0
+      ? config.identityFiles.map(path)
+      : DEFAULT_IDENTITIES.map((name) => join(home, '.ssh', name))
   const known = config.userKnownHostsFiles
-  const userKnownHostsFiles = known === undefined ? undefined : known.some((file) => file.toLowerCase() === 'none') ? [] : known.map(path)
+  const userKnownHostsFiles =
+    known === undefined ? undefined : known.some((file) => file.toLowerCase() === 'none') ? [] : known.map(path)
   return {host, identityFiles, port, username, ...(userKnownHostsFiles === undefined ? {} : {userKnownHostsFiles})}
 }
 

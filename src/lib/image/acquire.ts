@@ -45,7 +45,11 @@ export interface AcquireResult {
  * record is written, so concurrent acquisitions run one after another and the record always
  * names what `current` is. `current` moves only once the new image is complete.
  */
-async function acquire(options: AcquireOptions, what: string, produce: () => Promise<Produced>): Promise<AcquireResult> {
+async function acquire(
+  options: AcquireOptions,
+  what: string,
+  produce: () => Promise<Produced>,
+): Promise<AcquireResult> {
   const {engine, signal, store} = options
   await engine.ping()
   return store.transaction(
@@ -53,11 +57,22 @@ async function acquire(options: AcquireOptions, what: string, produce: () => Pro
       const {describe, imageId} = await produce()
       if (signal.aborted) throw new InterruptedError(what)
       const image = await engine.inspectImage(imageId)
-      if (!image) throw new OccError('engine', 'image_vanished', `The engine reported ${what} done, but does not have the image.`, {suggestion: 'Run the command again.'})
+      if (!image)
+        throw new OccError(
+          'engine',
+          'image_vanished',
+          `The engine reported ${what} done, but does not have the image.`,
+          {suggestion: 'Run the command again.'},
+        )
       const before = await transaction.read()
       const promotion = await planPromotion(engine, image.Id)
       const {replacedId} = promotion
-      const acquired = {...describe(image), acquired_at: (options.now?.() ?? new Date()).toISOString(), cli_version: CLI_VERSION, image_id: image.Id}
+      const acquired = {
+        ...describe(image),
+        acquired_at: (options.now?.() ?? new Date()).toISOString(),
+        cli_version: CLI_VERSION,
+        image_id: image.Id,
+      }
       const record = recordAfterAcquire(before, acquired, replacedId, options.updateCheck)
       // The tags move once the new record is on disk and before it replaces the old one: a full or read-only disk changes neither.
       const written = await transaction.write(record, {beforeReplace: () => promotion.apply()})

@@ -68,7 +68,8 @@ function lineEvent(line: string): BuildEvent[] {
 export async function* readBuildEvents(stream: AsyncIterable<Buffer | string>): AsyncGenerator<BuildEvent> {
   const decoder = new BuildEventDecoder()
   for await (const line of readJsonLines(stream)) {
-    if ('unreadable' in line) yield {message: `the engine sent an unreadable build line: ${line.unreadable}`, type: 'error'}
+    if ('unreadable' in line)
+      yield {message: `the engine sent an unreadable build line: ${line.unreadable}`, type: 'error'}
     else yield* decoder.push(line.object)
   }
 

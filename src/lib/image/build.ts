@@ -29,15 +29,29 @@ export class BuildSourceError extends OccError {
  * Resolves --file/--context: the package's own docker/ by default; a Dockerfile alone
  * builds with its directory as context; a context alone uses its Dockerfile.
  */
-export async function resolveBuildSource(options: {file?: string; context?: string}, cwd: string = process.cwd()): Promise<BuildSource> {
+export async function resolveBuildSource(
+  options: {file?: string; context?: string},
+  cwd: string = process.cwd(),
+): Promise<BuildSource> {
   const defaultContext = options.file === undefined ? SANDBOX_BUILD_CONTEXT : resolve(cwd, options.file, '..')
   const context = resolve(cwd, options.context ?? defaultContext)
   const dockerfile = options.file === undefined ? join(context, 'Dockerfile') : resolve(cwd, options.file)
-  if (!(await isKind(context, 'directory'))) throw new BuildSourceError(`The build context ${context} is not a directory.`, 'Pass --context DIR with the directory the Dockerfile copies files from.')
-  if (!(await isKind(dockerfile, 'file'))) throw new BuildSourceError(`There is no Dockerfile at ${dockerfile}.`, 'Pass --file FILE with the path of your Dockerfile.')
+  if (!(await isKind(context, 'directory')))
+    throw new BuildSourceError(
+      `The build context ${context} is not a directory.`,
+      'Pass --context DIR with the directory the Dockerfile copies files from.',
+    )
+  if (!(await isKind(dockerfile, 'file')))
+    throw new BuildSourceError(
+      `There is no Dockerfile at ${dockerfile}.`,
+      'Pass --file FILE with the path of your Dockerfile.',
+    )
   const inside = relative(context, dockerfile)
   if (inside.startsWith('..') || isAbsolute(inside)) {
-    throw new BuildSourceError(`The Dockerfile ${dockerfile} is outside the build context ${context}; occ sends only the context to the engine.`, 'Move the Dockerfile into the context directory, or pass a --context that contains it.')
+    throw new BuildSourceError(
+      `The Dockerfile ${dockerfile} is outside the build context ${context}; occ sends only the context to the engine.`,
+      'Move the Dockerfile into the context directory, or pass a --context that contains it.',
+    )
   }
 
   return {context, dockerfile}
@@ -70,7 +84,7 @@ export async function listContextFiles(context: string): Promise<string[]> {
     const named = special.map(({entry, path}) => `${path} (${entry.isFIFO() ? 'a FIFO' : 'a device'})`).join(', ')
     throw new BuildSourceError(
       `The build context ${context} holds ${named}: only files, directories and symlinks can be sent to the engine.`,
-      'Move it out of the context, or list it in the context\'s .dockerignore.',
+      "Move it out of the context, or list it in the context's .dockerignore.",
     )
   }
 
@@ -88,11 +102,16 @@ async function dockerignoreFilter(context: string): Promise<(path: string) => bo
   }
 
   // The matcher docker's own JavaScript clients use (dockerode among them), as the docker CLI matches.
-  const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as typeof import('@balena/dockerignore').default
+  const dockerignore = createRequire(import.meta.url)(
+    '@balena/dockerignore',
+  ) as typeof import('@balena/dockerignore').default
   return dockerignore({ignorecase: false}).add(rules).createFilter()
 }
 
-export async function buildRequest(source: BuildSource, options: {buildArgs: Record<string, string>; noCache: boolean}): Promise<Omit<BuildRequest, 'labels'>> {
+export async function buildRequest(
+  source: BuildSource,
+  options: {buildArgs: Record<string, string>; noCache: boolean},
+): Promise<Omit<BuildRequest, 'labels'>> {
   return {
     ...options,
     context: source.context,
@@ -113,11 +132,21 @@ const BUILD_FAILURE_SUGGESTIONS: Record<BuildFailureKind, string> = {
 }
 
 export class BuildFailedError extends OccError {
-  constructor(reason: string, step: Extract<BuildEvent, {type: 'step'}> | undefined, tail: string[], failure: BuildFailureKind = 'dockerfile') {
+  constructor(
+    reason: string,
+    step: Extract<BuildEvent, {type: 'step'}> | undefined,
+    tail: string[],
+    failure: BuildFailureKind = 'dockerfile',
+  ) {
     const at = step ? ` at step ${step.number}/${step.total} (${step.instruction})` : ''
     const log = tail.length > 0 ? ['Last lines of the build log:', ...tail.map((line) => `  | ${line}`)] : []
     super('build', 'build_failed', [`The image build failed${at}: ${reason}`, ...log].join('\n'), {
-      details: {failure, reason, tail, ...(step ? {step: {instruction: step.instruction, number: step.number, total: step.total}} : {})},
+      details: {
+        failure,
+        reason,
+        tail,
+        ...(step ? {step: {instruction: step.instruction, number: step.number, total: step.total}} : {}),
+      },
       suggestion: BUILD_FAILURE_SUGGESTIONS[failure],
     })
   }
@@ -129,7 +158,12 @@ export type BuildingEngine = Pick<Engine, 'build' | 'label'>
  * One build through the engine, reading every event: an error event fails the build. Returns
  * the built image's id. Aborting `signal` drops the connection, which stops the build.
  */
-export async function buildOnce(engine: BuildingEngine, request: BuildRequest, signal: AbortSignal, onEvent?: (event: BuildEvent) => void): Promise<string> {
+export async function buildOnce(
+  engine: BuildingEngine,
+  request: BuildRequest,
+  signal: AbortSignal,
+  onEvent?: (event: BuildEvent) => void,
+): Promise<string> {
   const interrupted = () => new InterruptedError('the build')
   if (signal.aborted) throw interrupted()
   const tail: string[] = []
@@ -140,7 +174,8 @@ export async function buildOnce(engine: BuildingEngine, request: BuildRequest, s
   } catch (error) {
     if (signal.aborted) throw interrupted()
     // The engine refuses a Dockerfile it cannot parse before any step runs.
-    if (error instanceof EngineRequestError && error.statusCode < 500) throw new BuildFailedError(error.engineMessage, undefined, [])
+    if (error instanceof EngineRequestError && error.statusCode < 500)
+      throw new BuildFailedError(error.engineMessage, undefined, [])
     throw error
   }
 
@@ -150,10 +185,17 @@ export async function buildOnce(engine: BuildingEngine, request: BuildRequest, s
   let offline = false
   try {
     for await (const event of readBuildEvents(stream)) {
-      if (event.type === 'error') throw new BuildFailedError(event.message, step, tail, offline || saysNetworkFailed(event.message) ? 'network' : 'dockerfile')
+      if (event.type === 'error')
+        throw new BuildFailedError(
+          event.message,
+          step,
+          tail,
+          offline || saysNetworkFailed(event.message) ? 'network' : 'dockerfile',
+        )
       if (event.type === 'step') [step, offline] = [event, false]
       if (event.type === 'output' && saysNetworkFailed(event.line)) offline = true
-      if (event.type === 'step' || event.type === 'output') tail.push(event.type === 'step' ? stepText(event) : event.line)
+      if (event.type === 'step' || event.type === 'output')
+        tail.push(event.type === 'step' ? stepText(event) : event.line)
       if (tail.length > LOG_TAIL_LINES) tail.shift()
       // The full id (aux) comes before the short one of "Successfully built".
       if (event.type === 'image' && !imageId?.startsWith('sha256:')) imageId = event.id
@@ -166,7 +208,8 @@ export async function buildOnce(engine: BuildingEngine, request: BuildRequest, s
     stream.destroy()
   }
 
-  if (imageId === undefined) throw new BuildFailedError('the engine ended the build without naming the image it built', step, tail)
+  if (imageId === undefined)
+    throw new BuildFailedError('the engine ended the build without naming the image it built', step, tail)
   return imageId
 }
 
@@ -176,7 +219,11 @@ export function parseBuildArgs(values: string[], env: NodeJS.ProcessEnv = proces
   for (const text of values) {
     const equals = text.indexOf('=')
     const key = equals === -1 ? text : text.slice(0, equals)
-    if (!/^[A-Za-z_]\w*$/.test(key)) throw new BuildSourceError(`"${text}" is not a build argument.`, 'Write it as --build-arg KEY=VALUE (or --build-arg KEY to take the value from the environment).')
+    if (!/^[A-Za-z_]\w*$/.test(key))
+      throw new BuildSourceError(
+        `"${text}" is not a build argument.`,
+        'Write it as --build-arg KEY=VALUE (or --build-arg KEY to take the value from the environment).',
+      )
     const value = equals === -1 ? env[key] : text.slice(equals + 1)
     if (value !== undefined) args[key] = value
   }

@@ -49,11 +49,19 @@ export interface UpdateCheckReport {
  * The local side of a check. `current` is the engine's answer for `current` (null: the
  * engine has no such image; undefined: the engine was not asked), the record the claim.
  */
-export function describeLocalImage(record: ImageState | undefined, current: ImageDetails | null | undefined): LocalImage | null {
+export function describeLocalImage(
+  record: ImageState | undefined,
+  current: ImageDetails | null | undefined,
+): LocalImage | null {
   if (current === null) return null
   if (current === undefined) {
     if (!record) return null
-    return {digests: record.digest === undefined ? [] : [record.digest], source: record.source, version: record.version, ...(record.image_id === undefined ? {} : {image_id: record.image_id})}
+    return {
+      digests: record.digest === undefined ? [] : [record.digest],
+      source: record.source,
+      version: record.version,
+      ...(record.image_id === undefined ? {} : {image_id: record.image_id}),
+    }
   }
 
   const recorded = record?.image_id === current.Id ? record : undefined
@@ -61,7 +69,12 @@ export function describeLocalImage(record: ImageState | undefined, current: Imag
   if (recorded?.digest !== undefined && !digests.includes(recorded.digest)) digests.push(recorded.digest)
   const built = current.Config?.Labels?.[SOURCE_LABEL] === 'build' || recorded?.source === 'build'
   const version = imageVersion(current) ?? recorded?.version
-  return {digests, image_id: current.Id, source: built ? 'build' : 'prebuilt', ...(version === undefined ? {} : {version})}
+  return {
+    digests,
+    image_id: current.Id,
+    source: built ? 'build' : 'prebuilt',
+    ...(version === undefined ? {} : {version}),
+  }
 }
 
 export interface CheckOptions {
@@ -97,13 +110,17 @@ export async function checkForUpdate(options: CheckOptions): Promise<UpdateCheck
     tag,
     ...rest,
   })
-  if (local?.source === 'build') return report('built-locally', {reason: 'the image was built from source; a build is not compared with a registry'})
+  if (local?.source === 'build')
+    return report('built-locally', {reason: 'the image was built from source; a build is not compared with a registry'})
 
   return report(...(await askRepositories(options, Date.now() + options.deadlineMs)))
 }
 
 /** The first repository that serves the tag decides; the others only explain why none did. */
-async function askRepositories(options: CheckOptions, deadlineAt: number): Promise<[CheckResult, Partial<UpdateCheckReport>]> {
+async function askRepositories(
+  options: CheckOptions,
+  deadlineAt: number,
+): Promise<[CheckResult, Partial<UpdateCheckReport>]> {
   const {local, tag} = options
   const failures: RepositoryFailure[] = []
   for (const text of options.repositories) {
@@ -120,10 +137,22 @@ async function askRepositories(options: CheckOptions, deadlineAt: number): Promi
     try {
       const remote = await resolveRemote(client, repository.path, tag, options)
       const upToDate = local !== null && isSameImage(local, remote)
-      return [upToDate ? 'up-to-date' : 'update-available', {remote: {...remote, reference, repository: repositoryName(repository)}, ...(failures.length > 0 ? {failures} : {})}]
+      return [
+        upToDate ? 'up-to-date' : 'update-available',
+        {
+          remote: {...remote, reference, repository: repositoryName(repository)},
+          ...(failures.length > 0 ? {failures} : {}),
+        },
+      ]
     } catch (error) {
       if (!(error instanceof PullFailure)) throw error
-      failures.push({attempts: 1, kind: error.kind, message: error.message, reference, repository: repositoryName(repository)})
+      failures.push({
+        attempts: 1,
+        kind: error.kind,
+        message: error.message,
+        reference,
+        repository: repositoryName(repository),
+      })
     }
   }
 
@@ -133,7 +162,12 @@ async function askRepositories(options: CheckOptions, deadlineAt: number): Promi
 type Resolved = Omit<RemoteImage, 'reference' | 'repository'>
 
 /** Follows the tag down to the image config, stopping as soon as the local image is recognised. */
-async function resolveRemote(client: RegistryClient, path: string, tag: string, {local, platform}: Pick<CheckOptions, 'local' | 'platform'>): Promise<Resolved> {
+async function resolveRemote(
+  client: RegistryClient,
+  path: string,
+  tag: string,
+  {local, platform}: Pick<CheckOptions, 'local' | 'platform'>,
+): Promise<Resolved> {
   const top = await client.manifest(path, tag)
   const remote: Resolved = {digest: top.digest}
   let manifest = expectManifest(top.body, top.contentType)
@@ -146,7 +180,11 @@ async function resolveRemote(client: RegistryClient, path: string, tag: string, 
     if (local && isSameImage(local, remote)) return remote
     const platformManifest = await client.manifest(path, entry.digest)
     manifest = expectManifest(platformManifest.body, platformManifest.contentType)
-    if (manifest.kind !== 'image') throw new PullFailure('unavailable', `the registry sent an index where ${entry.digest} should be an image manifest`)
+    if (manifest.kind !== 'image')
+      throw new PullFailure(
+        'unavailable',
+        `the registry sent an index where ${entry.digest} should be an image manifest`,
+      )
   }
 
   remote.config_digest = manifest.configDigest
@@ -165,14 +203,19 @@ async function platformOf(platform: () => Promise<EnginePlatform>): Promise<Engi
   try {
     return await platform()
   } catch (error) {
-    throw new PullFailure('unavailable', `the tag is a multi-platform index and the engine's platform is unknown (${messageOf(error)})`)
+    throw new PullFailure(
+      'unavailable',
+      `the tag is a multi-platform index and the engine's platform is unknown (${messageOf(error)})`,
+    )
   }
 }
 
 /** The version label of the remote image; its absence does not fail the check. */
 async function remoteVersion(client: RegistryClient, path: string, configDigest: string): Promise<string | undefined> {
   try {
-    const config = (await client.blobJson(path, configDigest)) as null | {config?: {Labels?: Record<string, string> | null}}
+    const config = (await client.blobJson(path, configDigest)) as null | {
+      config?: {Labels?: Record<string, string> | null}
+    }
     return versionFromLabels(config?.config?.Labels)
   } catch (error) {
     if (error instanceof PullFailure) return undefined
@@ -183,17 +226,27 @@ async function remoteVersion(client: RegistryClient, path: string, configDigest:
 /** Same image when the local one is known by the tag's digest, its platform manifest's, or its config's (the image id). */
 export function isSameImage(local: LocalImage, remote: Resolved): boolean {
   const known = new Set(local.image_id === undefined ? local.digests : [...local.digests, local.image_id])
-  return [remote.digest, remote.platform?.digest, remote.config_digest].some((digest) => digest !== undefined && known.has(digest))
+  return [remote.digest, remote.platform?.digest, remote.config_digest].some(
+    (digest) => digest !== undefined && known.has(digest),
+  )
 }
 
 /** No repository served the tag: `not-published` only when every one said so, else `unknown`. */
-export function concludeWithoutRemote(tag: string, failures: RepositoryFailure[]): [CheckResult, Partial<UpdateCheckReport>] {
+export function concludeWithoutRemote(
+  tag: string,
+  failures: RepositoryFailure[],
+): [CheckResult, Partial<UpdateCheckReport>] {
   if (failures.length > 0 && outcomeOfFailures(failures) === 'notFound') {
     return ['not-published', {failures, reason: `the tag ${tag} is published in none of the configured repositories`}]
   }
 
   const unanswered = failures.filter((failure) => failure.kind !== 'not-found')
-  const reason = unanswered.length === 0 ? 'no repository is configured' : unanswered.map((failure) => `${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]} (${failure.message})`).join('; ')
+  const reason =
+    unanswered.length === 0
+      ? 'no repository is configured'
+      : unanswered
+          .map((failure) => `${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]} (${failure.message})`)
+          .join('; ')
   return ['unknown', {failures, reason}]
 }
 
@@ -203,7 +256,8 @@ export function concludeWithoutRemote(tag: string, failures: RepositoryFailure[]
  */
 export function assertAccess(report: UpdateCheckReport): void {
   const failures = report.failures ?? []
-  if (report.result === 'unknown' && failures.length > 0 && outcomeOfFailures(failures) === 'auth') throw new ImagePullError(report.tag, failures, 'check')
+  if (report.result === 'unknown' && failures.length > 0 && outcomeOfFailures(failures) === 'auth')
+    throw new ImagePullError(report.tag, failures, 'check')
 }
 
 export interface CheckImageOptions extends Omit<CheckOptions, 'local' | 'platform'> {

@@ -29,7 +29,11 @@ export interface EngineDrift {
  * Asks the engine whether it still agrees with the record: `missing` when its image is gone,
  * `moved` when `current` no longer points at it, `unreachable` when the engine cannot be asked.
  */
-export async function driftOfRecord(record: ImageState | undefined, target: Pick<EngineEndpoint, 'context' | 'uri'>, connect: () => Promise<DriftEngine>): Promise<EngineDrift> {
+export async function driftOfRecord(
+  record: ImageState | undefined,
+  target: Pick<EngineEndpoint, 'context' | 'uri'>,
+  connect: () => Promise<DriftEngine>,
+): Promise<EngineDrift> {
   const endpoint = {endpoint: target.uri, ...(target.context === undefined ? {} : {context: target.context})}
   if (!record) return {...endpoint, status: 'none'}
   try {
@@ -41,7 +45,8 @@ export async function driftOfRecord(record: ImageState | undefined, target: Pick
     const status = recorded === undefined ? 'missing' : currentId === recorded.Id ? 'ok' : 'moved'
     return {current_image_id: currentId, ...endpoint, status}
   } catch (error) {
-    if (error instanceof OccError && error.kind === 'engine') return {...endpoint, message: error.message, status: 'unreachable'}
+    if (error instanceof OccError && error.kind === 'engine')
+      return {...endpoint, message: error.message, status: 'unreachable'}
     throw error
   }
 }

@@ -43,7 +43,8 @@ export function classifyPullFailure(statusCode: number | undefined, message: str
 
 /** An engine answer to a pull request as a PullFailure; other errors pass through. */
 export function toPullFailure(error: unknown): unknown {
-  if (error instanceof EngineRequestError) return new PullFailure(classifyPullFailure(error.statusCode, error.engineMessage), error.engineMessage)
+  if (error instanceof EngineRequestError)
+    return new PullFailure(classifyPullFailure(error.statusCode, error.engineMessage), error.engineMessage)
   return error
 }
 
@@ -52,7 +53,8 @@ export type BuildFailureKind = 'dockerfile' | 'network'
 
 // A step's output is free text, so words are all there is: resolvers, apt, curl, wget (busybox's
 // "bad address") and the engine's pull of a base image, saying a host or network was out of reach.
-const NETWORK_WORDS = /temporary failure (?:in name resolution|resolving)|could not resolve|no such host|network is unreachable|failed to fetch|bad address '/i
+const NETWORK_WORDS =
+  /temporary failure (?:in name resolution|resolving)|could not resolve|no such host|network is unreachable|failed to fetch|bad address '/i
 
 /** Whether a line of a failing step's output (or the engine's error) says a host or the network could not be reached. */
 export function saysNetworkFailed(line: string): boolean {
@@ -99,10 +101,15 @@ export class ImagePullError extends OccError {
     const headline = nowhere
       ? `The sandbox image tag "${tag}" exists in none of the configured repositories:`
       : `Could not ${action} the sandbox image tag "${tag}" ${action === 'pull' ? 'from' : 'in'} any configured repository:`
-    super(kind, nowhere ? 'image_not_found' : kind === 'auth' ? 'registry_access_denied' : 'registry_unavailable', [headline, ...failures.map(describeFailure)].join('\n'), {
-      details: {failures, tag},
-      suggestion: `${SUGGESTION_START[kind]} and image_repositories ("occ config get image_repositories"), or build the image from source with "occ image build".`,
-    })
+    super(
+      kind,
+      nowhere ? 'image_not_found' : kind === 'auth' ? 'registry_access_denied' : 'registry_unavailable',
+      [headline, ...failures.map(describeFailure)].join('\n'),
+      {
+        details: {failures, tag},
+        suggestion: `${SUGGESTION_START[kind]} and image_repositories ("occ config get image_repositories"), or build the image from source with "occ image build".`,
+      },
+    )
     this.failures = failures
   }
 }
@@ -118,23 +125,34 @@ export class InvalidImageReferenceError extends OccError {
 /** image:update --tag picks a prebuilt image, which a build-from-source config does not pull. */
 export class TagNeedsPrebuiltError extends OccError {
   constructor(tag: string, wantedVersion: string) {
-    super('usage', 'tag_needs_prebuilt', `--tag chooses a prebuilt image, but image_source is build: image update builds ${wantedVersion} from source.`, {
-      suggestion: `Run "occ image pull --tag ${tag}" to pull that tag, or "occ image update" without --tag to build.`,
-    })
+    super(
+      'usage',
+      'tag_needs_prebuilt',
+      `--tag chooses a prebuilt image, but image_source is build: image update builds ${wantedVersion} from source.`,
+      {
+        suggestion: `Run "occ image pull --tag ${tag}" to pull that tag, or "occ image update" without --tag to build.`,
+      },
+    )
   }
 }
 
 /** image:clear --remove-image asks first, and nobody can answer. */
 export function confirmationRequired(): OccError {
-  return new OccError('usage', 'confirmation_required', 'image:clear --remove-image removes images from the engine and asks first, but there is no terminal to ask on.', {
-    suggestion: 'Add --force to remove them without asking.',
-  })
+  return new OccError(
+    'usage',
+    'confirmation_required',
+    'image:clear --remove-image removes images from the engine and asks first, but there is no terminal to ask on.',
+    {
+      suggestion: 'Add --force to remove them without asking.',
+    },
+  )
 }
 
 export class InvalidTagError extends OccError {
   constructor(tag: string) {
     super('usage', 'invalid_tag', `"${tag}" is not a valid image tag.`, {
-      suggestion: 'A tag is up to 128 letters, digits, "_", "." or "-", not starting with "." or "-", e.g. 25.1.3 or latest.',
+      suggestion:
+        'A tag is up to 128 letters, digits, "_", "." or "-", not starting with "." or "-", e.g. 25.1.3 or latest.',
     })
   }
 }
@@ -151,9 +169,14 @@ export class ImageStateReadError extends OccError {
 
 export class LockCompromisedError extends OccError {
   constructor(file: string) {
-    super('busy', 'lock_compromised', `The lock on ${file} was taken over by another occ while this one held it; the record was not written.`, {
-      suggestion: 'Run the command again.',
-    })
+    super(
+      'busy',
+      'lock_compromised',
+      `The lock on ${file} was taken over by another occ while this one held it; the record was not written.`,
+      {
+        suggestion: 'Run the command again.',
+      },
+    )
   }
 }
 
@@ -164,18 +187,27 @@ export class ImageStateWriteError extends OccError {
     readonly problem: SurroundingsProblem,
     cause: unknown,
   ) {
-    super('state', 'state_unwritable', `Cannot write the image record ${file}: ${problem.reason} (${problem.code}). The record and the image tags are as they were.`, {
-      cause,
-      details: {file, reason: problem.code},
-      suggestion: problem.fix(dirname(file)),
-    })
+    super(
+      'state',
+      'state_unwritable',
+      `Cannot write the image record ${file}: ${problem.reason} (${problem.code}). The record and the image tags are as they were.`,
+      {
+        cause,
+        details: {file, reason: problem.code},
+        suggestion: problem.fix(dirname(file)),
+      },
+    )
   }
 }
 
 /** The texts the record's store tells a user on the side. */
 export const recordNotices = {
-  movedAside: (file: string, reason: string, aside: string) => `Warning: the image record ${file} ${reason}; moved it to ${aside} and continuing without a record.`,
-  notMovedAside: (file: string, reason: string, problem: string) => `Warning: the image record ${file} ${reason}; ignoring it (it could not be moved aside: ${problem}).`,
-  otherEngine: (file: string, named: string, engine: string) => `Warning: the image record ${file} describes the engine at ${named}, not ${engine}; ignoring it.`,
-  checkNotSaved: (file: string, reason: string) => `Note: the result of the update check was not saved in ${file}: ${reason}.`,
+  movedAside: (file: string, reason: string, aside: string) =>
+    `Warning: the image record ${file} ${reason}; moved it to ${aside} and continuing without a record.`,
+  notMovedAside: (file: string, reason: string, problem: string) =>
+    `Warning: the image record ${file} ${reason}; ignoring it (it could not be moved aside: ${problem}).`,
+  otherEngine: (file: string, named: string, engine: string) =>
+    `Warning: the image record ${file} describes the engine at ${named}, not ${engine}; ignoring it.`,
+  checkNotSaved: (file: string, reason: string) =>
+    `Note: the result of the update check was not saved in ${file}: ${reason}.`,
 }

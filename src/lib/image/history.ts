@@ -13,7 +13,11 @@ export function asPrevious(record: ImageState): ImageState {
 }
 
 /** The record in the key order of DESIGN §4.2, so the file reads the same whoever wrote it. */
-export function composeRecord(image: AcquiredImage, lastCheck: UpdateCheckRecord | undefined, previous: ImageState | undefined): ImageState {
+export function composeRecord(
+  image: AcquiredImage,
+  lastCheck: UpdateCheckRecord | undefined,
+  previous: ImageState | undefined,
+): ImageState {
   return {
     version: image.version,
     source: image.source,
@@ -34,7 +38,12 @@ export function composeRecord(image: AcquiredImage, lastCheck: UpdateCheckRecord
  * `previous` (when the record described it); when nothing was replaced, `previous` stays.
  * The last update check carries over: `update_check: once` counts per CLI version.
  */
-export function recordAfterAcquire(before: ImageState | undefined, acquired: AcquiredImage, replacedId: string | undefined, lastCheck?: UpdateCheckRecord): ImageState {
+export function recordAfterAcquire(
+  before: ImageState | undefined,
+  acquired: AcquiredImage,
+  replacedId: string | undefined,
+  lastCheck?: UpdateCheckRecord,
+): ImageState {
   const previous = replacedId === undefined ? before?.previous : before?.image_id === replacedId ? before : undefined
   return composeRecord(acquired, lastCheck ?? before?.last_update_check, previous)
 }
@@ -62,8 +71,14 @@ export function recordFromImage(image: ImageDetails, now: Date): AcquiredImage {
  * each side keeps its own record when the old one described that image, else one is made
  * from the image itself.
  */
-export function recordAfterRollback(before: ImageState | undefined, oldCurrent: ImageDetails, oldPrevious: ImageDetails, now: Date): ImageState {
-  const describes = (record: ImageState | undefined, image: ImageDetails) => (record?.image_id === image.Id ? record : undefined)
+export function recordAfterRollback(
+  before: ImageState | undefined,
+  oldCurrent: ImageDetails,
+  oldPrevious: ImageDetails,
+  now: Date,
+): ImageState {
+  const describes = (record: ImageState | undefined, image: ImageDetails) =>
+    record?.image_id === image.Id ? record : undefined
   const next = describes(before?.previous, oldPrevious) ?? recordFromImage(oldPrevious, now)
   const previous = describes(before, oldCurrent) ?? recordFromImage(oldCurrent, now)
   return composeRecord(next, before?.last_update_check, previous)

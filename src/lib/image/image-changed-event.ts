@@ -23,6 +23,14 @@ export type ImageChangedEvent = {
  * The payload for one change. The records are copies: a hook may keep or change them
  * without touching what occ goes on to print or write.
  */
-export function imageChangedEvent(action: ImageChangeAction, record: ImageState | null | undefined, previous: ImageState | null | undefined): ImageChangedEvent {
-  return {action, previous: previous ? structuredClone(previous) : null, record: record ? structuredClone(record) : null}
+export function imageChangedEvent(
+  action: ImageChangeAction,
+  record: ImageState | null | undefined,
+  previous: ImageState | null | undefined,
+): ImageChangedEvent {
+  return {
+    action,
+    previous: previous ? structuredClone(previous) : null,
+    record: record ? structuredClone(record) : null,
+  }
 }

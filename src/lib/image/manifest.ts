@@ -24,7 +24,10 @@ export type Manifest = {kind: 'image'; configDigest: string} | {kind: 'index'; e
 export function parseManifest(body: unknown, contentType?: string): Manifest | undefined {
   if (!isRecord(body)) return undefined
   const mediaType = typeof body.mediaType === 'string' ? body.mediaType : contentType?.split(';')[0].trim()
-  const isIndex = mediaType === MANIFEST_MEDIA_TYPES.dockerList || mediaType === MANIFEST_MEDIA_TYPES.ociIndex || (mediaType === undefined && Array.isArray(body.manifests))
+  const isIndex =
+    mediaType === MANIFEST_MEDIA_TYPES.dockerList ||
+    mediaType === MANIFEST_MEDIA_TYPES.ociIndex ||
+    (mediaType === undefined && Array.isArray(body.manifests))
   if (isIndex) {
     if (!Array.isArray(body.manifests)) return undefined
     return {entries: body.manifests.flatMap((entry) => platformEntry(entry)), kind: 'index'}

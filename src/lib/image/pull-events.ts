@@ -11,7 +11,8 @@ interface RawPullEvent {
 }
 
 /** Where a layer is in its pull; the engine's status words, as a closed set. */
-export type LayerPhase = 'complete' | 'downloaded' | 'downloading' | 'exists' | 'extracting' | 'queued' | 'retrying' | 'verifying' | 'waiting'
+export type LayerPhase =
+  'complete' | 'downloaded' | 'downloading' | 'exists' | 'extracting' | 'queued' | 'retrying' | 'verifying' | 'waiting'
 
 const PHASES: Record<string, LayerPhase> = {
   'Already exists': 'exists',
@@ -47,7 +48,13 @@ export function toPullEvent(raw: RawPullEvent): PullEvent {
   if (id !== undefined && phase !== undefined) {
     const current = finiteNumber(raw.progressDetail?.current)
     const total = finiteNumber(raw.progressDetail?.total)
-    return {id, phase, type: 'layer', ...(current === undefined ? {} : {current}), ...(total === undefined || total === 0 ? {} : {total})}
+    return {
+      id,
+      phase,
+      type: 'layer',
+      ...(current === undefined ? {} : {current}),
+      ...(total === undefined || total === 0 ? {} : {total}),
+    }
   }
 
   const digest = DIGEST.exec(status)
@@ -58,7 +65,9 @@ export function toPullEvent(raw: RawPullEvent): PullEvent {
 /** Decodes the engine's pull stream into events, whatever the chunking. */
 export async function* readPullEvents(stream: AsyncIterable<Buffer | string>): AsyncGenerator<PullEvent> {
   for await (const line of readJsonLines(stream)) {
-    yield 'object' in line ? toPullEvent(line.object as RawPullEvent) : {message: `the engine sent an unreadable progress line: ${line.unreadable}`, type: 'error'}
+    yield 'object' in line
+      ? toPullEvent(line.object as RawPullEvent)
+      : {message: `the engine sent an unreadable progress line: ${line.unreadable}`, type: 'error'}
   }
 }
 

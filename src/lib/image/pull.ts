@@ -5,7 +5,14 @@ import type {Engine} from '../docker/engine.js'
 import {credentialServerAddress} from '../docker/credentials/server-address.js'
 import {toEngineError} from '../docker/errors.js'
 import {InterruptedError, messageOf} from '../errors.js'
-import {classifyPullFailure, ImagePullError, isPermanent, PullFailure, type RepositoryFailure, toPullFailure} from './errors.js'
+import {
+  classifyPullFailure,
+  ImagePullError,
+  isPermanent,
+  PullFailure,
+  type RepositoryFailure,
+  toPullFailure,
+} from './errors.js'
 import {type PullEvent, readPullEvents} from './pull-events.js'
 import {formatReference, type ImageReference, parseImageReference, repositoryName} from './reference.js'
 import {authenticationFailed, type CredentialsProvider, type RegistryCredentials} from './registry-auth.js'
@@ -53,12 +60,17 @@ export interface PulledImage {
  * sends no event for `stallMs` is abandoned (the engine may keep a stalled download alive
  * for ever).
  */
-export async function pullOnce(engine: PullingEngine, reference: string, options: SinglePullOptions & {credentials?: Parameters<PullingEngine['pull']>[2]}): Promise<{digest?: string}> {
+export async function pullOnce(
+  engine: PullingEngine,
+  reference: string,
+  options: SinglePullOptions & {credentials?: Parameters<PullingEngine['pull']>[2]},
+): Promise<{digest?: string}> {
   const {credentials, onEvent, signal, stallMs = DEFAULT_STALL_MS} = options
   const interrupted = () => new InterruptedError(`the pull of ${reference}`)
   if (signal.aborted) throw interrupted()
   const watchdog = new AbortController()
-  const stalled = () => new PullFailure('stalled', `no progress for ${stallMs / 1000} s from ${parseImageReference(reference).registry}`)
+  const stalled = () =>
+    new PullFailure('stalled', `no progress for ${stallMs / 1000} s from ${parseImageReference(reference).registry}`)
   let timer: NodeJS.Timeout | undefined
   const rearm = () => {
     clearTimeout(timer)
@@ -71,7 +83,11 @@ export async function pullOnce(engine: PullingEngine, reference: string, options
   try {
     try {
       const parsed = parseImageReference(reference)
-      stream = await engine.pull({repository: repositoryName(parsed), tag: parsed.digest ?? parsed.tag}, request.signal, credentials)
+      stream = await engine.pull(
+        {repository: repositoryName(parsed), tag: parsed.digest ?? parsed.tag},
+        request.signal,
+        credentials,
+      )
     } catch (error) {
       throw signal.aborted ? interrupted() : watchdog.signal.aborted ? stalled() : toPullFailure(error)
     }
@@ -105,18 +121,26 @@ export async function pullOnce(engine: PullingEngine, reference: string, options
  * tried once more without them (stale credentials for a public image); when that fails
  * too, the pull fails with "authentication failed for <registry>".
  */
-export async function pullAuthenticated(engine: PullingEngine, reference: ImageReference, options: SinglePullOptions & {credentials?: RegistryCredentials}): Promise<{digest?: string}> {
+export async function pullAuthenticated(
+  engine: PullingEngine,
+  reference: ImageReference,
+  options: SinglePullOptions & {credentials?: RegistryCredentials},
+): Promise<{digest?: string}> {
   const {credentials, ...anonymous} = options
   const text = formatReference(reference)
   if (credentials === undefined) return pullOnce(engine, text, anonymous)
   try {
-    return await pullOnce(engine, text, {...anonymous, credentials: {...credentials, serverAddress: credentialServerAddress(reference.registry)}})
+    return await pullOnce(engine, text, {
+      ...anonymous,
+      credentials: {...credentials, serverAddress: credentialServerAddress(reference.registry)},
+    })
   } catch (error) {
     if (!(error instanceof PullFailure && error.kind === 'auth')) throw error
     try {
       return await pullOnce(engine, text, anonymous)
     } catch (anonymousError) {
-      if (anonymousError instanceof PullFailure) throw authenticationFailed(reference.registry, credentials, error.message)
+      if (anonymousError instanceof PullFailure)
+        throw authenticationFailed(reference.registry, credentials, error.message)
       throw anonymousError
     }
   }
@@ -127,7 +151,12 @@ export async function pullAuthenticated(engine: PullingEngine, reference: ImageR
  * with backoff; permanent ones (not found, access denied) move on to the next repository.
  * Engine failures and interrupts end the whole pull at once.
  */
-export async function pullFromRepositories(engine: PullingEngine, repositories: ImageReference[], tag: string, options: PullOptions): Promise<PulledImage> {
+export async function pullFromRepositories(
+  engine: PullingEngine,
+  repositories: ImageReference[],
+  tag: string,
+  options: PullOptions,
+): Promise<PulledImage> {
   const {policy, reporter = {}, signal} = options
   const failures: RepositoryFailure[] = []
   for (const [index, repository] of repositories.entries()) {
@@ -140,12 +169,18 @@ export async function pullFromRepositories(engine: PullingEngine, repositories: 
         async (attempt) => {
           attempts = attempt
           reporter.attempt?.({attempt, attempts: policy.attempts, reference: text})
-          return pullAuthenticated(engine, reference, {credentials, onEvent: reporter.event?.bind(reporter), signal, stallMs: policy.stallMs})
+          return pullAuthenticated(engine, reference, {
+            credentials,
+            onEvent: reporter.event?.bind(reporter),
+            signal,
+            stallMs: policy.stallMs,
+          })
         },
         {
           interrupted: () => new InterruptedError(`the pull of ${text}`),
           judge: (error) => ({retry: error instanceof PullFailure && !isPermanent(error.kind)}),
-          onRetry: ({delayMs, error, nextAttempt}) => reporter.retry?.({delayMs, message: messageOf(error), nextAttempt, reference: text}),
+          onRetry: ({delayMs, error, nextAttempt}) =>
+            reporter.retry?.({delayMs, message: messageOf(error), nextAttempt, reference: text}),
           policy,
           random: options.random,
           signal,
@@ -154,7 +189,13 @@ export async function pullFromRepositories(engine: PullingEngine, repositories: 
       return {reference, ...(digest === undefined ? {} : {digest})}
     } catch (error) {
       if (!(error instanceof PullFailure)) throw error
-      const failure = {attempts, kind: error.kind, message: error.message, reference: text, repository: repositoryName(repository)}
+      const failure = {
+        attempts,
+        kind: error.kind,
+        message: error.message,
+        reference: text,
+        repository: repositoryName(repository),
+      }
       failures.push(failure)
       reporter.repositoryFailed?.(failure, index < repositories.length - 1)
     }

@@ -5,7 +5,8 @@ import {InvalidImageReferenceError} from './errors.js'
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
 const TAG = /^\w[\w.-]{0,127}$/
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+])(?::\d{1,5})?$/
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+])(?::\d{1,5})?$/
 
 /** True for a content digest or engine image id such as "sha256:<hex>". */
 export function isDigest(text: string): boolean {
@@ -48,13 +49,16 @@ export function parseImageReference(text: string): ImageReference {
 
   const parts = repository.split('/')
   const first = parts[0]
-  const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
+  const hasHost =
+    parts.length > 1 &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
   if (hasHost && !HOST.test(first)) fail(`"${first}" is not a registry host`)
   const registry = hasHost ? normalizeRegistry(first) : DOCKER_HUB
   const pathParts = hasHost ? parts.slice(1) : parts
   if (registry === DOCKER_HUB && pathParts.length === 1) pathParts.unshift('library')
   for (const component of pathParts) {
-    if (!PATH_COMPONENT.test(component)) fail(`"${component}" is not a valid repository name part (lowercase letters, digits, separators)`)
+    if (!PATH_COMPONENT.test(component))
+      fail(`"${component}" is not a valid repository name part (lowercase letters, digits, separators)`)
   }
 
   return {
@@ -69,7 +73,10 @@ export function parseImageReference(text: string): ImageReference {
 export function parseRepository(text: string): ImageReference {
   const reference = parseImageReference(text)
   if (reference.tag !== undefined || reference.digest !== undefined) {
-    throw new InvalidImageReferenceError(text, 'a repository in image_repositories names no tag or digest (occ adds the tag)')
+    throw new InvalidImageReferenceError(
+      text,
+      'a repository in image_repositories names no tag or digest (occ adds the tag)',
+    )
   }
 
   return reference

@@ -9,7 +9,10 @@ export type {CredentialsProvider, RegistryCredentials} from '../docker/credentia
  * How a registry asks to be authenticated (RFC 7235 `WWW-Authenticate`), reduced to what
  * registries use; `unusable` is a bearer challenge occ cannot follow (no realm, or not an http(s) URL).
  */
-export type AuthChallenge = {scheme: 'basic'} | {scheme: 'bearer'; realm: string; service?: string; scope?: string} | {scheme: 'unusable'; problem: string}
+export type AuthChallenge =
+  | {scheme: 'basic'}
+  | {scheme: 'bearer'; realm: string; service?: string; scope?: string}
+  | {scheme: 'unusable'; problem: string}
 
 const PARAMETER = /([A-Za-z][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g
 
@@ -21,10 +24,12 @@ export function parseChallenge(header: string | undefined): AuthChallenge | unde
   if (scheme === 'basic') return {scheme}
   if (scheme !== 'bearer') return undefined
   const parameters = new Map<string, string>()
-  for (const [, name, quoted, bare] of match[2].matchAll(PARAMETER)) parameters.set(name.toLowerCase(), quoted === undefined ? bare : quoted.replaceAll(/\\(.)/g, '$1'))
+  for (const [, name, quoted, bare] of match[2].matchAll(PARAMETER))
+    parameters.set(name.toLowerCase(), quoted === undefined ? bare : quoted.replaceAll(/\\(.)/g, '$1'))
   const realm = parameters.get('realm')
   if (!realm) return {problem: 'it names no token service (realm)', scheme: 'unusable'}
-  if (!URL.canParse(realm) || !/^https?:$/.test(new URL(realm).protocol)) return {problem: `its token service (realm) "${printable(realm)}" is not an http(s) URL`, scheme: 'unusable'}
+  if (!URL.canParse(realm) || !/^https?:$/.test(new URL(realm).protocol))
+    return {problem: `its token service (realm) "${printable(realm)}" is not an http(s) URL`, scheme: 'unusable'}
   const service = parameters.get('service')
   const scope = parameters.get('scope')
   return {realm, scheme, ...(service === undefined ? {} : {service}), ...(scope === undefined ? {} : {scope})}

@@ -8,7 +8,14 @@ import {type HttpAnswer, type HttpSend, isSuccess, sendUrl, socketFailureOf, soc
 import {PullFailure} from './errors.js'
 import {MANIFEST_ACCEPT} from './manifest.js'
 import {parseRetryAfter, type RetryPolicy, retryPolicyFromEnv, withRetries} from './retry.js'
-import {type AuthChallenge, authenticationFailed, basicAuthorization, type CredentialsProvider, parseChallenge, type RegistryCredentials} from './registry-auth.js'
+import {
+  type AuthChallenge,
+  authenticationFailed,
+  basicAuthorization,
+  type CredentialsProvider,
+  parseChallenge,
+  type RegistryCredentials,
+} from './registry-auth.js'
 
 export interface RegistryClientOptions {
   /** Ctrl-C: stops every request with InterruptedError. */
@@ -65,7 +72,8 @@ export class RegistryClient {
 
   async manifest(path: string, reference: string): Promise<FetchedManifest> {
     const response = await this.get(`/v2/${path}/manifests/${reference}`, path, MANIFEST_ACCEPT)
-    const digest = response.header('docker-content-digest') ?? `sha256:${createHash('sha256').update(response.body).digest('hex')}`
+    const digest =
+      response.header('docker-content-digest') ?? `sha256:${createHash('sha256').update(response.body).digest('hex')}`
     const contentType = response.header('content-type')
     return {body: jsonBody(response.body), digest, ...(contentType === undefined ? {} : {contentType})}
   }
@@ -81,14 +89,20 @@ export class RegistryClient {
     if (response.status === 401 && this.authorization === undefined) {
       const answeredBy = new URL(response.url ?? url)
       // The user's credentials belong to this registry: a host it merely redirected to gets no answer to its challenge.
-      if (answeredBy.origin !== new URL(url).origin) throw new PullFailure('auth', `${this.registry} redirected to ${answeredBy.host}, which asks for authentication; occ answers only the challenges of ${this.registry} itself`)
+      if (answeredBy.origin !== new URL(url).origin)
+        throw new PullFailure(
+          'auth',
+          `${this.registry} redirected to ${answeredBy.host}, which asks for authentication; occ answers only the challenges of ${this.registry} itself`,
+        )
       this.authorization = await this.authorize(parseChallenge(response.header('www-authenticate')), repository)
-      if (this.authorization !== undefined) response = await this.request(url, {accept, authorization: this.authorization})
+      if (this.authorization !== undefined)
+        response = await this.request(url, {accept, authorization: this.authorization})
     }
 
     if (isSuccess(response.status)) return response
     const message = registryMessage(response)
-    if (response.status === 401 && this.sentCredentials) throw authenticationFailed(this.registry, this.sentCredentials, message)
+    if (response.status === 401 && this.sentCredentials)
+      throw authenticationFailed(this.registry, this.sentCredentials, message)
     if (response.status === 401 || response.status === 403) throw new PullFailure('auth', message)
     if (response.status === 404) throw new PullFailure('not-found', message)
     throw new PullFailure('unavailable', message)
@@ -132,13 +146,23 @@ export class RegistryClient {
     const request = linkedSignal([signal, timeout.signal])
     const headers = {Accept: accept, ...(authorization === undefined ? {} : {Authorization: authorization})}
     try {
-      return await sendFn(url, {headers, method: form === undefined ? 'GET' : 'POST', signal: request.signal, ...(form === undefined ? {} : {form})})
+      return await sendFn(url, {
+        headers,
+        method: form === undefined ? 'GET' : 'POST',
+        signal: request.signal,
+        ...(form === undefined ? {} : {form}),
+      })
     } catch (error) {
       if (signal.aborted) throw new InterruptedError(`the update check of ${this.registry}`)
-      if (timeout.signal.aborted) throw new PullFailure('unavailable', `timed out: no answer from ${host} within ${Number((waitMs / 1000).toFixed(1))} s`)
+      if (timeout.signal.aborted)
+        throw new PullFailure(
+          'unavailable',
+          `timed out: no answer from ${host} within ${Number((waitMs / 1000).toFixed(1))} s`,
+        )
       const socketFailure = socketFailureOf(error)
       // The cause in a user's words (refused, DNS, unreachable, reset), naming the host: it may be a token service.
-      if (socketFailure) throw new PullFailure('unavailable', `${socketFailureWords(socketFailure, 'the server')} (${host})`)
+      if (socketFailure)
+        throw new PullFailure('unavailable', `${socketFailureWords(socketFailure, 'the server')} (${host})`)
       throw new PullFailure('unavailable', messageOf(error))
     } finally {
       clearTimeout(timer)
@@ -148,7 +172,11 @@ export class RegistryClient {
 
   /** The Authorization header that answers `challenge`, or undefined when occ has nothing to offer. */
   private async authorize(challenge: AuthChallenge | undefined, repository: string): Promise<string | undefined> {
-    if (challenge?.scheme === 'unusable') throw new PullFailure('unavailable', `${this.registry} asks for authentication in a way occ cannot follow: ${challenge.problem}`)
+    if (challenge?.scheme === 'unusable')
+      throw new PullFailure(
+        'unavailable',
+        `${this.registry} asks for authentication in a way occ cannot follow: ${challenge.problem}`,
+      )
     const credentials = await this.options.credentials?.(this.registry)
     if (challenge?.scheme === 'basic') {
       const authorization = credentials && basicAuthorization(credentials)
@@ -176,21 +204,36 @@ export class RegistryClient {
   }
 
   /** A bearer token from the challenge's realm: anonymous, with a password (GET, basic) or an identity token (OAuth2 POST). */
-  private async token(challenge: Extract<AuthChallenge, {scheme: 'bearer'}>, repository: string, credentials: RegistryCredentials | undefined): Promise<{authorization: string; ok: true} | {message: string; ok: false}> {
+  private async token(
+    challenge: Extract<AuthChallenge, {scheme: 'bearer'}>,
+    repository: string,
+    credentials: RegistryCredentials | undefined,
+  ): Promise<{authorization: string; ok: true} | {message: string; ok: false}> {
     const url = new URL(challenge.realm)
     const scope = challenge.scope ?? `repository:${repository}:pull`
     let response: HttpAnswer
     if (credentials && 'identityToken' in credentials) {
-      const form = new URLSearchParams({client_id: 'occ', grant_type: 'refresh_token', refresh_token: credentials.identityToken, scope, ...(challenge.service === undefined ? {} : {service: challenge.service})})
+      const form = new URLSearchParams({
+        client_id: 'occ',
+        grant_type: 'refresh_token',
+        refresh_token: credentials.identityToken,
+        scope,
+        ...(challenge.service === undefined ? {} : {service: challenge.service}),
+      })
       response = await this.request(url.toString(), {accept: 'application/json', authorization: undefined, form})
     } else {
       if (challenge.service !== undefined) url.searchParams.set('service', challenge.service)
       url.searchParams.set('scope', scope)
-      response = await this.request(url.toString(), {accept: 'application/json', authorization: credentials && basicAuthorization(credentials)})
+      response = await this.request(url.toString(), {
+        accept: 'application/json',
+        authorization: credentials && basicAuthorization(credentials),
+      })
     }
 
-    if (response.status === 401 || response.status === 403) return {message: `the token service ${url.host} answered HTTP ${response.status}`, ok: false}
-    if (!isSuccess(response.status)) throw new PullFailure('unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
+    if (response.status === 401 || response.status === 403)
+      return {message: `the token service ${url.host} answered HTTP ${response.status}`, ok: false}
+    if (!isSuccess(response.status))
+      throw new PullFailure('unavailable', `the token service ${url.host} answered HTTP ${response.status}`)
     const body = jsonBody(response.body) as null | {access_token?: unknown; token?: unknown}
     const token = typeof body?.token === 'string' ? body.token : body?.access_token
     if (typeof token !== 'string') throw new PullFailure('unavailable', `the token service ${url.host} sent no token`)
@@ -213,7 +256,9 @@ function jsonBody(bytes: Buffer): unknown {
 /** The registry's own words for a failed request (its error codes, distribution spec), printable, else the status. */
 function registryMessage(response: HttpAnswer): string {
   const body = jsonBody(response.body) as null | {errors?: {code?: unknown; message?: unknown}[]}
-  const words = Array.isArray(body?.errors) ? body.errors.map((error) => (typeof error?.message === 'string' ? error.message : String(error?.code))).join('; ') : ''
+  const words = Array.isArray(body?.errors)
+    ? body.errors.map((error) => (typeof error?.message === 'string' ? error.message : String(error?.code))).join('; ')
+    : ''
   return `HTTP ${response.status}${words ? `: ${printable(words)}` : ''}`
 }
 
@@ -229,5 +274,8 @@ export function linkedSignal(sources: AbortSignal[]): {signal: AbortSignal; rele
     else source.addEventListener('abort', abort, {once: true})
   }
 
-  return {release: () => sources.forEach((source) => source.removeEventListener('abort', abort)), signal: controller.signal}
+  return {
+    release: () => sources.forEach((source) => source.removeEventListener('abort', abort)),
+    signal: controller.signal,
+  }
 }

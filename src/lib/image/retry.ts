@@ -24,7 +24,11 @@ export const RETRY_AFTER_CAP_MS = 10_000
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
   const baseMs = milliseconds(env.OCC_RETRY_BASE_MS)
   const stallMs = milliseconds(env.OCC_STALL_TIMEOUT_MS)
-  return {...DEFAULT_RETRY, ...(baseMs === undefined ? {} : {baseMs}), ...(stallMs === undefined || stallMs === 0 ? {} : {stallMs})}
+  return {
+    ...DEFAULT_RETRY,
+    ...(baseMs === undefined ? {} : {baseMs}),
+    ...(stallMs === undefined || stallMs === 0 ? {} : {stallMs}),
+  }
 }
 
 /**
@@ -80,7 +84,10 @@ export async function withRetries<T>(operation: (attempt: number) => Promise<T>,
     } catch (error) {
       const verdict = options.judge(error)
       if (!verdict.retry || attempt >= policy.attempts) throw error
-      const delayMs = verdict.retryAfterMs === undefined ? backoffDelay(attempt + 1, policy.baseMs, options.random) : Math.min(verdict.retryAfterMs, RETRY_AFTER_CAP_MS)
+      const delayMs =
+        verdict.retryAfterMs === undefined
+          ? backoffDelay(attempt + 1, policy.baseMs, options.random)
+          : Math.min(verdict.retryAfterMs, RETRY_AFTER_CAP_MS)
       if (options.until !== undefined && Date.now() + delayMs >= options.until) throw error
       options.onRetry?.({delayMs, error, nextAttempt: attempt + 1})
       await sleep(delayMs, undefined, {signal}).catch(() => {

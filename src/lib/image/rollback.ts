@@ -27,7 +27,9 @@ export interface RollbackResult {
 }
 
 /** Swaps `current` and `previous` and rewrites the record to describe the image now current. */
-export async function rollbackImage(options: LockWaitOptions & {engine: RollbackEngine; store: ImageStateStore; now?: () => Date}): Promise<RollbackResult> {
+export async function rollbackImage(
+  options: LockWaitOptions & {engine: RollbackEngine; store: ImageStateStore; now?: () => Date},
+): Promise<RollbackResult> {
   const {engine, store} = options
   await engine.ping()
   return store.transaction(async (transaction) => {
@@ -35,7 +37,8 @@ export async function rollbackImage(options: LockWaitOptions & {engine: Rollback
     const previous = await engine.inspectImage(localReference('previous'))
     if (!previous) throw new NothingToRollBackError(engine.label, `${localReference('previous')} does not exist`)
     if (!current) throw new NothingToRollBackError(engine.label, `${localReference('current')} does not exist`)
-    if (current.Id === previous.Id) throw new NothingToRollBackError(engine.label, `${localReference('previous')} is the current image`)
+    if (current.Id === previous.Id)
+      throw new NothingToRollBackError(engine.label, `${localReference('previous')} is the current image`)
     const before = await transaction.read()
     const record = recordAfterRollback(before, current, previous, options.now?.() ?? new Date())
     const swapTags = async () => {

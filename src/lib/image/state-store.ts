@@ -65,7 +65,11 @@ export class ImageStateStore {
   ) {}
 
   /** The record of the engine at `endpoint`: its own file (see imageStateFile), stamped with its URI. */
-  static forEngine(endpoint: EngineEndpoint, warn?: (message: string) => void, env: NodeJS.ProcessEnv = process.env): ImageStateStore {
+  static forEngine(
+    endpoint: EngineEndpoint,
+    warn?: (message: string) => void,
+    env: NodeJS.ProcessEnv = process.env,
+  ): ImageStateStore {
     return new ImageStateStore(imageStateFile(env, endpoint.uri), warn, endpoint.uri)
   }
 
@@ -84,7 +88,10 @@ export class ImageStateStore {
     }
   }
 
-  async transaction<T>(fn: (transaction: ImageStateTransaction) => Promise<T>, options: LockWaitOptions = {}): Promise<T> {
+  async transaction<T>(
+    fn: (transaction: ImageStateTransaction) => Promise<T>,
+    options: LockWaitOptions = {},
+  ): Promise<T> {
     let locked = false
     try {
       return await withFileLock(

@@ -85,12 +85,19 @@ function parseUpdateCheck(value: unknown): UpdateCheckRecord | undefined {
 function parseFields(value: unknown, generation?: 'previous'): ImageState | InvalidRecord {
   if (!isRecord(value)) return new InvalidRecord(`${generation ?? 'the file'} is not an object`)
   const {acquired_at: acquiredAt, registry, source, version} = value
-  const invalid = (field: string, expected: string) => new InvalidRecord(`${generation ? `${generation}.` : ''}${field} is not ${expected}`)
+  const invalid = (field: string, expected: string) =>
+    new InvalidRecord(`${generation ? `${generation}.` : ''}${field} is not ${expected}`)
   if (typeof version !== 'string' || version.trim() === '') return invalid('version', 'a version')
   if (source !== 'prebuilt' && source !== 'build') return invalid('source', '"prebuilt" or "build"')
   if (!isTime(acquiredAt)) return invalid('acquired_at', 'a time (ISO 8601)')
-  if (registry !== undefined && registry !== null && !(typeof registry === 'string' && isRegistryHost(registry))) return invalid('registry', 'a registry host')
-  const state: ImageState = {acquired_at: acquiredAt, source, version, ...(typeof registry === 'string' ? {registry} : {})}
+  if (registry !== undefined && registry !== null && !(typeof registry === 'string' && isRegistryHost(registry)))
+    return invalid('registry', 'a registry host')
+  const state: ImageState = {
+    acquired_at: acquiredAt,
+    source,
+    version,
+    ...(typeof registry === 'string' ? {registry} : {}),
+  }
   for (const [key, expected, valid] of OPTIONAL_FIELDS) {
     const field = value[key]
     if (field === undefined || field === null) continue

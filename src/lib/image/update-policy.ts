@@ -17,7 +17,11 @@ export const EXPLICIT_CHECK_BUDGET_MS = 20_000
  * Whether `update_check` asks for an automatic check now: always; once per CLI version (a check
  * that could not ask the registries, `unknown`, is no check); never.
  */
-export function isCheckDue(policy: UpdateCheckPolicy, last: UpdateCheckRecord | undefined, cliVersion: string = CLI_VERSION): boolean {
+export function isCheckDue(
+  policy: UpdateCheckPolicy,
+  last: UpdateCheckRecord | undefined,
+  cliVersion: string = CLI_VERSION,
+): boolean {
   switch (policy) {
     case 'always': {
       return true
@@ -41,7 +45,12 @@ export function checkRecord(report: UpdateCheckReport, cliVersion: string = CLI_
  * What a pull of `tag` says as an update check: pulling the wanted tag just fetched what a
  * check would compare with, so it is up to date without another request.
  */
-export function checkRecordOfPull(tag: string, wantedTag: string, policy: UpdateCheckPolicy, now: Date = new Date()): UpdateCheckRecord | undefined {
+export function checkRecordOfPull(
+  tag: string,
+  wantedTag: string,
+  policy: UpdateCheckPolicy,
+  now: Date = new Date(),
+): UpdateCheckRecord | undefined {
   if (tag !== wantedTag || policy === 'never') return undefined
   return {checked_at: now.toISOString(), cli_version: CLI_VERSION, result: 'up-to-date'}
 }
@@ -50,7 +59,12 @@ export function checkRecordOfPull(tag: string, wantedTag: string, policy: Update
  * Remembers a check in the record of the image it compared, when the lock is free at once:
  * a check never waits behind another occ acquiring an image. Returns the record written.
  */
-export async function rememberCheck(store: ImageStateStore, checked: ImageState, report: UpdateCheckReport, signal: AbortSignal): Promise<ImageState | undefined> {
+export async function rememberCheck(
+  store: ImageStateStore,
+  checked: ImageState,
+  report: UpdateCheckReport,
+  signal: AbortSignal,
+): Promise<ImageState | undefined> {
   try {
     return await store.transaction(
       async (transaction) => {
@@ -82,7 +96,9 @@ export interface AutomaticCheckOptions extends Omit<CheckImageOptions, 'deadline
  * The check image:state and image:pull make on their own, when `update_check` says it is
  * due: bounded by AUTOMATIC_CHECK_BUDGET_MS and remembered in the record for `once`.
  */
-export async function automaticUpdateCheck(options: AutomaticCheckOptions): Promise<{report: UpdateCheckReport; record?: ImageState} | undefined> {
+export async function automaticUpdateCheck(
+  options: AutomaticCheckOptions,
+): Promise<{report: UpdateCheckReport; record?: ImageState} | undefined> {
   const {record} = options
   if (!record || !isCheckDue(options.policy, record.last_update_check)) return undefined
   const report = await checkImage({...options, deadlineMs: AUTOMATIC_CHECK_BUDGET_MS, record})

@@ -28,21 +28,38 @@ export function planUpdate(situation: UpdateSituation): UpdatePlan {
   if (source === 'build') {
     if (force) return {action: 'build', reason: '--force rebuilds even an image that is up to date'}
     if (!local) return {action: 'build', reason: 'there is no sandbox image yet and image_source is build'}
-    if (local.source !== 'build') return {action: 'build', reason: 'the current image is prebuilt and image_source is build'}
-    if (local.version !== wantedVersion) return {action: 'build', reason: `the built image is ${local.version ?? 'of unknown version'} and this occ wants ${wantedVersion}`}
-    return {action: 'none', reason: `the current image was built from source for ${wantedVersion}; use --force to rebuild it`}
+    if (local.source !== 'build')
+      return {action: 'build', reason: 'the current image is prebuilt and image_source is build'}
+    if (local.version !== wantedVersion)
+      return {
+        action: 'build',
+        reason: `the built image is ${local.version ?? 'of unknown version'} and this occ wants ${wantedVersion}`,
+      }
+    return {
+      action: 'none',
+      reason: `the current image was built from source for ${wantedVersion}; use --force to rebuild it`,
+    }
   }
 
   if (force || !check) return {action: 'pull', reason: '--force pulls even an image that is up to date'}
   switch (check.result) {
     case 'up-to-date': {
-      return {action: 'none', reason: `${check.remote?.reference ?? check.tag} still serves the current image; use --force to pull it anyway`}
+      return {
+        action: 'none',
+        reason: `${check.remote?.reference ?? check.tag} still serves the current image; use --force to pull it anyway`,
+      }
     }
 
     case 'update-available': {
       if (!local) return {action: 'pull', reason: 'there is no sandbox image yet'}
-      const versions = local.version !== undefined && check.remote?.version !== undefined && local.version !== check.remote.version ? ` (${local.version} → ${check.remote.version})` : ''
-      return {action: 'pull', reason: `${check.remote?.reference ?? check.tag} serves a different image than the current one${versions}`}
+      const versions =
+        local.version !== undefined && check.remote?.version !== undefined && local.version !== check.remote.version
+          ? ` (${local.version} → ${check.remote.version})`
+          : ''
+      return {
+        action: 'pull',
+        reason: `${check.remote?.reference ?? check.tag} serves a different image than the current one${versions}`,
+      }
     }
 
     case 'built-locally': {
@@ -54,7 +71,10 @@ export function planUpdate(situation: UpdateSituation): UpdatePlan {
     }
 
     case 'unknown': {
-      return {action: 'pull', reason: `the registries could not be asked (${check.reason ?? 'no answer'}); pulling to be sure`}
+      return {
+        action: 'pull',
+        reason: `the registries could not be asked (${check.reason ?? 'no answer'}); pulling to be sure`,
+      }
     }
   }
 }

@@ -16,7 +16,12 @@ export function createBody(spec: SandboxSpec): Record<string, unknown> {
     Healthcheck: {Interval: HEALTH_INTERVAL_S * SECOND_NS, StartInterval: SECOND_NS},
     HostConfig: {
       Binds: spec.mounts.map((mount) => `${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`),
-      Mounts: spec.volumes.map((volume) => ({Source: volume.name, Target: volume.target, Type: 'volume', VolumeOptions: {Labels: {[MANAGED_LABEL]: 'true'}}})),
+      Mounts: spec.volumes.map((volume) => ({
+        Source: volume.name,
+        Target: volume.target,
+        Type: 'volume',
+        VolumeOptions: {Labels: {[MANAGED_LABEL]: 'true'}},
+      })),
       PortBindings: {[PORT_KEY]: [{HostIp: spec.bindAddress, HostPort: String(spec.port)}]},
       RestartPolicy: {MaximumRetryCount: spec.restart.maximumRetryCount, Name: spec.restart.name},
     },
@@ -32,6 +37,13 @@ export function specOf(labels: Record<string, string> | null | undefined): Sandb
   const value = parseJson(text)?.value
   if (!isRecord(value)) return undefined
   const spec: Partial<SandboxSpec> = value
-  const valid = typeof spec.imageId === 'string' && typeof spec.port === 'number' && typeof spec.bindAddress === 'string'
-  return valid && Array.isArray(spec.env) && Array.isArray(spec.mounts) && Array.isArray(spec.volumes) && typeof spec.restart === 'object' ? (spec as SandboxSpec) : undefined
+  const valid =
+    typeof spec.imageId === 'string' && typeof spec.port === 'number' && typeof spec.bindAddress === 'string'
+  return valid &&
+    Array.isArray(spec.env) &&
+    Array.isArray(spec.mounts) &&
+    Array.isArray(spec.volumes) &&
+    typeof spec.restart === 'object'
+    ? (spec as SandboxSpec)
+    : undefined
 }

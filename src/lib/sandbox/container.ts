@@ -9,7 +9,16 @@ import {type NotReady, type ReadinessCheck, type ReadinessEngine, waitUntilReady
 import {CONTAINER_NAME, MANAGED_LABEL, type SandboxSpec, specDifferences} from './spec.js'
 
 export type SandboxEngine = ReadinessEngine &
-  Pick<Engine, 'containerLogs' | 'createContainer' | 'inspectContainer' | 'removeContainer' | 'renameContainer' | 'startContainer' | 'stopContainer'>
+  Pick<
+    Engine,
+    | 'containerLogs'
+    | 'createContainer'
+    | 'inspectContainer'
+    | 'removeContainer'
+    | 'renameContainer'
+    | 'startContainer'
+    | 'stopContainer'
+  >
 
 /** The old container's name while its replacement starts: it comes back if the new one fails. */
 export const REPLACED_NAME = `${CONTAINER_NAME}-replaced`
@@ -41,7 +50,10 @@ export class SandboxContainer {
    * did not make is an error; one left renamed by a replacement that was cut short is put back.
    */
   async find(): Promise<ContainerDetails | undefined> {
-    const [current, replaced] = [await this.engine.inspectContainer(CONTAINER_NAME), await this.engine.inspectContainer(REPLACED_NAME)]
+    const [current, replaced] = [
+      await this.engine.inspectContainer(CONTAINER_NAME),
+      await this.engine.inspectContainer(REPLACED_NAME),
+    ]
     if (current && current.Config.Labels?.[MANAGED_LABEL] !== 'true') throw sandboxErrors.notOurs(current.Id)
     if (replaced?.Config.Labels?.[MANAGED_LABEL] !== 'true') return current
     if (current) {
@@ -118,7 +130,11 @@ export class SandboxContainer {
     const stream = await this.engine.containerLogs(id, {follow: false, tail: lines, timestamps: false}, this.signal)
     const parts: Buffer[] = []
     new LogDemuxer((_stream, payload) => parts.push(payload)).push(await readBody(stream, 1_048_576))
-    return Buffer.concat(parts).toString('utf8').split('\n').filter((line) => line.trim() !== '').slice(-lines)
+    return Buffer.concat(parts)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(-lines)
   }
 
   private async create(spec: SandboxSpec): Promise<string> {
@@ -140,19 +156,30 @@ export class SandboxContainer {
     try {
       await this.engine.startContainer(id)
     } catch (error) {
-      if (error instanceof EngineRequestError && PORT_IN_USE.test(error.engineMessage)) throw sandboxErrors.portInUse(spec.bindAddress, spec.port, error)
+      if (error instanceof EngineRequestError && PORT_IN_USE.test(error.engineMessage))
+        throw sandboxErrors.portInUse(spec.bindAddress, spec.port, error)
       throw error
     }
   }
 
   private async ready(id: string, plan: StartPlan): Promise<void> {
-    const notReady = await waitUntilReady(this.engine, id, {check: plan.readiness, deadline: Date.now() + plan.timeoutMs, signal: this.signal})
-    if (notReady) throw new SandboxNotReadyError(notReadyWords(notReady, plan.timeoutMs), await this.logTail(id).catch(() => []), NOT_READY_FIX)
+    const notReady = await waitUntilReady(this.engine, id, {
+      check: plan.readiness,
+      deadline: Date.now() + plan.timeoutMs,
+      signal: this.signal,
+    })
+    if (notReady)
+      throw new SandboxNotReadyError(
+        notReadyWords(notReady, plan.timeoutMs),
+        await this.logTail(id).catch(() => []),
+        NOT_READY_FIX,
+      )
   }
 }
 
 // The failed container is gone by now (a new one removed, a replaced one back): the hint points at the output shown.
-const NOT_READY_FIX = 'Fix what the last lines of its output above say (or run "occ image rollback" for the previous image), then "occ start" again.'
+const NOT_READY_FIX =
+  'Fix what the last lines of its output above say (or run "occ image rollback" for the previous image), then "occ start" again.'
 
 function notReadyWords(notReady: NotReady, timeoutMs: number): string {
   if (notReady.kind === 'exited') return `it exited with code ${notReady.exitCode}`

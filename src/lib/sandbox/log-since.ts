@@ -12,14 +12,18 @@ const UNIT_MS: Record<string, number> = {h: 3_600_000, m: 60_000, ms: 1, ns: 1e-
 export function engineSince(text: string, now: number = Date.now()): string {
   if (UNIX_SECONDS.test(text)) return text
   if (DURATION.test(text)) {
-    const ms = [...text.matchAll(DURATION_PART)].reduce((sum, [, amount, unit]) => sum + Number(amount) * UNIT_MS[unit], 0)
+    const ms = [...text.matchAll(DURATION_PART)].reduce(
+      (sum, [, amount, unit]) => sum + Number(amount) * UNIT_MS[unit],
+      0,
+    )
     return unixSeconds(now - ms)
   }
 
   const time = /^\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : Number.NaN
   if (!Number.isNaN(time)) return unixSeconds(time)
   throw new OccError('usage', 'invalid_since', `--since ${text} is not a time occ understands.`, {
-    suggestion: 'Give an RFC 3339 time (2024-05-01T12:00:00Z), Unix seconds (1714564800), or a duration before now (10m, 1h30m).',
+    suggestion:
+      'Give an RFC 3339 time (2024-05-01T12:00:00Z), Unix seconds (1714564800), or a duration before now (10m, 1h30m).',
   })
 }
 

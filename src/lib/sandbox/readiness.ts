@@ -21,7 +21,9 @@ export const HEALTH_TEST_TIMEOUT_MS = 5000
  * or undefined when it has none. Exec runs it on every engine and for remote ones too, and does
  * not depend on the engine running health checks (podman without systemd never does).
  */
-export function healthTestOf(details: Pick<ContainerDetails, 'Config'> | Pick<ImageDetails, 'Config'> | undefined): string[] | undefined {
+export function healthTestOf(
+  details: Pick<ContainerDetails, 'Config'> | Pick<ImageDetails, 'Config'> | undefined,
+): string[] | undefined {
   const test = (details?.Config as {Healthcheck?: {Test?: string[]}} | undefined)?.Healthcheck?.Test
   if (!test || test.length < 2) return undefined
   if (test[0] === 'CMD') return test.slice(1)
@@ -47,7 +49,11 @@ export interface ReadinessWait {
  * Waits until the container is ready: the engine reports it healthy, or its own health test (when
  * it has one; else `check`) passes through exec; fails fast when it exits. Resolves undefined when ready, else why not (by `deadline`).
  */
-export async function waitUntilReady(engine: ReadinessEngine, id: string, wait: ReadinessWait): Promise<NotReady | undefined> {
+export async function waitUntilReady(
+  engine: ReadinessEngine,
+  id: string,
+  wait: ReadinessWait,
+): Promise<NotReady | undefined> {
   const {check, deadline, signal} = wait
   let lastHealth: string | undefined
   for (;;) {
@@ -59,7 +65,8 @@ export async function waitUntilReady(engine: ReadinessEngine, id: string, wait: 
     lastHealth = details.State.Health?.Status ?? lastHealth
     // The container's own health test comes first: the engine merged the image's into it, and podman's image inspect shows none.
     const command = healthTestOf(details)
-    if (lastHealth === 'healthy' || (await passes(engine, id, command ? {command, kind: 'health-test'} : check))) return undefined
+    if (lastHealth === 'healthy' || (await passes(engine, id, command ? {command, kind: 'health-test'} : check)))
+      return undefined
     if (Date.now() + POLL_MS > deadline) return {kind: 'timeout', lastHealth}
     await sleep(POLL_MS, undefined, {signal}).catch(() => undefined)
   }

@@ -61,7 +61,8 @@ export function parseMount(entry: string, defaults: ReadonlySet<string>): BindMo
 
 /** Volumes for the data paths no bind mount covers (a mount on a path or on one of its parents covers it). */
 export function volumesFor(mounts: BindMount[]): VolumeMount[] {
-  const covered = (path: string) => mounts.some(({target}) => path === target || path.startsWith(`${target.replace(/\/$/, '')}/`))
+  const covered = (path: string) =>
+    mounts.some(({target}) => path === target || path.startsWith(`${target.replace(/\/$/, '')}/`))
   return Object.entries(DATA_PATHS)
     .filter(([, path]) => !covered(path))
     .map(([purpose, path]) => ({name: `${CONTAINER_NAME}-${purpose}`, target: path}))
@@ -71,7 +72,9 @@ export function volumesFor(mounts: BindMount[]): VolumeMount[] {
 export function restartPolicy(config: Pick<EffectiveConfig, 'auto_restart' | 'restart_retries'>): RestartPolicy {
   if (!config.auto_restart) return {maximumRetryCount: 0, name: 'no'}
   // Zero retries means "no limit" to the engine, as to a user who turned auto_restart on.
-  return config.restart_retries === 0 ? {maximumRetryCount: 0, name: 'unless-stopped'} : {maximumRetryCount: config.restart_retries, name: 'on-failure'}
+  return config.restart_retries === 0
+    ? {maximumRetryCount: 0, name: 'unless-stopped'}
+    : {maximumRetryCount: config.restart_retries, name: 'on-failure'}
 }
 
 /** The address the port is published on: "localhost" as 127.0.0.1, an [IPv6] without its brackets. */
@@ -107,19 +110,35 @@ export function sandboxUrl(spec: Pick<SandboxSpec, 'bindAddress' | 'port'>, host
 /** What differs between the spec a container was made from and the wanted one, in the user's words. */
 export function specDifferences(made: SandboxSpec, wanted: SandboxSpec): string[] {
   const differences: string[] = []
-  const mounts = (spec: SandboxSpec) => spec.mounts.map((mount) => `${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`)
-  const compare = (what: string, before: unknown, after: unknown, shown = (value: unknown) => JSON.stringify(value)) => {
-    if (JSON.stringify(before) !== JSON.stringify(after)) differences.push(`${what}: ${shown(before)} → ${shown(after)}`)
+  const mounts = (spec: SandboxSpec) =>
+    spec.mounts.map((mount) => `${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`)
+  const compare = (
+    what: string,
+    before: unknown,
+    after: unknown,
+    shown = (value: unknown) => JSON.stringify(value),
+  ) => {
+    if (JSON.stringify(before) !== JSON.stringify(after))
+      differences.push(`${what}: ${shown(before)} → ${shown(after)}`)
   }
 
-  compare('image', made.imageId, wanted.imageId, (id) => String(id).replace(/^sha256:/, '').slice(0, 12))
+  compare('image', made.imageId, wanted.imageId, (id) =>
+    String(id)
+      .replace(/^sha256:/, '')
+      .slice(0, 12),
+  )
   compare('port', made.port, wanted.port, String)
   compare('bind address', made.bindAddress, wanted.bindAddress, String)
   compare('mounts', mounts(made), mounts(wanted))
   if (JSON.stringify(made.env) !== JSON.stringify(wanted.env)) {
     // Values may be secrets: name the variables that changed, never their values.
-    const changed = [...made.env.filter((entry) => !wanted.env.includes(entry)), ...wanted.env.filter((entry) => !made.env.includes(entry))]
-    differences.push(`environment: ${[...new Set(changed.map((entry) => entry.split('=')[0]))].join(', ') || 'the order'} changed`)
+    const changed = [
+      ...made.env.filter((entry) => !wanted.env.includes(entry)),
+      ...wanted.env.filter((entry) => !made.env.includes(entry)),
+    ]
+    differences.push(
+      `environment: ${[...new Set(changed.map((entry) => entry.split('=')[0]))].join(', ') || 'the order'} changed`,
+    )
   }
 
   compare('restart policy', made.restart, wanted.restart, (policy) => {
@@ -130,6 +149,9 @@ export function specDifferences(made: SandboxSpec, wanted: SandboxSpec): string[
 }
 
 /** A bind address other machines can reach needs users to log in, or the user's explicit choice of an open sandbox. */
-export function mayBind(config: Pick<EffectiveConfig, 'allow_unauthenticated_network' | 'users'>, bindAddress: string): boolean {
+export function mayBind(
+  config: Pick<EffectiveConfig, 'allow_unauthenticated_network' | 'users'>,
+  bindAddress: string,
+): boolean {
   return isLoopback(bindAddress) || config.allow_unauthenticated_network || config.users.length > 0
 }

@@ -6,7 +6,10 @@ export type BuildProgress = Progress<BuildEvent>
 /** Output lines shown under the current step on a terminal. */
 export const TTY_TAIL_LINES = 5
 
-export async function createBuildProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Promise<BuildProgress> {
+export async function createBuildProgress(
+  mode: ProgressMode,
+  stream: NodeJS.WriteStream = process.stderr,
+): Promise<BuildProgress> {
   return createProgress<BuildEvent>(mode, stream, {
     // Every step and output line as it comes.
     plain: (write) => (event) => {

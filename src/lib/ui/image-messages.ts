@@ -21,17 +21,24 @@ function versionLabel(version: string): string {
 
 /** `v25.1.3 — prebuilt from ghcr.io, acquired 2 hours ago (sha256:abc123…)` */
 export function describeImageState(state: ImageState, now: Date = new Date()): string {
-  const origin = state.source === 'build' ? 'built from source' : `prebuilt from ${state.registry ?? 'an unknown registry'}`
-  const acquired = Number.isNaN(Date.parse(state.acquired_at)) ? `acquired ${state.acquired_at}` : `acquired ${formatRelativeTime(new Date(state.acquired_at), now)}`
+  const origin =
+    state.source === 'build' ? 'built from source' : `prebuilt from ${state.registry ?? 'an unknown registry'}`
+  const acquired = Number.isNaN(Date.parse(state.acquired_at))
+    ? `acquired ${state.acquired_at}`
+    : `acquired ${formatRelativeTime(new Date(state.acquired_at), now)}`
   const anchor = state.digest ?? state.image_id
   return `${versionLabel(state.version)} — ${origin}, ${acquired}${anchor === undefined ? '' : ` (${shortDigest(anchor)})`}`
 }
 
-export const NO_RECORD = 'No sandbox image recorded yet. Run "occ image pull" to get the prebuilt image (or "occ image build" to build it).'
+export const NO_RECORD =
+  'No sandbox image recorded yet. Run "occ image pull" to get the prebuilt image (or "occ image build" to build it).'
 
 /** One line on how the engine agrees with the record (its drift); warnings start with "Warning:". */
 export function describeDrift(drift: EngineDrift): string {
-  const engine = describeEndpoint({uri: drift.endpoint, ...(drift.context === undefined ? {} : {context: drift.context})})
+  const engine = describeEndpoint({
+    uri: drift.endpoint,
+    ...(drift.context === undefined ? {} : {context: drift.context}),
+  })
   switch (drift.status) {
     case 'ok': {
       return `Engine ${engine}: ok (${localReference('current')} is this image).`
@@ -57,8 +64,11 @@ export function describeDrift(drift: EngineDrift): string {
 }
 
 export function pulledSummary(state: ImageState, replacedId: string | undefined): string {
-  const lines = [`Pulled ${versionLabel(state.version)} from ${state.registry} (${shortDigest(state.digest ?? state.image_id ?? '')}); it is now ${localReference('current')}.`]
-  if (replacedId !== undefined) lines.push(`The image it replaced (${shortDigest(replacedId)}) is kept as ${localReference('previous')}.`)
+  const lines = [
+    `Pulled ${versionLabel(state.version)} from ${state.registry} (${shortDigest(state.digest ?? state.image_id ?? '')}); it is now ${localReference('current')}.`,
+  ]
+  if (replacedId !== undefined)
+    lines.push(`The image it replaced (${shortDigest(replacedId)}) is kept as ${localReference('previous')}.`)
   return lines.join('\n')
 }
 
@@ -66,7 +76,8 @@ export function pullingLine(tag: string, reference: string): string {
   return `Pulling sandbox image ${tag} from ${reference.slice(0, reference.lastIndexOf(':'))}`
 }
 
-export const PREFERS_BUILD = 'Note: your config prefers building the image (image_source: build); pulling the prebuilt image because you asked for it.'
+export const PREFERS_BUILD =
+  'Note: your config prefers building the image (image_source: build); pulling the prebuilt image because you asked for it.'
 
 export const WAITING_FOR_LOCK = 'Waiting for another occ command that is changing the sandbox image to finish…'
 
@@ -80,7 +91,9 @@ export function pullReporter(progress: PullProgress, tag: string): PullReporter 
       progress.event(event)
     },
     repositoryFailed(failure, hasNext) {
-      progress.log(`${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]} (${failure.message})${hasNext ? '; trying the next repository.' : '.'}`)
+      progress.log(
+        `${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]} (${failure.message})${hasNext ? '; trying the next repository.' : '.'}`,
+      )
     },
     retry({delayMs, message, nextAttempt, reference}) {
       progress.log(`${reference}: ${message}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${nextAttempt}).`)
@@ -89,11 +102,14 @@ export function pullReporter(progress: PullProgress, tag: string): PullReporter 
 }
 
 export function clearedSummary(result: ClearResult): string {
-  const lines = [result.record ? `Removed the image record (${describeImageState(result.record)}).` : 'No image record to remove.']
+  const lines = [
+    result.record ? `Removed the image record (${describeImageState(result.record)}).` : 'No image record to remove.',
+  ]
   const {images} = result
   if (images) {
     lines.push(images.untagged.length > 0 ? `Untagged: ${images.untagged.join(', ')}.` : 'No occ image tags to remove.')
-    if (images.deleted.length > 0) lines.push(`Deleted images: ${images.deleted.map((id) => shortDigest(id)).join(', ')}.`)
+    if (images.deleted.length > 0)
+      lines.push(`Deleted images: ${images.deleted.map((id) => shortDigest(id)).join(', ')}.`)
     if (images.kept) lines.push(`Kept image ${shortDigest(images.kept.image_id)}: ${images.kept.reason}.`)
   }
 
@@ -101,8 +117,11 @@ export function clearedSummary(result: ClearResult): string {
 }
 
 export function builtSummary(state: ImageState, replacedId: string | undefined): string {
-  const lines = [`Built ${versionLabel(state.version)} from source (${shortDigest(state.image_id ?? '')}); it is now ${localReference('current')}.`]
-  if (replacedId !== undefined) lines.push(`The image it replaced (${shortDigest(replacedId)}) is kept as ${localReference('previous')}.`)
+  const lines = [
+    `Built ${versionLabel(state.version)} from source (${shortDigest(state.image_id ?? '')}); it is now ${localReference('current')}.`,
+  ]
+  if (replacedId !== undefined)
+    lines.push(`The image it replaced (${shortDigest(replacedId)}) is kept as ${localReference('previous')}.`)
   return lines.join('\n')
 }
 
@@ -113,7 +132,9 @@ export function buildingLine(dockerfile: string, context: string): string {
 function remoteLabel(report: UpdateCheckReport): string {
   const {remote} = report
   if (!remote) return report.tag
-  return remote.version === undefined ? `${shortDigest(remote.platform?.digest ?? remote.digest)}` : versionLabel(remote.version)
+  return remote.version === undefined
+    ? `${shortDigest(remote.platform?.digest ?? remote.digest)}`
+    : versionLabel(remote.version)
 }
 
 /** How the image a check found compares with the local one by version; undefined when either has none. */
@@ -191,7 +212,9 @@ export function describeCheck(report: UpdateCheckReport): string {
     }
 
     case 'update-available': {
-      return local ? describeChange(report, local) : `${reference} serves ${remoteLabel(report)}; there is no local sandbox image yet. Run "${commandFor(report.tag, false)}" to get it.`
+      return local
+        ? describeChange(report, local)
+        : `${reference} serves ${remoteLabel(report)}; there is no local sandbox image yet. Run "${commandFor(report.tag, false)}" to get it.`
     }
 
     case 'not-published': {
@@ -253,11 +276,18 @@ export function rolledBackSummary(result: RollbackResult): string {
 }
 
 /** image:state in lines: `lines` on stdout, `warning` (the engine disagrees) on stderr. */
-export function stateReportLines(report: {state: ImageState | null; engine: EngineDrift; wanted_version: string}): {lines: string[]; warning?: string} {
+export function stateReportLines(report: {state: ImageState | null; engine: EngineDrift; wanted_version: string}): {
+  lines: string[]
+  warning?: string
+} {
   const driftLine = describeDrift(report.engine)
   if (!report.state) return {lines: [NO_RECORD, `  ${driftLine}`]}
   const {state} = report
-  const lines = [describeImageState(state), ...(state.image ? [`  image     ${state.image}`] : []), ...(state.image_id ? [`  image id  ${state.image_id}`] : [])]
+  const lines = [
+    describeImageState(state),
+    ...(state.image ? [`  image     ${state.image}`] : []),
+    ...(state.image_id ? [`  image id  ${state.image_id}`] : []),
+  ]
   if (report.engine.status === 'ok') lines.push(`  ${driftLine}`)
   if (state.version !== report.wanted_version) lines.push(versionMismatchLine(state.version, report.wanted_version))
   return report.engine.status === 'ok' ? {lines} : {lines, warning: driftLine}

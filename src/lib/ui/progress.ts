@@ -33,7 +33,11 @@ export function fitLine(line: string, columns: number | undefined): string {
   return line.length > width ? `${line.slice(0, width - 1)}…` : line
 }
 
-export async function createProgress<E>(mode: ProgressMode, stream: NodeJS.WriteStream, renderers: ProgressRenderers<E>): Promise<Progress<E>> {
+export async function createProgress<E>(
+  mode: ProgressMode,
+  stream: NodeJS.WriteStream,
+  renderers: ProgressRenderers<E>,
+): Promise<Progress<E>> {
   const write = (line: string): void => {
     stream.write(`${line}\n`)
   }

@@ -37,7 +37,10 @@ export function layerChangeLine(layer: LayerProgress): string {
   return `${layer.id}: ${PHASE_LABELS[layer.phase]}${size === undefined ? '' : ` (${formatBytes(size)})`}`
 }
 
-export async function createPullProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Promise<PullProgress> {
+export async function createPullProgress(
+  mode: ProgressMode,
+  stream: NodeJS.WriteStream = process.stderr,
+): Promise<PullProgress> {
   const board = new LayerBoard()
   return createProgress<PullEvent>(mode, stream, {
     plain: (write) => (event) => {

@@ -16,15 +16,22 @@ const ACTION_WORDS: Record<StartOutcome['action'], string> = {
 
 /** What `occ start` did, where the sandbox answers, and which image it runs. */
 export function startedLines(outcome: StartOutcome): string[] {
-  const image = outcome.record ? describeImageState(outcome.record) : outcome.image_id.replace(/^sha256:/, '').slice(0, 12)
-  return [`${ACTION_WORDS[outcome.action]} (${outcome.container_id.slice(0, 12)}).`, `Ready at ${outcome.url}`, `  image ${image}`]
+  const image = outcome.record
+    ? describeImageState(outcome.record)
+    : outcome.image_id.replace(/^sha256:/, '').slice(0, 12)
+  return [
+    `${ACTION_WORDS[outcome.action]} (${outcome.container_id.slice(0, 12)}).`,
+    `Ready at ${outcome.url}`,
+    `  image ${image}`,
+  ]
 }
 
 export function recreateQuestion(differences: string[]): string {
   return `The sandbox runs with another configuration than config.json says:\n${differences.map((line) => `  - ${line}`).join('\n')}\nRecreate it (volumes and mounts are kept)?`
 }
 
-export const SANDBOX_MOVED = 'The running sandbox was recreated on the new image and is healthy (volumes and mounts kept).'
+export const SANDBOX_MOVED =
+  'The running sandbox was recreated on the new image and is healthy (volumes and mounts kept).'
 
 const STOP_WORDS: Record<StopResult, string> = {
   missing: `There is no sandbox container (${CONTAINER_NAME}); nothing to stop.`,
@@ -41,12 +48,18 @@ export function stoppedLine(result: StopResult): string {
 export function statusLines(status: SandboxStatus): string[] {
   if (status.state === 'missing') return [`Sandbox: missing (no ${CONTAINER_NAME} container). Run "occ start".`]
   const health = status.health === 'none' ? '' : `, ${status.health}`
-  const lines = [`Sandbox: ${status.state}${health}${status.uptime_s === null ? '' : `, up ${formatUptime(status.uptime_s)}`}`]
+  const lines = [
+    `Sandbox: ${status.state}${health}${status.uptime_s === null ? '' : `, up ${formatUptime(status.uptime_s)}`}`,
+  ]
   if (status.url) lines.push(`  url        ${status.url}`)
-  lines.push(`  container  ${status.container_id.slice(0, 12)}`, `  image      ${status.image_id.replace(/^sha256:/, '').slice(0, 12)}${status.runs_recorded_image ? ' (the recorded image)' : ' (not the recorded image: run "occ start" to move to it)'}`)
+  lines.push(
+    `  container  ${status.container_id.slice(0, 12)}`,
+    `  image      ${status.image_id.replace(/^sha256:/, '').slice(0, 12)}${status.runs_recorded_image ? ' (the recorded image)' : ' (not the recorded image: run "occ start" to move to it)'}`,
+  )
   if (status.record) lines.push(`  record     ${describeImageState(status.record)}`)
   for (const mount of status.mounts) lines.push(`  mount      ${mount}`)
-  if (status.last_update_check) lines.push(`  checked    ${status.last_update_check.checked_at}: ${status.last_update_check.result}`)
+  if (status.last_update_check)
+    lines.push(`  checked    ${status.last_update_check.checked_at}: ${status.last_update_check.result}`)
   return lines
 }
 

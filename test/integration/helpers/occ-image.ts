@@ -44,7 +44,9 @@ export async function removeSandboxImages(docker: Docker): Promise<void> {
   for (const image of images) {
     const names = [...(image.RepoTags ?? []), ...(image.RepoDigests ?? [])]
     // podman names local images docker.io/library/NAME.
-    if (names.some((name) => name.includes(REPOSITORY) || /^(?:docker\.io\/library\/)?opencode-cloud-sandbox:/.test(name))) {
+    if (
+      names.some((name) => name.includes(REPOSITORY) || /^(?:docker\.io\/library\/)?opencode-cloud-sandbox:/.test(name))
+    ) {
       await docker.getImage(image.Id).remove({force: true})
     }
   }

@@ -29,7 +29,10 @@ export function engineAt(dockerHost: string): Docker {
 }
 
 /** The sandbox container by name, or undefined. */
-export async function sandboxContainer(docker: Docker, name = SANDBOX): Promise<Docker.ContainerInspectInfo | undefined> {
+export async function sandboxContainer(
+  docker: Docker,
+  name = SANDBOX,
+): Promise<Docker.ContainerInspectInfo | undefined> {
   try {
     return await docker.getContainer(name).inspect()
   } catch {
@@ -40,13 +43,24 @@ export async function sandboxContainer(docker: Docker, name = SANDBOX): Promise<
 /** Names of the sandbox's volumes on the engine. */
 export async function sandboxVolumes(docker: Docker): Promise<string[]> {
   const {Volumes} = await docker.listVolumes()
-  return (Volumes ?? []).map((volume) => volume.Name).filter((name) => name.startsWith(VOLUME_PREFIX)).sort()
+  return (Volumes ?? [])
+    .map((volume) => volume.Name)
+    .filter((name) => name.startsWith(VOLUME_PREFIX))
+    .sort()
 }
 
 /** Removes the sandbox container (and one set aside by a replacement) and the sandbox's volumes. */
 export async function removeSandbox(docker: Docker): Promise<void> {
-  for (const name of [SANDBOX, REPLACED]) await docker.getContainer(name).remove({force: true}).catch(() => undefined)
-  for (const name of await sandboxVolumes(docker)) await docker.getVolume(name).remove({force: true}).catch(() => undefined)
+  for (const name of [SANDBOX, REPLACED])
+    await docker
+      .getContainer(name)
+      .remove({force: true})
+      .catch(() => undefined)
+  for (const name of await sandboxVolumes(docker))
+    await docker
+      .getVolume(name)
+      .remove({force: true})
+      .catch(() => undefined)
 }
 
 export interface SandboxRecord {
@@ -93,7 +107,8 @@ export function useSandboxHome(options: SandboxHomeOptions = {}): () => SandboxH
   const clean = async () => {
     // The sandbox's name and volumes exist once per engine: none may be left on either engine.
     const podman = process.env.OCC_TEST_PODMAN_HOST
-    for (const host of new Set([process.env.DOCKER_HOST ?? '', ...(podman ? [podman] : [])])) await removeSandbox(engineAt(host))
+    for (const host of new Set([process.env.DOCKER_HOST ?? '', ...(podman ? [podman] : [])]))
+      await removeSandbox(engineAt(host))
     const docker = engineAt(dockerHost())
     await removeSandbox(docker)
     await removeSandboxImages(docker)
@@ -103,7 +118,11 @@ export function useSandboxHome(options: SandboxHomeOptions = {}): () => SandboxH
     this.timeout(60_000)
     await clean()
     current = await makeSandboxHome(dockerHost())
-    if (options.wanted !== null) current.wanted = await current.push(WANTED, {variant: options.wanted?.variant, version: options.wanted?.version ?? WANTED})
+    if (options.wanted !== null)
+      current.wanted = await current.push(WANTED, {
+        variant: options.wanted?.variant,
+        version: options.wanted?.version ?? WANTED,
+      })
   })
   afterEach(async function () {
     this.timeout(60_000)
@@ -134,9 +153,14 @@ export async function makeSandboxHome(dockerHost: string): Promise<SandboxHome> 
   return {
     env,
     home,
-    occ: (args, extra = {}, runOptions = {}) => runCli(args, {timeoutMs: 90_000, ...runOptions, env: {...env, ...extra}}),
+    occ: (args, extra = {}, runOptions = {}) =>
+      runCli(args, {timeoutMs: 90_000, ...runOptions, env: {...env, ...extra}}),
     port,
-    push: (tag, spec) => pushSandbox(repo.registry, repo.path, tag, {seed: `${repo.path}-${tag}-${spec.variant ?? 'healthy'}-${spec.version}`, ...spec}),
+    push: (tag, spec) =>
+      pushSandbox(repo.registry, repo.path, tag, {
+        seed: `${repo.path}-${tag}-${spec.variant ?? 'healthy'}-${spec.version}`,
+        ...spec,
+      }),
     record: () => (existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as SandboxRecord) : null),
     repo,
     workspace,
@@ -147,7 +171,8 @@ export async function makeSandboxHome(dockerHost: string): Promise<SandboxHome> 
 export async function servedVersion(port: number): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${port}/global/health`)
   const body = (await response.json()) as {healthy: boolean; version: string}
-  if (!response.ok || !body.healthy) throw new Error(`/global/health on ${port}: ${response.status} ${JSON.stringify(body)}`)
+  if (!response.ok || !body.healthy)
+    throw new Error(`/global/health on ${port}: ${response.status} ${JSON.stringify(body)}`)
   return body.version
 }
 

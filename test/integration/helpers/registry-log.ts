@@ -20,8 +20,12 @@ export function uniqueRepository(registry: 'mirror' | 'primary' = 'primary'): Un
 }
 
 /** Counts the registry requests made to `repository` while `step` runs. */
-export async function requestsDuring<T>(repository: UniqueRepository, step: () => Promise<T>): Promise<{result: T; requests: RegistryRequest[]}> {
-  const mine = () => registryRequests(repository.registry).filter((request) => request.path.startsWith(`/v2/${repository.path}/`))
+export async function requestsDuring<T>(
+  repository: UniqueRepository,
+  step: () => Promise<T>,
+): Promise<{result: T; requests: RegistryRequest[]}> {
+  const mine = () =>
+    registryRequests(repository.registry).filter((request) => request.path.startsWith(`/v2/${repository.path}/`))
   const before = mine().length
   const result = await step()
   return {requests: mine().slice(before), result}

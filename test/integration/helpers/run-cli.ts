@@ -50,14 +50,22 @@ export function makeCliHome(): CliHome {
 }
 
 /** occ's own variables: a developer's settings must not leak into a test run. */
-const OCC_VARIABLES = new Set(['OCC_CONFIG_DIR', 'OCC_DATA_DIR', 'OCC_CACHE_DIR', ...CONFIG_KEYS.map((key) => envVariable(key))])
+const OCC_VARIABLES = new Set([
+  'OCC_CONFIG_DIR',
+  'OCC_DATA_DIR',
+  'OCC_CACHE_DIR',
+  ...CONFIG_KEYS.map((key) => envVariable(key)),
+])
 
 function baseEnv(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !OCC_VARIABLES.has(name)))
 }
 
 /** Runs `node bin/run.js ...args` as a user would (no TTY) and collects its output and exit code. */
-export function runCli(args: string[], {cwd = ROOT, env = {}, stdin, timeoutMs = 30_000}: RunOptions = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  {cwd = ROOT, env = {}, stdin, timeoutMs = 30_000}: RunOptions = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,

@@ -19,11 +19,24 @@ export interface SandboxContainerOptions {
 const NS_PER_MS = 1_000_000
 
 /** Creates (not starts) a container of `reference` publishing 3000/tcp on a free 127.0.0.1 port. */
-export async function createSandboxContainer(docker: Docker, reference: string, options: SandboxContainerOptions = {}): Promise<Docker.Container> {
+export async function createSandboxContainer(
+  docker: Docker,
+  reference: string,
+  options: SandboxContainerOptions = {},
+): Promise<Docker.Container> {
   const interval = options.healthIntervalMs
   return docker.createContainer({
     ...(options.name ? {name: options.name} : {}),
-    ...(interval === undefined ? {} : {Healthcheck: {Interval: interval * NS_PER_MS, Retries: options.healthRetries ?? 3, Test: SANDBOX_HEALTH_TEST, Timeout: 5000 * NS_PER_MS}}),
+    ...(interval === undefined
+      ? {}
+      : {
+          Healthcheck: {
+            Interval: interval * NS_PER_MS,
+            Retries: options.healthRetries ?? 3,
+            Test: SANDBOX_HEALTH_TEST,
+            Timeout: 5000 * NS_PER_MS,
+          },
+        }),
     HostConfig: {PortBindings: {[`${SANDBOX_PORT}/tcp`]: [{HostIp: '127.0.0.1', HostPort: ''}]}},
     Image: reference,
   })
@@ -32,7 +45,7 @@ export async function createSandboxContainer(docker: Docker, reference: string, 
 /** The 127.0.0.1 port the engine published 3000/tcp on (after start). */
 export async function publishedPort(container: Docker.Container): Promise<number> {
   const bindings = (await container.inspect()).NetworkSettings.Ports[`${SANDBOX_PORT}/tcp`] ?? []
-  const binding = bindings.find(entry => entry.HostIp === '127.0.0.1')
+  const binding = bindings.find((entry) => entry.HostIp === '127.0.0.1')
   if (!binding) throw new Error(`3000/tcp is not published on 127.0.0.1: ${JSON.stringify(bindings)}`)
   return Number(binding.HostPort)
 }
@@ -44,7 +57,11 @@ export async function healthStatus(container: Docker.Container): Promise<string 
 }
 
 /** Waits until the engine reports `status`; returns the milliseconds it took, or throws after `timeoutMs`. */
-export async function waitForHealth(container: Docker.Container, status: 'healthy' | 'unhealthy', timeoutMs: number): Promise<number> {
+export async function waitForHealth(
+  container: Docker.Container,
+  status: 'healthy' | 'unhealthy',
+  timeoutMs: number,
+): Promise<number> {
   const began = Date.now()
   let last: string | undefined
   const reached = await waitUntil(async () => (last = await healthStatus(container)) === status, timeoutMs, 50)
@@ -53,7 +70,7 @@ export async function waitForHealth(container: Docker.Container, status: 'health
 }
 
 /** GET `path` on the published port: status and body. */
-export async function getPublished(port: number, path: string, waitMs = 5000): Promise<{status: number, body: string}> {
+export async function getPublished(port: number, path: string, waitMs = 5000): Promise<{status: number; body: string}> {
   // A container just started may not listen yet: docker-proxy then accepts and closes; ask again until waitMs.
   const deadline = Date.now() + waitMs
   for (;;) {
@@ -62,13 +79,13 @@ export async function getPublished(port: number, path: string, waitMs = 5000): P
       return {body: await response.text(), status: response.status}
     } catch (error) {
       if (Date.now() > deadline) throw error
-      await new Promise(resolve => setTimeout(resolve, 100))
+      await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
 }
 
 /** The container's output so far, split into stdout and stderr (the engine multiplexes them without a TTY). */
-export async function containerLogs(container: Docker.Container): Promise<{stdout: string, stderr: string}> {
+export async function containerLogs(container: Docker.Container): Promise<{stdout: string; stderr: string}> {
   const raw = await container.logs({follow: false, stderr: true, stdout: true})
   const out = {stderr: '', stdout: ''}
   // Frames: 1 byte stream (1 stdout, 2 stderr), 3 zero bytes, 4 bytes big-endian length, payload.
@@ -84,14 +101,17 @@ export async function containerLogs(container: Docker.Container): Promise<{stdou
 
 /** Removes the containers, running or not; missing ones are fine. */
 export async function removeContainers(containers: Docker.Container[]): Promise<void> {
-  await Promise.all(containers.map(container => container.remove({force: true, v: true}).catch(() => undefined)))
+  await Promise.all(containers.map((container) => container.remove({force: true, v: true}).catch(() => undefined)))
 }
 
 /**
  * Runs `command` in the container through the engine's exec API (what readiness does on an engine
  * that runs no health checks): its exit code and combined output.
  */
-export async function execIn(container: Docker.Container, command: string[]): Promise<{exitCode: number | null, output: string}> {
+export async function execIn(
+  container: Docker.Container,
+  command: string[],
+): Promise<{exitCode: number | null; output: string}> {
   const exec = await container.exec({AttachStderr: true, AttachStdout: true, Cmd: command})
   const stream = await exec.start({hijack: true, stdin: false})
   const chunks: Buffer[] = []

@@ -54,7 +54,13 @@ describe('loadConfig', () => {
   it("loads the original tool's file with all its fields, comments and trailing commas", () => {
     fixture('original-full.json')
     const {config, sources} = load()
-    expect(config).to.include({opencode_web_port: 3100, boot_mode: 'system', auth_password: 'hunter2-secret', bind_address: '0.0.0.0', update_check: 'once'})
+    expect(config).to.include({
+      opencode_web_port: 3100,
+      boot_mode: 'system',
+      auth_password: 'hunter2-secret',
+      bind_address: '0.0.0.0',
+      update_check: 'once',
+    })
     expect(config.users).to.deep.equal(['alice', 'bob'])
     expect(config.mounts).to.deep.equal(['/srv/projects:/home/opencoder/workspace', '/etc/ssl/certs:/etc/ssl/certs:ro'])
     expect(sources.image_repositories).to.equal('default')
@@ -93,7 +99,9 @@ describe('loadConfig', () => {
     write(`{"version": 1, "users": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
     const error = loadError()
     expect(error.code).to.equal('config_too_deep')
-    expect(error.message).to.equal(`The config file ${file} nests lists or objects more than 32 deep (line 1, column 56); no config key needs that.`)
+    expect(error.message).to.equal(
+      `The config file ${file} nests lists or objects more than 32 deep (line 1, column 56); no config key needs that.`,
+    )
     write(`{"version": 1, // [[[[ ${'['.repeat(40)}\n "users": ["${'{'.repeat(40)}"], /* ${'{'.repeat(40)} */}`)
     expect(load().config.users).to.deep.equal(['{'.repeat(40)])
   })
@@ -103,11 +111,13 @@ describe('loadConfig', () => {
     expect(loadError().message).to.equal(`The config file ${file} must hold a JSON object ({ ... }), not an array.`)
   })
 
-  it('sets an unknown key aside (a typo, or a removed plugin\'s) instead of failing, and uses the rest', () => {
+  it("sets an unknown key aside (a typo, or a removed plugin's) instead of failing, and uses the rest", () => {
     write('{\n  "version": 1,\n  "imge_source": "build",\n  "update_check": "never"\n}\n')
     const loaded = load()
     expect(loaded.unknown).to.deep.equal({imge_source: 'build'})
-    expect(loaded.config).to.include({image_source: 'prebuilt', update_check: 'never'}).and.not.have.property('imge_source')
+    expect(loaded.config)
+      .to.include({image_source: 'prebuilt', update_check: 'never'})
+      .and.not.have.property('imge_source')
   })
 
   it('names an invalid value, where it is and what is allowed', () => {
@@ -143,7 +153,9 @@ describe('loadConfig', () => {
   it('rejects an invalid OCC_<KEY> variable by name', () => {
     const error = loadError({OCC_IMAGE_SOURCE: 'docker'})
     expect(error.code).to.equal('config_env_invalid')
-    expect(error.message).to.equal('Invalid value in the environment variable OCC_IMAGE_SOURCE: "docker". Allowed: one of: prebuilt, build.')
+    expect(error.message).to.equal(
+      'Invalid value in the environment variable OCC_IMAGE_SOURCE: "docker". Allowed: one of: prebuilt, build.',
+    )
   })
 
   it('expands $HOME and ~ at the start of a mount only', () => {
@@ -155,7 +167,9 @@ describe('loadConfig', () => {
   })
 
   it('expands ~ and $HOME followed by a backslash, as written on Windows', () => {
-    expect(expandMount(String.raw`~\work:/home/opencoder/workspace`, 'C:\\Users\\me')).to.equal(String.raw`C:\Users\me\work:/home/opencoder/workspace`)
+    expect(expandMount(String.raw`~\work:/home/opencoder/workspace`, 'C:\\Users\\me')).to.equal(
+      String.raw`C:\Users\me\work:/home/opencoder/workspace`,
+    )
     expect(expandMount(String.raw`$HOME\work:/w:ro`, 'C:\\Users\\me')).to.equal(String.raw`C:\Users\me\work:/w:ro`)
   })
 })

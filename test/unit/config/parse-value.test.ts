@@ -19,7 +19,9 @@ describe('parseValue', () => {
   it('parses booleans as true/false, yes/no, 1/0 in any case', () => {
     for (const text of ['true', 'YES', 'yes', '1', ' True ']) expect(parseValue('trust_proxy', text)).to.equal(true)
     for (const text of ['false', 'no', 'No', '0']) expect(parseValue('trust_proxy', text)).to.equal(false)
-    expect(rejects('trust_proxy', 'maybe').message).to.equal('Invalid value for trust_proxy: "maybe". Allowed: true/false, yes/no or 1/0.')
+    expect(rejects('trust_proxy', 'maybe').message).to.equal(
+      'Invalid value for trust_proxy: "maybe". Allowed: true/false, yes/no or 1/0.',
+    )
   })
 
   it('parses integers within their range', () => {
@@ -27,13 +29,17 @@ describe('parseValue', () => {
     expect(parseValue('opencode_web_port', '65535')).to.equal(65_535)
     expect(parseValue('restart_retries', '0')).to.equal(0)
     for (const text of ['80', '65536', '3000.5', 'abc', '', '1e4']) rejects('opencode_web_port', text)
-    expect(rejects('rate_limit_attempts', '0').message).to.equal('Invalid value for rate_limit_attempts: "0". Allowed: an integer of at least 1.')
+    expect(rejects('rate_limit_attempts', '0').message).to.equal(
+      'Invalid value for rate_limit_attempts: "0". Allowed: an integer of at least 1.',
+    )
   })
 
   it('parses enums in any case and names the allowed values', () => {
     expect(parseValue('image_source', 'BUILD')).to.equal('build')
     expect(parseValue('update_check', 'once')).to.equal('once')
-    expect(rejects('image_source', 'docker').message).to.equal('Invalid value for image_source: "docker". Allowed: one of: prebuilt, build.')
+    expect(rejects('image_source', 'docker').message).to.equal(
+      'Invalid value for image_source: "docker". Allowed: one of: prebuilt, build.',
+    )
   })
 
   it('parses string lists as a JSON array or comma-separated', () => {
@@ -48,7 +54,9 @@ describe('parseValue', () => {
     rejects('image_repositories', 'ghcr.io/a/b,ghcr.io/a/b')
     rejects('image_repositories', 'ghcr.io/a/b:1.0')
     // Windows host paths: a drive letter with either slash; the container side stays a Linux path.
-    expect(parseValue('mounts', String.raw`C:\Users\me\work:/home/opencoder/workspace:ro`)).to.deep.equal([String.raw`C:\Users\me\work:/home/opencoder/workspace:ro`])
+    expect(parseValue('mounts', String.raw`C:\Users\me\work:/home/opencoder/workspace:ro`)).to.deep.equal([
+      String.raw`C:\Users\me\work:/home/opencoder/workspace:ro`,
+    ])
     expect(parseValue('mounts', 'd:/src:/home/opencoder/workspace')).to.deep.equal(['d:/src:/home/opencoder/workspace'])
     rejects('mounts', String.raw`C:\work:C:\inside`)
     rejects('mounts', 'C:work:/w')

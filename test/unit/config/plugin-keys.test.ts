@@ -12,7 +12,10 @@ import {setConfigValue, unsetConfigValue} from '../../../src/lib/config/store.js
 import {typoOf} from '../../../src/lib/config/suggest.js'
 import {useTempDir} from '../helpers/temp-dir.js'
 
-const fragment = (plugin: string, properties: Record<string, unknown>): PluginConfigFragment => ({fragment: {properties}, plugin})
+const fragment = (plugin: string, properties: Record<string, unknown>): PluginConfigFragment => ({
+  fragment: {properties},
+  plugin,
+})
 const greeting = {default: 'hi', description: 'What to say.', type: 'string'}
 const times = {default: 1, description: 'How often.', maximum: 5, minimum: 1, type: 'integer'}
 
@@ -23,12 +26,31 @@ describe('plugin config keys', () => {
         fragment('a', {hello_greeting: greeting, hello_times: times}),
         fragment('b', {
           b_flag: {default: false, description: 'A flag.', type: 'boolean'},
-          b_list: {default: [], description: 'A list.', items: {pattern: '^x', type: 'string'}, minItems: 0, type: 'array', uniqueItems: true},
-          b_mood: {default: 'calm', description: 'A mood.', enum: ['calm', 'cheerful'], type: 'string', 'x-hint': 'a mood'},
+          b_list: {
+            default: [],
+            description: 'A list.',
+            items: {pattern: '^x', type: 'string'},
+            minItems: 0,
+            type: 'array',
+            uniqueItems: true,
+          },
+          b_mood: {
+            default: 'calm',
+            description: 'A mood.',
+            enum: ['calm', 'cheerful'],
+            type: 'string',
+            'x-hint': 'a mood',
+          },
         }),
       ])
       expect(refused).to.deep.equal([])
-      expect(declared.map(({name, plugin}) => `${plugin}:${name}`)).to.deep.equal(['a:hello_greeting', 'a:hello_times', 'b:b_flag', 'b:b_list', 'b:b_mood'])
+      expect(declared.map(({name, plugin}) => `${plugin}:${name}`)).to.deep.equal([
+        'a:hello_greeting',
+        'a:hello_times',
+        'b:b_flag',
+        'b:b_list',
+        'b:b_mood',
+      ])
     })
 
     it("refuses a key that is occ's own, an alias of occ's, or another plugin's, naming the plugin and the key", () => {
@@ -36,10 +58,17 @@ describe('plugin config keys', () => {
         fragment('first', {hello_greeting: greeting, image_source: greeting, PORT: times, port: times}),
         fragment('second', {hello_greeting: greeting, hello_other: greeting}),
       ])
-      expect(declared.map(({name, plugin}) => `${plugin}:${name}`)).to.deep.equal(['first:hello_greeting', 'second:hello_other'])
+      expect(declared.map(({name, plugin}) => `${plugin}:${name}`)).to.deep.equal([
+        'first:hello_greeting',
+        'second:hello_other',
+      ])
       expect(refused).to.deep.equal([
         {key: 'image_source', plugin: 'first', reason: "it is occ's own key"},
-        {key: 'PORT', plugin: 'first', reason: 'the name is not lower-case letters, digits and _ starting with a letter (at most 64)'},
+        {
+          key: 'PORT',
+          plugin: 'first',
+          reason: 'the name is not lower-case letters, digits and _ starting with a letter (at most 64)',
+        },
         {key: 'port', plugin: 'first', reason: "it is an alias of occ's key opencode_web_port"},
         {key: 'hello_greeting', plugin: 'second', reason: 'the plugin first declares it already'},
       ])
@@ -65,7 +94,8 @@ describe('plugin config keys', () => {
         p_no_description: 'it has no "description"',
         p_numbers: '"items" must be {"type": "string"}, optionally with a "pattern"',
         p_object: 'its type "object" is not one occ supports (string, integer, boolean or array)',
-        p_secret: 'the keyword "x-secret" is not supported for a string key (allowed: type, description, default, x-hint, enum, pattern)',
+        p_secret:
+          'the keyword "x-secret" is not supported for a string key (allowed: type, description, default, x-hint, enum, pattern)',
         p_upper_enum: '"enum" values must be lower-case (occ matches them in any case)',
       })
     })
@@ -99,7 +129,9 @@ describe('plugin config keys', () => {
     let file: string
 
     before(async () => {
-      const {keys} = await loadPluginKeys([fragment('occ-plugin-hello', {hello_greeting: greeting, hello_times: times})])
+      const {keys} = await loadPluginKeys([
+        fragment('occ-plugin-hello', {hello_greeting: greeting, hello_times: times}),
+      ])
       installPluginKeys(keys)
     })
 
@@ -117,7 +149,10 @@ describe('plugin config keys', () => {
       expect(hello).to.equal('hello_times')
       expect([typeName(hello), describeAllowed(hello)]).to.deep.equal(['integer', 'an integer from 1 to 5'])
       expect(parseValue(hello, ' 4 ')).to.equal(4)
-      expect(() => parseValue(hello, '6')).to.throw(ConfigUsageError, 'Invalid value for hello_times: "6". Allowed: an integer from 1 to 5.')
+      expect(() => parseValue(hello, '6')).to.throw(
+        ConfigUsageError,
+        'Invalid value for hello_times: "6". Allowed: an integer from 1 to 5.',
+      )
       expect(typoOf('hello_greting')).to.equal('hello_greeting')
     })
 
@@ -132,10 +167,13 @@ describe('plugin config keys', () => {
 
     it('are validated in the file like occ keys', () => {
       writeFileSync(file, '{\n  "hello_times": 7\n}\n')
-      expect(() => loadConfig({env: {}, file})).to.throw(ConfigError, `Invalid value for hello_times in the config file ${file} (line 2, column 18): 7. Allowed: an integer from 1 to 5.`)
+      expect(() => loadConfig({env: {}, file})).to.throw(
+        ConfigError,
+        `Invalid value for hello_times in the config file ${file} (line 2, column 18): 7. Allowed: an integer from 1 to 5.`,
+      )
     })
 
-    it('are set and unset in the file, next to a removed plugin\'s key that stays', async () => {
+    it("are set and unset in the file, next to a removed plugin's key that stays", async () => {
       writeFileSync(file, '{\n  "version": 1,\n  "gone_plugin_key": true\n}\n')
       await setConfigValue(file, 'hello_times' as KeyName, '5')
       expect(JSON.parse(readFileSync(file, 'utf8'))).to.deep.equal({gone_plugin_key: true, hello_times: 5, version: 1})

@@ -2,7 +2,14 @@ import {expect} from 'chai'
 import {isIP} from 'node:net'
 
 import {defaultConfig} from '../../../src/lib/config/validate.js'
-import {aliasesOf, describeAllowed, isSecret, keySchema, resolveKey, typeName} from '../../../src/lib/config/known-keys.js'
+import {
+  aliasesOf,
+  describeAllowed,
+  isSecret,
+  keySchema,
+  resolveKey,
+  typeName,
+} from '../../../src/lib/config/known-keys.js'
 import {CONFIG_KEYS, configSchema} from '../../../src/lib/config/schema.js'
 import type {OccConfig} from '../../../src/lib/config/types.js'
 
@@ -89,14 +96,37 @@ describe('config schema', () => {
     expect(describeAllowed('bind')).to.equal('any text')
     expect(describeAllowed('auth_username')).to.equal('any text, or null')
     expect(describeAllowed('users')).to.equal('a list of strings')
-    expect(describeAllowed('image_repositories')).to.equal('a list of "registry/path/name" without a tag, at least 1, no duplicates')
+    expect(describeAllowed('image_repositories')).to.equal(
+      'a list of "registry/path/name" without a tag, at least 1, no duplicates',
+    )
   })
 
   it('accepts as bind_address exactly the IP addresses node accepts, [IPv6] and localhost', () => {
     const {pattern} = keySchema('bind_address') as {pattern: string}
     const matches = (address: string) => new RegExp(pattern).test(address)
-    const addresses = ['127.0.0.1', '0.0.0.0', '255.255.255.255', '::', '::1', 'fe80::1', '2001:db8::8a2e:370:7334', '1:2:3:4:5:6:7:8', '1::', '1:2:3:4:5:6:7::']
-    const notAddresses = ['256.0.0.1', '1.2.3', '01.2.3.4x', '1:2:3:4:5:6:7:8:9', ':::', 'example.com', '', '1::2::3', 'g::1']
+    const addresses = [
+      '127.0.0.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '::',
+      '::1',
+      'fe80::1',
+      '2001:db8::8a2e:370:7334',
+      '1:2:3:4:5:6:7:8',
+      '1::',
+      '1:2:3:4:5:6:7::',
+    ]
+    const notAddresses = [
+      '256.0.0.1',
+      '1.2.3',
+      '01.2.3.4x',
+      '1:2:3:4:5:6:7:8:9',
+      ':::',
+      'example.com',
+      '',
+      '1::2::3',
+      'g::1',
+    ]
     for (const address of addresses) expect(matches(address) && isIP(address) > 0, address).to.equal(true)
     for (const address of notAddresses) expect(matches(address) || isIP(address) > 0, address).to.equal(false)
     for (const address of ['localhost', '[::1]', '[2001:db8::1]']) expect(matches(address), address).to.equal(true)

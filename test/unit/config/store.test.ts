@@ -52,7 +52,9 @@ describe('config store', () => {
     await setConfigValue(file, 'opencode_web_port', '4000')
     await setConfigValue(file, 'image_repositories', 'localhost:5000/sandbox')
     expect(text()).to.equal(
-      before.replace('"opencode_web_port": 3100', '"opencode_web_port": 4000').replace(/\n}\n$/, '\n  "image_repositories": [\n    "localhost:5000/sandbox"\n  ],\n}\n'),
+      before
+        .replace('"opencode_web_port": 3100', '"opencode_web_port": 4000')
+        .replace(/\n}\n$/, '\n  "image_repositories": [\n    "localhost:5000/sandbox"\n  ],\n}\n'),
     )
     expect(effective().opencode_web_port).to.equal(4000)
   })
@@ -88,7 +90,10 @@ describe('config store', () => {
     expect(await unsetConfigValue(file, 'opencode_web_port')).to.deep.equal({key: 'opencode_web_port', removed: true})
     expect(text()).to.equal('{\n  "version": 1\n}\n')
     const error = await rejection(unsetConfigValue(file, 'imge_sourc'))
-    expect([error.code, error.suggestion]).to.deep.equal(['unknown_key', 'Did you mean "image_source"? Run "occ config list" to see every key.'])
+    expect([error.code, error.suggestion]).to.deep.equal([
+      'unknown_key',
+      'Did you mean "image_source"? Run "occ config list" to see every key.',
+    ])
     expect((await rejection(unsetConfigValue(file, 'version'))).code).to.equal('managed_key')
   })
 

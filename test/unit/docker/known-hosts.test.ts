@@ -17,12 +17,17 @@ describe('known_hosts', () => {
     return path
   }
 
-  const types = (host: string, port: number, files: string[]) => knownHostKeys(host, port, files).keys.map((key) => key.type)
+  const types = (host: string, port: number, files: string[]) =>
+    knownHostKeys(host, port, files).keys.map((key) => key.type)
 
   it('is where ssh looks by default: ~/.ssh/known_hosts, then the system file', () => {
     expect(knownHostsFiles({HOME: '/home/me'})).to.deep.equal(['/home/me/.ssh/known_hosts', '/etc/ssh/ssh_known_hosts'])
     // UserKnownHostsFile replaces the user's file, not the system's; "none" leaves the system's alone.
-    expect(knownHostsFiles({HOME: '/home/me'}, ['/k1', '/k2'])).to.deep.equal(['/k1', '/k2', '/etc/ssh/ssh_known_hosts'])
+    expect(knownHostsFiles({HOME: '/home/me'}, ['/k1', '/k2'])).to.deep.equal([
+      '/k1',
+      '/k2',
+      '/etc/ssh/ssh_known_hosts',
+    ])
     expect(knownHostsFiles({HOME: '/home/me'}, [])).to.deep.equal(['/etc/ssh/ssh_known_hosts'])
   })
 
@@ -43,7 +48,11 @@ describe('known_hosts', () => {
   })
 
   it('reads host lists, wildcards and negations, in any case, and skips comments, blank and broken lines', () => {
-    const files = [file(`# comment\n\nbroken-line\n*.example.com,!secret.example.com ssh-ed25519 ${ED25519}\nhost?.lan,10.0.0.5 ssh-rsa ${RSA}\n`)]
+    const files = [
+      file(
+        `# comment\n\nbroken-line\n*.example.com,!secret.example.com ssh-ed25519 ${ED25519}\nhost?.lan,10.0.0.5 ssh-rsa ${RSA}\n`,
+      ),
+    ]
     expect(types('Build.Example.com', 22, files)).to.deep.equal(['ssh-ed25519'])
     expect(types('secret.example.com', 22, files)).to.deep.equal([])
     expect(types('host1.lan', 22, files)).to.deep.equal(['ssh-rsa'])
@@ -53,7 +62,11 @@ describe('known_hosts', () => {
   })
 
   it('keeps @revoked keys apart, ignores @cert-authority lines, reads every file and skips missing ones', () => {
-    const files = [file(`@revoked * ssh-ed25519 ${OTHER}\n@cert-authority *.example.com ssh-rsa ${RSA}\n`), join(dir.path, 'missing'), file(`h.example.com ssh-ed25519 ${ED25519}\n`)]
+    const files = [
+      file(`@revoked * ssh-ed25519 ${OTHER}\n@cert-authority *.example.com ssh-rsa ${RSA}\n`),
+      join(dir.path, 'missing'),
+      file(`h.example.com ssh-ed25519 ${ED25519}\n`),
+    ]
     const found = knownHostKeys('h.example.com', 22, files)
     expect(found.keys.map((key) => key.blob.toString('base64'))).to.deep.equal([ED25519])
     expect(found.revoked.map((key) => key.blob.toString('base64'))).to.deep.equal([OTHER])
@@ -61,6 +74,11 @@ describe('known_hosts', () => {
 
   it('offers the host key algorithms of the recorded keys, RSA with its SHA-2 signatures', () => {
     const key = (type: string) => ({blob: Buffer.alloc(0), type})
-    expect(hostKeyAlgorithms([key('ssh-ed25519'), key('ssh-rsa'), key('ssh-ed25519')])).to.deep.equal(['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'])
+    expect(hostKeyAlgorithms([key('ssh-ed25519'), key('ssh-rsa'), key('ssh-ed25519')])).to.deep.equal([
+      'ssh-ed25519',
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+    ])
   })
 })

@@ -60,15 +60,38 @@ describe('ssh_config, read as ssh reads it', () => {
   })
 
   it('takes Key=value, any case, quoted values, and comments', () => {
-    const text = ['HOST=box', '  hostname = 192.0.2.1 # the lab box', '  IdentityFile "/keys/my key"', '  port=2201', ''].join('\n')
+    const text = [
+      'HOST=box',
+      '  hostname = 192.0.2.1 # the lab box',
+      '  IdentityFile "/keys/my key"',
+      '  port=2201',
+      '',
+    ].join('\n')
     expect(configFor('box', text)).to.deep.equal({hostName: '192.0.2.1', identityFiles: ['/keys/my key'], port: 2201})
     expect(splitLine('   # all comment')).to.deep.equal([])
     expect(splitLine('')).to.deep.equal([])
   })
 
   it('reads Match all and Match host/originalhost, and skips Match blocks with criteria it does not evaluate', () => {
-    const text = ['Host alias', '  HostName real.example.com', 'Match exec "true"', '  User never', 'Match host real.example.com', '  Port 2300', 'Match !originalhost alias', '  User notalias', 'Match all', '  User everyone', ''].join('\n')
-    expect(configFor('alias', text)).to.deep.equal({hostName: 'real.example.com', identityFiles: [], port: 2300, user: 'everyone'})
+    const text = [
+      'Host alias',
+      '  HostName real.example.com',
+      'Match exec "true"',
+      '  User never',
+      'Match host real.example.com',
+      '  Port 2300',
+      'Match !originalhost alias',
+      '  User notalias',
+      'Match all',
+      '  User everyone',
+      '',
+    ].join('\n')
+    expect(configFor('alias', text)).to.deep.equal({
+      hostName: 'real.example.com',
+      identityFiles: [],
+      port: 2300,
+      user: 'everyone',
+    })
     expect(configFor('other', text)).to.deep.equal({identityFiles: [], user: 'notalias'})
   })
 
@@ -87,7 +110,11 @@ describe('ssh_config, read as ssh reads it', () => {
   it('reads the files in order, the first value winning, and skips missing files and a self-including one', () => {
     const system = join(home, 'ssh_config')
     writeFileSync(system, 'Host *\n  User system\n  Port 2022\n')
-    expect(configFor('h', 'Host h\n  Port 22\n', [file, join(home, 'missing'), system])).to.deep.equal({identityFiles: [], port: 22, user: 'system'})
+    expect(configFor('h', 'Host h\n  Port 22\n', [file, join(home, 'missing'), system])).to.deep.equal({
+      identityFiles: [],
+      port: 22,
+      user: 'system',
+    })
     expect(configFor('h', `Include ${file}\nUser me\n`)).to.include({user: 'me'})
   })
 })

@@ -10,7 +10,9 @@ function opensshKey(cipher: string): string {
   const name = Buffer.from(cipher)
   const length = Buffer.alloc(4)
   length.writeUInt32BE(name.length)
-  const body = Buffer.concat([Buffer.from('openssh-key-v1\0', 'latin1'), length, name, Buffer.alloc(32)]).toString('base64')
+  const body = Buffer.concat([Buffer.from('openssh-key-v1\0', 'latin1'), length, name, Buffer.alloc(32)]).toString(
+    'base64',
+  )
   return `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.match(/.{1,70}/g)?.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`
 }
 
@@ -20,8 +22,14 @@ describe('ssh identity keys', () => {
   it('tells passphrase-protected key files from plain ones (OpenSSH and PEM formats)', () => {
     expect(isEncryptedKey(opensshKey('none'))).to.equal(false)
     expect(isEncryptedKey(opensshKey('aes256-ctr'))).to.equal(true)
-    expect(isEncryptedKey('-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n')).to.equal(true)
-    expect(isEncryptedKey('-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n')).to.equal(true)
+    expect(
+      isEncryptedKey(
+        '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n',
+      ),
+    ).to.equal(true)
+    expect(
+      isEncryptedKey('-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n'),
+    ).to.equal(true)
     expect(isEncryptedKey('-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n')).to.equal(false)
   })
 

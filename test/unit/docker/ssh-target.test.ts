@@ -14,19 +14,22 @@ describe('the ssh target of an ssh:// engine', () => {
     home = temp.path
     mkdirSync(join(home, '.ssh'))
     config = join(home, '.ssh', 'config')
-    writeFileSync(config, [
-      'Host engine',
-      '  HostName 127.0.0.1',
-      '  Port 40022',
-      '  User builder',
-      '  IdentityFile ~/.ssh/engine_%r_%h_%p',
-      '  IdentityFile /keys/%n-%u-%d-%%',
-      '  UserKnownHostsFile ~/.ssh/engine_known_hosts',
-      'Host *.lab',
-      '  HostName %h.example.com',
-      '  UserKnownHostsFile none',
-      '',
-    ].join('\n'))
+    writeFileSync(
+      config,
+      [
+        'Host engine',
+        '  HostName 127.0.0.1',
+        '  Port 40022',
+        '  User builder',
+        '  IdentityFile ~/.ssh/engine_%r_%h_%p',
+        '  IdentityFile /keys/%n-%u-%d-%%',
+        '  UserKnownHostsFile ~/.ssh/engine_known_hosts',
+        'Host *.lab',
+        '  HostName %h.example.com',
+        '  UserKnownHostsFile none',
+        '',
+      ].join('\n'),
+    )
   })
 
   const target = (dockerHost: string) => {
@@ -50,7 +53,12 @@ describe('the ssh target of an ssh:// engine', () => {
   })
 
   it('expands %h in HostName to the host as typed, and takes UserKnownHostsFile none as no user file', () => {
-    expect(target('ssh://box.lab')).to.deep.include({host: 'box.lab.example.com', port: 22, userKnownHostsFiles: [], username: 'me'})
+    expect(target('ssh://box.lab')).to.deep.include({
+      host: 'box.lab.example.com',
+      port: 22,
+      userKnownHostsFiles: [],
+      username: 'me',
+    })
   })
 
   it("without a config entry: the URL as it is, the local user, and ssh's default key files", () => {

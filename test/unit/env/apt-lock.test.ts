@@ -7,7 +7,8 @@ import {aptGetArgs, lockHolder, waitForLocks} from '../../env/system.js'
 import {useTempDir} from '../helpers/temp-dir.js'
 
 // Takes a POSIX (fcntl) lock, as apt and dpkg do (flock(1) takes another kind, which apt does not see), and holds it.
-const HOLD = 'import fcntl, os, sys, time\nfd = os.open(sys.argv[1], os.O_RDWR)\nfcntl.lockf(fd, fcntl.LOCK_EX)\nprint("held", flush=True)\ntime.sleep(float(sys.argv[2]))\n'
+const HOLD =
+  'import fcntl, os, sys, time\nfd = os.open(sys.argv[1], os.O_RDWR)\nfcntl.lockf(fd, fcntl.LOCK_EX)\nprint("held", flush=True)\ntime.sleep(float(sys.argv[2]))\n'
 
 /** Holds a lock on `file` for `seconds` in a child process; resolves once it is held. */
 async function holdLock(file: string, seconds: number): Promise<ChildProcess> {
@@ -57,14 +58,16 @@ describe('test environment: apt lock held by another process', function () {
     for (const name of ['status', 'lock', 'lock-frontend']) writeFileSync(join(admin, name), '')
     holder = await holdLock(join(admin, 'lock-frontend'), 1.5)
     const started = Date.now()
-    const check = spawnSync('apt-get', aptGetArgs(['-o', `Dir::State::status=${join(admin, 'status')}`, 'check']), {encoding: 'utf8'})
+    const check = spawnSync('apt-get', aptGetArgs(['-o', `Dir::State::status=${join(admin, 'status')}`, 'check']), {
+      encoding: 'utf8',
+    })
     expect(check.status, check.stderr).to.equal(0)
     expect(Date.now() - started).to.be.greaterThan(1000)
     expect(check.stdout).to.include(`Waiting for cache lock: Could not get lock ${join(admin, 'lock-frontend')}`)
     expect(aptGetArgs(['update'])).to.deep.equal(['-o', 'DPkg::Lock::Timeout=300', 'update'])
   })
 
-  it('waits for a lock apt-get does not wait for (the lists\'), saying who holds it, for a bounded time', async () => {
+  it("waits for a lock apt-get does not wait for (the lists'), saying who holds it, for a bounded time", async () => {
     const lock = join(dir, 'lock')
     writeFileSync(lock, '')
     expect(lockHolder(lock)).to.equal(undefined)
@@ -75,7 +78,9 @@ describe('test environment: apt lock held by another process', function () {
     const started = Date.now()
     const said = await saidDuring(async () => (freed = await waitForLocks([join(dir, 'absent'), lock], 20_000)))
     expect([freed, Date.now() - started > 1000]).to.deep.equal([true, true])
-    expect(said).to.equal(`[occ-test-env] apt's lock ${lock} is held by process ${holder.pid} (python3); waiting up to 20 s for it\n`)
+    expect(said).to.equal(
+      `[occ-test-env] apt's lock ${lock} is held by process ${holder.pid} (python3); waiting up to 20 s for it\n`,
+    )
 
     holder = await holdLock(lock, 10)
     expect(await saidDuring(async () => (freed = await waitForLocks([lock], 600)))).to.include('waiting up to 1 s')

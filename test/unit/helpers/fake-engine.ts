@@ -4,7 +4,13 @@
  * scripted pull and build streams, the engine's platform, and a log of every call that changes
  * something.
  */
-import type {BuildRequest, ContainerDetails, Engine, EnginePlatform, ImageDetails} from '../../../src/lib/docker/engine.js'
+import type {
+  BuildRequest,
+  ContainerDetails,
+  Engine,
+  EnginePlatform,
+  ImageDetails,
+} from '../../../src/lib/docker/engine.js'
 
 import {Readable} from 'node:stream'
 
@@ -15,7 +21,8 @@ import {EngineRequestError} from '../../../src/lib/docker/errors.js'
  * never runs health checks (podman without systemd): health stays "starting" while the container's
  * own health test, run by exec, passes or fails.
  */
-export type Behaviour = 'exits' | 'healthy' | 'never-healthy' | 'port-in-use' | 'unchecked-failing' | 'unchecked-passing'
+export type Behaviour =
+  'exits' | 'healthy' | 'never-healthy' | 'port-in-use' | 'unchecked-failing' | 'unchecked-passing'
 
 /** The engine's answer to one pull or build: a stream of JSON lines, or the error the request fails with. */
 export type StreamAnswer = (() => Readable) | Error
@@ -119,7 +126,11 @@ export class FakeEngine {
     return this
   }
 
-  async pull(image: {repository: string; tag?: string}, _signal: AbortSignal, credentials?: PullCall['credentials']): Promise<Readable> {
+  async pull(
+    image: {repository: string; tag?: string},
+    _signal: AbortSignal,
+    credentials?: PullCall['credentials'],
+  ): Promise<Readable> {
     const reference = `${image.repository}:${image.tag}`
     this.calls.push(`pull ${reference}`)
     this.pulls.push({reference, ...(credentials === undefined ? {} : {credentials})})
@@ -144,7 +155,12 @@ export class FakeEngine {
     const id = this.imageId(reference)
     const image = id === undefined ? undefined : this.images.get(id)
     if (!image) return undefined
-    return {Config: {Labels: image.labels}, Id: image.id, RepoDigests: [], RepoTags: [...image.tags]} as unknown as ImageDetails
+    return {
+      Config: {Labels: image.labels},
+      Id: image.id,
+      RepoDigests: [],
+      RepoTags: [...image.tags],
+    } as unknown as ImageDetails
   }
 
   async tag(image: string, repo: string, tag: string): Promise<void> {
@@ -162,9 +178,19 @@ export class FakeEngine {
     if (!image) throw new EngineRequestError(this.label, 404, `No such image: ${reference}`)
     this.fail(`remove ${reference}`)
     const byId = reference === image.id
-    if (byId && image.tags.length > 1) throw new EngineRequestError(this.label, 409, `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`)
+    if (byId && image.tags.length > 1)
+      throw new EngineRequestError(
+        this.label,
+        409,
+        `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
+      )
     const user = [...this.containers.values()].find((container) => container.image === image.id)
-    if (byId && user) throw new EngineRequestError(this.label, 409, `conflict: unable to delete ${image.id.slice(7, 19)} (cannot be forced) - image is being used by running container ${user.id.slice(0, 12)}`)
+    if (byId && user)
+      throw new EngineRequestError(
+        this.label,
+        409,
+        `conflict: unable to delete ${image.id.slice(7, 19)} (cannot be forced) - image is being used by running container ${user.id.slice(0, 12)}`,
+      )
     this.calls.push(`remove ${reference}`)
     const untagged = byId ? image.tags : [reference]
     image.tags = image.tags.filter((name) => !untagged.includes(name))
@@ -191,15 +217,30 @@ export class FakeEngine {
       Id: found.id,
       Image: found.image,
       Name: `/${found.name}`,
-      State: {ExitCode: found.exitCode, Health: health ? {Status: health} : undefined, Restarting: found.restarting, Running: found.running, Status: found.running ? 'running' : 'exited'},
+      State: {
+        ExitCode: found.exitCode,
+        Health: health ? {Status: health} : undefined,
+        Restarting: found.restarting,
+        Running: found.running,
+        Status: found.running ? 'running' : 'exited',
+      },
     } as unknown as ContainerDetails
   }
 
   async createContainer(name: string, body: Record<string, unknown>): Promise<string> {
-    if (this.byName(name)) throw new EngineRequestError(this.label, 409, `Conflict. The container name "/${name}" is already in use`)
+    if (this.byName(name))
+      throw new EngineRequestError(this.label, 409, `Conflict. The container name "/${name}" is already in use`)
     const id = `c${this.next++}`.padEnd(64, '0')
     this.calls.push(`create ${name}`)
-    this.containers.set(id, {exitCode: 0, id, image: String(body.Image), labels: body.Labels as Record<string, string>, name, restarting: false, running: false})
+    this.containers.set(id, {
+      exitCode: 0,
+      id,
+      image: String(body.Image),
+      labels: body.Labels as Record<string, string>,
+      name,
+      restarting: false,
+      running: false,
+    })
     return id
   }
 
@@ -207,7 +248,12 @@ export class FakeEngine {
     const container = this.must(id)
     this.calls.push(`start ${container.name}`)
     const behaviour = this.behaviours[container.image] ?? 'healthy'
-    if (behaviour === 'port-in-use') throw new EngineRequestError(this.label, 500, 'driver failed programming external connectivity: Bind for 127.0.0.1:3000 failed: port is already allocated')
+    if (behaviour === 'port-in-use')
+      throw new EngineRequestError(
+        this.label,
+        500,
+        'driver failed programming external connectivity: Bind for 127.0.0.1:3000 failed: port is already allocated',
+      )
     container.running = behaviour !== 'exits'
     container.exitCode = behaviour === 'exits' ? 3 : 0
   }

@@ -5,8 +5,16 @@
 import type {HttpAnswer, HttpSend} from '../../../src/lib/http.js'
 
 /** A whole HTTP answer as the registry client receives it; header names in lower case. */
-export function httpAnswer(status: number, body: string | object = '', headers: Record<string, string> = {}): HttpAnswer {
-  return {body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), header: (name) => headers[name.toLowerCase()], status}
+export function httpAnswer(
+  status: number,
+  body: string | object = '',
+  headers: Record<string, string> = {},
+): HttpAnswer {
+  return {
+    body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    header: (name) => headers[name.toLowerCase()],
+    status,
+  }
 }
 
 /** One request as the registry saw it. */
@@ -28,7 +36,12 @@ export interface Served {
 export class FakeRegistry {
   readonly requests: RegistryRequest[] = []
 
-  constructor(private readonly answer: (request: RegistryRequest, call: Parameters<HttpSend>[1]) => Promise<HttpAnswer> | HttpAnswer) {}
+  constructor(
+    private readonly answer: (
+      request: RegistryRequest,
+      call: Parameters<HttpSend>[1],
+    ) => Promise<HttpAnswer> | HttpAnswer,
+  ) {}
 
   /** A registry that serves fixed routes by URL (an Error fails the request) and answers 404 MANIFEST_UNKNOWN elsewhere. */
   static serving(routes: Record<string, Error | Served>): FakeRegistry {
@@ -48,7 +61,12 @@ export class FakeRegistry {
   readonly send: HttpSend = async (url, call) => {
     const authorization = call.headers.Authorization
     const body = call.form?.toString()
-    const request: RegistryRequest = {method: call.method, url, ...(authorization ? {authorization} : {}), ...(body === undefined ? {} : {body})}
+    const request: RegistryRequest = {
+      method: call.method,
+      url,
+      ...(authorization ? {authorization} : {}),
+      ...(body === undefined ? {} : {body}),
+    }
     this.requests.push(request)
     return this.answer(request, call)
   }

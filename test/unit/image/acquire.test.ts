@@ -18,10 +18,19 @@ const REPO = '127.0.0.1:5001/prizz/sandbox'
 const DIGEST = `sha256:${'ab'.repeat(32)}`
 const NOW = new Date('2026-03-01T00:00:00.000Z')
 const served = jsonLines({id: 'l1', status: 'Pulling fs layer'}, {status: `Digest: ${DIGEST}`})
-const notFound = () => new EngineRequestError('unix:///fake.sock', 404, 'manifest for x not found: manifest unknown: manifest unknown')
+const notFound = () =>
+  new EngineRequestError('unix:///fake.sock', 404, 'manifest for x not found: manifest unknown: manifest unknown')
 
 function recordOf(imageId: string): ImageState {
-  return {acquired_at: '2026-01-24T23:15:28.000Z', cli_version: '0.1.0', image: `${REPO}:25.1.2`, image_id: imageId, registry: '127.0.0.1:5001', source: 'prebuilt', version: '25.1.2'}
+  return {
+    acquired_at: '2026-01-24T23:15:28.000Z',
+    cli_version: '0.1.0',
+    image: `${REPO}:25.1.2`,
+    image_id: imageId,
+    registry: '127.0.0.1:5001',
+    source: 'prebuilt',
+    version: '25.1.2',
+  }
 }
 
 /** An engine that notes, each time a tag moves, which records are on disk beside the record file (the record itself and temp files). */
@@ -54,7 +63,15 @@ describe('acquire (pull and build)', () => {
   })
 
   const pull = (signal = new AbortController().signal) =>
-    pullSandboxImage({engine, now: () => NOW, policy: {attempts: 1, baseMs: 1}, repositories: [REPO], signal, store, tag: '25.1.3'})
+    pullSandboxImage({
+      engine,
+      now: () => NOW,
+      policy: {attempts: 1, baseMs: 1},
+      repositories: [REPO],
+      signal,
+      store,
+      tag: '25.1.3',
+    })
 
   it('pulls, records the pulled image and makes it current, keeping the replaced one as previous', async () => {
     engine.scriptPull(`${REPO}:25.1.3`, [served], {'org.opencode-cloud.version': '25.1.3'})
@@ -62,7 +79,15 @@ describe('acquire (pull and build)', () => {
     const pulled = engine.imageId(`${REPO}:25.1.3`)
     expect(result.replacedId).to.equal(old)
     expect(result.before?.image_id).to.equal(old)
-    expect(result.record).to.deep.include({acquired_at: NOW.toISOString(), digest: DIGEST, image: `${REPO}:25.1.3`, image_id: pulled, registry: '127.0.0.1:5001', source: 'prebuilt', version: '25.1.3'})
+    expect(result.record).to.deep.include({
+      acquired_at: NOW.toISOString(),
+      digest: DIGEST,
+      image: `${REPO}:25.1.3`,
+      image_id: pulled,
+      registry: '127.0.0.1:5001',
+      source: 'prebuilt',
+      version: '25.1.3',
+    })
     expect(result.record.previous?.image_id).to.equal(old)
     expect(await store.read()).to.deep.equal(result.record)
     expect(engine.imageId(localReference('current'))).to.equal(pulled)
@@ -73,7 +98,11 @@ describe('acquire (pull and build)', () => {
     engine.scriptPull(`${REPO}:25.1.3`, [served])
     await pull()
     const pulled = engine.imageId(`${REPO}:25.1.3`)
-    expect(engine.calls).to.deep.equal([`pull ${REPO}:25.1.3`, `tag opencode-cloud-sandbox:previous ${old}`, `tag opencode-cloud-sandbox:current ${pulled}`])
+    expect(engine.calls).to.deep.equal([
+      `pull ${REPO}:25.1.3`,
+      `tag opencode-cloud-sandbox:previous ${old}`,
+      `tag opencode-cloud-sandbox:current ${pulled}`,
+    ])
     expect(engine.onDiskAtTag).to.have.length(2)
     for (const seen of engine.onDiskAtTag) {
       expect(JSON.parse(seen.record)).to.include({image_id: old})
@@ -113,19 +142,42 @@ describe('acquire (pull and build)', () => {
     const built = engine.addImage([], {'org.opencode-cloud.version': '25.1.3'})
     engine.scriptBuild(jsonLines({stream: 'Step 1/1 : FROM scratch\n'}, {aux: {ID: built}}))
     const request = {buildArgs: {}, context: '/c', dockerfile: 'Dockerfile', files: ['Dockerfile'], noCache: false}
-    const result = await buildSandboxImage({engine, now: () => NOW, request, signal: new AbortController().signal, store, version: '25.1.3'})
-    expect(engine.builds[0]?.labels).to.deep.equal({'org.opencode-cloud.source': 'build', 'org.opencode-cloud.version': '25.1.3'})
+    const result = await buildSandboxImage({
+      engine,
+      now: () => NOW,
+      request,
+      signal: new AbortController().signal,
+      store,
+      version: '25.1.3',
+    })
+    expect(engine.builds[0]?.labels).to.deep.equal({
+      'org.opencode-cloud.source': 'build',
+      'org.opencode-cloud.version': '25.1.3',
+    })
     expect(result.record).to.deep.include({image_id: built, source: 'build', version: '25.1.3'})
     expect(result.record.previous?.image_id).to.equal(old)
     expect(engine.imageId(localReference('current'))).to.equal(built)
     expect(engine.imageId(localReference('previous'))).to.equal(old)
-    expect(engine.calls.indexOf('build')).to.be.lessThan(engine.calls.indexOf(`tag opencode-cloud-sandbox:current ${built}`))
+    expect(engine.calls.indexOf('build')).to.be.lessThan(
+      engine.calls.indexOf(`tag opencode-cloud-sandbox:current ${built}`),
+    )
   })
 
   it('a failed build changes neither the record nor the tags', async () => {
-    engine.scriptBuild(jsonLines({stream: 'Step 1/1 : RUN false\n'}, {error: 'x', errorDetail: {message: "The command '/bin/sh -c false' returned a non-zero code: 1"}}))
+    engine.scriptBuild(
+      jsonLines(
+        {stream: 'Step 1/1 : RUN false\n'},
+        {error: 'x', errorDetail: {message: "The command '/bin/sh -c false' returned a non-zero code: 1"}},
+      ),
+    )
     const request = {buildArgs: {}, context: '/c', dockerfile: 'Dockerfile', files: ['Dockerfile'], noCache: false}
-    const error = await buildSandboxImage({engine, request, signal: new AbortController().signal, store, version: '25.1.3'}).catch((caught: unknown) => caught)
+    const error = await buildSandboxImage({
+      engine,
+      request,
+      signal: new AbortController().signal,
+      store,
+      version: '25.1.3',
+    }).catch((caught: unknown) => caught)
     expect(error).to.be.instanceOf(BuildFailedError)
     expect((await store.read())?.image_id).to.equal(old)
     expect(engine.imageId(localReference('current'))).to.equal(old)

@@ -5,7 +5,8 @@ import {type BuildEvent, BuildEventDecoder, readBuildEvents} from '../../../src/
 
 async function collect(chunks: string[]): Promise<BuildEvent[]> {
   const events: BuildEvent[] = []
-  for await (const event of readBuildEvents(Readable.from(chunks.map((chunk) => Buffer.from(chunk))))) events.push(event)
+  for await (const event of readBuildEvents(Readable.from(chunks.map((chunk) => Buffer.from(chunk)))))
+    events.push(event)
   return events
 }
 
@@ -42,15 +43,25 @@ describe('build events', () => {
   it('keeps the status words of a base-image pull but not its byte counts', () => {
     const decoder = new BuildEventDecoder()
     expect(decoder.push({id: 'l1', progressDetail: {current: 10, total: 100}, status: 'Downloading'})).to.deep.equal([])
-    expect(decoder.push({id: 'l1', progressDetail: {}, status: 'Pull complete'})).to.deep.equal([{line: 'l1: Pull complete', type: 'output'}])
+    expect(decoder.push({id: 'l1', progressDetail: {}, status: 'Pull complete'})).to.deep.equal([
+      {line: 'l1: Pull complete', type: 'output'},
+    ])
   })
 
   it('reports an unreadable line as an error and flushes a last line without newline', async () => {
-    expect(await collect(['{"stream":"tail"}\n{oops\n'])).to.deep.equal([{message: 'the engine sent an unreadable build line: {oops', type: 'error'}, {line: 'tail', type: 'output'}])
+    expect(await collect(['{"stream":"tail"}\n{oops\n'])).to.deep.equal([
+      {message: 'the engine sent an unreadable build line: {oops', type: 'error'},
+      {line: 'tail', type: 'output'},
+    ])
   })
 
   it('removes escape sequences a build step prints (colours, cursor moves) from its output lines', async () => {
-    const events = await collect([{stream: '\u001b[91mE: Unable to locate package foo\u001b[0m\n'}, {status: 'Pulling \u001b]0;title\u0007base'}].map((line) => `${JSON.stringify(line)}\n`))
+    const events = await collect(
+      [
+        {stream: '\u001b[91mE: Unable to locate package foo\u001b[0m\n'},
+        {status: 'Pulling \u001b]0;title\u0007base'},
+      ].map((line) => `${JSON.stringify(line)}\n`),
+    )
     expect(events).to.deep.equal([
       {line: 'E: Unable to locate package foo', type: 'output'},
       {line: 'Pulling base', type: 'output'},

@@ -12,7 +12,15 @@ import {useTempDir} from '../helpers/temp-dir.js'
 const PULLED_AS = '127.0.0.1:5001/prizz/opencode-cloud-sandbox:25.1.3'
 
 function recordOf(imageId: string): ImageState {
-  return {acquired_at: '2026-01-24T23:15:28.000Z', cli_version: '0.1.0', image: PULLED_AS, image_id: imageId, registry: '127.0.0.1:5001', source: 'prebuilt', version: '25.1.3'}
+  return {
+    acquired_at: '2026-01-24T23:15:28.000Z',
+    cli_version: '0.1.0',
+    image: PULLED_AS,
+    image_id: imageId,
+    registry: '127.0.0.1:5001',
+    source: 'prebuilt',
+    version: '25.1.3',
+  }
 }
 
 describe('clearImageState', () => {
@@ -34,7 +42,10 @@ describe('clearImageState', () => {
   })
 
   it('answers no record when there is none (idempotent)', async () => {
-    expect(await clearImageState({engine: new FakeEngine(), store})).to.deep.equal({images: {deleted: [], untagged: []}, record: null})
+    expect(await clearImageState({engine: new FakeEngine(), store})).to.deep.equal({
+      images: {deleted: [], untagged: []},
+      record: null,
+    })
   })
 
   it('with an engine, removes the tags and the recorded image that nothing else names', async () => {
@@ -53,7 +64,10 @@ describe('clearImageState', () => {
     const engine = new FakeEngine()
     const named = engine.addImage([localReference('current'), PULLED_AS, 'mine:latest'])
     await store.transaction(async (transaction) => transaction.write(recordOf(named)))
-    expect((await clearImageState({engine, store})).images?.kept).to.deep.equal({image_id: named, reason: 'also named mine:latest'})
+    expect((await clearImageState({engine, store})).images?.kept).to.deep.equal({
+      image_id: named,
+      reason: 'also named mine:latest',
+    })
 
     const used = engine.addImage([PULLED_AS])
     engine.add('sandbox', used, {})

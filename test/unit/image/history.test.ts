@@ -7,15 +7,35 @@ import {recordAfterAcquire, recordAfterRollback, recordFromImage} from '../../..
 
 const NOW = new Date('2026-05-05T05:05:05.000Z')
 const check = {checked_at: '2026-05-01T00:00:00.000Z', cli_version: '0.1.0', result: 'up-to-date' as const}
-const pulled: ImageState = {acquired_at: '2026-05-01T00:00:00.000Z', digest: 'sha256:d1', image_id: 'sha256:one', registry: 'ghcr.io', source: 'prebuilt', version: '25.0.0'}
-const built: ImageState = {acquired_at: '2026-05-02T00:00:00.000Z', image_id: 'sha256:two', source: 'build', version: '25.1.3'}
-const image = (id: string, labels: Record<string, string> = {}, repoDigests: string[] = []) => ({Config: {Labels: labels}, Id: id, RepoDigests: repoDigests}) as unknown as ImageDetails
+const pulled: ImageState = {
+  acquired_at: '2026-05-01T00:00:00.000Z',
+  digest: 'sha256:d1',
+  image_id: 'sha256:one',
+  registry: 'ghcr.io',
+  source: 'prebuilt',
+  version: '25.0.0',
+}
+const built: ImageState = {
+  acquired_at: '2026-05-02T00:00:00.000Z',
+  image_id: 'sha256:two',
+  source: 'build',
+  version: '25.1.3',
+}
+const image = (id: string, labels: Record<string, string> = {}, repoDigests: string[] = []) =>
+  ({Config: {Labels: labels}, Id: id, RepoDigests: repoDigests}) as unknown as ImageDetails
 
 describe('recordAfterAcquire', () => {
   it("keeps the replaced image's record as previous and carries the last update check over", () => {
     const record = recordAfterAcquire({...pulled, last_update_check: check}, built, 'sha256:one')
     expect(record).to.deep.equal({...built, last_update_check: check, previous: pulled})
-    expect(Object.keys(record)).to.deep.equal(['version', 'source', 'acquired_at', 'image_id', 'last_update_check', 'previous'])
+    expect(Object.keys(record)).to.deep.equal([
+      'version',
+      'source',
+      'acquired_at',
+      'image_id',
+      'last_update_check',
+      'previous',
+    ])
   })
 
   it('keeps no previous record that does not describe the replaced image', () => {
@@ -24,7 +44,9 @@ describe('recordAfterAcquire', () => {
 
   it('keeps the previous record when nothing was replaced, and takes a fresh check', () => {
     const fresh = {...check, checked_at: '2026-05-03T00:00:00.000Z'}
-    expect(recordAfterAcquire({...pulled, last_update_check: check, previous: built}, pulled, undefined, fresh)).to.deep.equal({...pulled, last_update_check: fresh, previous: built})
+    expect(
+      recordAfterAcquire({...pulled, last_update_check: check, previous: built}, pulled, undefined, fresh),
+    ).to.deep.equal({...pulled, last_update_check: fresh, previous: built})
   })
 })
 
@@ -37,7 +59,9 @@ describe('recordAfterRollback', () => {
   })
 
   it('describes an image without a record from its labels and repository digest', () => {
-    const old = image('sha256:old', {'org.opencode-cloud.version': '1.2.0'}, ['127.0.0.1:5000/prizz/x@sha256:' + 'a'.repeat(64)])
+    const old = image('sha256:old', {'org.opencode-cloud.version': '1.2.0'}, [
+      '127.0.0.1:5000/prizz/x@sha256:' + 'a'.repeat(64),
+    ])
     const after = recordAfterRollback(built, image('sha256:two'), old, NOW)
     expect(after).to.deep.equal({
       acquired_at: NOW.toISOString(),
@@ -53,7 +77,12 @@ describe('recordAfterRollback', () => {
 
 describe('recordFromImage', () => {
   it('knows a build by its label, and an image without repository digest as a build', () => {
-    expect(recordFromImage(image('sha256:b', {'org.opencode-cloud.source': 'build', 'org.opencode-cloud.version': '25.1.3'}), NOW)).to.deep.equal({acquired_at: NOW.toISOString(), image_id: 'sha256:b', source: 'build', version: '25.1.3'})
+    expect(
+      recordFromImage(
+        image('sha256:b', {'org.opencode-cloud.source': 'build', 'org.opencode-cloud.version': '25.1.3'}),
+        NOW,
+      ),
+    ).to.deep.equal({acquired_at: NOW.toISOString(), image_id: 'sha256:b', source: 'build', version: '25.1.3'})
     expect(recordFromImage(image('sha256:c'), NOW)).to.include({source: 'build', version: 'unknown'})
   })
 })

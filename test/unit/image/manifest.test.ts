@@ -1,13 +1,27 @@
 import {expect} from 'chai'
 
-import {MANIFEST_MEDIA_TYPES, parseManifest, type PlatformEntry, selectPlatform} from '../../../src/lib/image/manifest.js'
+import {
+  MANIFEST_MEDIA_TYPES,
+  parseManifest,
+  type PlatformEntry,
+  selectPlatform,
+} from '../../../src/lib/image/manifest.js'
 
-const entry = (architecture: string, digest: string, variant?: string, os = 'linux'): PlatformEntry => ({architecture, digest, os, ...(variant ? {variant} : {})})
+const entry = (architecture: string, digest: string, variant?: string, os = 'linux'): PlatformEntry => ({
+  architecture,
+  digest,
+  os,
+  ...(variant ? {variant} : {}),
+})
 
 describe('parseManifest', () => {
   it('reads an image manifest (docker or OCI) as its config digest', () => {
-    expect(parseManifest({config: {digest: 'sha256:c'}, mediaType: MANIFEST_MEDIA_TYPES.dockerManifest})).to.deep.equal({configDigest: 'sha256:c', kind: 'image'})
-    expect(parseManifest({config: {digest: 'sha256:c'}, schemaVersion: 2}, MANIFEST_MEDIA_TYPES.ociManifest)).to.deep.equal({configDigest: 'sha256:c', kind: 'image'})
+    expect(parseManifest({config: {digest: 'sha256:c'}, mediaType: MANIFEST_MEDIA_TYPES.dockerManifest})).to.deep.equal(
+      {configDigest: 'sha256:c', kind: 'image'},
+    )
+    expect(
+      parseManifest({config: {digest: 'sha256:c'}, schemaVersion: 2}, MANIFEST_MEDIA_TYPES.ociManifest),
+    ).to.deep.equal({configDigest: 'sha256:c', kind: 'image'})
   })
 
   it('reads a manifest list or OCI index as its platform entries, by media type or by shape', () => {
@@ -30,7 +44,13 @@ describe('parseManifest', () => {
 })
 
 describe('selectPlatform', () => {
-  const index = [entry('unknown', 'sha256:att', undefined, 'unknown'), entry('arm', 'sha256:v6', 'v6'), entry('arm', 'sha256:v7', 'v7'), entry('arm64', 'sha256:arm64', 'v8'), entry('amd64', 'sha256:amd64')]
+  const index = [
+    entry('unknown', 'sha256:att', undefined, 'unknown'),
+    entry('arm', 'sha256:v6', 'v6'),
+    entry('arm', 'sha256:v7', 'v7'),
+    entry('arm64', 'sha256:arm64', 'v8'),
+    entry('amd64', 'sha256:amd64'),
+  ]
 
   it("picks the entry for the engine's os and architecture", () => {
     expect(selectPlatform(index, {architecture: 'amd64', os: 'linux'})?.digest).to.equal('sha256:amd64')
@@ -39,7 +59,9 @@ describe('selectPlatform', () => {
 
   it('prefers the default variant and never picks an attestation', () => {
     expect(selectPlatform(index, {architecture: 'arm', os: 'linux'})?.digest).to.equal('sha256:v7')
-    expect(selectPlatform([entry('arm', 'sha256:v6', 'v6')], {architecture: 'arm', os: 'linux'})?.digest).to.equal('sha256:v6')
+    expect(selectPlatform([entry('arm', 'sha256:v6', 'v6')], {architecture: 'arm', os: 'linux'})?.digest).to.equal(
+      'sha256:v6',
+    )
     expect(selectPlatform(index, {architecture: 'unknown', os: 'linux'})).to.equal(undefined)
     expect(selectPlatform(index, {architecture: 'amd64', os: 'windows'})).to.equal(undefined)
   })

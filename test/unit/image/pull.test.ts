@@ -10,7 +10,11 @@ import {pullFromRepositories, pullOnce} from '../../../src/lib/image/pull.js'
 import {parseRepository} from '../../../src/lib/image/reference.js'
 import {FakeEngine, jsonLines, type StreamAnswer} from '../helpers/fake-engine.js'
 
-const endpoint: EngineEndpoint = {connection: {kind: 'socket', socketPath: '/fake.sock'}, source: 'DOCKER_HOST', uri: 'unix:///fake.sock'}
+const endpoint: EngineEndpoint = {
+  connection: {kind: 'socket', socketPath: '/fake.sock'},
+  source: 'DOCKER_HOST',
+  uri: 'unix:///fake.sock',
+}
 const DIGEST = `sha256:${'ab'.repeat(32)}`
 
 /** An engine that answers each pull of a reference with the next scripted answer. */
@@ -22,9 +26,19 @@ function fakeEngine(script: Record<string, StreamAnswer[]>): FakeEngine {
 
 const pulledReferences = (engine: FakeEngine) => engine.pulls.map((pull) => pull.reference)
 const lines = jsonLines
-const served = lines({id: 'l1', status: 'Pulling fs layer'}, {id: 'l1', progressDetail: {current: 5}, status: 'Downloading'}, {status: `Digest: ${DIGEST}`})
-const notFound = () => new EngineRequestError(endpoint.uri, 404, 'manifest for x not found: manifest unknown: manifest unknown')
-const refused = () => new EngineRequestError(endpoint.uri, 500, 'Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused')
+const served = lines(
+  {id: 'l1', status: 'Pulling fs layer'},
+  {id: 'l1', progressDetail: {current: 5}, status: 'Downloading'},
+  {status: `Digest: ${DIGEST}`},
+)
+const notFound = () =>
+  new EngineRequestError(endpoint.uri, 404, 'manifest for x not found: manifest unknown: manifest unknown')
+const refused = () =>
+  new EngineRequestError(
+    endpoint.uri,
+    500,
+    'Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused',
+  )
 
 const A = '127.0.0.1:5001/prizz/sandbox'
 const B = '127.0.0.1:5002/prizz/sandbox'
@@ -35,14 +49,29 @@ describe('pullOnce', () => {
   it('returns the digest and hands every event on', async () => {
     const engine = fakeEngine({[`${A}:1`]: [served]})
     const seen: string[] = []
-    const result = await pullOnce(engine, `${A}:1`, {onEvent: (event) => seen.push(event.type), signal: new AbortController().signal})
+    const result = await pullOnce(engine, `${A}:1`, {
+      onEvent: (event) => seen.push(event.type),
+      signal: new AbortController().signal,
+    })
     expect(result).to.deep.equal({digest: DIGEST})
     expect(seen).to.deep.equal(['layer', 'layer', 'digest'])
   })
 
   it('fails on an error event although the stream ends cleanly', async () => {
-    const engine = fakeEngine({[`${A}:1`]: [lines({id: 'l1', status: 'Downloading'}, {error: 'unauthorized: authentication required', errorDetail: {message: 'unauthorized: authentication required'}})]})
-    const error = await pullOnce(engine, `${A}:1`, {signal: new AbortController().signal}).catch((error_: unknown) => error_)
+    const engine = fakeEngine({
+      [`${A}:1`]: [
+        lines(
+          {id: 'l1', status: 'Downloading'},
+          {
+            error: 'unauthorized: authentication required',
+            errorDetail: {message: 'unauthorized: authentication required'},
+          },
+        ),
+      ],
+    })
+    const error = await pullOnce(engine, `${A}:1`, {signal: new AbortController().signal}).catch(
+      (error_: unknown) => error_,
+    )
     expect(error).to.have.property('kind', 'auth')
   })
 
@@ -61,7 +90,9 @@ describe('pullOnce', () => {
     const stream = new PassThrough()
     const engine = fakeEngine({[`${A}:1`]: [() => stream]})
     setImmediate(() => stream.destroy(Object.assign(new Error('aborted'), {code: 'ECONNRESET'})))
-    const error = await pullOnce(engine, `${A}:1`, {signal: new AbortController().signal}).catch((error_: unknown) => error_)
+    const error = await pullOnce(engine, `${A}:1`, {signal: new AbortController().signal}).catch(
+      (error_: unknown) => error_,
+    )
     expect(error).to.be.instanceOf(EngineUnreachableError)
     expect((error as Error).message).to.include('unix:///fake.sock')
   })
@@ -70,8 +101,14 @@ describe('pullOnce', () => {
 describe('pullFromRepositories', () => {
   it('pulls from the first repository that serves the tag', async () => {
     const engine = fakeEngine({[`${A}:25.1.3`]: [served]})
-    const pulled = await pullFromRepositories(engine, repositories, '25.1.3', {policy: fast, signal: new AbortController().signal})
-    expect(pulled).to.deep.equal({digest: DIGEST, reference: {path: 'prizz/sandbox', registry: '127.0.0.1:5001', tag: '25.1.3'}})
+    const pulled = await pullFromRepositories(engine, repositories, '25.1.3', {
+      policy: fast,
+      signal: new AbortController().signal,
+    })
+    expect(pulled).to.deep.equal({
+      digest: DIGEST,
+      reference: {path: 'prizz/sandbox', registry: '127.0.0.1:5001', tag: '25.1.3'},
+    })
   })
 
   it('retries transient failures with backoff, then falls back to the next repository', async () => {
@@ -81,7 +118,10 @@ describe('pullFromRepositories', () => {
     const pulled = await pullFromRepositories(engine, repositories, '25.1.3', {
       policy: {attempts: 3, baseMs: 10},
       random: () => 0.5,
-      reporter: {repositoryFailed: (failure) => failed.push(`${failure.repository} ${failure.kind} ${failure.attempts}`), retry: ({delayMs}) => retries.push(delayMs)},
+      reporter: {
+        repositoryFailed: (failure) => failed.push(`${failure.repository} ${failure.kind} ${failure.attempts}`),
+        retry: ({delayMs}) => retries.push(delayMs),
+      },
       signal: new AbortController().signal,
     })
     expect(pulled.reference.registry).to.equal('127.0.0.1:5002')
@@ -108,7 +148,10 @@ describe('pullFromRepositories', () => {
 
   it('does not retry a missing tag and names it when no repository has it', async () => {
     const engine = fakeEngine({[`${A}:9.9.9`]: [notFound()], [`${B}:9.9.9`]: [notFound()]})
-    const error = await pullFromRepositories(engine, repositories, '9.9.9', {policy: fast, signal: new AbortController().signal}).catch((error_: unknown) => error_)
+    const error = await pullFromRepositories(engine, repositories, '9.9.9', {
+      policy: fast,
+      signal: new AbortController().signal,
+    }).catch((error_: unknown) => error_)
     expect(pulledReferences(engine)).to.deep.equal([`${A}:9.9.9`, `${B}:9.9.9`])
     expect(error).to.be.instanceOf(ImagePullError)
     expect((error as ImagePullError).exitCode).to.equal(6)
@@ -117,7 +160,10 @@ describe('pullFromRepositories', () => {
 
   it('stops at once when the engine itself is unreachable', async () => {
     const engine = fakeEngine({[`${A}:1`]: [new EngineUnreachableError(endpoint.uri, 'ECONNREFUSED')]})
-    const error = await pullFromRepositories(engine, repositories, '1', {policy: fast, signal: new AbortController().signal}).catch((error_: unknown) => error_)
+    const error = await pullFromRepositories(engine, repositories, '1', {
+      policy: fast,
+      signal: new AbortController().signal,
+    }).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(EngineUnreachableError)
     expect(pulledReferences(engine)).to.have.length(1)
   })

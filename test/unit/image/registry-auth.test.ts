@@ -5,13 +5,18 @@ import {registryBaseUrl} from '../../../src/lib/image/registry-client.js'
 
 describe('parseChallenge', () => {
   it('reads a bearer challenge as ghcr.io and Docker Hub send it', () => {
-    expect(parseChallenge('Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:prizz/x:pull"')).to.deep.equal({
+    expect(
+      parseChallenge('Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:prizz/x:pull"'),
+    ).to.deep.equal({
       realm: 'https://ghcr.io/token',
       scheme: 'bearer',
       scope: 'repository:prizz/x:pull',
       service: 'ghcr.io',
     })
-    expect(parseChallenge('bearer realm=https://auth.example/token')).to.deep.equal({realm: 'https://auth.example/token', scheme: 'bearer'})
+    expect(parseChallenge('bearer realm=https://auth.example/token')).to.deep.equal({
+      realm: 'https://auth.example/token',
+      scheme: 'bearer',
+    })
   })
 
   it('reads basic, and nothing for schemes occ does not speak', () => {
@@ -21,14 +26,25 @@ describe('parseChallenge', () => {
   })
 
   it('calls a bearer challenge unusable without a realm, or with one that is no http(s) URL (shown without its control characters)', () => {
-    expect(parseChallenge('Bearer service="x"')).to.deep.equal({problem: 'it names no token service (realm)', scheme: 'unusable'})
-    expect(parseChallenge('Bearer realm="not a url"')).to.deep.equal({problem: 'its token service (realm) "not a url" is not an http(s) URL', scheme: 'unusable'})
+    expect(parseChallenge('Bearer service="x"')).to.deep.equal({
+      problem: 'it names no token service (realm)',
+      scheme: 'unusable',
+    })
+    expect(parseChallenge('Bearer realm="not a url"')).to.deep.equal({
+      problem: 'its token service (realm) "not a url" is not an http(s) URL',
+      scheme: 'unusable',
+    })
     expect(parseChallenge('Bearer realm="file:///etc/passwd"')).to.deep.include({scheme: 'unusable'})
-    expect(parseChallenge('Bearer realm="x\u001B[2J"')).to.deep.equal({problem: 'its token service (realm) "x" is not an http(s) URL', scheme: 'unusable'})
+    expect(parseChallenge('Bearer realm="x\u001B[2J"')).to.deep.equal({
+      problem: 'its token service (realm) "x" is not an http(s) URL',
+      scheme: 'unusable',
+    })
   })
 
   it('encodes basic credentials', () => {
-    expect(basicAuthorization({password: 'p:w', username: 'u'})).to.equal(`Basic ${Buffer.from('u:p:w').toString('base64')}`)
+    expect(basicAuthorization({password: 'p:w', username: 'u'})).to.equal(
+      `Basic ${Buffer.from('u:p:w').toString('base64')}`,
+    )
   })
 })
 

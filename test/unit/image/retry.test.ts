@@ -1,6 +1,13 @@
 import {expect} from 'chai'
 
-import {backoffDelay, DEFAULT_RETRY, parseRetryAfter, RETRY_AFTER_CAP_MS, retryPolicyFromEnv, withRetries} from '../../../src/lib/image/retry.js'
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  RETRY_AFTER_CAP_MS,
+  retryPolicyFromEnv,
+  withRetries,
+} from '../../../src/lib/image/retry.js'
 
 describe('retry policy', () => {
   it('doubles from the base: 1 s before attempt 2, 2 s before attempt 3', () => {
@@ -29,7 +36,8 @@ describe('retry policy', () => {
 
   it('takes OCC_STALL_TIMEOUT_MS as the stall bound; none, 0 or junk keeps the default', () => {
     expect(retryPolicyFromEnv({OCC_STALL_TIMEOUT_MS: '1500'}).stallMs).to.equal(1500)
-    for (const text of [undefined, '0', 'never', '-5']) expect(retryPolicyFromEnv({OCC_STALL_TIMEOUT_MS: text}).stallMs).to.equal(undefined)
+    for (const text of [undefined, '0', 'never', '-5'])
+      expect(retryPolicyFromEnv({OCC_STALL_TIMEOUT_MS: text}).stallMs).to.equal(undefined)
   })
 
   it('reads Retry-After as seconds or an HTTP date, and nothing from junk', () => {
@@ -38,7 +46,8 @@ describe('retry policy', () => {
     expect(parseRetryAfter(' 0 ', now)).to.equal(0)
     expect(parseRetryAfter('Sun, 01 Mar 2026 00:00:03 GMT', now)).to.equal(3000)
     expect(parseRetryAfter('Sat, 28 Feb 2026 00:00:00 GMT', now)).to.equal(0)
-    for (const junk of [null, undefined, '', 'soon', '-1', '1.5']) expect(parseRetryAfter(junk, now)).to.equal(undefined)
+    for (const junk of [null, undefined, '', 'soon', '-1', '1.5'])
+      expect(parseRetryAfter(junk, now)).to.equal(undefined)
   })
 })
 
@@ -55,34 +64,48 @@ describe('withRetries', () => {
 
   it('retries what the judge calls transient, up to the attempts, and throws the last error', async () => {
     const seen: number[] = []
-    const error = await withRetries(async (attempt) => {
-      seen.push(attempt)
-      throw new Error(`failure ${attempt}`)
-    }, options(() => ({retry: true}))).catch((error_: Error) => error_)
+    const error = await withRetries(
+      async (attempt) => {
+        seen.push(attempt)
+        throw new Error(`failure ${attempt}`)
+      },
+      options(() => ({retry: true})),
+    ).catch((error_: Error) => error_)
     expect(seen).to.deep.equal([1, 2, 3])
     expect(error.message).to.equal('failure 3')
   })
 
   it('stops at once on a failure the judge calls permanent, and returns a later success', async () => {
     let calls = 0
-    const permanent = await withRetries(async () => {
-      calls++
-      throw new Error('no')
-    }, options(() => ({retry: false}))).catch((error_: Error) => error_)
+    const permanent = await withRetries(
+      async () => {
+        calls++
+        throw new Error('no')
+      },
+      options(() => ({retry: false})),
+    ).catch((error_: Error) => error_)
     expect([calls, permanent.message]).to.deep.equal([1, 'no'])
-    expect(await withRetries(async (attempt) => {
-      if (attempt < 2) throw new Error('once')
-      return 'ok'
-    }, options(() => ({retry: true})))).to.equal('ok')
+    expect(
+      await withRetries(
+        async (attempt) => {
+          if (attempt < 2) throw new Error('once')
+          return 'ok'
+        },
+        options(() => ({retry: true})),
+      ),
+    ).to.equal('ok')
   })
 
   it('never starts a wait that would end past `until`: the last error comes at once', async () => {
     const seen: number[] = []
     const started = Date.now()
-    const error = await withRetries(async (attempt) => {
-      seen.push(attempt)
-      throw new Error(`failure ${attempt}`)
-    }, {...options(() => ({retry: true, retryAfterMs: 5000})), until: Date.now() + 1000}).catch((error_: Error) => error_)
+    const error = await withRetries(
+      async (attempt) => {
+        seen.push(attempt)
+        throw new Error(`failure ${attempt}`)
+      },
+      {...options(() => ({retry: true, retryAfterMs: 5000})), until: Date.now() + 1000},
+    ).catch((error_: Error) => error_)
     expect([seen, error.message]).to.deep.equal([[1], 'failure 1'])
     expect(Date.now() - started).to.be.below(500)
   })
@@ -91,12 +114,19 @@ describe('withRetries', () => {
     const delays: number[] = []
     const controller = new AbortController()
     const waits = [5, RETRY_AFTER_CAP_MS * 100]
-    const pending = withRetries(async () => {
-      throw new Error('busy')
-    }, {...options(() => ({retry: true, retryAfterMs: waits.shift()}), delays), onRetry({delayMs}) {
-      delays.push(delayMs)
-      if (delays.length === 2) controller.abort()
-    }, signal: controller.signal})
+    const pending = withRetries(
+      async () => {
+        throw new Error('busy')
+      },
+      {
+        ...options(() => ({retry: true, retryAfterMs: waits.shift()}), delays),
+        onRetry({delayMs}) {
+          delays.push(delayMs)
+          if (delays.length === 2) controller.abort()
+        },
+        signal: controller.signal,
+      },
+    )
     const error = await pending.catch((error_: Error) => error_)
     expect(delays).to.deep.equal([5, RETRY_AFTER_CAP_MS])
     expect(error.message).to.equal('interrupted')

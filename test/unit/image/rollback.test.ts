@@ -10,7 +10,14 @@ import {FakeEngine} from '../helpers/fake-engine.js'
 import {useTempDir} from '../helpers/temp-dir.js'
 
 function recordOf(imageId: string, version: string, previous?: ImageState): ImageState {
-  return {acquired_at: '2026-01-24T23:15:28.000Z', cli_version: '0.1.0', image_id: imageId, source: 'build', version, ...(previous ? {previous} : {})}
+  return {
+    acquired_at: '2026-01-24T23:15:28.000Z',
+    cli_version: '0.1.0',
+    image_id: imageId,
+    source: 'build',
+    version,
+    ...(previous ? {previous} : {}),
+  }
 }
 
 describe('rollbackImage', () => {
@@ -22,7 +29,9 @@ describe('rollbackImage', () => {
     const older = engine.addImage([localReference('previous')], {'org.opencode-cloud.version': '25.0.0'})
     const newer = engine.addImage([localReference('current')])
     const store = storeIn()
-    await store.transaction(async (transaction) => transaction.write(recordOf(newer, '25.1.3', recordOf(older, '25.0.0'))))
+    await store.transaction(async (transaction) =>
+      transaction.write(recordOf(newer, '25.1.3', recordOf(older, '25.0.0'))),
+    )
     const result = await rollbackImage({engine, store})
     expect(result).to.include({current_image_id: older, previous_image_id: newer})
     expect(engine.imageId(localReference('current'))).to.equal(older)
@@ -37,7 +46,9 @@ describe('rollbackImage', () => {
     expect(error).to.be.instanceOf(NothingToRollBackError)
     await engine.tag(only, 'opencode-cloud-sandbox', 'previous')
     engine.calls.length = 0
-    expect(await rollbackImage({engine, store: storeIn()}).catch((caught: unknown) => caught)).to.be.instanceOf(NothingToRollBackError)
+    expect(await rollbackImage({engine, store: storeIn()}).catch((caught: unknown) => caught)).to.be.instanceOf(
+      NothingToRollBackError,
+    )
     expect(engine.calls).to.deep.equal([])
   })
 

@@ -65,12 +65,16 @@ describe('ImageStateStore', () => {
       await writeFile(file, content)
       expect(await store.read()).to.equal(undefined)
       const names = await readdir(join(dir, 'data'))
-      const aside = names.filter((entry) => /^image-state\.json\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/.test(entry))
+      const aside = names.filter((entry) =>
+        /^image-state\.json\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/.test(entry),
+      )
       expect(aside, names.join(', ')).to.have.length(1)
       expect(names).to.not.include('image-state.json')
       expect(await readFile(join(dir, 'data', aside[0]), 'utf8')).to.equal(content)
       expect(warnings).to.have.length(1)
-      expect(warnings[0]).to.match(/^Warning: the image record .* (?:was unreadable|is invalid) .*moved it to .*corrupt-/)
+      expect(warnings[0]).to.match(
+        /^Warning: the image record .* (?:was unreadable|is invalid) .*moved it to .*corrupt-/,
+      )
     })
   }
 
@@ -111,7 +115,7 @@ describe('image records per engine', () => {
     dir = temp.path
   })
 
-  it("keeps image-state.json for the default local engine and gives every other engine a file of its own", () => {
+  it('keeps image-state.json for the default local engine and gives every other engine a file of its own', () => {
     const env = {OCC_DATA_DIR: dir}
     expect(imageStateFile(env, 'unix:///var/run/docker.sock')).to.equal(join(dir, 'image-state.json'))
     expect(imageStateFile({...env, DOCKER_CONFIG: dir})).to.equal(join(dir, 'image-state.json'))
@@ -122,13 +126,15 @@ describe('image records per engine', () => {
     expect(engineSlug('unix:///run/user/1000/docker.sock')).to.match(/^unix-run-user-1000-docker\.sock-[0-9a-f]{12}$/)
   })
 
-  it("on Windows: image-state.json for the default pipe, a Windows-safe file under %LOCALAPPDATA% for another pipe", () => {
+  it('on Windows: image-state.json for the default pipe, a Windows-safe file under %LOCALAPPDATA% for another pipe', () => {
     const env = {LOCALAPPDATA: String.raw`C:\Users\me\AppData\Local`}
     const data = String.raw`C:\Users\me\AppData\Local\opencode-cloud`
     expect(imageStateFile(env, 'npipe:////./pipe/docker_engine', 'win32')).to.equal(`${data}\\image-state.json`)
     expect(imageStateFile({...env, DOCKER_CONFIG: dir}, undefined, 'win32')).to.equal(`${data}\\image-state.json`)
     const other = imageStateFile(env, 'npipe:////./pipe/dockerDesktopLinuxEngine', 'win32')
-    expect(other).to.match(/^C:\\Users\\me\\AppData\\Local\\opencode-cloud\\image-state\.d\\npipe-\.-pipe-dockerDesktopLinuxEngine-[0-9a-f]{12}\.json$/)
+    expect(other).to.match(
+      /^C:\\Users\\me\\AppData\\Local\\opencode-cloud\\image-state\.d\\npipe-\.-pipe-dockerDesktopLinuxEngine-[0-9a-f]{12}\.json$/,
+    )
     // No character Windows forbids in a name (<>:"/\|?*), and no trailing dot or space.
     expect(engineSlug('npipe:////./pipe/docker_engine')).to.match(/^[\w.-]+[0-9a-f]$/)
     expect(imageStateFile(env, 'unix:///var/run/docker.sock', 'win32')).to.not.equal(`${data}\\image-state.json`)
@@ -145,12 +151,21 @@ describe('image records per engine', () => {
 
   it('does not take a record naming another engine for its own', async () => {
     const warnings: string[] = []
-    const store = new ImageStateStore(join(dir, 'image-state.json'), (message) => warnings.push(message), 'unix:///var/run/docker.sock')
+    const store = new ImageStateStore(
+      join(dir, 'image-state.json'),
+      (message) => warnings.push(message),
+      'unix:///var/run/docker.sock',
+    )
     await writeFile(store.file, JSON.stringify({...RECORD, engine: 'tcp://10.0.0.5:2376'}))
     expect(await store.read()).to.equal(undefined)
-    expect(warnings).to.deep.equal([`Warning: the image record ${store.file} describes the engine at tcp://10.0.0.5:2376, not unix:///var/run/docker.sock; ignoring it.`])
+    expect(warnings).to.deep.equal([
+      `Warning: the image record ${store.file} describes the engine at tcp://10.0.0.5:2376, not unix:///var/run/docker.sock; ignoring it.`,
+    ])
     // The original tool's record names no engine: it is the default engine's.
-    await writeFile(store.file, JSON.stringify({acquired_at: RECORD.acquired_at, registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}))
+    await writeFile(
+      store.file,
+      JSON.stringify({acquired_at: RECORD.acquired_at, registry: 'ghcr.io', source: 'prebuilt', version: '25.1.3'}),
+    )
     expect(await store.read()).to.deep.include({version: '25.1.3'})
   })
 })

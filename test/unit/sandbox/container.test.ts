@@ -8,7 +8,8 @@ import {SandboxNotReadyError} from '../../../src/lib/sandbox/errors.js'
 import {CONTAINER_NAME, sandboxSpec} from '../../../src/lib/sandbox/spec.js'
 import {FakeEngine} from '../helpers/fake-engine.js'
 
-const spec = (image: string, port = 3000) => sandboxSpec({...defaultConfig(), mounts: [], opencode_web_port: port}, image, new Set())
+const spec = (image: string, port = 3000) =>
+  sandboxSpec({...defaultConfig(), mounts: [], opencode_web_port: port}, image, new Set())
 const plan = (image: string, extra: Partial<StartPlan> = {}): StartPlan => ({
   approveChanges: async () => false,
   readiness: {command: ['true'], kind: 'health-test'},
@@ -50,7 +51,9 @@ describe('SandboxContainer: the sandbox life cycle on one engine', () => {
     expect(engine.containers.get(id)?.running).to.equal(true)
 
     const asked: string[][] = []
-    const replaced = await sandbox.start(plan('newer', {approveChanges: async (differences) => asked.push(differences) > 0}))
+    const replaced = await sandbox.start(
+      plan('newer', {approveChanges: async (differences) => asked.push(differences) > 0}),
+    )
     expect(replaced.action).to.equal('recreated')
     expect(asked).to.deep.equal([['image: good → newer']])
     expect(engine.containers.has(id)).to.equal(false)
@@ -87,10 +90,12 @@ describe('SandboxContainer: the sandbox life cycle on one engine', () => {
     expect(engine.containers.size).to.equal(0)
   })
 
-  it("never touches a container occ did not make; puts back one a cut-short replacement left aside", async () => {
+  it('never touches a container occ did not make; puts back one a cut-short replacement left aside', async () => {
     const foreign = new FakeEngine()
     foreign.add(CONTAINER_NAME, 'theirs', {})
-    expect((await failure(new SandboxContainer(foreign, signal).start(plan('good')))).code).to.equal('sandbox_name_taken')
+    expect((await failure(new SandboxContainer(foreign, signal).start(plan('good')))).code).to.equal(
+      'sandbox_name_taken',
+    )
     expect(foreign.calls).to.deep.equal([])
 
     const leftover = new FakeEngine({good: 'healthy'})

@@ -19,15 +19,24 @@ const signal = new AbortController().signal
 const answering = {kind: 'http', probe: async () => true} as const
 
 describe('waitUntilReady: readiness that does not depend on the engine running health checks', () => {
-  it('runs the container\'s own health test even when the image showed none (podman\'s image inspect omits it)', async () => {
+  it("runs the container's own health test even when the image showed none (podman's image inspect omits it)", async () => {
     const {engine, id} = podmanLike(true)
-    expect(await waitUntilReady(engine, id, {check: {kind: 'http', probe: async () => false}, deadline: Date.now() + 2000, signal})).to.equal(undefined)
+    expect(
+      await waitUntilReady(engine, id, {
+        check: {kind: 'http', probe: async () => false},
+        deadline: Date.now() + 2000,
+        signal,
+      }),
+    ).to.equal(undefined)
     expect(engine.execs[0]).to.deep.equal(TEST.slice(1))
   })
 
   it('a failing health test is not ready although the web port answers', async () => {
     const {engine, id} = podmanLike(false)
-    expect(await waitUntilReady(engine, id, {check: answering, deadline: Date.now() + 800, signal})).to.deep.equal({kind: 'timeout', lastHealth: 'starting'})
+    expect(await waitUntilReady(engine, id, {check: answering, deadline: Date.now() + 800, signal})).to.deep.equal({
+      kind: 'timeout',
+      lastHealth: 'starting',
+    })
   })
 
   it('a container without a health test falls back to the check it was given', async () => {
@@ -36,8 +45,15 @@ describe('waitUntilReady: readiness that does not depend on the engine running h
     expect(engine.execs).to.deep.equal([])
   })
 
-  it('healthTestOf reads a container\'s config as well as an image\'s', () => {
-    expect(healthTestOf({Config: {Healthcheck: {Test: ['CMD-SHELL', 'curl -f localhost']}}} as unknown as Pick<ContainerDetails, 'Config'>)).to.deep.equal(['/bin/sh', '-c', 'curl -f localhost'])
-    expect(healthTestOf({Config: {Healthcheck: {Test: ['NONE']}}} as unknown as Pick<ContainerDetails, 'Config'>)).to.equal(undefined)
+  it("healthTestOf reads a container's config as well as an image's", () => {
+    expect(
+      healthTestOf({Config: {Healthcheck: {Test: ['CMD-SHELL', 'curl -f localhost']}}} as unknown as Pick<
+        ContainerDetails,
+        'Config'
+      >),
+    ).to.deep.equal(['/bin/sh', '-c', 'curl -f localhost'])
+    expect(
+      healthTestOf({Config: {Healthcheck: {Test: ['NONE']}}} as unknown as Pick<ContainerDetails, 'Config'>),
+    ).to.equal(undefined)
   })
 })

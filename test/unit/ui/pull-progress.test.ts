@@ -6,7 +6,12 @@ import type {PullEvent} from '../../../src/lib/image/pull-events.js'
 import {progressMode} from '../../../src/lib/ui/progress.js'
 import {createPullProgress, layerChangeLine, layerLine} from '../../../src/lib/ui/pull-progress.js'
 
-const layer = (id: string, phase: Extract<PullEvent, {type: 'layer'}>['phase'], current?: number, total?: number): PullEvent => ({
+const layer = (
+  id: string,
+  phase: Extract<PullEvent, {type: 'layer'}>['phase'],
+  current?: number,
+  total?: number,
+): PullEvent => ({
   id,
   phase,
   type: 'layer',
@@ -22,15 +27,17 @@ describe('pull progress', () => {
   })
 
   it('draws a bar with bytes and total when the total is known', () => {
-    expect(layerLine({current: 5_000_000, id: 'abc', phase: 'downloading', size: 10_000_000, total: 10_000_000})).to.equal(
-      `abc  Downloading    [${'='.repeat(12)}${' '.repeat(12)}] 5.0 MB / 10.0 MB`,
-    )
+    expect(
+      layerLine({current: 5_000_000, id: 'abc', phase: 'downloading', size: 10_000_000, total: 10_000_000}),
+    ).to.equal(`abc  Downloading    [${'='.repeat(12)}${' '.repeat(12)}] 5.0 MB / 10.0 MB`)
   })
 
   it('shows bytes alone when no total came, and the size once a phase is over', () => {
     expect(layerLine({current: 2048, id: 'abc', phase: 'downloading'})).to.equal('abc  Downloading    2.0 kB')
     expect(layerLine({current: 0, id: 'abc', phase: 'waiting'})).to.equal('abc  Waiting')
-    expect(layerLine({current: 0, id: 'abc', phase: 'complete', size: 3_000_000})).to.equal('abc  Pull complete  3.0 MB')
+    expect(layerLine({current: 0, id: 'abc', phase: 'complete', size: 3_000_000})).to.equal(
+      'abc  Pull complete  3.0 MB',
+    )
   })
 
   it('writes one plain line per layer state change, not per byte', async () => {
@@ -53,7 +60,9 @@ describe('pull progress', () => {
 
     progress.log('a note')
     progress.stop()
-    expect(text).to.equal(['a: Queued', 'a: Downloading (9.0 MB)', 'b: Downloading', 'a: Pull complete (9.0 MB)', 'a note', ''].join('\n'))
+    expect(text).to.equal(
+      ['a: Queued', 'a: Downloading (9.0 MB)', 'b: Downloading', 'a: Pull complete (9.0 MB)', 'a note', ''].join('\n'),
+    )
   })
 
   it('prints nothing when silent', async () => {

@@ -19,7 +19,8 @@ export class AuthsLocator implements RegistryAuthLocator {
       return {from, password: decoded.slice(colon + 1), username: decoded.slice(0, colon)}
     }
 
-    if (entry.username !== undefined && entry.password !== undefined) return {from, password: entry.password, username: entry.username}
+    if (entry.username !== undefined && entry.password !== undefined)
+      return {from, password: entry.password, username: entry.username}
     // An entry without a secret (only an email, or written for a credsStore) offers nothing.
     return undefined
   }

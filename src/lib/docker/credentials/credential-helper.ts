@@ -20,7 +20,12 @@ const EXIT_GRACE_MS = 500
  * when its pipe closes: a child it left holding the pipe, or a helper past its time, is
  * killed with its whole process group.
  */
-export async function runCredentialHelper(name: string, serverAddress: string, env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<RegistryCredentials | undefined> {
+export async function runCredentialHelper(
+  name: string,
+  serverAddress: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 15_000,
+): Promise<RegistryCredentials | undefined> {
   // A helper name is a suffix, never a path.
   if (!HELPER_NAME.test(name)) return undefined
   const output = await new Promise<string | undefined>((resolve) => {

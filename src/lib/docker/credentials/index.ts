@@ -12,7 +12,8 @@ const LOCATORS: readonly RegistryAuthLocator[] = [new CredHelpersLocator(), new 
 /** DOCKER_AUTH_CONFIG (the JSON of a config.json), else $DOCKER_CONFIG/config.json. */
 function credentialSource(env: NodeJS.ProcessEnv): CredentialSource {
   const inline = env.DOCKER_AUTH_CONFIG
-  if (inline?.trim()) return {config: parseDockerCliConfig(inline, 'DOCKER_AUTH_CONFIG'), env, origin: 'DOCKER_AUTH_CONFIG'}
+  if (inline?.trim())
+    return {config: parseDockerCliConfig(inline, 'DOCKER_AUTH_CONFIG'), env, origin: 'DOCKER_AUTH_CONFIG'}
   const {config, file} = readDockerCliConfig(env)
   return {config, env, origin: file}
 }
@@ -21,7 +22,10 @@ function credentialSource(env: NodeJS.ProcessEnv): CredentialSource {
  * The user's Docker credentials, as a CredentialsProvider: the first locator that has any
  * for the registry wins. The configuration is read, and each registry looked up, once.
  */
-export function credentialsFrom(env: NodeJS.ProcessEnv, locators: readonly RegistryAuthLocator[] = LOCATORS): CredentialsProvider {
+export function credentialsFrom(
+  env: NodeJS.ProcessEnv,
+  locators: readonly RegistryAuthLocator[] = LOCATORS,
+): CredentialsProvider {
   let source: CredentialSource | undefined
   const found = new Map<string, Promise<RegistryCredentials | undefined>>()
   const locate = async (registry: string) => {

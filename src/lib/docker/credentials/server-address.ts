@@ -10,7 +10,10 @@ export function credentialServerAddress(registry: string): string {
 
 /** The host of a config.json key: "https://host:5000/v1/" → "host:5000" (docker's ConvertToHostname). */
 export function keyHost(key: string): string {
-  return key.replace(/^https?:\/\//i, '').split('/')[0].toLowerCase()
+  return key
+    .replace(/^https?:\/\//i, '')
+    .split('/')[0]
+    .toLowerCase()
 }
 
 /** Whether a key of `auths` or `credHelpers` names `registry`: exactly its server address, or its host. */
@@ -23,5 +26,7 @@ export function keyNamesRegistry(key: string, registry: string): boolean {
 /** The key of `entries` for `registry`: the exact server address first, then the first key with its host. */
 export function keyFor(entries: Record<string, unknown> | undefined, registry: string): string | undefined {
   const keys = Object.keys(entries ?? {})
-  return keys.find((key) => key === credentialServerAddress(registry)) ?? keys.find((key) => keyNamesRegistry(key, registry))
+  return (
+    keys.find((key) => key === credentialServerAddress(registry)) ?? keys.find((key) => keyNamesRegistry(key, registry))
+  )
 }

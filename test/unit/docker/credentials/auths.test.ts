@@ -11,12 +11,20 @@ describe('AuthsLocator (config.json auths)', () => {
 
   it('decodes auth (base64 user:password; the password may hold colons)', async () => {
     const source = sourceOf({auths: {'127.0.0.1:5000': {auth: base64('me:pa:ss')}}})
-    expect(await locator.find('127.0.0.1:5000', source)).to.deep.equal({from: 'auths["127.0.0.1:5000"] of /home/me/.docker/config.json', password: 'pa:ss', username: 'me'})
+    expect(await locator.find('127.0.0.1:5000', source)).to.deep.equal({
+      from: 'auths["127.0.0.1:5000"] of /home/me/.docker/config.json',
+      password: 'pa:ss',
+      username: 'me',
+    })
   })
 
   it('reads username/password fields and identity tokens', async () => {
-    expect(await locator.find('ghcr.io', sourceOf({auths: {'https://ghcr.io': {password: 'p', username: 'u'}}}))).to.include({password: 'p', username: 'u'})
-    expect(await locator.find('docker.io', sourceOf({auths: {'https://index.docker.io/v1/': {identitytoken: 't'}}}))).to.include({identityToken: 't'})
+    expect(
+      await locator.find('ghcr.io', sourceOf({auths: {'https://ghcr.io': {password: 'p', username: 'u'}}})),
+    ).to.include({password: 'p', username: 'u'})
+    expect(
+      await locator.find('docker.io', sourceOf({auths: {'https://index.docker.io/v1/': {identitytoken: 't'}}})),
+    ).to.include({identityToken: 't'})
   })
 
   it('has nothing for another registry, or for an entry without a secret', async () => {
@@ -27,7 +35,9 @@ describe('AuthsLocator (config.json auths)', () => {
   })
 
   it('refuses an auth that is not user:password, without echoing it', async () => {
-    const error = await locator.find('ghcr.io', sourceOf({auths: {'ghcr.io': {auth: base64('nocolon')}}})).catch((caught: unknown) => caught)
+    const error = await locator
+      .find('ghcr.io', sourceOf({auths: {'ghcr.io': {auth: base64('nocolon')}}}))
+      .catch((caught: unknown) => caught)
     expect(error).to.be.instanceOf(DockerConfigError)
     expect((error as Error).message).to.not.include('nocolon')
     expect((error as DockerConfigError).exitCode).to.equal(3)

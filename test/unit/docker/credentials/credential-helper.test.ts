@@ -29,12 +29,21 @@ describe('credential helpers (docker-credential-<name> get)', () => {
 
   it('ends a helper that outlives its time, with the children it started, and gives nothing', async () => {
     const token = `${2000 + (process.pid % 1000)}.${Date.now() % 1000}`
-    writeFileSync(join(dir, 'docker-credential-occhang'), `#!/bin/sh\nsleep ${token} &\nsleep ${token}\n`, {mode: 0o755})
+    writeFileSync(join(dir, 'docker-credential-occhang'), `#!/bin/sh\nsleep ${token} &\nsleep ${token}\n`, {
+      mode: 0o755,
+    })
     const started = performance.now()
-    expect(await runCredentialHelper('occhang', 'ghcr.io', {PATH: `${dir}:${process.env.PATH}`}, 300)).to.equal(undefined)
+    expect(await runCredentialHelper('occhang', 'ghcr.io', {PATH: `${dir}:${process.env.PATH}`}, 300)).to.equal(
+      undefined,
+    )
     expect(performance.now() - started).to.be.below(2000)
     await new Promise((resolve) => setTimeout(resolve, 100))
-    const left = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(token))
+    const left = readdirSync('/proc').filter(
+      (pid) =>
+        /^\d+$/.test(pid) &&
+        existsSync(`/proc/${pid}/cmdline`) &&
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(token),
+    )
     expect(left, 'helper and child killed').to.deep.equal([])
   })
 

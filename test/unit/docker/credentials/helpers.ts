@@ -7,7 +7,10 @@ import type {CredentialSource} from '../../../../src/lib/docker/credentials/loca
 export const HELPER_DIR = fileURLToPath(new URL('../../../fixtures/credentials/', import.meta.url))
 
 /** A source holding `config`, with the fixture helper on PATH answering for `server` only. */
-export function sourceOf(config: DockerCliConfig, helper: {server?: string; username?: string; secret?: string; log?: string} = {}): CredentialSource {
+export function sourceOf(
+  config: DockerCliConfig,
+  helper: {server?: string; username?: string; secret?: string; log?: string} = {},
+): CredentialSource {
   return {
     config,
     env: {

@@ -9,19 +9,30 @@ import {useTempDir} from '../../helpers/temp-dir.js'
 
 const base64 = (text: string) => Buffer.from(text).toString('base64')
 
-describe('the user\'s Docker credentials', () => {
+describe("the user's Docker credentials", () => {
   let dir: string
   let env: NodeJS.ProcessEnv
   const temp = useTempDir('occ-docker-config-')
   beforeEach(() => {
     dir = temp.path
-    env = {DOCKER_CONFIG: dir, OCCTEST_HELPER_LOG: join(dir, 'asked'), OCCTEST_HELPER_SECRET: 'from-helper', OCCTEST_HELPER_SERVER: 'ghcr.io', OCCTEST_HELPER_USERNAME: 'h', PATH: `${HELPER_DIR}:${process.env.PATH}`}
+    env = {
+      DOCKER_CONFIG: dir,
+      OCCTEST_HELPER_LOG: join(dir, 'asked'),
+      OCCTEST_HELPER_SECRET: 'from-helper',
+      OCCTEST_HELPER_SERVER: 'ghcr.io',
+      OCCTEST_HELPER_USERNAME: 'h',
+      PATH: `${HELPER_DIR}:${process.env.PATH}`,
+    }
   })
   const write = (config: object) => writeFileSync(join(dir, 'config.json'), JSON.stringify(config))
   const asked = () => readFileSync(join(dir, 'asked'), 'utf8').split('\n').filter(Boolean)
 
   it('takes credHelpers over credsStore over auths, and falls through when one has none', async () => {
-    write({auths: {'ghcr.io': {auth: base64('a:from-auths')}, 'quay.io': {auth: base64('q:from-auths')}}, credHelpers: {'ghcr.io': 'occtest'}, credsStore: 'occtest'})
+    write({
+      auths: {'ghcr.io': {auth: base64('a:from-auths')}, 'quay.io': {auth: base64('q:from-auths')}},
+      credHelpers: {'ghcr.io': 'occtest'},
+      credsStore: 'occtest',
+    })
     const credentials = credentialsFrom(env)
     expect(await credentials('ghcr.io')).to.include({password: 'from-helper'})
     // quay.io: no helper of its own, the store has none, so auths answers.
@@ -40,8 +51,15 @@ describe('the user\'s Docker credentials', () => {
 
   it('reads DOCKER_AUTH_CONFIG instead of config.json', async () => {
     write({auths: {'ghcr.io': {auth: base64('file:no')}}})
-    const credentials = credentialsFrom({...env, DOCKER_AUTH_CONFIG: JSON.stringify({auths: {'ghcr.io': {auth: base64('inline:yes')}}})})
-    expect(await credentials('ghcr.io')).to.deep.equal({from: 'auths["ghcr.io"] of DOCKER_AUTH_CONFIG', password: 'yes', username: 'inline'})
+    const credentials = credentialsFrom({
+      ...env,
+      DOCKER_AUTH_CONFIG: JSON.stringify({auths: {'ghcr.io': {auth: base64('inline:yes')}}}),
+    })
+    expect(await credentials('ghcr.io')).to.deep.equal({
+      from: 'auths["ghcr.io"] of DOCKER_AUTH_CONFIG',
+      password: 'yes',
+      username: 'inline',
+    })
   })
 
   it('has none without any configuration, and fails clearly on a broken one', async () => {
@@ -49,6 +67,8 @@ describe('the user\'s Docker credentials', () => {
     writeFileSync(join(dir, 'config.json'), '{"auths": ')
     const error = await credentialsFrom(env)('ghcr.io').catch((caught: unknown) => caught)
     expect(error).to.be.instanceOf(DockerConfigError)
-    expect((error as Error).message).to.equal(`The Docker CLI configuration ${join(dir, 'config.json')} cannot be used: it is not valid JSON.`)
+    expect((error as Error).message).to.equal(
+      `The Docker CLI configuration ${join(dir, 'config.json')} cannot be used: it is not valid JSON.`,
+    )
   })
 })

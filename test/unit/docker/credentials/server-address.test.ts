@@ -1,6 +1,11 @@
 import {expect} from 'chai'
 
-import {credentialServerAddress, keyFor, keyHost, keyNamesRegistry} from '../../../../src/lib/docker/credentials/server-address.js'
+import {
+  credentialServerAddress,
+  keyFor,
+  keyHost,
+  keyNamesRegistry,
+} from '../../../../src/lib/docker/credentials/server-address.js'
 
 describe('registry host matching', () => {
   it('asks about Docker Hub by its index URL and any other registry by its host', () => {
@@ -28,7 +33,9 @@ describe('registry host matching', () => {
 
   it('prefers the exact server address over a key that only shares the host', () => {
     expect(keyFor({'https://ghcr.io/v1/': 1, 'ghcr.io': 2}, 'ghcr.io')).to.equal('ghcr.io')
-    expect(keyFor({'docker.io': 1, 'https://index.docker.io/v1/': 2}, 'docker.io')).to.equal('https://index.docker.io/v1/')
+    expect(keyFor({'docker.io': 1, 'https://index.docker.io/v1/': 2}, 'docker.io')).to.equal(
+      'https://index.docker.io/v1/',
+    )
     expect(keyFor({'quay.io': 1}, 'ghcr.io')).to.equal(undefined)
     expect(keyFor(undefined, 'ghcr.io')).to.equal(undefined)
   })
