@@ -5,7 +5,10 @@ import {fileURLToPath} from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-/** Command ids from the sources: src/commands/config/get.ts → config:get, src/commands/autocomplete/index.ts → autocomplete. */
+/**
+ * Command ids from the sources: src/commands/config/get.ts → config:get,
+ * src/commands/autocomplete/index.ts → autocomplete.
+ */
 function sourceCommandIds(): string[] {
   return readdirSync(`${ROOT}src/commands`, {recursive: true, encoding: 'utf8'})
     .filter((path) => path.endsWith('.ts'))

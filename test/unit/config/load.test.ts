@@ -123,7 +123,8 @@ describe('loadConfig', () => {
   it('names an invalid value, where it is and what is allowed', () => {
     write('{\n  "opencode_web_port": 80\n}\n')
     expect(loadError().message).to.equal(
-      `Invalid value for opencode_web_port in the config file ${file} (line 2, column 24): 80. Allowed: an integer from 1024 to 65535.`,
+      `Invalid value for opencode_web_port in the config file ${file} (line 2, column 24): 80. ` +
+        'Allowed: an integer from 1024 to 65535.',
     )
     write('{"port": "x"}')
     expect(loadError().message).to.match(/^Invalid value for opencode_web_port .*\(line 1, column 10\): "x"\./)

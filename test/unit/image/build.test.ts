@@ -60,7 +60,10 @@ describe('buildOnce', () => {
     const failed = error as BuildFailedError
     expect(failed.exitCode).to.equal(9)
     expect(failed.message).to.match(
-      /^The image build failed at step 2\/2 \(COPY missing \/m\): COPY failed: file not found\nLast lines of the build log:\n/,
+      new RegExp(
+        /^The image build failed at step 2\/2 \(COPY missing \/m\): COPY failed: file not found\n/.source +
+          /Last lines of the build log:\n/.source,
+      ),
     )
     expect(failed.message).to.include('  | line 19\n  | Step 2/2 : COPY missing /m')
     expect(failed.message).to.not.include('line 5\n')

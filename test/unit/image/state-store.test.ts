@@ -133,7 +133,10 @@ describe('image records per engine', () => {
     expect(imageStateFile({...env, DOCKER_CONFIG: dir}, undefined, 'win32')).to.equal(`${data}\\image-state.json`)
     const other = imageStateFile(env, 'npipe:////./pipe/dockerDesktopLinuxEngine', 'win32')
     expect(other).to.match(
-      /^C:\\Users\\me\\AppData\\Local\\opencode-cloud\\image-state\.d\\npipe-\.-pipe-dockerDesktopLinuxEngine-[0-9a-f]{12}\.json$/,
+      new RegExp(
+        /^C:\\Users\\me\\AppData\\Local\\opencode-cloud\\/.source +
+          /image-state\.d\\npipe-\.-pipe-dockerDesktopLinuxEngine-[0-9a-f]{12}\.json$/.source,
+      ),
     )
     // No character Windows forbids in a name (<>:"/\|?*), and no trailing dot or space.
     expect(engineSlug('npipe:////./pipe/docker_engine')).to.match(/^[\w.-]+[0-9a-f]$/)
@@ -159,7 +162,8 @@ describe('image records per engine', () => {
     await writeFile(store.file, JSON.stringify({...RECORD, engine: 'tcp://10.0.0.5:2376'}))
     expect(await store.read()).to.equal(undefined)
     expect(warnings).to.deep.equal([
-      `Warning: the image record ${store.file} describes the engine at tcp://10.0.0.5:2376, not unix:///var/run/docker.sock; ignoring it.`,
+      `Warning: the image record ${store.file} describes the engine at tcp://10.0.0.5:2376, ` +
+        'not unix:///var/run/docker.sock; ignoring it.',
     ])
     // The original tool's record names no engine: it is the default engine's.
     await writeFile(
