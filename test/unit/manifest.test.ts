@@ -22,7 +22,7 @@ function sourceCommandIds(): string[] {
 }
 
 describe('oclif.manifest.json', () => {
-  it('lists every command of src/commands with the flags and args of the built commands (run "npm run build" if stale)', async () => {
+  it('lists every command of src/commands with its built flags and args (run "npm run build" if stale)', async () => {
     const manifest = JSON.parse(readFileSync(`${ROOT}oclif.manifest.json`, 'utf8'))
     const plugin = new Plugin({
       root: ROOT,

@@ -95,7 +95,7 @@ describe('loadConfig', () => {
     expect(loadError().message).to.equal(`The config file ${file} has version 2; this occ knows version 1 and older.`)
   })
 
-  it('refuses a file nested deeper than any key needs before parsing it, ignoring brackets in strings and comments', () => {
+  it('refuses a file nested deeper than any key needs before parsing, ignoring brackets in strings or comments', () => {
     write(`{"version": 1, "users": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
     const error = loadError()
     expect(error.code).to.equal('config_too_deep')

@@ -124,7 +124,7 @@ describe('engine error classification', () => {
     )
   })
 
-  it('maps ssh failures by their level, an agent socket that is missing included (ENOENT, yet no engine socket)', () => {
+  it('maps ssh failures by their level, a missing agent socket included (ENOENT, yet no engine socket)', () => {
     const ssh = (level: string, message: string, code?: string) =>
       toEngineError(Object.assign(new Error(message), {level, ...(code ? {code} : {})}), 'ssh://me@h') as EngineSshError
     const refused = ssh('client-authentication', 'All configured authentication methods failed')

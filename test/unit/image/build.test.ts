@@ -73,7 +73,7 @@ describe('buildOnce', () => {
     })
   })
 
-  it('advises checking the network when the failing step says a host or the network was out of reach, and only then', async () => {
+  it('advises checking the network only if the failing step says a host or the network was out of reach', async () => {
     const failing = (
       output: string[],
       error = "The command '/bin/sh -c fetch' returned a non-zero code: 1",
@@ -125,7 +125,7 @@ describe('buildOnce', () => {
     }
   })
 
-  it('turns a Dockerfile the engine refuses into a build failure, and a stream without image into one too', async () => {
+  it('turns a Dockerfile the engine refuses into a build failure, and a stream without image too', async () => {
     const refused = await buildOnce(
       engineAnswering(
         new EngineRequestError(

@@ -126,7 +126,7 @@ describe('image records per engine', () => {
     expect(engineSlug('unix:///run/user/1000/docker.sock')).to.match(/^unix-run-user-1000-docker\.sock-[0-9a-f]{12}$/)
   })
 
-  it('on Windows: image-state.json for the default pipe, a Windows-safe file under %LOCALAPPDATA% for another pipe', () => {
+  it('on Windows: image-state.json for the default pipe, a Windows-safe file under %LOCALAPPDATA% for others', () => {
     const env = {LOCALAPPDATA: String.raw`C:\Users\me\AppData\Local`}
     const data = String.raw`C:\Users\me\AppData\Local\opencode-cloud`
     expect(imageStateFile(env, 'npipe:////./pipe/docker_engine', 'win32')).to.equal(`${data}\\image-state.json`)
