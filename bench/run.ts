@@ -30,7 +30,10 @@ if (pullSizes.some((size) => !Number.isInteger(size) || size < 200))
 
 requireBuild()
 console.log(
-  `# ${machine()}; ${pairs} pairs after 1 warm-up pair; command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(),
+  (
+    `# ${machine()}; ${pairs} pairs after 1 warm-up pair; ` +
+    `command: npm run bench -- ${process.argv.slice(2).join(' ')}`
+  ).trimEnd(),
 )
 await withEnvironment(async (env) => {
   for (const name of chosen as Name[]) {
@@ -42,7 +45,8 @@ await withEnvironment(async (env) => {
       const result = await check(env, {pairs})
       console.log(tableRow(result))
       console.log(
-        `\nRegistry requests per run (median, from the access log): occ ${result.requests.a}, docker pull ${result.requests.b}`,
+        '\nRegistry requests per run (median, from the access log): ' +
+          `occ ${result.requests.a}, docker pull ${result.requests.b}`,
       )
     }
   }

@@ -33,7 +33,9 @@ export async function sandbox(env: TestEnvironment, options: {pairs: number}): P
     await measure(occ(always, 'image:pull', '--quiet'))
     await measure(occ(never, 'image:pull', '--quiet'))
     await measure(occ(never, 'start', '--quiet'))
-    const waitHealthy = `${DOCKER} start ${CONTAINER} >/dev/null && until [ "$(${DOCKER} inspect -f '{{.State.Health.Status}}' ${CONTAINER})" = healthy ]; do sleep 0.05; done`
+    const waitHealthy =
+      `${DOCKER} start ${CONTAINER} >/dev/null && ` +
+      `until [ "$(${DOCKER} inspect -f '{{.State.Health.Status}}' ${CONTAINER})" = healthy ]; do sleep 0.05; done`
     const startVsDocker = await alternate(
       {...stopped, label: '`occ start` (stopped → healthy)', run: () => measure(occ(never, 'start', '--quiet'))},
       {

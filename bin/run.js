@@ -6,7 +6,8 @@ import {cacheDir} from '../dist/lib/occ-dirs.js'
 
 if (Number(process.versions.node.split('.')[0]) < 22) {
   process.stderr.write(
-    `Error: occ needs Node.js 22 or newer; this is Node.js ${process.versions.node}.\n  Install a current Node.js (24 LTS), then run occ again.\n`,
+    `Error: occ needs Node.js 22 or newer; this is Node.js ${process.versions.node}.\n` +
+      '  Install a current Node.js (24 LTS), then run occ again.\n',
   )
   process.exit(1)
 }

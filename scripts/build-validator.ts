@@ -1,4 +1,7 @@
-/** Precompiles the config validator into the build output (ajv standalone, CommonJS), so occ never loads ajv at run time. */
+/**
+ * Precompiles the config validator into the build output (ajv standalone, CommonJS), so occ never
+ * loads ajv at run time.
+ */
 import {writeFileSync} from 'node:fs'
 import {resolve} from 'node:path'
 

@@ -89,12 +89,14 @@ const usageOf = (command: ManifestCommand): string =>
     ),
   ].join(' ')
 
+/** A flag as users type it: `-t, --time TIME` for an option, `--json` for a boolean flag without a short form. */
+const flagUsage = (flag: ManifestFlag): string =>
+  `${flag.char ? `-${flag.char}, ` : ''}--${flag.name}${flag.type === 'option' ? ` ${flag.name.toUpperCase()}` : ''}`
+
 function renderCommand(command: ManifestCommand): string {
   const flags = Object.values(command.flags)
     .filter((flag) => !flag.hidden)
-    .map((flag) =>
-      `- ${code(`${flag.char ? `-${flag.char}, ` : ''}--${flag.name}${flag.type === 'option' ? ` ${flag.name.toUpperCase()}` : ''}`)} ${flag.description ?? ''}`.trimEnd(),
-    )
+    .map((flag) => `- ${code(flagUsage(flag))} ${flag.description ?? ''}`.trimEnd())
   const examples = (command.examples ?? []).map((example) =>
     example.replaceAll('<%= config.bin %>', 'occ').replaceAll('<%= command.id %>', typedId(command)),
   )

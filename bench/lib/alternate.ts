@@ -93,7 +93,10 @@ export async function alternate(
 /** "2026-11-27, Node v20.20.2, linux x64, 2 cores (…), 23 GiB" */
 export function machine(): string {
   const cores = cpus()
-  return `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform} ${arch()}, ${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`
+  return (
+    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform} ${arch()}, ` +
+    `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`
+  )
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3)
@@ -101,11 +104,16 @@ const range = (value: Spread, format: (n: number) => string) =>
   `${format(value.median)} (${format(value.min)}–${format(value.max)})`
 
 export const TABLE_HEADER = [
-  '| A | B | A wall s, median (min–max) | B wall s, median (min–max) | A/B wall (medians) | A/B wall (median of pairs) | A/B cpu | A cpu s | A peak RSS MiB |',
+  '| A | B | A wall s, median (min–max) | B wall s, median (min–max) | A/B wall (medians) | ' +
+    'A/B wall (median of pairs) | A/B cpu | A cpu s | A peak RSS MiB |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ].join('\n')
 
 export function tableRow(result: Comparison): string {
   const {a, b} = result
-  return `| ${a.label} | ${b.label} | ${range(a.wallMs, seconds)} | ${range(b.wallMs, seconds)} | ${result.wallRatio.toFixed(2)} | ${result.pairedWallRatio.toFixed(2)} | ${result.cpuRatio.toFixed(2)} | ${seconds(a.cpuMs.median)} | ${a.peakRssMb.median.toFixed(1)} |`
+  return (
+    `| ${a.label} | ${b.label} | ${range(a.wallMs, seconds)} | ${range(b.wallMs, seconds)} | ` +
+    `${result.wallRatio.toFixed(2)} | ${result.pairedWallRatio.toFixed(2)} | ${result.cpuRatio.toFixed(2)} | ` +
+    `${seconds(a.cpuMs.median)} | ${a.peakRssMb.median.toFixed(1)} |`
+  )
 }

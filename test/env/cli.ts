@@ -12,7 +12,10 @@ async function main(command: string | undefined): Promise<number> {
     case 'start': {
       const {env, seconds, started} = await startEnvironment()
       say(
-        `${started ? 'started' : 'reused'} in ${seconds.toFixed(1)} s: engine ${env.dockerHost} (${env.storageDriver}), registries primary ${env.registries.primary}, mirror ${env.registries.mirror}, auth ${env.registries.auth}, dead ${env.registries.dead}; state ${env.dir}/env.json`,
+        `${started ? 'started' : 'reused'} in ${seconds.toFixed(1)} s: ` +
+          `engine ${env.dockerHost} (${env.storageDriver}), registries primary ${env.registries.primary}, ` +
+          `mirror ${env.registries.mirror}, auth ${env.registries.auth}, dead ${env.registries.dead}; ` +
+          `state ${env.dir}/env.json`,
       )
       console.log(exportLines(env, true))
       return 0
@@ -22,7 +25,8 @@ async function main(command: string | undefined): Promise<number> {
       const {seconds, stopped, unmounted} = await stopEnvironment()
       say(
         stopped
-          ? `stopped in ${seconds.toFixed(1)} s${unmounted ? ` (${unmounted} leftover mounts unmounted)` : ''}; logs kept in ${stateDir()}`
+          ? `stopped in ${seconds.toFixed(1)} s${unmounted ? ` (${unmounted} leftover mounts unmounted)` : ''}` +
+              `; logs kept in ${stateDir()}`
           : `no environment recorded in ${stateDir()}; nothing to stop`,
       )
       return 0

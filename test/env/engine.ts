@@ -47,7 +47,10 @@ export async function enginePing(dockerHost: string, timeoutMs = 2000): Promise<
   }
 }
 
-/** True when the engine's TLS listener (`tcp://127.0.0.1:P`) answers /_ping to a client holding the certificates in `certDir`. */
+/**
+ * True when the engine's TLS listener (`tcp://127.0.0.1:P`) answers /_ping to a client holding
+ * the certificates in `certDir`.
+ */
 export function engineTlsPing(tlsHost: string, certDir: string, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
     let pem

@@ -87,7 +87,10 @@ export interface TestEnvironment {
   owner: Owner
   dir: string
   dockerHost: string
-  /** The same engine on `tcp://127.0.0.1:P` with TLS (--tlsverify): only clients holding certDir's certificate get in. */
+  /**
+   * The same engine on `tcp://127.0.0.1:P` with TLS (--tlsverify): only clients holding certDir's
+   * certificate get in.
+   */
   tlsHost: string
   /** ca.pem, cert.pem and key.pem of a client the TLS listener trusts (DOCKER_CERT_PATH). */
   certDir: string
@@ -270,7 +273,8 @@ export async function startEnvironment(dir = stateDir(), options: StartOptions =
     if (started !== 'wait') return started
     if (waitingSince === undefined) {
       say(
-        'the running environment is outdated (started by an older test/env); restarting it once the test runs using it have finished',
+        'the running environment is outdated (started by an older test/env); ' +
+          'restarting it once the test runs using it have finished',
       )
       waitingSince = Date.now()
     }
@@ -319,7 +323,8 @@ async function startLocked(
       result = {env: existing, seconds: (Date.now() - began) / 1000, started: false}
     } else {
       say(
-        `the recorded environment is ${health.outdated ? 'outdated' : 'broken'} (${health.problems.join('; ')}); stopping what is left of it`,
+        `the recorded environment is ${health.outdated ? 'outdated' : 'broken'} (${health.problems.join('; ')}); ` +
+          'stopping what is left of it',
       )
     }
   }
@@ -531,7 +536,8 @@ async function bringUp(dir: string, owner: Owner): Promise<TestEnvironment> {
       })
     }
     say(
-      `seeded ${env.seeds.length} images and ${env.sandboxes.length} sandbox stand-ins in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s`,
+      `seeded ${env.seeds.length} images and ${env.sandboxes.length} sandbox stand-ins in ` +
+        `${((Date.now() - pushStarted) / 1000).toFixed(1)} s`,
     )
     env.ready = true
     writeRecord(env)
@@ -561,7 +567,8 @@ async function startSecondEngine(env: TestEnvironment): Promise<void> {
     if (runsInCi())
       throw new EnvironmentError(`podman, the second engine, failed to start, and CI must test against it: ${message}`)
     say(
-      `WARNING: podman, the second engine, did not start; its tests will be skipped (under CI=true this fails the start): ${message}`,
+      'WARNING: podman, the second engine, did not start; its tests will be skipped ' +
+        `(under CI=true this fails the start): ${message}`,
     )
     if (env.podman)
       await stopPodman(env.dir, env.podman, env.pids.podman).catch(() => {
@@ -661,7 +668,8 @@ async function startEngine(env: TestEnvironment): Promise<void> {
     if (isOurProcess(pid, marker(env.dir))) {
       await terminate(pid, marker(env.dir), 10_000)
       throw new EnvironmentError(
-        `dockerd (${BINARIES.dockerd}) did not answer on ${env.dockerHost} within 40 s; see ${env.logs.dockerd}:\n${tail(env.logs.dockerd)}`,
+        `dockerd (${BINARIES.dockerd}) did not answer on ${env.dockerHost} within 40 s; ` +
+          `see ${env.logs.dockerd}:\n${tail(env.logs.dockerd)}`,
       )
     }
     if (driver !== drivers.at(-1)) {
@@ -726,7 +734,8 @@ async function startRegistry(env: TestEnvironment, name: RegistryName): Promise<
     await terminate(pid, marker(env.dir), 2000)
     if (attempt === 3 || !up) {
       throw new EnvironmentError(
-        `registry ${name} (${BINARIES.registry} serve ${config}) did not come up on ${address}; see ${env.logs[name]}:\n${tail(env.logs[name])}`,
+        `registry ${name} (${BINARIES.registry} serve ${config}) did not come up on ${address}; ` +
+          `see ${env.logs[name]}:\n${tail(env.logs[name])}`,
       )
     }
   }
@@ -760,7 +769,8 @@ async function restoreSeeds(env: TestEnvironment): Promise<void> {
   ])
   if (moved.length + movedSandboxes.length === 0) return
   say(
-    `restoring ${moved.length + movedSandboxes.length} seed tag(s): ${[...moved, ...movedSandboxes].map((seed) => `${seed.registry}/${seed.tag}`).join(', ')}`,
+    `restoring ${moved.length + movedSandboxes.length} seed tag(s): ` +
+      [...moved, ...movedSandboxes].map((seed) => `${seed.registry}/${seed.tag}`).join(', '),
   )
   await Promise.all(
     moved.map(async (seed) => {

@@ -116,7 +116,8 @@ export class RegistryClient {
     const headers: Record<string, string> = {...init.headers}
     const {credentials} = this.endpoint
     if (credentials) {
-      headers.Authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+      headers.Authorization =
+        'Basic ' + Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
     }
     return fetch(new URL(path, this.baseUrl), {body: init.body, headers, method})
   }

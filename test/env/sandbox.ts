@@ -104,7 +104,8 @@ function staticBusybox(): Buffer {
   const data = readFileSync(BINARIES.busybox)
   if (hasInterpreter(data)) {
     throw new EnvironmentError(
-      `${BINARIES.busybox} is dynamically linked and cannot run in a FROM-scratch image; install Debian's busybox-static`,
+      `${BINARIES.busybox} is dynamically linked and cannot run in a FROM-scratch image; ` +
+        "install Debian's busybox-static",
     )
   }
   return data

@@ -55,7 +55,8 @@ export async function startSsh(dir: string, dockerHost: string, log: string, pid
   const restrictions = 'no-pty,no-port-forwarding,no-agent-forwarding,no-X11-forwarding'
   writeFileSync(
     join(sshDir, 'authorized_keys'),
-    `command="DOCKER_HOST=${dockerHost} exec ${BINARIES.docker} system dial-stdio",${restrictions} ${readFileSync(`${clientKey}.pub`, 'utf8')}`,
+    `command="DOCKER_HOST=${dockerHost} exec ${BINARIES.docker} system dial-stdio",${restrictions} ` +
+      readFileSync(`${clientKey}.pub`, 'utf8'),
   )
   const user = userInfo().username
 

@@ -61,7 +61,10 @@ export const PODMAN_PACKAGES: readonly {name: string; provides: string}[] = [
 /** How long apt-get waits for a lock another apt or dpkg holds (an unattended upgrade, say) before the start fails. */
 export const APT_LOCK_WAIT_S = 300
 
-/** apt's locks: dpkg's, which apt-get waits for with DPkg::Lock::Timeout, and the lists' and archives', which it does not. */
+/**
+ * apt's locks: dpkg's, which apt-get waits for with DPkg::Lock::Timeout, and the lists' and
+ * archives', which it does not.
+ */
 const APT_LOCKS = [
   '/var/lib/dpkg/lock-frontend',
   '/var/lib/dpkg/lock',
@@ -99,7 +102,10 @@ export function lockHolder(file: string): string | undefined {
   }
 }
 
-/** Waits while another process holds one of `locks`, saying so once; false when it still holds one after `timeoutMs`. */
+/**
+ * Waits while another process holds one of `locks`, saying so once; false when it still holds one
+ * after `timeoutMs`.
+ */
 export async function waitForLocks(
   locks: readonly string[] = APT_LOCKS,
   timeoutMs = APT_LOCK_WAIT_S * 1000,
@@ -130,7 +136,8 @@ export async function ensurePackages(packages = REQUIRED_PACKAGES): Promise<void
     const result = spawnSync('apt-get', aptGetArgs(args), {env, stdio: ['ignore', 'inherit', 'inherit']})
     if (result.status !== 0) {
       throw new EnvironmentError(
-        `apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); run it by hand to see why: ${command}`,
+        `apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); ` +
+          `run it by hand to see why: ${command}`,
       )
     }
   }

@@ -5,7 +5,10 @@ import {fileURLToPath} from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-/** Command ids from the sources: src/commands/config/get.ts → config:get, src/commands/autocomplete/index.ts → autocomplete. */
+/**
+ * Command ids from the sources: src/commands/config/get.ts → config:get,
+ * src/commands/autocomplete/index.ts → autocomplete.
+ */
 function sourceCommandIds(): string[] {
   return readdirSync(`${ROOT}src/commands`, {recursive: true, encoding: 'utf8'})
     .filter((path) => path.endsWith('.ts'))
@@ -19,7 +22,7 @@ function sourceCommandIds(): string[] {
 }
 
 describe('oclif.manifest.json', () => {
-  it('lists every command of src/commands with the flags and args of the built commands (run "npm run build" if stale)', async () => {
+  it('lists every command of src/commands with its built flags and args (run "npm run build" if stale)', async () => {
     const manifest = JSON.parse(readFileSync(`${ROOT}oclif.manifest.json`, 'utf8'))
     const plugin = new Plugin({
       root: ROOT,

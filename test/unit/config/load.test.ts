@@ -95,7 +95,7 @@ describe('loadConfig', () => {
     expect(loadError().message).to.equal(`The config file ${file} has version 2; this occ knows version 1 and older.`)
   })
 
-  it('refuses a file nested deeper than any key needs before parsing it, ignoring brackets in strings and comments', () => {
+  it('refuses a file nested deeper than any key needs before parsing, ignoring brackets in strings or comments', () => {
     write(`{"version": 1, "users": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
     const error = loadError()
     expect(error.code).to.equal('config_too_deep')
@@ -123,7 +123,8 @@ describe('loadConfig', () => {
   it('names an invalid value, where it is and what is allowed', () => {
     write('{\n  "opencode_web_port": 80\n}\n')
     expect(loadError().message).to.equal(
-      `Invalid value for opencode_web_port in the config file ${file} (line 2, column 24): 80. Allowed: an integer from 1024 to 65535.`,
+      `Invalid value for opencode_web_port in the config file ${file} (line 2, column 24): 80. ` +
+        'Allowed: an integer from 1024 to 65535.',
     )
     write('{"port": "x"}')
     expect(loadError().message).to.match(/^Invalid value for opencode_web_port .*\(line 1, column 10\): "x"\./)

@@ -62,7 +62,8 @@ describe('parseValue', () => {
     rejects('mounts', 'C:work:/w')
     rejects('mounts', String.raw`CD:\work:/w`)
     expect(rejects('mounts', 'relative:/x').message).to.equal(
-      'Invalid value for mounts: "relative:/x". Allowed: a list of "/host/path:/container/path[:ro|:rw]"; as a JSON array or comma-separated.',
+      'Invalid value for mounts: "relative:/x". ' +
+        'Allowed: a list of "/host/path:/container/path[:ro|:rw]"; as a JSON array or comma-separated.',
     )
   })
 

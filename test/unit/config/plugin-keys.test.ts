@@ -95,7 +95,8 @@ describe('plugin config keys', () => {
         p_numbers: '"items" must be {"type": "string"}, optionally with a "pattern"',
         p_object: 'its type "object" is not one occ supports (string, integer, boolean or array)',
         p_secret:
-          'the keyword "x-secret" is not supported for a string key (allowed: type, description, default, x-hint, enum, pattern)',
+          'the keyword "x-secret" is not supported for a string key ' +
+          '(allowed: type, description, default, x-hint, enum, pattern)',
         p_upper_enum: '"enum" values must be lower-case (occ matches them in any case)',
       })
     })
@@ -169,7 +170,8 @@ describe('plugin config keys', () => {
       writeFileSync(file, '{\n  "hello_times": 7\n}\n')
       expect(() => loadConfig({env: {}, file})).to.throw(
         ConfigError,
-        `Invalid value for hello_times in the config file ${file} (line 2, column 18): 7. Allowed: an integer from 1 to 5.`,
+        `Invalid value for hello_times in the config file ${file} (line 2, column 18): 7. ` +
+          'Allowed: an integer from 1 to 5.',
       )
     })
 

@@ -57,7 +57,7 @@ describe('resolveEngineEndpoint', () => {
     })
   })
 
-  it('reads unix:// as the docker CLI does: the rest is the path, literal, relative to the working directory; one URI per socket', () => {
+  it('reads unix:// like the docker CLI: the rest is the literal path, relative to the cwd; one URI per socket', () => {
     const socket = (host: string) => resolveEngineEndpoint({DOCKER_HOST: host})
     expect(socket('unix://docker.sock')).to.deep.include({
       connection: {kind: 'socket', socketPath: join(process.cwd(), 'docker.sock')},
@@ -95,7 +95,7 @@ describe('resolveEngineEndpoint', () => {
     })
   })
 
-  it('adds TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, sending a client certificate only when there is one', () => {
+  it('adds TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, sending a client certificate only if there is one', () => {
     const certs = join(temp.path, 'certs')
     mkdirSync(certs)
     expect(

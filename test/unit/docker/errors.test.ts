@@ -100,7 +100,8 @@ describe('engine error classification', () => {
     const typed = {host: 'engine', port: 22}
     const unknown = hostKeyUnknown('ssh://engine', dialled, {file: '/home/me/.ssh/engine_hosts', typed})
     expect([unknown.message, unknown.suggestion]).to.deep.equal([
-      'The ssh connection to the Docker engine at ssh://engine failed: [127.0.0.1]:40022 is not in /home/me/.ssh/engine_hosts, so its key cannot be checked.',
+      'The ssh connection to the Docker engine at ssh://engine failed: ' +
+        '[127.0.0.1]:40022 is not in /home/me/.ssh/engine_hosts, so its key cannot be checked.',
       'Check the host\'s key and record it by signing in once with "ssh engine", then try again.',
     ])
     expect(
@@ -114,7 +115,8 @@ describe('engine error classification', () => {
   it('names a passphrase-protected key file and suggests the agent', () => {
     const only = sshKeysNeedPassphrase('ssh://h', ['/home/me/.ssh/id_ed25519'])
     expect(only.message).to.equal(
-      'The ssh connection to the Docker engine at ssh://h failed: the key /home/me/.ssh/id_ed25519 is protected by a passphrase, which occ cannot ask for.',
+      'The ssh connection to the Docker engine at ssh://h failed: ' +
+        'the key /home/me/.ssh/id_ed25519 is protected by a passphrase, which occ cannot ask for.',
     )
     expect(only.suggestion).to.include('"ssh-add /home/me/.ssh/id_ed25519"').and.include('SSH_AUTH_SOCK')
     expect(sshKeysNeedPassphrase('ssh://h', ['/a', '/b'], new Error('refused')).message).to.include(
@@ -122,7 +124,7 @@ describe('engine error classification', () => {
     )
   })
 
-  it('maps ssh failures by their level, an agent socket that is missing included (ENOENT, yet no engine socket)', () => {
+  it('maps ssh failures by their level, a missing agent socket included (ENOENT, yet no engine socket)', () => {
     const ssh = (level: string, message: string, code?: string) =>
       toEngineError(Object.assign(new Error(message), {level, ...(code ? {code} : {})}), 'ssh://me@h') as EngineSshError
     const refused = ssh('client-authentication', 'All configured authentication methods failed')
@@ -130,10 +132,12 @@ describe('engine error classification', () => {
     expect([refused.exitCode, refused.code, refused.message]).to.deep.equal([
       4,
       'engine_ssh_failed',
-      "The ssh connection to the Docker engine at ssh://me@h failed: the host accepted none of the keys occ offered (your ssh agent's, then your identity files').",
+      'The ssh connection to the Docker engine at ssh://me@h failed: ' +
+        "the host accepted none of the keys occ offered (your ssh agent's, then your identity files').",
     ])
     expect(ssh('agent', 'Failed to connect to agent', 'ENOENT').message).to.equal(
-      'The ssh connection to the Docker engine at ssh://me@h failed: the ssh agent could not be used (Failed to connect to agent).',
+      'The ssh connection to the Docker engine at ssh://me@h failed: ' +
+        'the ssh agent could not be used (Failed to connect to agent).',
     )
     expect(ssh('handshake', 'no matching host key format').message).to.include(
       'the ssh handshake failed (no matching host key format)',

@@ -50,7 +50,8 @@ describe('known_hosts', () => {
   it('reads host lists, wildcards and negations, in any case, and skips comments, blank and broken lines', () => {
     const files = [
       file(
-        `# comment\n\nbroken-line\n*.example.com,!secret.example.com ssh-ed25519 ${ED25519}\nhost?.lan,10.0.0.5 ssh-rsa ${RSA}\n`,
+        `# comment\n\nbroken-line\n*.example.com,!secret.example.com ssh-ed25519 ${ED25519}\n` +
+          `host?.lan,10.0.0.5 ssh-rsa ${RSA}\n`,
       ),
     ]
     expect(types('Build.Example.com', 22, files)).to.deep.equal(['ssh-ed25519'])

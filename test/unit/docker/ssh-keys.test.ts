@@ -13,7 +13,10 @@ function opensshKey(cipher: string): string {
   const body = Buffer.concat([Buffer.from('openssh-key-v1\0', 'latin1'), length, name, Buffer.alloc(32)]).toString(
     'base64',
   )
-  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.match(/.{1,70}/g)?.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`
+  return (
+    `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.match(/.{1,70}/g)?.join('\n')}\n` +
+    '-----END OPENSSH PRIVATE KEY-----\n'
+  )
 }
 
 describe('ssh identity keys', () => {
@@ -24,7 +27,8 @@ describe('ssh identity keys', () => {
     expect(isEncryptedKey(opensshKey('aes256-ctr'))).to.equal(true)
     expect(
       isEncryptedKey(
-        '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n',
+        '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n' +
+          'AAAA\n-----END RSA PRIVATE KEY-----\n',
       ),
     ).to.equal(true)
     expect(

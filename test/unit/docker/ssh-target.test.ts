@@ -38,7 +38,7 @@ describe('the ssh target of an ssh:// engine', () => {
     return resolveSshTarget(connection, {env: {HOME: home}, files: [config], localUser: 'me'})
   }
 
-  it('completes an alias from ~/.ssh/config: HostName, Port, User, IdentityFile and UserKnownHostsFile, tokens expanded', () => {
+  it('completes a ~/.ssh/config alias: HostName, Port, User, IdentityFile, UserKnownHostsFile, tokens expanded', () => {
     expect(target('ssh://engine')).to.deep.equal({
       host: '127.0.0.1',
       identityFiles: [join(home, '.ssh', 'engine_builder_127.0.0.1_40022'), `/keys/engine-me-${home}-%`],

@@ -8,7 +8,11 @@ import {useTempDir} from '../helpers/temp-dir.js'
 
 // Takes a POSIX (fcntl) lock, as apt and dpkg do (flock(1) takes another kind, which apt does not see), and holds it.
 const HOLD =
-  'import fcntl, os, sys, time\nfd = os.open(sys.argv[1], os.O_RDWR)\nfcntl.lockf(fd, fcntl.LOCK_EX)\nprint("held", flush=True)\ntime.sleep(float(sys.argv[2]))\n'
+  'import fcntl, os, sys, time\n' +
+  'fd = os.open(sys.argv[1], os.O_RDWR)\n' +
+  'fcntl.lockf(fd, fcntl.LOCK_EX)\n' +
+  'print("held", flush=True)\n' +
+  'time.sleep(float(sys.argv[2]))\n'
 
 /** Holds a lock on `file` for `seconds` in a child process; resolves once it is held. */
 async function holdLock(file: string, seconds: number): Promise<ChildProcess> {

@@ -49,7 +49,10 @@ interface FakeContainer {
   restarting: boolean
 }
 
-/** One entry of the engine's answer to a removal: each names either an untagged name or a deleted image (dockerode types both as present). */
+/**
+ * One entry of the engine's answer to a removal: each names either an untagged name or a deleted image
+ * (dockerode types both as present).
+ */
 type RemovalEntry = Awaited<ReturnType<Engine['removeImage']>>[number]
 
 interface FakeImage {
@@ -171,7 +174,10 @@ export class FakeEngine {
     this.name(id, `${repo}:${tag}`)
   }
 
-  /** Removes a name, or an image by id; the image goes with its last name unless a container uses it (409, as the engine). */
+  /**
+   * Removes a name, or an image by id; the image goes with its last name unless a container uses it
+   * (409, as the engine).
+   */
   async removeImage(reference: string): Promise<RemovalEntry[]> {
     const id = this.imageId(reference)
     const image = id === undefined ? undefined : this.images.get(id)
@@ -182,14 +188,16 @@ export class FakeEngine {
       throw new EngineRequestError(
         this.label,
         409,
-        `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
+        `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - ` +
+          'image is referenced in multiple repositories',
       )
     const user = [...this.containers.values()].find((container) => container.image === image.id)
     if (byId && user)
       throw new EngineRequestError(
         this.label,
         409,
-        `conflict: unable to delete ${image.id.slice(7, 19)} (cannot be forced) - image is being used by running container ${user.id.slice(0, 12)}`,
+        `conflict: unable to delete ${image.id.slice(7, 19)} (cannot be forced) - ` +
+          `image is being used by running container ${user.id.slice(0, 12)}`,
       )
     this.calls.push(`remove ${reference}`)
     const untagged = byId ? image.tags : [reference]

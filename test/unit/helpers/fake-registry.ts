@@ -43,7 +43,10 @@ export class FakeRegistry {
     ) => Promise<HttpAnswer> | HttpAnswer,
   ) {}
 
-  /** A registry that serves fixed routes by URL (an Error fails the request) and answers 404 MANIFEST_UNKNOWN elsewhere. */
+  /**
+   * A registry that serves fixed routes by URL (an Error fails the request) and answers
+   * 404 MANIFEST_UNKNOWN elsewhere.
+   */
   static serving(routes: Record<string, Error | Served>): FakeRegistry {
     return new FakeRegistry((request) => {
       const route = routes[request.url]

@@ -3,7 +3,10 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-/** Registers mocha hooks that make a fresh directory before each test and remove it after; read `path` inside a test. */
+/**
+ * Registers mocha hooks that make a fresh directory before each test and remove it after;
+ * read `path` inside a test.
+ */
 export function useTempDir(prefix = 'occ-test-'): {readonly path: string} {
   let dir: string | undefined
   beforeEach(() => {

@@ -1,4 +1,7 @@
-/** Acquire: a pull or a build makes the new image current only once its record is on disk, and a failure changes neither. */
+/**
+ * Acquire: a pull or a build makes the new image current only once its record is on disk,
+ * and a failure changes neither.
+ */
 import {expect} from 'chai'
 import {readdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -33,7 +36,10 @@ function recordOf(imageId: string): ImageState {
   }
 }
 
-/** An engine that notes, each time a tag moves, which records are on disk beside the record file (the record itself and temp files). */
+/**
+ * An engine that notes, each time a tag moves, which records are on disk beside the record file
+ * (the record itself and temp files).
+ */
 class WatchingEngine extends FakeEngine {
   readonly onDiskAtTag: {record: string; temp: string[]}[] = []
 

@@ -67,7 +67,8 @@ describe('registry client with credentials', () => {
     expect(error).to.be.instanceOf(PullFailure)
     expect(error.kind).to.equal('auth')
     expect(error.message).to.equal(
-      'authentication failed for 127.0.0.1:5000: it refused the credentials from auths["127.0.0.1:5000"] of /c/config.json (HTTP 401)',
+      'authentication failed for 127.0.0.1:5000: ' +
+        'it refused the credentials from auths["127.0.0.1:5000"] of /c/config.json (HTTP 401)',
     )
     expect(error.message).to.not.include(SECRET)
   })
@@ -163,7 +164,10 @@ describe('pulls with credentials', () => {
     expect(error).to.be.instanceOf(PullFailure)
     expect(error.kind).to.equal('auth')
     expect(error.message).to.match(
-      /^authentication failed for 127\.0\.0\.1:5000: it refused the credentials from auths\["127\.0\.0\.1:5000"\] of \/c\/config\.json \(.*unauthorized/,
+      new RegExp(
+        /^authentication failed for 127\.0\.0\.1:5000: /.source +
+          /it refused the credentials from auths\["127\.0\.0\.1:5000"\] of \/c\/config\.json \(.*unauthorized/.source,
+      ),
     )
     expect(error.message).to.not.include(SECRET)
   })

@@ -130,7 +130,7 @@ describe('pullFromRepositories', () => {
     expect(failed).to.deep.equal([`${A} unavailable 3`])
   })
 
-  it('abandons a pull that shows no progress for the stall bound and moves on to the next repository at once', async () => {
+  it('abandons a pull showing no progress for the stall bound and goes on to the next repository at once', async () => {
     const silent = new PassThrough()
     silent.write('{"status":"Pulling fs layer","id":"l1"}\n')
     const engine = fakeEngine({[`${A}:25.1.3`]: [() => silent], [`${B}:25.1.3`]: [served]})

@@ -25,7 +25,7 @@ describe('parseChallenge', () => {
     expect(parseChallenge(undefined)).to.equal(undefined)
   })
 
-  it('calls a bearer challenge unusable without a realm, or with one that is no http(s) URL (shown without its control characters)', () => {
+  it('calls a bearer challenge unusable with no realm or a non-http(s) one (shown without control characters)', () => {
     expect(parseChallenge('Bearer service="x"')).to.deep.equal({
       problem: 'it names no token service (realm)',
       scheme: 'unusable',

@@ -126,14 +126,17 @@ describe('image records per engine', () => {
     expect(engineSlug('unix:///run/user/1000/docker.sock')).to.match(/^unix-run-user-1000-docker\.sock-[0-9a-f]{12}$/)
   })
 
-  it('on Windows: image-state.json for the default pipe, a Windows-safe file under %LOCALAPPDATA% for another pipe', () => {
+  it('on Windows: image-state.json for the default pipe, a Windows-safe file under %LOCALAPPDATA% for others', () => {
     const env = {LOCALAPPDATA: String.raw`C:\Users\me\AppData\Local`}
     const data = String.raw`C:\Users\me\AppData\Local\opencode-cloud`
     expect(imageStateFile(env, 'npipe:////./pipe/docker_engine', 'win32')).to.equal(`${data}\\image-state.json`)
     expect(imageStateFile({...env, DOCKER_CONFIG: dir}, undefined, 'win32')).to.equal(`${data}\\image-state.json`)
     const other = imageStateFile(env, 'npipe:////./pipe/dockerDesktopLinuxEngine', 'win32')
     expect(other).to.match(
-      /^C:\\Users\\me\\AppData\\Local\\opencode-cloud\\image-state\.d\\npipe-\.-pipe-dockerDesktopLinuxEngine-[0-9a-f]{12}\.json$/,
+      new RegExp(
+        /^C:\\Users\\me\\AppData\\Local\\opencode-cloud\\/.source +
+          /image-state\.d\\npipe-\.-pipe-dockerDesktopLinuxEngine-[0-9a-f]{12}\.json$/.source,
+      ),
     )
     // No character Windows forbids in a name (<>:"/\|?*), and no trailing dot or space.
     expect(engineSlug('npipe:////./pipe/docker_engine')).to.match(/^[\w.-]+[0-9a-f]$/)
@@ -159,7 +162,8 @@ describe('image records per engine', () => {
     await writeFile(store.file, JSON.stringify({...RECORD, engine: 'tcp://10.0.0.5:2376'}))
     expect(await store.read()).to.equal(undefined)
     expect(warnings).to.deep.equal([
-      `Warning: the image record ${store.file} describes the engine at tcp://10.0.0.5:2376, not unix:///var/run/docker.sock; ignoring it.`,
+      `Warning: the image record ${store.file} describes the engine at tcp://10.0.0.5:2376, ` +
+        'not unix:///var/run/docker.sock; ignoring it.',
     ])
     // The original tool's record names no engine: it is the default engine's.
     await writeFile(

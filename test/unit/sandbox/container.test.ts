@@ -41,7 +41,7 @@ describe('SandboxContainer: the sandbox life cycle on one engine', () => {
     expect(engine.calls.filter((call) => call.startsWith('create'))).to.have.length(1)
   })
 
-  it('refuses a changed spec unless approved, naming the differences; approved, it replaces the container', async () => {
+  it('refuses a changed spec unless approved, naming the differences; approved, replaces the container', async () => {
     const engine = new FakeEngine({good: 'healthy', newer: 'healthy'})
     const sandbox = new SandboxContainer(engine, signal)
     const {id} = await sandbox.start(plan('good'))

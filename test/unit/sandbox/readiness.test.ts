@@ -19,7 +19,7 @@ const signal = new AbortController().signal
 const answering = {kind: 'http', probe: async () => true} as const
 
 describe('waitUntilReady: readiness that does not depend on the engine running health checks', () => {
-  it("runs the container's own health test even when the image showed none (podman's image inspect omits it)", async () => {
+  it("runs the container's own health test even if the image showed none (podman image inspect omits it)", async () => {
     const {engine, id} = podmanLike(true)
     expect(
       await waitUntilReady(engine, id, {

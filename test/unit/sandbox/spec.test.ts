@@ -100,7 +100,7 @@ describe('sandbox spec: the container occ makes from the config', () => {
     expect(differences.join(' ')).not.to.include('old').and.not.to.include('new')
   })
 
-  it("labels the container as occ's with its spec, and reads the spec back; a container without them is not occ's", () => {
+  it("labels the container as occ's with its spec, and reads it back; a container without them is not occ's", () => {
     const spec = sandboxSpec(config(), 'sha256:abc', new Set())
     const body = createBody(spec) as {
       Labels: Record<string, string>

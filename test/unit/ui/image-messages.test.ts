@@ -97,16 +97,20 @@ describe('update check messages', () => {
 
   it('says newer only for a newer version, and names the command for the tag checked', () => {
     expect(describeCheck(report('25.1.3', '25.1.4'))).to.equal(
-      'Update available: ghcr.io/prizz/x:25.1.3 now serves v25.1.4 (you have v25.1.3). Run "occ image update" to get it.',
+      'Update available: ghcr.io/prizz/x:25.1.3 now serves v25.1.4 (you have v25.1.3). ' +
+        'Run "occ image update" to get it.',
     )
     expect(describeCheck(report('25.1.3', '25.0.0', '25.0.0'))).to.equal(
-      'ghcr.io/prizz/x:25.0.0 serves v25.0.0, older than yours (v25.1.3). Run "occ image pull --tag 25.0.0" to switch to it.',
+      'ghcr.io/prizz/x:25.0.0 serves v25.0.0, older than yours (v25.1.3). ' +
+        'Run "occ image pull --tag 25.0.0" to switch to it.',
     )
     expect(describeCheck(report('25.1.3', '25.1.3'))).to.equal(
-      'Changed: ghcr.io/prizz/x:25.1.3 now serves another image of v25.1.3 than yours (sha256:def456000000…). Run "occ image update" to get it.',
+      'Changed: ghcr.io/prizz/x:25.1.3 now serves another image of v25.1.3 than yours (sha256:def456000000…). ' +
+        'Run "occ image update" to get it.',
     )
     expect(describeCheck(report(undefined, '25.2.0', 'latest'))).to.equal(
-      'Changed: ghcr.io/prizz/x:latest now serves another image (v25.2.0). Run "occ image pull --tag latest" to get it.',
+      'Changed: ghcr.io/prizz/x:latest now serves another image (v25.2.0). ' +
+        'Run "occ image pull --tag latest" to get it.',
     )
   })
 
@@ -115,10 +119,12 @@ describe('update check messages', () => {
       'A newer sandbox image is available (v25.1.4 from ghcr.io/prizz/x): run "occ image update".',
     )
     expect(automaticCheckLine(report('25.1.3', '25.1.3'))).to.equal(
-      'The sandbox image v25.1.3 was published again (sha256:def456000000… from ghcr.io/prizz/x): run "occ image update" to get it.',
+      'The sandbox image v25.1.3 was published again (sha256:def456000000… from ghcr.io/prizz/x): ' +
+        'run "occ image update" to get it.',
     )
     expect(automaticCheckLine(report('25.1.3', undefined))).to.equal(
-      'Another sandbox image is available (sha256:def456000000… from ghcr.io/prizz/x): run "occ image update" to get it.',
+      'Another sandbox image is available (sha256:def456000000… from ghcr.io/prizz/x): ' +
+        'run "occ image update" to get it.',
     )
   })
 })
