@@ -294,16 +294,16 @@ const PLAIN_TO_TLS = /client sent an http request to an https server/i
 const TLS_CODE =
   /^(?:ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$)/
 
+const UNTRUSTED_CERTIFICATE = "the engine's certificate is not signed by the CA in ca.pem"
+
 /** What the common TLS failures mean, in a user's words. */
 const TLS_REASONS: [RegExp, string][] = [
   [
     /^ERR_SSL_(?:SSLV3_ALERT_BAD_CERTIFICATE|TLSV13_ALERT_CERTIFICATE_REQUIRED|TLSV1_ALERT_UNKNOWN_CA)$/,
     "the engine refused occ's client certificate (cert.pem is missing or not signed by a CA the engine trusts)",
   ],
-  [
-    /^(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/,
-    "the engine's certificate is not signed by the CA in ca.pem",
-  ],
+  [/^(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?)$/, UNTRUSTED_CERTIFICATE],
+  [/^(?:SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/, UNTRUSTED_CERTIFICATE],
   [/^ERR_TLS_CERT_ALTNAME_INVALID$/, "the engine's certificate is not made out to this host"],
   [/^CERT_(?:HAS_EXPIRED|NOT_YET_VALID)$/, "the engine's certificate is expired or not yet valid"],
 ]

@@ -56,12 +56,14 @@ export type BuildFailureKind = 'dockerfile' | 'network'
 
 // A step's output is free text, so words are all there is: resolvers, apt, curl, wget (busybox's
 // "bad address") and the engine's pull of a base image, saying a host or network was out of reach.
-const NETWORK_WORDS =
-  /temporary failure (?:in name resolution|resolving)|could not resolve|no such host|network is unreachable|failed to fetch|bad address '/i
+const NETWORK_WORDS = [
+  /temporary failure (?:in name resolution|resolving)|could not resolve|no such host/i,
+  /network is unreachable|failed to fetch|bad address '/i,
+]
 
 /** Whether a line of a failing step's output (or the engine's error) says a host or the network was unreachable. */
 export function saysNetworkFailed(line: string): boolean {
-  return NETWORK_WORDS.test(line)
+  return NETWORK_WORDS.some((words) => words.test(line))
 }
 
 export function isPermanent(kind: PullFailureKind): boolean {
