@@ -67,7 +67,7 @@ export abstract class BaseCommand extends Command {
     return !this.jsonEnabled() && !this.argv.includes('--quiet') && !this.argv.includes('-q')
   }
 
-  /** How progress shows on stderr in this run: live on a terminal, plain lines elsewhere, nothing under --json/--quiet. */
+  /** How this run shows progress on stderr: live on a terminal, plain lines elsewhere, nothing under --json/--quiet. */
   protected get progressMode(): ProgressMode {
     return progressMode({chatty: this.chatty, isTTY: Boolean(process.stderr.isTTY), term: process.env.TERM})
   }
@@ -83,7 +83,10 @@ export abstract class BaseCommand extends Command {
     return confirm(question, this.signal)
   }
 
-  /** A warning on stderr (a record moved aside, a plugin hook that failed): silent only under --quiet, so --json output stays clean. */
+  /**
+   * A warning on stderr (a record moved aside, a plugin hook that failed):
+   * silent only under --quiet, so --json output stays clean.
+   */
   protected warning(message: string): void {
     if (!this.argv.includes('--quiet') && !this.argv.includes('-q')) process.stderr.write(`${message}\n`)
   }

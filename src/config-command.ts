@@ -22,7 +22,10 @@ export abstract class ConfigCommand extends BaseCommand {
     for (const refused of refusedPluginKeys()) this.notice(notices.refusedPluginKey(refused))
   }
 
-  /** One note per key of the file nobody knows and per invalid OCC_<KEY>: what other commands would refuse, said where it is shown. */
+  /**
+   * One note per key of the file nobody knows and per invalid OCC_<KEY>:
+   * what other commands would refuse, said where it is shown.
+   */
   protected noticeConfigProblems(): void {
     const {file, invalidEnv, unknown} = getLoadedConfig()
     for (const name of Object.keys(unknown)) this.notice(notices.unknownKey(file, name, typoOf(name)))
@@ -33,7 +36,7 @@ export abstract class ConfigCommand extends BaseCommand {
     return configFile()
   }
 
-  /** The key (occ's or a plugin's) for a name or alias; an unknown name is a usage error that suggests the closest key. */
+  /** The key (occ's or a plugin's) for a name or alias; an unknown name is a usage error suggesting the closest key. */
   protected resolveKeyArg(name: string): KeyName {
     const key = resolveKey(name)
     if (!key) throw usageErrors.unknownKey(name, typoOf(name))
@@ -95,7 +98,10 @@ export abstract class ConfigCommand extends BaseCommand {
       .join('\n')
   }
 
-  /** The new value of `key`: the argument, or standard input with --stdin; a secret only from a hidden prompt (asked twice) or --stdin, never argv. */
+  /**
+   * The new value of `key`: the argument, or standard input with --stdin;
+   * a secret only from a hidden prompt (asked twice) or --stdin, never argv.
+   */
   protected async valueInput(key: KeyName, argument: string | undefined, stdin: boolean): Promise<string> {
     if (argument !== undefined && stdin) throw usageErrors.valueTwice(key)
     if (stdin) return this.readStdin()

@@ -30,7 +30,10 @@ export abstract class ImageCommand extends BaseCommand {
     return this.core
   }
 
-  /** Whether to recreate a sandbox whose configuration changed: --yes, else asked on a terminal, else no (the start then fails naming the differences). */
+  /**
+   * Whether to recreate a sandbox whose configuration changed: --yes, else asked on a terminal,
+   * else no (the start then fails naming the differences).
+   */
   protected approveChanges(yes: boolean | undefined): (differences: string[]) => Promise<boolean> {
     return async (differences) =>
       yes === true || (this.interactive && !this.jsonEnabled() && this.confirm(recreateQuestion(differences)))

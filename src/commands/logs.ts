@@ -6,7 +6,8 @@ import {engineSince} from '../lib/sandbox/log-since.js'
 export default class Logs extends ImageCommand {
   static override summary = "Print the sandbox's output."
   static override description =
-    'Its stdout on stdout and its stderr on stderr, as the container wrote them. -f follows the output until the sandbox stops (or Ctrl-C).'
+    'Its stdout on stdout and its stderr on stderr, as the container wrote them. ' +
+    '-f follows the output until the sandbox stops (or Ctrl-C).'
   static override examples = [
     '<%= config.bin %> <%= command.id %> -n 50',
     '<%= config.bin %> <%= command.id %> -f --timestamps',

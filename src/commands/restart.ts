@@ -6,7 +6,8 @@ import {startFlags, stopTimeFlag} from '../sandbox-flags.js'
 export default class Restart extends ImageCommand {
   static override summary = 'Stop the sandbox, then start it again.'
   static override description =
-    'Stops the sandbox (killed after -t seconds), then starts it as "occ start" does, with the same check of its configuration.'
+    'Stops the sandbox (killed after -t seconds), then starts it as "occ start" does, ' +
+    'with the same check of its configuration.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --yes']
 
   static override flags = {...startFlags, time: stopTimeFlag}

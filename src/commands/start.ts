@@ -9,7 +9,12 @@ import {startFlags} from '../sandbox-flags.js'
 export default class Start extends ImageCommand {
   static override summary = 'Start the sandbox and wait until it is healthy.'
   static override description =
-    'Gets the sandbox image first when there is none (as image_source says), then runs the container opencode-cloud-sandbox from it and config.json (port, bind address, mounts, env, restart policy) and waits until it is healthy. Running it again changes nothing; a changed configuration recreates the container (asked on a terminal, --yes elsewhere), keeping volumes and mounts. The update check of update_check runs alongside and never delays or fails the start.'
+    'Gets the sandbox image first when there is none (as image_source says), ' +
+    'then runs the container opencode-cloud-sandbox from it and config.json ' +
+    '(port, bind address, mounts, env, restart policy) and waits until it is healthy. ' +
+    'Running it again changes nothing; a changed configuration recreates the container ' +
+    '(asked on a terminal, --yes elsewhere), keeping volumes and mounts. ' +
+    'The update check of update_check runs alongside and never delays or fails the start.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

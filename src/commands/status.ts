@@ -9,7 +9,12 @@ import {statusLines} from '../lib/ui/sandbox-messages.js'
 
 export default class Status extends ImageCommand {
   static override summary = 'Show whether the sandbox runs, how healthy it is, and from which image.'
-  static override description = `State (running, stopped, missing), health, uptime, URL, container and image, the image record and whether the container runs the recorded image. No network unless --check. With -q it prints nothing: exit 0 when running and healthy, ${EXIT_CODES.sandboxStarting.code} running but not healthy, ${EXIT_CODES.sandboxStopped.code} stopped, ${EXIT_CODES.sandboxMissing.code} missing.`
+  static override description =
+    'State (running, stopped, missing), health, uptime, URL, container and image, ' +
+    'the image record and whether the container runs the recorded image. No network unless --check. ' +
+    'With -q it prints nothing: exit 0 when running and healthy, ' +
+    `${EXIT_CODES.sandboxStarting.code} running but not healthy, ` +
+    `${EXIT_CODES.sandboxStopped.code} stopped, ${EXIT_CODES.sandboxMissing.code} missing.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

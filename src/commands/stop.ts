@@ -8,7 +8,9 @@ import {stopTimeFlag} from '../sandbox-flags.js'
 export default class Stop extends ImageCommand {
   static override summary = 'Stop the sandbox.'
   static override description =
-    'Asks the sandbox to stop and kills it after -t seconds. A sandbox that is already stopped, or missing, is no error. --remove also removes the container (never its volumes).'
+    'Asks the sandbox to stop and kills it after -t seconds. ' +
+    'A sandbox that is already stopped, or missing, is no error. ' +
+    '--remove also removes the container (never its volumes).'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> -t 5',

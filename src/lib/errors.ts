@@ -23,7 +23,8 @@ export const EXIT_CODES = {
   conflict: {
     code: 12,
     meaning:
-      'the sandbox cannot be made as configured: port in use, a missing mount, an exposed address refused, a container occ did not make holds its name, or changes that need --yes',
+      'the sandbox cannot be made as configured: port in use, a missing mount, an exposed address refused, ' +
+      'a container occ did not make holds its name, or changes that need --yes',
   },
   sandboxStarting: {code: 20, meaning: 'occ status -q: the sandbox runs but is not healthy (yet)'},
   sandboxStopped: {code: 21, meaning: 'occ status -q: the sandbox container exists and is stopped'},
@@ -94,7 +95,8 @@ export class LockTimeoutError extends OccError {
       `Another occ process has held the lock on ${file} for more than ${Math.round(waitedMs / 1000)} s.`,
       {
         suggestion:
-          'Wait for the other occ command to finish, then try again. A lock left by a crashed process expires by itself.',
+          'Wait for the other occ command to finish, then try again. ' +
+          'A lock left by a crashed process expires by itself.',
       },
     )
   }
@@ -113,12 +115,17 @@ export class UnknownCommandError extends OccError {
   }
 }
 
-/** A lock path occ cannot use: something that is not occ's lock (a file, a link, a non-empty directory) is in its place. */
+/**
+ * A lock path occ cannot use: something that is not occ's lock (a file, a link, a non-empty directory)
+ * is in its place.
+ */
 export class LockPathError extends OccError {
   constructor(file: string, lockPath: string, found: string) {
     super('busy', 'lock_blocked', `Cannot lock ${file}: ${lockPath} is ${found}, not a lock occ made.`, {
       details: {file, lock: lockPath},
-      suggestion: `Make sure no occ command is running, look at ${lockPath} and remove it (rm -r ${lockPath}), then run again.`,
+      suggestion:
+        'Make sure no occ command is running, ' +
+        `look at ${lockPath} and remove it (rm -r ${lockPath}), then run again.`,
     })
   }
 }
@@ -143,21 +150,24 @@ const SURROUNDINGS: Record<string, Omit<SurroundingsProblem, 'code'>> = {
   EROFS: {
     reason: 'the file system is read-only',
     fix: (dir) =>
-      `Make ${dir} writable (remount it read-write), or point occ at a writable directory (OCC_DATA_DIR, OCC_CONFIG_DIR).`,
+      `Make ${dir} writable (remount it read-write), ` +
+      'or point occ at a writable directory (OCC_DATA_DIR, OCC_CONFIG_DIR).',
   },
   EACCES: {
     reason: 'permission denied',
     fix: (dir) =>
-      `Check the owner and permissions of ${dir} and its parents (ls -ld ${dir}), or point occ at a directory you own (OCC_DATA_DIR, OCC_CONFIG_DIR).`,
+      `Check the owner and permissions of ${dir} and its parents (ls -ld ${dir}), ` +
+      'or point occ at a directory you own (OCC_DATA_DIR, OCC_CONFIG_DIR).',
   },
   EPERM: {
     reason: 'operation not permitted',
     fix: (dir) =>
-      `Check the owner, permissions and attributes of ${dir} (ls -ld ${dir}; lsattr -d ${dir}), or point occ at a directory you own.`,
+      `Check the owner, permissions and attributes of ${dir} (ls -ld ${dir}; lsattr -d ${dir}), ` +
+      'or point occ at a directory you own.',
   },
 }
 
-/** The failure as a problem of the user's machine (full disk, read-only, permissions), or undefined when it is not one. */
+/** The failure as a problem of the user's machine (full disk, read-only, permissions), else undefined. */
 export function surroundingsProblem(error: unknown): SurroundingsProblem | undefined {
   if (error instanceof OccError) return undefined
   const code = (error as NodeJS.ErrnoException | undefined)?.code

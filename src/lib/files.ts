@@ -22,7 +22,10 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   }
 }
 
-/** Node's recursive mkdir reports a read-only or full parent as ENOENT; making the topmost missing directory alone names the real cause. */
+/**
+ * Node's recursive mkdir reports a read-only or full parent as ENOENT;
+ * making the topmost missing directory alone names the real cause.
+ */
 async function realMkdirError(dir: string, error: NodeJS.ErrnoException): Promise<never> {
   if (error.code !== 'ENOENT') throw error
   let missing = resolve(dir)
@@ -39,7 +42,10 @@ async function exists(path: string): Promise<boolean> {
 }
 
 export interface AtomicWriteOptions {
-  /** Runs once the new content is safely on disk, just before it replaces the file; if it throws, the file is left as it was. */
+  /**
+   * Runs once the new content is safely on disk, just before it replaces the file;
+   * if it throws, the file is left as it was.
+   */
   beforeReplace?: () => Promise<void>
 }
 

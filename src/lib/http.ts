@@ -106,7 +106,7 @@ export interface HttpCall {
 /** How a URL is asked: node:http(s) by default; tests stand in for it. */
 export type HttpSend = (url: string, call: HttpCall) => Promise<HttpAnswer>
 
-/** The most an answer may weigh: manifests are at most 4 MiB by the distribution spec; configs and errors are smaller. */
+/** The most an answer may weigh: the distribution spec caps manifests at 4 MiB; configs and errors are smaller. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])

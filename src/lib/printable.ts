@@ -33,7 +33,10 @@ function endOfCsi(text: string, at: number): number {
   return index < text.length && inRange(text.charCodeAt(index), 0x40, 0x7e) ? index + 1 : index
 }
 
-/** Index just past a control string's terminator (BEL, ESC \ or ST); an unterminated one runs to the end, as a terminal would swallow it. */
+/**
+ * Index just past a control string's terminator (BEL, ESC \ or ST);
+ * an unterminated one runs to the end, as a terminal would swallow it.
+ */
 function endOfString(text: string, at: number): number {
   for (let index = at; index < text.length; index++) {
     const code = text.charCodeAt(index)

@@ -8,7 +8,8 @@ import type {ConfigSource, ConfigValue, KeyName} from '../../lib/config/types.js
 export default class ConfigGet extends ConfigCommand {
   static override summary = 'Print the effective value of a config key.'
   static override description =
-    'The value comes from OCC_<KEY> if set, else from config.json, else the default. It prints raw and alone: lists as JSON, a secret as ********, an unset value as an empty line.'
+    'The value comes from OCC_<KEY> if set, else from config.json, else the default. ' +
+    'It prints raw and alone: lists as JSON, a secret as ********, an unset value as an empty line.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> image_source',

@@ -8,7 +8,9 @@ import {backupFile, resetConfig} from '../../lib/config/store.js'
 export default class ConfigReset extends ConfigCommand {
   static override summary = 'Put config.json back to defaults.'
   static override description =
-    'Asks first on a terminal; --force skips the question (and is required without a terminal). The old file is kept as config.json.bak (or .bak.1, .bak.2, …: no backup is ever overwritten). Works on a file too broken to parse.'
+    'Asks first on a terminal; --force skips the question (and is required without a terminal). ' +
+    'The old file is kept as config.json.bak (or .bak.1, .bak.2, …: no backup is ever overwritten). ' +
+    'Works on a file too broken to parse.'
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --force']
 

@@ -11,11 +11,16 @@ import type {ConfigValue, KeyName} from '../../lib/config/types.js'
 export default class ConfigSet extends ConfigCommand {
   static override summary = 'Set a config key in config.json.'
   static override description =
-    "VALUE is parsed by the key's type: booleans true/false/yes/no/1/0, integers in range, one of an enum, lists as a JSON array or comma-separated. The whole config is validated before the file is written; comments and key order are kept. A secret key (auth_password) is never taken from the command line: it is prompted for on a terminal, or read with --stdin."
+    "VALUE is parsed by the key's type: booleans true/false/yes/no/1/0, integers in range, one of an enum, " +
+    'lists as a JSON array or comma-separated. ' +
+    'The whole config is validated before the file is written; comments and key order are kept. ' +
+    'A secret key (auth_password) is never taken from the command line: ' +
+    'it is prompted for on a terminal, or read with --stdin.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> image_source build',
-    '<%= config.bin %> <%= command.id %> image_repositories ghcr.io/prizz/opencode-cloud-sandbox,mirror.example.com/opencode-cloud-sandbox',
+    '<%= config.bin %> <%= command.id %> image_repositories ' +
+      'ghcr.io/prizz/opencode-cloud-sandbox,mirror.example.com/opencode-cloud-sandbox',
     'printf \'%s\' "$PASSWORD" | <%= config.bin %> <%= command.id %> auth_password --stdin',
   ]
 

@@ -6,7 +6,11 @@ import {builtSummary} from '../../lib/ui/image-messages.js'
 
 export default class ImageBuild extends ImageCommand {
   static override summary = 'Build the sandbox image from source and record it.'
-  static override description = `Builds occ's own docker/Dockerfile (or --file/--context) with the Docker engine, labels the image org.opencode-cloud.version=${WANTED_SANDBOX_VERSION} and org.opencode-cloud.source=build, tags it ${LOCAL_IMAGE_NAME}:current (the image it replaces keeps ${LOCAL_IMAGE_NAME}:previous) and records it in image-state.json. The context honours its .dockerignore.`
+  static override description =
+    "Builds occ's own docker/Dockerfile (or --file/--context) with the Docker engine, " +
+    `labels the image org.opencode-cloud.version=${WANTED_SANDBOX_VERSION} and org.opencode-cloud.source=build, ` +
+    `tags it ${LOCAL_IMAGE_NAME}:current (the image it replaces keeps ${LOCAL_IMAGE_NAME}:previous) ` +
+    'and records it in image-state.json. The context honours its .dockerignore.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -6,7 +6,10 @@ import {describeCheck} from '../../lib/ui/image-messages.js'
 export default class ImageCheck extends ImageCommand {
   static override summary = 'Ask the registries whether a newer sandbox image is available, without pulling.'
   static override description =
-    "Asks the repositories of image_repositories, in order, what the wanted tag names now (a few small requests, no layers) and compares it with the current image for this engine's platform. Results: up-to-date, update-available, not-published (the tag is in no repository), built-locally (a source build is not compared) or unknown (no registry answered; exit 0)."
+    'Asks the repositories of image_repositories, in order, what the wanted tag names now ' +
+    "(a few small requests, no layers) and compares it with the current image for this engine's platform. " +
+    'Results: up-to-date, update-available, not-published (the tag is in no repository), ' +
+    'built-locally (a source build is not compared) or unknown (no registry answered; exit 0).'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -8,7 +8,10 @@ import {clearedSummary, removeImagesQuestion} from '../../lib/ui/image-messages.
 
 export default class ImageClear extends ImageCommand {
   static override summary = 'Forget the recorded sandbox image; optionally remove it from the engine.'
-  static override description = `Removes image-state.json (nothing to do is fine). With --remove-image it also removes the ${LOCAL_IMAGE_NAME}:current and :previous tags and the recorded image when nothing else names or uses it; never any other image.`
+  static override description =
+    'Removes image-state.json (nothing to do is fine). ' +
+    `With --remove-image it also removes the ${LOCAL_IMAGE_NAME}:current and :previous tags ` +
+    'and the recorded image when nothing else names or uses it; never any other image.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

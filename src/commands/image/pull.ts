@@ -6,7 +6,12 @@ import {automaticCheckLine, PREFERS_BUILD, pulledSummary} from '../../lib/ui/ima
 
 export default class ImagePull extends ImageCommand {
   static override summary = 'Pull the prebuilt sandbox image and record where it came from.'
-  static override description = `Tries the repositories of image_repositories in order (each up to 3 times for network and server errors; a missing tag or refused access moves on at once), tags the image ${LOCAL_IMAGE_NAME}:current (the image it replaces keeps ${LOCAL_IMAGE_NAME}:previous) and records version, registry, digest and image id in image-state.json. Pulling another tag than ${WANTED_SANDBOX_VERSION} is followed by an update check when update_check says so.`
+  static override description =
+    'Tries the repositories of image_repositories in order ' +
+    '(each up to 3 times for network and server errors; a missing tag or refused access moves on at once), ' +
+    `tags the image ${LOCAL_IMAGE_NAME}:current (the image it replaces keeps ${LOCAL_IMAGE_NAME}:previous) ` +
+    'and records version, registry, digest and image id in image-state.json. ' +
+    `Pulling another tag than ${WANTED_SANDBOX_VERSION} is followed by an update check when update_check says so.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -6,7 +6,10 @@ import {SANDBOX_MOVED} from '../../lib/ui/sandbox-messages.js'
 
 export default class ImageRollback extends ImageCommand {
   static override summary = 'Go back to the previous sandbox image.'
-  static override description = `Swaps ${LOCAL_IMAGE_NAME}:current and ${LOCAL_IMAGE_NAME}:previous and rewrites image-state.json to describe the image now current, with the provenance recorded when it was acquired. Running it again returns to where you started.`
+  static override description =
+    `Swaps ${LOCAL_IMAGE_NAME}:current and ${LOCAL_IMAGE_NAME}:previous and rewrites image-state.json ` +
+    'to describe the image now current, with the provenance recorded when it was acquired. ' +
+    'Running it again returns to where you started.'
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 

@@ -12,7 +12,10 @@ function pluginFragments(config: Interfaces.Config): PluginConfigFragment[] {
   })
 }
 
-/** Loads config.json once per process, with the keys plugins contribute; a bad file is reported only by commands that need it. */
+/**
+ * Loads config.json once per process, with the keys plugins contribute;
+ * a bad file is reported only by commands that need it.
+ */
 const hook: Hook<'init'> = async function ({config}) {
   await loadRuntimeConfig(pluginFragments(config))
 }

@@ -11,14 +11,20 @@ export function envVariable(key: KeyName): string {
   return `OCC_${key.toUpperCase()}`
 }
 
-/** Every variable that overrides a key: OCC_ and its name, or one of its aliases, in upper case (OCC_PORT is OCC_OPENCODE_WEB_PORT). */
+/**
+ * Every variable that overrides a key: OCC_ and its name, or one of its aliases, in upper case
+ * (OCC_PORT is OCC_OPENCODE_WEB_PORT).
+ */
 export function envVariables(key: KeyName): string[] {
   return [key, ...aliasesOf(key)].map((name) => `OCC_${name.toUpperCase()}`)
 }
 
 export interface EnvOverrides {
   values: Map<KeyName, ConfigValue>
-  /** Variables that name a key but hold a value it does not allow (or disagree with each other): ignored, and reported. */
+  /**
+   * Variables that name a key but hold a value it does not allow (or disagree with each other):
+   * ignored, and reported.
+   */
   invalid: ConfigError[]
 }
 

@@ -50,7 +50,7 @@ function parseJsonc(text: string, file: string): {value: unknown} {
 /** No config value nests deeper than 2; this bound keeps every parser and validator far from the stack limit. */
 export const MAX_NESTING = 32
 
-/** What one pass over the text finds before any parser runs: brackets nested too deep, a key given twice in one object. */
+/** What one pass over the text finds before any parser runs: brackets nested too deep, a key repeated in one object. */
 interface Structure {
   /** Offset of the first bracket nested deeper than the limit. */
   tooDeep?: number
@@ -108,7 +108,10 @@ export function scanStructure(text: string, limit: number): Structure {
   return {}
 }
 
-/** The value JSONC text holds at the top-level key `key` (jsonc-parser's own parse drops "__proto__" into the prototype). */
+/**
+ * The value JSONC text holds at the top-level key `key`
+ * (jsonc-parser's own parse drops "__proto__" into the prototype).
+ */
 function ownValue(text: string, key: string): unknown {
   const {findNodeAtLocation, getNodeValue, parseTree} = jsonc()
   const tree = parseTree(text, undefined, OPTIONS)

@@ -18,7 +18,10 @@ import {
 // The installed plugins' keys of this process; empty until loadRuntimeConfig installs them.
 const pluginKeys = new Map<string, PluginKey>()
 
-/** Makes `keys` known to every function of this module (and so to config:* and readConfig) for this process; loadRuntimeConfig calls it. */
+/**
+ * Makes `keys` known to every function of this module (and so to config:* and readConfig) for this process;
+ * loadRuntimeConfig calls it.
+ */
 export function installPluginKeys(keys: readonly PluginKey[]): void {
   pluginKeys.clear()
   for (const key of keys) pluginKeys.set(key.name, key)

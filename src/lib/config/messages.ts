@@ -18,7 +18,8 @@ export interface Position {
 const at = (position: Position | undefined): string =>
   position ? ` (line ${position.line}, column ${position.column})` : ''
 const REPAIR =
-  'Fix the file by hand, or run "occ config reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
+  'Fix the file by hand, or run "occ config reset --force" to start over ' +
+  '(the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
 
 /** What VALUE may be on the command line or in OCC_*: the schema's words plus the accepted spellings. */
 export function allowedInput(key: KeyName): string {
@@ -43,7 +44,8 @@ export const configErrors = {
   tooDeep: (file: string, limit: number, position: Position) =>
     new ConfigError(
       'config_too_deep',
-      `The config file ${file} nests lists or objects more than ${limit} deep${at(position)}; no config key needs that.`,
+      `The config file ${file} ` +
+        `nests lists or objects more than ${limit} deep${at(position)}; no config key needs that.`,
       {
         details: {file, ...position},
         suggestion: REPAIR,
@@ -53,7 +55,8 @@ export const configErrors = {
   duplicateKey: (file: string, key: string, first: Position, again: Position) =>
     new ConfigError(
       'config_duplicate_key',
-      `The config file ${file} has the key "${key}" twice: at line ${first.line} and again at line ${again.line}; a key may appear once.`,
+      `The config file ${file} has the key "${key}" twice: ` +
+        `at line ${first.line} and again at line ${again.line}; a key may appear once.`,
       {
         details: {file, key, line: again.line, column: again.column, first_line: first.line},
         suggestion: `Keep the "${key}" you mean and delete the other one (line ${again.line} or ${first.line}).`,
@@ -81,16 +84,19 @@ export const configErrors = {
       details: {file, key: name},
       suggestion: typoOf
         ? `Did you mean "${typoOf}"? Rename it in the file, or remove it with "occ config unset ${name}".`
-        : `If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config unset ${name}".`,
+        : 'If a plugin that is no longer installed added it, ' +
+          `reinstall the plugin or remove the key with "occ config unset ${name}".`,
     }),
 
   invalidValue: (file: string, key: KeyName, item: string, value: unknown, position: Position | undefined) =>
     new ConfigError(
       'config_invalid_value',
-      `Invalid value for ${item} in the config file ${file}${at(position)}: ${quoteValue(key, value)}. Allowed: ${describeAllowed(key)}.`,
+      `Invalid value for ${item} in the config file ${file}${at(position)}: ${quoteValue(key, value)}. ` +
+        `Allowed: ${describeAllowed(key)}.`,
       {
         details: {file, key, ...position},
-        suggestion: `Set a valid one with "occ config set ${key} VALUE", or use the default with "occ config unset ${key}".`,
+        suggestion:
+          `Set a valid one with "occ config set ${key} VALUE", ` + `or use the default with "occ config unset ${key}".`,
       },
     ),
 
@@ -166,7 +172,9 @@ export const usageErrors = {
       `${key} is secret and is never taken from the command line, where shell history would keep it.`,
       {
         details: {key},
-        suggestion: `Run "occ config set ${key}" to type it at a hidden prompt, or pipe it into "occ config set ${key} --stdin".`,
+        suggestion:
+          `Run "occ config set ${key}" to type it at a hidden prompt, ` +
+          `or pipe it into "occ config set ${key} --stdin".`,
       },
     ),
 
@@ -204,13 +212,16 @@ export const notices = {
   deprecated: (key: KeyName, replacement: string) =>
     `Note: ${key} is deprecated and kept for the original tool; use ${replacement} instead.`,
   unknownKey: (file: string, name: string, typoOf: KeyName | undefined) =>
-    `Note: ${file} has the key "${name}", which neither occ nor an installed plugin knows; commands that act on the config refuse to run until it is gone. ${typoOf ? `Did you mean "${typoOf}"? Otherwise remove` : 'Remove'} it with "occ config unset ${name}".`,
+    `Note: ${file} has the key "${name}", which neither occ nor an installed plugin knows; ` +
+    'commands that act on the config refuse to run until it is gone. ' +
+    `${typoOf ? `Did you mean "${typoOf}"? Otherwise remove` : 'Remove'} it with "occ config unset ${name}".`,
   invalidEnv: (problem: string) =>
     `Note: ${problem} It is ignored here; commands that act on the config refuse to run until it is fixed.`,
   refusedPluginKey: ({key, plugin, reason}: RefusedPluginKey) =>
     key === undefined
       ? `Warning: the config keys of the plugin ${plugin} are ignored: ${reason}.`
-      : `Warning: the plugin ${plugin} declares the config key "${key}", which occ refuses: ${reason}. The plugin's key is ignored.`,
+      : `Warning: the plugin ${plugin} declares the config key "${key}", which occ refuses: ${reason}. ` +
+        "The plugin's key is ignored.",
 }
 
 export const prompts = {

@@ -1,7 +1,9 @@
 /**
  * Config keys contributed by plugins. A plugin declares them in its package.json:
  *
- *   "oclif": {"occConfig": {"properties": {"hello_greeting": {"type": "string", "default": "hi", "description": "..."}}}}
+ *   "oclif": {"occConfig": {"properties": {
+ *     "hello_greeting": {"type": "string", "default": "hi", "description": "..."}
+ *   }}}
  *
  * Each key is checked here against the contract (README, "Writing a plugin"): a lower-case
  * name that is not occ's (nor an alias of one of occ's) nor already another plugin's, one of
@@ -167,7 +169,10 @@ export function checkPluginFragments(fragments: readonly PluginConfigFragment[])
   return {declared, refused}
 }
 
-/** Compiles each declared key's validator (ajv, loaded only now) and refuses a key whose pattern or default is unusable. */
+/**
+ * Compiles each declared key's validator (ajv, loaded only now)
+ * and refuses a key whose pattern or default is unusable.
+ */
 export async function compilePluginKeys(
   declared: readonly DeclaredPluginKey[],
 ): Promise<{keys: PluginKey[]; refused: RefusedPluginKey[]}> {

@@ -25,7 +25,10 @@ export function quoteValue(key: KeyName, value: unknown): string {
 // Names that say "secret" whatever key they were meant for.
 const SECRET_WORDS = /passw|secret|token/i
 
-/** An unknown key's value as output may show it: masked when the name is a secret key's alias, looks like a typo of one, or says it is secret. */
+/**
+ * An unknown key's value as output may show it:
+ * masked when the name is a secret key's alias, looks like a typo of one, or says it is secret.
+ */
 export function visibleUnknownValue(name: string, value: unknown): unknown {
   const key = resolveKey(name) ?? typoOf(name)
   const secret = SECRET_WORDS.test(name) || (key !== undefined && isSecret(key))

@@ -22,7 +22,7 @@ export const NEW_CONFIG_TEXT = `{\n  "version": ${CONFIG_VERSION}\n}\n`
 /** The n-th backup name: config.json.bak, then config.json.bak.1, .2, … */
 const backupName = (file: string, n: number): string => (n === 0 ? `${file}.bak` : `${file}.bak.${n}`)
 
-/** The name the next reset keeps the old file under: the first backup name not taken, so no backup is ever overwritten. */
+/** The name the next reset keeps the old file under: the first free backup name, so no backup is ever overwritten. */
 export function backupFile(file: string): string {
   let n = 0
   while (existsSync(backupName(file, n))) n++
@@ -54,8 +54,8 @@ function formattingOf(text: string): FormattingOptions {
 }
 
 /**
- * Sets or removes one value, formatting only what the edit wrote: jsonc-parser's own formatting of an edit re-lays whole
- * lines, so a neighbour such as `["a",]` on the line before an added key would be spread over lines.
+ * Sets or removes one value, formatting only what the edit wrote: jsonc-parser's own formatting of an edit re-lays
+ * whole lines, so a neighbour such as `["a",]` on the line before an added key would be spread over lines.
  */
 function edit(text: string, path: JSONPath, value: ConfigValue | undefined): string {
   const [change] = modify(text, path, value, {})
@@ -82,8 +82,8 @@ async function updateConfigFile<T>(
 }
 
 /**
- * Parses `input` by the key's type and sets the key, keeping the file's comments, key order and formatting. The whole resulting
- * config is validated before anything is written: on any error the file is left as it was.
+ * Parses `input` by the key's type and sets the key, keeping the file's comments, key order and formatting.
+ * The whole resulting config is validated before anything is written: on any error the file is left as it was.
  */
 export async function setConfigValue(file: string, key: KeyName, input: string): Promise<ConfigValue> {
   if (isManaged(key)) throw usageErrors.managedKey(key)
@@ -118,7 +118,7 @@ export async function unsetConfigValue(file: string, name: string): Promise<{key
   })
 }
 
-/** Keeps `bytes` under the first free backup name, created exclusively: a backup made meanwhile is never overwritten. */
+/** Keeps `bytes` under the first free backup name, created exclusively: one made meanwhile is never overwritten. */
 async function keepBackup(file: string, bytes: Uint8Array): Promise<string> {
   for (;;) {
     const backup = backupFile(file)

@@ -15,7 +15,10 @@ function nearest(name: string): {key: KeyName; distance: number} {
   return best
 }
 
-/** The known key (occ's or an installed plugin's) when `name` looks like a typo of its name or alias (two letters, or a third of them, differ), else undefined. */
+/**
+ * The known key (occ's or an installed plugin's) when `name` looks like a typo of its name or alias
+ * (two letters, or a third of them, differ), else undefined.
+ */
 export function typoOf(name: string): KeyName | undefined {
   const {distance, key} = nearest(name)
   return isTypoDistance(distance, name.length) ? key : undefined

@@ -113,7 +113,7 @@ export class ImageCore {
     })
   }
 
-  /** Builds the sandbox image (occ's own Dockerfile unless `inputs` name another), with progress, and makes it current. */
+  /** Builds the image (occ's own Dockerfile unless `inputs` name another), with progress, and makes it current. */
   async build(inputs: BuildInputs = {}): Promise<AcquireResult> {
     const source: BuildSource = await resolveBuildSource(inputs)
     const request = await buildRequest(source, {
@@ -165,7 +165,10 @@ export class ImageCore {
     return {...outcome, acquired, state: acquired.record}
   }
 
-  /** Asks the registries what `tag` names now (a few small requests, no layers) and compares it with the current image; checks of the wanted tag are remembered. */
+  /**
+   * Asks the registries what `tag` names now (a few small requests, no layers)
+   * and compares it with the current image; checks of the wanted tag are remembered.
+   */
   async check(tag: string = WANTED_SANDBOX_VERSION): Promise<UpdateCheckReport> {
     const record = await this.store.read()
     const {signal} = this.run
@@ -206,7 +209,7 @@ export class ImageCore {
     }
   }
 
-  /** image:clear: forgets the record; with `removeImage`, also the tags and the recorded image (never another image). */
+  /** image:clear: forgets the record; with `removeImage` also the tags and the recorded image (never another image). */
   async clear(removeImage: boolean): Promise<ClearResult> {
     const engine = removeImage ? await this.engine() : undefined
     // An engine that cannot be reached fails the command before the record is touched.

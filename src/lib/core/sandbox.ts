@@ -79,7 +79,8 @@ export class SandboxCore {
       update = outcome
       record = outcome.state
       if (made) {
-        // A running sandbox moves to the new image now, or the update is rolled back; a new image alone needs no approval.
+        // A running sandbox moves to the new image now, or the update is rolled back;
+        // a new image alone needs no approval.
         await this.followCurrentImage(request.timeoutS)
         approveChanges = async (differences) =>
           differences.every((line) => line.startsWith('image:')) || request.approveChanges(differences)
@@ -172,7 +173,10 @@ export class SandboxCore {
     return new SandboxContainer(await this.images.engine(), this.images.run.signal).stop(seconds, remove)
   }
 
-  /** The container's output: `onOutput` gets each piece as the engine sends it; with `follow`, until the container stops or Ctrl-C. */
+  /**
+   * The container's output: `onOutput` gets each piece as the engine sends it;
+   * with `follow`, until the container stops or Ctrl-C.
+   */
   async logs(options: LogOptions, onOutput: (stream: LogStream, payload: Buffer) => void): Promise<void> {
     const engine = await this.images.engine()
     const found = await new SandboxContainer(engine, this.images.run.signal).find()
@@ -187,7 +191,10 @@ export class SandboxCore {
     }
   }
 
-  /** The spec from the config; on this machine's engine, a missing default mount directory is made and a missing user mount refused. */
+  /**
+   * The spec from the config; on this machine's engine, a missing default mount directory is made
+   * and a missing user mount refused.
+   */
   private spec(imageId: string): SandboxSpec {
     const home = homedir()
     const spec = sandboxSpec(
@@ -205,7 +212,10 @@ export class SandboxCore {
     return spec
   }
 
-  /** The image's own health test, else its web port answering HTTP where users reach it (the engine's host for a remote engine). */
+  /**
+   * The image's own health test, else its web port answering HTTP where users reach it
+   * (the engine's host for a remote engine).
+   */
   private readiness(spec: SandboxSpec, image: Parameters<typeof healthTestOf>[0]): ReadinessCheck {
     const command = healthTestOf(image)
     if (command) return {command, kind: 'health-test'}

@@ -17,7 +17,10 @@ export interface TlsFiles {
   key?: string
 }
 
-/** How occ reaches the engine: a unix socket (or a Windows named pipe), TCP (plain or TLS) or ssh (`docker system dial-stdio` on the host). */
+/**
+ * How occ reaches the engine: a unix socket (or a Windows named pipe), TCP (plain or TLS)
+ * or ssh (`docker system dial-stdio` on the host).
+ */
 export type EngineConnection =
   | {kind: 'socket'; socketPath: string}
   /** defaultPort: the URL named no port, so ~/.ssh/config may set one (as it may the user). */
@@ -143,7 +146,8 @@ function contextEndpoint(
 }
 
 const CONTEXT_SUGGESTION =
-  'Run "docker context ls" to see the contexts, then set DOCKER_CONTEXT (or "docker context use") to one of them, or unset it for the default socket.'
+  'Run "docker context ls" to see the contexts, ' +
+  'then set DOCKER_CONTEXT (or "docker context use") to one of them, or unset it for the default socket.'
 
 const NOT_A_URL = 'it is not a URL such as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST'
 
@@ -169,7 +173,8 @@ function parseEngineHost(
   if (scheme === 'unix') {
     if (rest.includes('://'))
       throw new EngineEndpointError(origin, 'a unix:// endpoint is a socket path, and holds no second scheme')
-    // As docker: the socket's path literally (no %-decoding), relative to the working directory; none is the default socket.
+    // As docker: the socket's path literally (no %-decoding), relative to the working directory;
+    // none is the default socket.
     const socketPath = rest === '' ? DEFAULT_SOCKET : resolve(rest)
     return {connection: {kind: 'socket', socketPath}, uri: `unix://${socketPath}`}
   }

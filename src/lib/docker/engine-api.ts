@@ -34,14 +34,15 @@ export class EngineAnswerError extends Error {
     readonly json: unknown,
   ) {
     super(
-      `(HTTP code ${statusCode}) ${typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : String(json)}`,
+      `(HTTP code ${statusCode}) ` +
+        `${typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : String(json)}`,
     )
   }
 }
 
 export interface EngineCall {
   method: 'DELETE' | 'GET' | 'HEAD' | 'POST'
-  /** The path, e.g. /images/x/json: unversioned, so every engine answers in its own current version (as dockerode asks). */
+  /** The path, e.g. /images/x/json: unversioned, so every engine answers in its current version (as dockerode asks). */
   path: string
   query?: Record<string, string | undefined>
   headers?: Record<string, string>

@@ -64,7 +64,7 @@ export class Engine {
     this.label = describeEndpoint(endpoint)
   }
 
-  /** The engine of `endpoint`; its calls end when `signal` (the run's Ctrl-C) aborts, and are bounded by `timeoutMs`. */
+  /** The engine of `endpoint`; its calls end when `signal` (the run's Ctrl-C) aborts, and take at most `timeoutMs`. */
   static async connect(endpoint: EngineEndpoint, options: EngineOptions = {}): Promise<Engine> {
     const timeoutMs = options.timeoutMs ?? engineTimeoutFromEnv()
     return new Engine(endpoint, await openTransport(endpoint.connection, describeEndpoint(endpoint), timeoutMs), {
@@ -157,7 +157,10 @@ export class Engine {
     )
   }
 
-  /** Creates a container (its labels mark it as occ's from the start, so an interrupted run leaves none unmarked); returns its id. */
+  /**
+   * Creates a container (its labels mark it as occ's from the start, so an interrupted run leaves none unmarked);
+   * returns its id.
+   */
   async createContainer(name: string, body: Record<string, unknown>): Promise<string> {
     const call = {
       body: JSON.stringify(body),
@@ -196,7 +199,10 @@ export class Engine {
     })
   }
 
-  /** The container's output as the engine's multiplexed stream (log-stream.ts splits it); `follow` ends when the container stops. */
+  /**
+   * The container's output as the engine's multiplexed stream (log-stream.ts splits it);
+   * `follow` ends when the container stops.
+   */
   async containerLogs(id: string, options: LogOptions, signal: AbortSignal): Promise<Readable> {
     const query = {
       follow: String(options.follow),
@@ -320,7 +326,10 @@ function authConfig(credentials: RegistryCredentials & {serverAddress: string}):
   return {password: credentials.password, serveraddress: credentials.serverAddress, username: credentials.username}
 }
 
-/** The context's files (the list its .dockerignore leaves, made by lib/image/build.ts) as a gzipped tar, as the docker CLI sends it. */
+/**
+ * The context's files (the list its .dockerignore leaves, made by lib/image/build.ts) as a gzipped tar,
+ * as the docker CLI sends it.
+ */
 async function packBuildContext(request: BuildRequest): Promise<Readable> {
   const [{default: tar}, {createGzip}] = await Promise.all([import('tar-fs'), import('node:zlib')])
   return tar.pack(request.context, {entries: request.files}).pipe(createGzip())

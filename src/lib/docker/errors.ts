@@ -47,16 +47,20 @@ const START_HINTS = {
 const NO_ANSWER_FIX = 'or check DOCKER_HOST. OCC_ENGINE_TIMEOUT_MS sets how long occ waits (milliseconds).'
 const NO_ANSWER_HINTS = {
   darwin: `The engine (or the proxy or tunnel in front of it) seems hung: restart Docker Desktop, ${NO_ANSWER_FIX}`,
-  other: `The engine (or the proxy or tunnel in front of it) seems hung: restart it (for example "sudo systemctl restart docker"), ${NO_ANSWER_FIX}`,
+  other:
+    'The engine (or the proxy or tunnel in front of it) seems hung: ' +
+    `restart it (for example "sudo systemctl restart docker"), ${NO_ANSWER_FIX}`,
   win32: `The engine (or the proxy or tunnel in front of it) seems hung: restart Docker Desktop, ${NO_ANSWER_FIX}`,
 }
 
 const PERMISSION_HINTS = {
   darwin:
-    'Check that the socket belongs to you (Docker Desktop makes it for the user who runs it), or set DOCKER_HOST to an engine you may use.',
+    'Check that the socket belongs to you (Docker Desktop makes it for the user who runs it), ' +
+    'or set DOCKER_HOST to an engine you may use.',
   other: 'Add your user to the "docker" group (then log in again), or set DOCKER_HOST to an engine you may use.',
   win32:
-    'Add your user to the "docker-users" group (then sign out and in again), or set DOCKER_HOST to an engine you may use.',
+    'Add your user to the "docker-users" group (then sign out and in again), ' +
+    'or set DOCKER_HOST to an engine you may use.',
 }
 
 export class EngineEndpointError extends OccError {
@@ -64,7 +68,8 @@ export class EngineEndpointError extends OccError {
   constructor(
     origin: string,
     problem: string,
-    suggestion = 'Set DOCKER_HOST to unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST, or unset it to use the default socket.',
+    suggestion = 'Set DOCKER_HOST to unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST, ' +
+      'or unset it to use the default socket.',
   ) {
     super('engine', 'engine_endpoint_invalid', `${origin} cannot be used: ${problem}.`, {suggestion})
   }
@@ -76,11 +81,13 @@ export class EngineTlsFilesError extends OccError {
     super(
       'engine',
       'engine_tls_files',
-      `Cannot use TLS towards the Docker engine at ${endpoint}: ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}.`,
+      `Cannot use TLS towards the Docker engine at ${endpoint}: ` +
+        `${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}.`,
       {
         details: {endpoint, file},
         suggestion:
-          'Point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem (default ~/.docker), or fix the TLS files of the docker context.',
+          'Point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem (default ~/.docker), ' +
+          'or fix the TLS files of the docker context.',
       },
     )
   }
@@ -93,7 +100,8 @@ export class EngineTlsError extends OccError {
       cause,
       details: {endpoint, reason},
       suggestion:
-        "Check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem must be the CA that signed the engine's certificate; cert.pem and key.pem a client certificate it trusts), or the TLS files of the docker context.",
+        "Check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (ca.pem must be the CA that signed the engine's certificate; " +
+        'cert.pem and key.pem a client certificate it trusts), or the TLS files of the docker context.',
     })
   }
 }
@@ -143,7 +151,8 @@ export function hostKeyUnknown(
   return new EngineSshError(
     endpoint,
     `${knownHostsName(host)} is not in ${checked.file ?? '~/.ssh/known_hosts'}, so its key cannot be checked`,
-    `Check the host's key and record it by signing in once with "${sshCommand(checked.typed ?? host)}", then try again.`,
+    "Check the host's key and record it by signing in once " +
+      `with "${sshCommand(checked.typed ?? host)}", then try again.`,
   )
 }
 
@@ -157,25 +166,35 @@ export function hostKeyMismatch(
   const name = knownHostsName(host)
   return new EngineSshError(
     endpoint,
-    `the host presented a key that known_hosts does not record for ${name} (the connection may be intercepted, or the host's key changed)`,
-    `Do not go on unless you know the key changed; then remove the old one ("ssh-keygen ${checked.file === undefined ? '' : `-f ${checked.file} `}-R '${name}'") and record the new one by signing in with "${sshCommand(checked.typed ?? host)}".`,
+    `the host presented a key that known_hosts does not record for ${name} ` +
+      "(the connection may be intercepted, or the host's key changed)",
+    'Do not go on unless you know the key changed; ' +
+      `then remove the old one ("ssh-keygen ${checked.file === undefined ? '' : `-f ${checked.file} `}-R '${name}'") ` +
+      `and record the new one by signing in with "${sshCommand(checked.typed ?? host)}".`,
     cause,
   )
 }
 
-/** Only passphrase-protected identity files were left to try (or none at all was accepted): occ cannot ask for a passphrase. */
+/**
+ * Only passphrase-protected identity files were left to try (or none at all was accepted):
+ * occ cannot ask for a passphrase.
+ */
 export function sshKeysNeedPassphrase(endpoint: string, files: string[], cause?: unknown): EngineSshError {
   const list = files.join(', ')
   return new EngineSshError(
     endpoint,
-    `${files.length === 1 ? `the key ${list} is` : `the keys ${list} are`} protected by a passphrase, which occ cannot ask for${cause === undefined ? '' : ', and the host accepted no other key'}`,
-    `Add it to your ssh agent ("ssh-add ${files[0]}", which asks for the passphrase once) and keep SSH_AUTH_SOCK pointing at the agent.`,
+    `${files.length === 1 ? `the key ${list} is` : `the keys ${list} are`} protected by a passphrase, ` +
+      `which occ cannot ask for${cause === undefined ? '' : ', and the host accepted no other key'}`,
+    `Add it to your ssh agent ("ssh-add ${files[0]}", which asks for the passphrase once) ` +
+      'and keep SSH_AUTH_SOCK pointing at the agent.',
     cause,
   )
 }
 
 const SSH_AGENT_FIX =
-  'occ signs in with the keys of an ssh agent, or with key files that need no passphrase (IdentityFile in ~/.ssh/config, else ~/.ssh/id_*): start an agent ("eval $(ssh-agent)"), add your key ("ssh-add KEYFILE") and keep SSH_AUTH_SOCK pointing at it.'
+  'occ signs in with the keys of an ssh agent, ' +
+  'or with key files that need no passphrase (IdentityFile in ~/.ssh/config, else ~/.ssh/id_*): ' +
+  'start an agent ("eval $(ssh-agent)"), add your key ("ssh-add KEYFILE") and keep SSH_AUTH_SOCK pointing at it.'
 
 /** What ssh2 reports, by the `level` it gives its errors, in a user's words. */
 const SSH_FAILURES: Record<string, (message: string) => {problem: string; suggestion: string}> = {
@@ -183,7 +202,8 @@ const SSH_FAILURES: Record<string, (message: string) => {problem: string; sugges
   'client-authentication': () => ({
     problem: "the host accepted none of the keys occ offered (your ssh agent's, then your identity files')",
     suggestion:
-      'Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST or ~/.ssh/config.',
+      'Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), ' +
+      'and check the user in DOCKER_HOST or ~/.ssh/config.',
   }),
   handshake: (message) => ({
     problem: `the ssh handshake failed (${message})`,
@@ -274,16 +294,16 @@ const PLAIN_TO_TLS = /client sent an http request to an https server/i
 const TLS_CODE =
   /^(?:ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$)/
 
+const UNTRUSTED_CERTIFICATE = "the engine's certificate is not signed by the CA in ca.pem"
+
 /** What the common TLS failures mean, in a user's words. */
 const TLS_REASONS: [RegExp, string][] = [
   [
     /^ERR_SSL_(?:SSLV3_ALERT_BAD_CERTIFICATE|TLSV13_ALERT_CERTIFICATE_REQUIRED|TLSV1_ALERT_UNKNOWN_CA)$/,
     "the engine refused occ's client certificate (cert.pem is missing or not signed by a CA the engine trusts)",
   ],
-  [
-    /^(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/,
-    "the engine's certificate is not signed by the CA in ca.pem",
-  ],
+  [/^(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?)$/, UNTRUSTED_CERTIFICATE],
+  [/^(?:SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/, UNTRUSTED_CERTIFICATE],
   [/^ERR_TLS_CERT_ALTNAME_INVALID$/, "the engine's certificate is not made out to this host"],
   [/^CERT_(?:HAS_EXPIRED|NOT_YET_VALID)$/, "the engine's certificate is expired or not yet valid"],
 ]

@@ -7,7 +7,10 @@ import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-/** The user's files (~/.ssh/known_hosts unless ~/.ssh/config's UserKnownHostsFile says otherwise), then the system's: where `ssh` looks. */
+/**
+ * The user's files (~/.ssh/known_hosts unless ~/.ssh/config's UserKnownHostsFile says otherwise),
+ * then the system's: where `ssh` looks.
+ */
 export function knownHostsFiles(env: NodeJS.ProcessEnv = process.env, userFiles?: string[]): string[] {
   return [...(userFiles ?? [join(env.HOME || homedir(), '.ssh', 'known_hosts')]), '/etc/ssh/ssh_known_hosts']
 }
@@ -72,7 +75,10 @@ function parseLine(line: string): Entry | undefined {
   }
 }
 
-/** A comma-separated host list: names, `[name]:port`, wildcards `*` `?`, negations `!`, or one hashed name `|1|salt|hash`. */
+/**
+ * A comma-separated host list: names, `[name]:port`, wildcards `*` `?`, negations `!`,
+ * or one hashed name `|1|salt|hash`.
+ */
 function hostPatterns(list: string): {matches(name: string): boolean} {
   if (list.startsWith('|1|')) {
     const [salt, hash] = list.slice(3).split('|')
@@ -82,7 +88,10 @@ function hostPatterns(list: string): {matches(name: string): boolean} {
   return patternList(list.split(','))
 }
 
-/** ssh's pattern list (known_hosts, ssh_config's Host): matches when a pattern does and no negated one (!pattern) does; case-insensitive. */
+/**
+ * ssh's pattern list (known_hosts, ssh_config's Host): matches when a pattern does
+ * and no negated one (!pattern) does; case-insensitive.
+ */
 export function patternList(list: string[]): {matches(name: string): boolean} {
   const patterns = list.map((pattern) => ({
     negated: pattern.startsWith('!'),

@@ -25,7 +25,10 @@ export function sshConfigFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   return [join(env.HOME || homedir(), '.ssh', 'config'), '/etc/ssh/ssh_config']
 }
 
-/** The configuration for `host` (as typed: an alias is matched, not its HostName) from `files`; missing files count as empty. */
+/**
+ * The configuration for `host` (as typed: an alias is matched, not its HostName) from `files`;
+ * missing files count as empty.
+ */
 export function sshHostConfig(host: string, files: string[], home: string): SshHostConfig {
   const found: SshHostConfig = {identityFiles: []}
   const state = {found, home, host: host.toLowerCase()}
@@ -101,7 +104,10 @@ function take(found: SshHostConfig, key: string, args: string[]): void {
   }
 }
 
-/** `Match all`, `Match host|originalhost PATTERNS` (`!` negates); other criteria (exec, user, …) are not evaluated and never match. */
+/**
+ * `Match all`, `Match host|originalhost PATTERNS` (`!` negates);
+ * other criteria (exec, user, …) are not evaluated and never match.
+ */
 function matchBlock(args: string[], hostName: string, original: string): boolean {
   for (let index = 0; index < args.length; index++) {
     const criterion = args[index].toLowerCase()

@@ -33,7 +33,7 @@ export function readIdentityKeys(files: string[]): IdentityKeys {
 
 const OPENSSH_MAGIC = 'openssh-key-v1\0'
 
-/** Whether a private key file needs a passphrase: an OpenSSH key with a cipher other than "none", or an encrypted PEM. */
+/** Whether a private key file needs a passphrase: an OpenSSH key whose cipher is not "none", or an encrypted PEM. */
 export function isEncryptedKey(text: string): boolean {
   const openssh = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(text)
   if (openssh) {

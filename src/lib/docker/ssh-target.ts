@@ -33,7 +33,10 @@ export interface SshTargetOptions {
 /** ssh's default identity files (the ones ssh2 can use), tried when the config names none. */
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ed25519']
 
-/** The URL wins where it says something (user, port), as `ssh -l USER -p PORT HOST` would; the config fills the rest. */
+/**
+ * The URL wins where it says something (user, port), as `ssh -l USER -p PORT HOST` would;
+ * the config fills the rest.
+ */
 export function resolveSshTarget(
   connection: SshConnection,
   {env = process.env, files, localUser}: SshTargetOptions = {},
@@ -57,7 +60,10 @@ export function resolveSshTarget(
   return {host, identityFiles, port, username, ...(userKnownHostsFiles === undefined ? {} : {userKnownHostsFiles})}
 }
 
-/** ssh's %-tokens (%h host, %p port, %r remote user, %u local user, %d home, %n host as typed, %% a percent sign); others stay as written. */
+/**
+ * ssh's %-tokens (%h host, %p port, %r remote user, %u local user, %d home, %n host as typed, %% a percent sign);
+ * others stay as written.
+ */
 function expandTokens(text: string, tokens: Record<string, string>): string {
   return text.replaceAll(/%(.)/g, (whole, token: string) => tokens[token] ?? whole)
 }

@@ -74,7 +74,8 @@ async function acquire(
         image_id: image.Id,
       }
       const record = recordAfterAcquire(before, acquired, replacedId, options.updateCheck)
-      // The tags move once the new record is on disk and before it replaces the old one: a full or read-only disk changes neither.
+      // The tags move once the new record is on disk and before it replaces the old one:
+      // a full or read-only disk changes neither.
       const written = await transaction.write(record, {beforeReplace: () => promotion.apply()})
       return {before: before ?? null, record: written, ...(replacedId === undefined ? {} : {replacedId})}
     },

@@ -128,7 +128,9 @@ const UNCHANGED = 'the current image and its record were not changed.'
 /** What to do about a failed build, by what its failing step says went wrong. */
 const BUILD_FAILURE_SUGGESTIONS: Record<BuildFailureKind, string> = {
   dockerfile: `Fix the Dockerfile or its context and build again; ${UNCHANGED}`,
-  network: `The failing step could not reach a host: check the network, DNS and proxy (a proxy is passed with --build-arg HTTP_PROXY=URL and HTTPS_PROXY=URL) and build again; ${UNCHANGED}`,
+  network:
+    'The failing step could not reach a host: check the network, DNS and proxy ' +
+    `(a proxy is passed with --build-arg HTTP_PROXY=URL and HTTPS_PROXY=URL) and build again; ${UNCHANGED}`,
 }
 
 export class BuildFailedError extends OccError {

@@ -223,7 +223,10 @@ async function remoteVersion(client: RegistryClient, path: string, configDigest:
   }
 }
 
-/** Same image when the local one is known by the tag's digest, its platform manifest's, or its config's (the image id). */
+/**
+ * Same image when the local one is known by the tag's digest, its platform manifest's,
+ * or its config's (the image id).
+ */
 export function isSameImage(local: LocalImage, remote: Resolved): boolean {
   const known = new Set(local.image_id === undefined ? local.digests : [...local.digests, local.image_id])
   return [remote.digest, remote.platform?.digest, remote.config_digest].some(

@@ -48,17 +48,22 @@ export function toPullFailure(error: unknown): unknown {
   return error
 }
 
-/** Why a build step failed as far as its own words tell: it could not reach the network, or anything else (the Dockerfile or its context). */
+/**
+ * Why a build step failed as far as its own words tell: it could not reach the network,
+ * or anything else (the Dockerfile or its context).
+ */
 export type BuildFailureKind = 'dockerfile' | 'network'
 
 // A step's output is free text, so words are all there is: resolvers, apt, curl, wget (busybox's
 // "bad address") and the engine's pull of a base image, saying a host or network was out of reach.
-const NETWORK_WORDS =
-  /temporary failure (?:in name resolution|resolving)|could not resolve|no such host|network is unreachable|failed to fetch|bad address '/i
+const NETWORK_WORDS = [
+  /temporary failure (?:in name resolution|resolving)|could not resolve|no such host/i,
+  /network is unreachable|failed to fetch|bad address '/i,
+]
 
-/** Whether a line of a failing step's output (or the engine's error) says a host or the network could not be reached. */
+/** Whether a line of a failing step's output (or the engine's error) says a host or the network was unreachable. */
 export function saysNetworkFailed(line: string): boolean {
-  return NETWORK_WORDS.test(line)
+  return NETWORK_WORDS.some((words) => words.test(line))
 }
 
 export function isPermanent(kind: PullFailureKind): boolean {
@@ -84,7 +89,10 @@ const SUGGESTION_START = {
   registry: 'Check your network',
 } as const
 
-/** What the failures of every repository add up to: the tag is nowhere, a registry could not answer, or access was refused. */
+/**
+ * What the failures of every repository add up to:
+ * the tag is nowhere, a registry could not answer, or access was refused.
+ */
 export function outcomeOfFailures(failures: RepositoryFailure[]): 'auth' | 'notFound' | 'registry' {
   const kinds = new Set(failures.map((failure) => failure.kind))
   if (kinds.size === 1 && kinds.has('not-found')) return 'notFound'
@@ -100,14 +108,17 @@ export class ImagePullError extends OccError {
     const nowhere = kind === 'notFound'
     const headline = nowhere
       ? `The sandbox image tag "${tag}" exists in none of the configured repositories:`
-      : `Could not ${action} the sandbox image tag "${tag}" ${action === 'pull' ? 'from' : 'in'} any configured repository:`
+      : `Could not ${action} the sandbox image tag "${tag}" ` +
+        `${action === 'pull' ? 'from' : 'in'} any configured repository:`
     super(
       kind,
       nowhere ? 'image_not_found' : kind === 'auth' ? 'registry_access_denied' : 'registry_unavailable',
       [headline, ...failures.map(describeFailure)].join('\n'),
       {
         details: {failures, tag},
-        suggestion: `${SUGGESTION_START[kind]} and image_repositories ("occ config get image_repositories"), or build the image from source with "occ image build".`,
+        suggestion:
+          `${SUGGESTION_START[kind]} and image_repositories ("occ config get image_repositories"), ` +
+          'or build the image from source with "occ image build".',
       },
     )
     this.failures = failures
@@ -190,7 +201,8 @@ export class ImageStateWriteError extends OccError {
     super(
       'state',
       'state_unwritable',
-      `Cannot write the image record ${file}: ${problem.reason} (${problem.code}). The record and the image tags are as they were.`,
+      `Cannot write the image record ${file}: ${problem.reason} (${problem.code}). ` +
+        'The record and the image tags are as they were.',
       {
         cause,
         details: {file, reason: problem.code},

@@ -5,8 +5,10 @@ import {InvalidImageReferenceError} from './errors.js'
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
 const TAG = /^\w[\w.-]{0,127}$/
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/
-const HOST =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+])(?::\d{1,5})?$/
+// A host is a name of dot-separated labels or a bracketed IPv6 address, either with an optional port.
+const HOST_NAME =
+  /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$/
+const HOST_IPV6 = /^\[[0-9a-fA-F:.]+](?::\d{1,5})?$/
 
 /** True for a content digest or engine image id such as "sha256:<hex>". */
 export function isDigest(text: string): boolean {
@@ -15,7 +17,7 @@ export function isDigest(text: string): boolean {
 
 /** True for a registry host with an optional port, e.g. "ghcr.io", "127.0.0.1:5001". */
 export function isRegistryHost(text: string): boolean {
-  return HOST.test(text)
+  return HOST_NAME.test(text) || HOST_IPV6.test(text)
 }
 
 /** A parsed image reference: registry host, repository path and an optional tag or digest. */
@@ -52,7 +54,7 @@ export function parseImageReference(text: string): ImageReference {
   const hasHost =
     parts.length > 1 &&
     (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
-  if (hasHost && !HOST.test(first)) fail(`"${first}" is not a registry host`)
+  if (hasHost && !isRegistryHost(first)) fail(`"${first}" is not a registry host`)
   const registry = hasHost ? normalizeRegistry(first) : DOCKER_HUB
   const pathParts = hasHost ? parts.slice(1) : parts
   if (registry === DOCKER_HUB && pathParts.length === 1) pathParts.unshift('library')

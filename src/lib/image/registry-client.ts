@@ -92,7 +92,8 @@ export class RegistryClient {
       if (answeredBy.origin !== new URL(url).origin)
         throw new PullFailure(
           'auth',
-          `${this.registry} redirected to ${answeredBy.host}, which asks for authentication; occ answers only the challenges of ${this.registry} itself`,
+          `${this.registry} redirected to ${answeredBy.host}, which asks for authentication; ` +
+            `occ answers only the challenges of ${this.registry} itself`,
         )
       this.authorization = await this.authorize(parseChallenge(response.header('www-authenticate')), repository)
       if (this.authorization !== undefined)
@@ -203,7 +204,10 @@ export class RegistryClient {
     throw new PullFailure('auth', token.message)
   }
 
-  /** A bearer token from the challenge's realm: anonymous, with a password (GET, basic) or an identity token (OAuth2 POST). */
+  /**
+   * A bearer token from the challenge's realm: anonymous, with a password (GET, basic)
+   * or an identity token (OAuth2 POST).
+   */
   private async token(
     challenge: Extract<AuthChallenge, {scheme: 'bearer'}>,
     repository: string,

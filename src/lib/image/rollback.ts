@@ -10,7 +10,10 @@ import {LOCAL_IMAGE_NAME, localReference} from './sandbox.js'
 export class NothingToRollBackError extends OccError {
   constructor(endpoint: string, problem: string) {
     super('state', 'no_previous_image', `Nothing to roll back to: ${problem} on the engine at ${endpoint}.`, {
-      suggestion: `occ keeps the replaced image as ${localReference('previous')} when a pull, build or update replaces the current one; run "occ image update" (or "occ image pull --tag TAG") first.`,
+      suggestion:
+        `occ keeps the replaced image as ${localReference('previous')} ` +
+        'when a pull, build or update replaces the current one; ' +
+        'run "occ image update" (or "occ image pull --tag TAG") first.',
     })
   }
 }
@@ -52,7 +55,8 @@ export async function rollbackImage(
       }
     }
 
-    // The tags swap once the new record is on disk and before it replaces the old one: a full or read-only disk changes neither.
+    // The tags swap once the new record is on disk and before it replaces the old one:
+    // a full or read-only disk changes neither.
     const written = await transaction.write(record, {beforeReplace: swapTags})
     return {current_image_id: previous.Id, previous_image_id: current.Id, record: written}
   }, options)

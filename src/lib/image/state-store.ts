@@ -14,14 +14,20 @@ import {ImageStateReadError, ImageStateWriteError, LockCompromisedError, recordN
 import {type ImageState, InvalidRecord, parseImageState} from './state.js'
 
 export interface RecordWriteOptions {
-  /** Runs once the new record is safely on disk and before it replaces the old one (e.g. moving tags); if it throws, the old record stays. */
+  /**
+   * Runs once the new record is safely on disk and before it replaces the old one (e.g. moving tags);
+   * if it throws, the old record stays.
+   */
   beforeReplace?: () => Promise<void>
 }
 
 /** Reads and changes the record while holding the cross-process lock. */
 export interface ImageStateTransaction {
   read(): Promise<ImageState | undefined>
-  /** Atomic: a reader sees the old record or the new one, never half of one. Returns the record as written (with its engine). */
+  /**
+   * Atomic: a reader sees the old record or the new one, never half of one.
+   * Returns the record as written (with its engine).
+   */
   write(state: ImageState, options?: RecordWriteOptions): Promise<ImageState>
   /** Deletes the record; false when there was none. */
   remove(): Promise<boolean>
@@ -29,7 +35,10 @@ export interface ImageStateTransaction {
 
 type Loaded = {corrupt: string; state?: undefined} | {corrupt?: undefined; state: ImageState | undefined}
 
-/** lowdb's file adapter, writing through occ's atomic writer (unique exclusive temp file, fsync, 0600, rename) instead of steno's fixed temp name. */
+/**
+ * lowdb's file adapter, writing through occ's atomic writer (unique exclusive temp file, fsync, 0600, rename)
+ * instead of steno's fixed temp name.
+ */
 class RecordFile<T> implements Adapter<T> {
   constructor(
     private readonly file: string,

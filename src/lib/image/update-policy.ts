@@ -8,7 +8,10 @@ import {checkImage, type CheckImageOptions, type UpdateCheckReport} from './chec
 import {composeRecord} from './history.js'
 import {CLI_VERSION} from './sandbox.js'
 
-/** Automatic checks (inside image:state and image:pull) get this long in all, then give up: a reading command must not wait on the network. */
+/**
+ * Automatic checks (inside image:state and image:pull) get this long in all, then give up:
+ * a reading command must not wait on the network.
+ */
 export const AUTOMATIC_CHECK_BUDGET_MS = 1500
 /** An explicit image:check or image:update waits longer, but not forever, for the registries. */
 export const EXPLICIT_CHECK_BUDGET_MS = 20_000

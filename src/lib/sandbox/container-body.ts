@@ -4,7 +4,10 @@ import {CONTAINER_PORT, MANAGED_LABEL, type SandboxSpec, SPEC_LABEL} from './spe
 const PORT_KEY = `${CONTAINER_PORT}/tcp`
 const SECOND_NS = 1_000_000_000
 
-/** How often the engine runs the image's own health test in occ's container: the image's 30 s would hide readiness for half a minute. */
+/**
+ * How often the engine runs the image's own health test in occ's container:
+ * the image's 30 s would hide readiness for half a minute.
+ */
 export const HEALTH_INTERVAL_S = 2
 
 /** The Engine API's POST /containers/create body for a spec: labelled as occ's, with the spec it was made from. */

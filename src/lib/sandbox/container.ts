@@ -38,7 +38,10 @@ export interface StartPlan {
 export type StartAction = 'created' | 'recreated' | 'started' | 'unchanged'
 export type StopResult = 'missing' | 'removed' | 'stopped' | 'was-stopped'
 
-/** The sandbox container on one engine: found by name, made from a spec, replaced without losing the old one until the new one is ready. */
+/**
+ * The sandbox container on one engine: found by name, made from a spec,
+ * replaced without losing the old one until the new one is ready.
+ */
 export class SandboxContainer {
   constructor(
     private readonly engine: SandboxEngine,
@@ -141,7 +144,10 @@ export class SandboxContainer {
     return this.engine.createContainer(CONTAINER_NAME, createBody(spec))
   }
 
-  /** Starts a container just made; if it does not start or become ready, it is removed again (a failed start leaves nothing). */
+  /**
+   * Starts a container just made; if it does not start or become ready, it is removed again
+   * (a failed start leaves nothing).
+   */
   private async startOrRemove(id: string, plan: StartPlan): Promise<void> {
     try {
       await this.startContainer(id, plan.spec)
@@ -179,7 +185,8 @@ export class SandboxContainer {
 
 // The failed container is gone by now (a new one removed, a replaced one back): the hint points at the output shown.
 const NOT_READY_FIX =
-  'Fix what the last lines of its output above say (or run "occ image rollback" for the previous image), then "occ start" again.'
+  'Fix what the last lines of its output above say ' +
+  '(or run "occ image rollback" for the previous image), then "occ start" again.'
 
 function notReadyWords(notReady: NotReady, timeoutMs: number): string {
   if (notReady.kind === 'exited') return `it exited with code ${notReady.exitCode}`

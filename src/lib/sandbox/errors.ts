@@ -34,11 +34,13 @@ export const sandboxErrors = {
     new OccError(
       'conflict',
       'sandbox_spec_changed',
-      `The sandbox runs with another configuration than config.json says:\n${differences.map((line) => `  - ${line}`).join('\n')}`,
+      'The sandbox runs with another configuration than config.json says:\n' +
+        `${differences.map((line) => `  - ${line}`).join('\n')}`,
       {
         details: {differences},
         suggestion:
-          'Run "occ start --yes" to recreate it with the new configuration (volumes and mounts are kept), or change config.json back.',
+          'Run "occ start --yes" to recreate it with the new configuration (volumes and mounts are kept), ' +
+          'or change config.json back.',
       },
     ),
   exposed: (bindAddress: string) =>
@@ -48,7 +50,8 @@ export const sandboxErrors = {
       `bind_address ${bindAddress} would open the sandbox to the network, and nobody would need to log in.`,
       {
         suggestion:
-          'Add users (occ config set users NAME), or set allow_unauthenticated_network to true if the network is yours alone; or use bind_address 127.0.0.1.',
+          'Add users (occ config set users NAME), ' +
+          'or set allow_unauthenticated_network to true if the network is yours alone; or use bind_address 127.0.0.1.',
       },
     ),
   missingMount: (entry: string, source: string) =>
@@ -71,7 +74,9 @@ export const sandboxErrors = {
       `Port ${port} on ${address} is already in use, so the sandbox cannot listen there.`,
       {
         cause,
-        suggestion: `Stop what listens on ${address}:${port}, or choose another port: occ config set opencode_web_port PORT.`,
+        suggestion:
+          `Stop what listens on ${address}:${port}, ` +
+          'or choose another port: occ config set opencode_web_port PORT.',
       },
     ),
 }

@@ -47,7 +47,8 @@ export interface ReadinessWait {
 
 /**
  * Waits until the container is ready: the engine reports it healthy, or its own health test (when
- * it has one; else `check`) passes through exec; fails fast when it exits. Resolves undefined when ready, else why not (by `deadline`).
+ * it has one; else `check`) passes through exec; fails fast when it exits.
+ * Resolves undefined when ready, else why not (by `deadline`).
  */
 export async function waitUntilReady(
   engine: ReadinessEngine,
@@ -63,7 +64,8 @@ export async function waitUntilReady(
     const exitCode = exitedWith(details.State)
     if (exitCode !== undefined) return {exitCode, kind: 'exited'}
     lastHealth = details.State.Health?.Status ?? lastHealth
-    // The container's own health test comes first: the engine merged the image's into it, and podman's image inspect shows none.
+    // The container's own health test comes first: the engine merged the image's into it,
+    // and podman's image inspect shows none.
     const command = healthTestOf(details)
     if (lastHealth === 'healthy' || (await passes(engine, id, command ? {command, kind: 'health-test'} : check)))
       return undefined

@@ -10,7 +10,10 @@ export const MANAGED_LABEL = 'org.opencode-cloud.managed'
 /** The spec a container was made from (JSON), so that drift is a label comparison. */
 export const SPEC_LABEL = 'org.opencode-cloud.spec'
 
-/** The sandbox's data paths in the image (the published image's volume.rs), each kept in a volume unless a mount covers it. */
+/**
+ * The sandbox's data paths in the image (the published image's volume.rs),
+ * each kept in a volume unless a mount covers it.
+ */
 export const DATA_PATHS = {
   cache: '/home/opencoder/.cache/opencode',
   config: '/home/opencoder/.config/opencode',

@@ -27,7 +27,10 @@ export function describeImageState(state: ImageState, now: Date = new Date()): s
     ? `acquired ${state.acquired_at}`
     : `acquired ${formatRelativeTime(new Date(state.acquired_at), now)}`
   const anchor = state.digest ?? state.image_id
-  return `${versionLabel(state.version)} — ${origin}, ${acquired}${anchor === undefined ? '' : ` (${shortDigest(anchor)})`}`
+  return (
+    `${versionLabel(state.version)} — ${origin}, ` +
+    `${acquired}${anchor === undefined ? '' : ` (${shortDigest(anchor)})`}`
+  )
 }
 
 export const NO_RECORD =
@@ -45,12 +48,18 @@ export function describeDrift(drift: EngineDrift): string {
     }
 
     case 'missing': {
-      return `Warning: the recorded image is no longer on the engine at ${engine}. Run "occ image pull" to get it again.`
+      return (
+        `Warning: the recorded image is no longer on the engine at ${engine}. ` +
+        'Run "occ image pull" to get it again.'
+      )
     }
 
     case 'moved': {
       const now = drift.current_image_id ? `another image (${shortDigest(drift.current_image_id)})` : 'no image'
-      return `Warning: ${localReference('current')} on ${engine} now points at ${now}, not the recorded one. Run "occ image pull" to make them agree.`
+      return (
+        `Warning: ${localReference('current')} on ${engine} now points at ${now}, not the recorded one. ` +
+        'Run "occ image pull" to make them agree.'
+      )
     }
 
     case 'unreachable': {
@@ -65,7 +74,8 @@ export function describeDrift(drift: EngineDrift): string {
 
 export function pulledSummary(state: ImageState, replacedId: string | undefined): string {
   const lines = [
-    `Pulled ${versionLabel(state.version)} from ${state.registry} (${shortDigest(state.digest ?? state.image_id ?? '')}); it is now ${localReference('current')}.`,
+    `Pulled ${versionLabel(state.version)} from ${state.registry} ` +
+      `(${shortDigest(state.digest ?? state.image_id ?? '')}); it is now ${localReference('current')}.`,
   ]
   if (replacedId !== undefined)
     lines.push(`The image it replaced (${shortDigest(replacedId)}) is kept as ${localReference('previous')}.`)
@@ -77,7 +87,8 @@ export function pullingLine(tag: string, reference: string): string {
 }
 
 export const PREFERS_BUILD =
-  'Note: your config prefers building the image (image_source: build); pulling the prebuilt image because you asked for it.'
+  'Note: your config prefers building the image (image_source: build); ' +
+  'pulling the prebuilt image because you asked for it.'
 
 export const WAITING_FOR_LOCK = 'Waiting for another occ command that is changing the sandbox image to finish…'
 
@@ -92,7 +103,8 @@ export function pullReporter(progress: PullProgress, tag: string): PullReporter 
     },
     repositoryFailed(failure, hasNext) {
       progress.log(
-        `${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]} (${failure.message})${hasNext ? '; trying the next repository.' : '.'}`,
+        `${failure.repository}: ${PULL_FAILURE_WORDS[failure.kind]} (${failure.message})` +
+          `${hasNext ? '; trying the next repository.' : '.'}`,
       )
     },
     retry({delayMs, message, nextAttempt, reference}) {
@@ -118,7 +130,8 @@ export function clearedSummary(result: ClearResult): string {
 
 export function builtSummary(state: ImageState, replacedId: string | undefined): string {
   const lines = [
-    `Built ${versionLabel(state.version)} from source (${shortDigest(state.image_id ?? '')}); it is now ${localReference('current')}.`,
+    `Built ${versionLabel(state.version)} from source ` +
+      `(${shortDigest(state.image_id ?? '')}); it is now ${localReference('current')}.`,
   ]
   if (replacedId !== undefined)
     lines.push(`The image it replaced (${shortDigest(replacedId)}) is kept as ${localReference('previous')}.`)
@@ -165,15 +178,24 @@ function describeChange(report: UpdateCheckReport, local: NonNullable<UpdateChec
     }
 
     case 'older': {
-      return `${reference} serves ${remoteLabel(report)}, older than yours (${versionLabel(local.version ?? '')}). Run "${command}" to switch to it.`
+      return (
+        `${reference} serves ${remoteLabel(report)}, older than yours (${versionLabel(local.version ?? '')}). ` +
+        `Run "${command}" to switch to it.`
+      )
     }
 
     case 'same': {
-      return `Changed: ${reference} now serves another image of ${remoteLabel(report)} than yours (${remoteDigest(report)}). Run "${command}" to get it.`
+      return (
+        `Changed: ${reference} now serves another image of ${remoteLabel(report)} ` +
+        `than yours (${remoteDigest(report)}). Run "${command}" to get it.`
+      )
     }
 
     case undefined: {
-      return `Changed: ${reference} now serves another image (${remoteLabel(report)})${yours}. Run "${command}" to get it.`
+      return (
+        `Changed: ${reference} now serves another image (${remoteLabel(report)})${yours}. ` +
+        `Run "${command}" to get it.`
+      )
     }
   }
 }
@@ -188,11 +210,17 @@ function automaticChangeLine(report: UpdateCheckReport): string {
     }
 
     case 'older': {
-      return `Note: ${from} serves ${remoteLabel(report)} for this occ, older than yours (${versionLabel(report.local?.version ?? '')}); "${command}" would switch to it.`
+      return (
+        `Note: ${from} serves ${remoteLabel(report)} for this occ, ` +
+        `older than yours (${versionLabel(report.local?.version ?? '')}); "${command}" would switch to it.`
+      )
     }
 
     case 'same': {
-      return `The sandbox image ${remoteLabel(report)} was published again (${remoteDigest(report)} from ${from}): run "${command}" to get it.`
+      return (
+        `The sandbox image ${remoteLabel(report)} was published again ` +
+        `(${remoteDigest(report)} from ${from}): run "${command}" to get it.`
+      )
     }
 
     case undefined: {
@@ -214,19 +242,29 @@ export function describeCheck(report: UpdateCheckReport): string {
     case 'update-available': {
       return local
         ? describeChange(report, local)
-        : `${reference} serves ${remoteLabel(report)}; there is no local sandbox image yet. Run "${commandFor(report.tag, false)}" to get it.`
+        : `${reference} serves ${remoteLabel(report)}; there is no local sandbox image yet. ` +
+            `Run "${commandFor(report.tag, false)}" to get it.`
     }
 
     case 'not-published': {
-      return `Not published: ${report.reason ?? `the tag ${report.tag} exists in no configured repository`}. Check image_repositories, or build the image with "occ image build".`
+      return (
+        `Not published: ${report.reason ?? `the tag ${report.tag} exists in no configured repository`}. ` +
+        'Check image_repositories, or build the image with "occ image build".'
+      )
     }
 
     case 'built-locally': {
-      return `Built locally: the current image${yours} was built from source and is not compared with a registry. Run "occ image build" to rebuild it.`
+      return (
+        `Built locally: the current image${yours} was built from source and is not compared with a registry. ` +
+        'Run "occ image build" to rebuild it.'
+      )
     }
 
     case 'unknown': {
-      return `Unknown: could not ask the registries (${report.reason ?? 'no answer'}). Nothing was changed; try again later.`
+      return (
+        `Unknown: could not ask the registries (${report.reason ?? 'no answer'}). ` +
+        'Nothing was changed; try again later.'
+      )
     }
   }
 }
@@ -239,7 +277,10 @@ export function automaticCheckLine(report: UpdateCheckReport): string | undefine
     }
 
     case 'not-published': {
-      return `Note: the sandbox image tag ${report.tag} is published in no configured repository; "occ image check" tells more.`
+      return (
+        `Note: the sandbox image tag ${report.tag} is published in no configured repository; ` +
+        '"occ image check" tells more.'
+      )
     }
 
     case 'unknown': {
@@ -260,18 +301,25 @@ export function checkSkippedLine(problem: string): string {
 }
 
 export function versionMismatchLine(version: string, wanted: string): string {
-  return `  version   ${versionLabel(version)}, but this occ is made for ${versionLabel(wanted)}: run "occ image update" to get it.`
+  return (
+    `  version   ${versionLabel(version)}, ` +
+    `but this occ is made for ${versionLabel(wanted)}: run "occ image update" to get it.`
+  )
 }
 
 export function updatePlanLine(plan: UpdatePlan): string {
   if (plan.action === 'none') return `Nothing to update: ${plan.reason}.`
-  return `Updating by ${plan.action === 'pull' ? 'pulling the prebuilt image' : 'building from source'}: ${plan.reason}.`
+  return (
+    `Updating by ${plan.action === 'pull' ? 'pulling the prebuilt image' : 'building from source'}: ` +
+    `${plan.reason}.`
+  )
 }
 
 export function rolledBackSummary(result: RollbackResult): string {
   return [
     `Rolled back: ${localReference('current')} is now ${describeImageState(result.record)}.`,
-    `The image that was current (${shortDigest(result.previous_image_id)}) is kept as ${localReference('previous')}; run "occ image rollback" again to return to it.`,
+    `The image that was current (${shortDigest(result.previous_image_id)}) is kept as ${localReference('previous')}; ` +
+      'run "occ image rollback" again to return to it.',
   ].join('\n')
 }
 

@@ -1,6 +1,9 @@
 import type {SingleBar} from 'cli-progress'
 
-/** `tty`: a live region redrawn in place; `plain`: one line per change (CI logs, TERM=dumb); `silent`: --json / --quiet. */
+/**
+ * `tty`: a live region redrawn in place; `plain`: one line per change (CI logs, TERM=dumb);
+ * `silent`: --json / --quiet.
+ */
 export type ProgressMode = 'plain' | 'silent' | 'tty'
 
 /** `term` is $TERM: a dumb terminal cannot move the cursor, so it gets plain lines. */

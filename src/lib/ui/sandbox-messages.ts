@@ -27,7 +27,11 @@ export function startedLines(outcome: StartOutcome): string[] {
 }
 
 export function recreateQuestion(differences: string[]): string {
-  return `The sandbox runs with another configuration than config.json says:\n${differences.map((line) => `  - ${line}`).join('\n')}\nRecreate it (volumes and mounts are kept)?`
+  return (
+    'The sandbox runs with another configuration than config.json says:\n' +
+    `${differences.map((line) => `  - ${line}`).join('\n')}\n` +
+    'Recreate it (volumes and mounts are kept)?'
+  )
 }
 
 export const SANDBOX_MOVED =
@@ -54,7 +58,9 @@ export function statusLines(status: SandboxStatus): string[] {
   if (status.url) lines.push(`  url        ${status.url}`)
   lines.push(
     `  container  ${status.container_id.slice(0, 12)}`,
-    `  image      ${status.image_id.replace(/^sha256:/, '').slice(0, 12)}${status.runs_recorded_image ? ' (the recorded image)' : ' (not the recorded image: run "occ start" to move to it)'}`,
+    `  image      ${status.image_id.replace(/^sha256:/, '').slice(0, 12)}${
+      status.runs_recorded_image ? ' (the recorded image)' : ' (not the recorded image: run "occ start" to move to it)'
+    }`,
   )
   if (status.record) lines.push(`  record     ${describeImageState(status.record)}`)
   for (const mount of status.mounts) lines.push(`  mount      ${mount}`)

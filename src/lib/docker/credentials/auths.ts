@@ -4,7 +4,10 @@ import type {CredentialSource, RegistryAuthLocator} from './locator.js'
 import {DockerConfigError} from '../cli-config.js'
 import {keyFor} from './server-address.js'
 
-/** Credentials stored in config.json itself (`auths`): `auth` (base64 "user:password"), username/password, or an identity token. */
+/**
+ * Credentials stored in config.json itself (`auths`): `auth` (base64 "user:password"), username/password,
+ * or an identity token.
+ */
 export class AuthsLocator implements RegistryAuthLocator {
   async find(registry: string, {config, origin}: CredentialSource): Promise<RegistryCredentials | undefined> {
     const key = keyFor(config.auths, registry)
