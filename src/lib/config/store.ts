@@ -11,6 +11,7 @@ import {readConfigText} from './load.js'
 import {configErrors, usageErrors} from './messages.js'
 import {fileNamesOf, migrate} from './migrate.js'
 import {parseValue} from './parse-value.js'
+import {removeKey} from './remove-key.js'
 import {resolveKey} from './known-keys.js'
 import {CONFIG_VERSION, type ConfigValue, isManaged, type KeyName} from './schema.js'
 import {typoOf} from './suggest.js'
@@ -54,15 +55,15 @@ function formattingOf(text: string): FormattingOptions {
 }
 
 /**
- * Sets or removes one value, formatting only what the edit wrote: jsonc-parser's own formatting of an edit re-lays
- * whole lines, so a neighbour such as `["a",]` on the line before an added key would be spread over lines.
+ * Sets one value, formatting only what the edit wrote: jsonc-parser's own formatting of an edit re-lays whole
+ * lines, so a neighbour such as `["a",]` on the line before an added key would be spread over lines.
  */
-function edit(text: string, path: JSONPath, value: ConfigValue | undefined): string {
+function edit(text: string, path: JSONPath, value: ConfigValue): string {
   const [change] = modify(text, path, value, {})
   if (!change) return text
   const edited = applyEdits(text, [change])
-  // A replaced value is formatted within itself; an added or removed key also at the two joins with its neighbours.
-  const margin = change.length > 0 && change.content.length > 0 ? 0 : 1
+  // A replaced value is formatted within itself; an added key also at the two joins with its neighbours.
+  const margin = change.length > 0 ? 0 : 1
   const start = Math.max(0, change.offset - margin)
   const range = {offset: start, length: Math.min(edited.length, change.offset + change.content.length + margin) - start}
   return applyEdits(edited, format(edited, range, formattingOf(text)))
@@ -91,7 +92,7 @@ export async function setConfigValue(file: string, key: KeyName, input: string):
   await updateConfigFile(file, (before) => {
     let text = before ?? NEW_CONFIG_TEXT
     parseConfigText(text, file)
-    for (const name of fileNamesOf(key)) text = edit(text, [name], name === key ? value : undefined)
+    for (const name of fileNamesOf(key)) text = name === key ? edit(text, [name], value) : removeKey(text, name)
     validateConfigData(migrate(parseConfigText(text, file), file), {file, text})
     return {text, result: undefined}
   })
@@ -112,7 +113,7 @@ export async function unsetConfigValue(file: string, name: string): Promise<{key
     const removed = names.some((present) => Object.hasOwn(data, present))
     const text =
       removed && before !== undefined
-        ? names.reduce((current, present) => edit(current, [present], undefined), before)
+        ? names.reduce((current, present) => removeKey(current, present), before)
         : undefined
     return {text, result: {key: key ?? name, removed}}
   })

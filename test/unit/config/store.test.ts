@@ -97,6 +97,17 @@ describe('config store', () => {
     expect((await rejection(unsetConfigValue(file, 'version'))).code).to.equal('managed_key')
   })
 
+  it("unsets and renames keys without losing a comment or a key that shares the removed key's line", async () => {
+    makeDir()
+    const lines = (...text: string[]): string => text.join('\n') + '\n'
+    writeFileSync(file, lines('{', '  // ports', '  "port": 4000, "bind": "localhost", // mine', '  "version": 1', '}'))
+    await unsetConfigValue(file, 'bind')
+    expect(text()).to.equal(lines('{', '  // ports', '  "port": 4000, // mine', '  "version": 1', '}'))
+    await setConfigValue(file, 'opencode_web_port', '4100')
+    // The comment after the old name, on its own line, goes with it.
+    expect(text()).to.equal(lines('{', '  // ports', '  "version": 1,', '  "opencode_web_port": 4100', '}'))
+  })
+
   it('resets even a file it cannot parse, keeping its bytes as config.json.bak', async () => {
     expect(await resetConfig(file)).to.deep.equal({})
     expect(existsSync(file)).to.equal(false)
