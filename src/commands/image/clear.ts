@@ -4,7 +4,7 @@ import {ImageCommand} from '../../image-command.js'
 import type {ClearResult} from '../../lib/image/clear.js'
 import {confirmationRequired} from '../../lib/image/errors.js'
 import {LOCAL_IMAGE_NAME} from '../../lib/image/sandbox.js'
-import {clearedSummary, removeImagesQuestion} from '../../lib/ui/image-messages.js'
+import {CLEAR_CANCELLED, clearedSummary, removeImagesQuestion} from '../../lib/ui/image-messages.js'
 
 export default class ImageClear extends ImageCommand {
   static override summary = 'Forget the recorded sandbox image; optionally remove it from the engine.'
@@ -36,7 +36,7 @@ export default class ImageClear extends ImageCommand {
       await engine.ping()
       if (this.jsonEnabled() || !this.interactive) throw confirmationRequired()
       if (!(await this.confirm(removeImagesQuestion(engine.label)))) {
-        this.log('Nothing changed.')
+        this.log(CLEAR_CANCELLED)
         return {record: null}
       }
     }

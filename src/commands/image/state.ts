@@ -1,12 +1,13 @@
 import {ImageCommand} from '../../image-command.js'
 import type {StateReport} from '../../lib/core/images.js'
+import {LOCAL_IMAGE_NAME} from '../../lib/image/sandbox.js'
 import {automaticCheckLine, stateReportLines} from '../../lib/ui/image-messages.js'
 
 export default class ImageStateCommand extends ImageCommand {
   static override summary = 'Show which sandbox image is recorded and whether the engine still agrees.'
   static override description =
     'Reads image-state.json and checks it against the Docker engine: ok, missing (the image is gone), ' +
-    'moved (opencode-cloud-sandbox:current points at another image) ' +
+    `moved (${LOCAL_IMAGE_NAME}:current points at another image) ` +
     'or unreachable (the engine cannot be asked; the record is shown anyway). ' +
     'Says when the image is not the version this occ is made for, and checks for a newer image as update_check says ' +
     '(at most 1.5 s on the network, naming the cause when it cannot ask).'

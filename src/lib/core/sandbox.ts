@@ -93,13 +93,7 @@ export class SandboxCore {
         ? this.images.automaticCheck(record, engine).catch(() => undefined)
         : undefined
     const image = await engine.inspectImage(localReference('current'))
-    if (!image)
-      throw new OccError(
-        'state',
-        'image_vanished',
-        'The sandbox image disappeared from the engine while occ was starting the sandbox.',
-        {suggestion: 'Run "occ start" again.'},
-      )
+    if (!image) throw sandboxErrors.imageVanished()
     const spec = this.spec(image.Id)
     const {action, id} = await new SandboxContainer(engine, this.images.run.signal).start({
       approveChanges,

@@ -26,7 +26,7 @@ export class EngineUnreachableError extends OccError {
       details: {endpoint, reason: code},
       suggestion:
         code === 'ENOANSWER'
-          ? NO_ANSWER_HINTS[hintPlatform(platform)]
+          ? noAnswerHint(hintPlatform(platform))
           : (permission ? PERMISSION_HINTS : START_HINTS)[hintPlatform(platform)],
     })
     this.endpoint = endpoint
@@ -44,13 +44,17 @@ const START_HINTS = {
   win32: 'Start Docker Desktop, or set DOCKER_HOST to a running engine.',
 }
 
-const NO_ANSWER_FIX = 'or check DOCKER_HOST. OCC_ENGINE_TIMEOUT_MS sets how long occ waits (milliseconds).'
-const NO_ANSWER_HINTS = {
-  darwin: `The engine (or the proxy or tunnel in front of it) seems hung: restart Docker Desktop, ${NO_ANSWER_FIX}`,
-  other:
-    'The engine (or the proxy or tunnel in front of it) seems hung: ' +
-    `restart it (for example "sudo systemctl restart docker"), ${NO_ANSWER_FIX}`,
-  win32: `The engine (or the proxy or tunnel in front of it) seems hung: restart Docker Desktop, ${NO_ANSWER_FIX}`,
+const RESTART_HINTS = {
+  darwin: 'restart Docker Desktop',
+  other: 'restart it (for example "sudo systemctl restart docker")',
+  win32: 'restart Docker Desktop',
+}
+
+function noAnswerHint(platform: keyof typeof RESTART_HINTS): string {
+  return (
+    `The engine (or the proxy or tunnel in front of it) seems hung: ${RESTART_HINTS[platform]}, ` +
+    'or check DOCKER_HOST. OCC_ENGINE_TIMEOUT_MS sets how long occ waits (milliseconds).'
+  )
 }
 
 const PERMISSION_HINTS = {

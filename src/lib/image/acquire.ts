@@ -4,7 +4,8 @@ import type {LockWaitOptions} from '../lock.js'
 import type {ImageState, UpdateCheckRecord} from './state.js'
 import type {ImageStateStore} from './state-store.js'
 
-import {InterruptedError, OccError} from '../errors.js'
+import {InterruptedError} from '../errors.js'
+import {imageVanished} from './errors.js'
 import {buildOnce} from './build.js'
 import {type AcquiredImage, recordAfterAcquire} from './history.js'
 import {type PullOptions, pullFromRepositories} from './pull.js'
@@ -57,13 +58,7 @@ async function acquire(
       const {describe, imageId} = await produce()
       if (signal.aborted) throw new InterruptedError(what)
       const image = await engine.inspectImage(imageId)
-      if (!image)
-        throw new OccError(
-          'engine',
-          'image_vanished',
-          `The engine reported ${what} done, but does not have the image.`,
-          {suggestion: 'Run the command again.'},
-        )
+      if (!image) throw imageVanished(what)
       const before = await transaction.read()
       const promotion = await planPromotion(engine, image.Id)
       const {replacedId} = promotion

@@ -1,18 +1,17 @@
+import type {EngineEndpoint} from '../docker/endpoint.js'
+import type {Engine} from '../docker/engine.js'
 import type {ImageState} from './state.js'
 
-import type {EngineEndpoint} from '../docker/endpoint.js'
-
-import type {Engine} from '../docker/engine.js'
 import {OccError} from '../errors.js'
 import {localReference} from './sandbox.js'
 
 /** How the engine agrees with the record: `ok`, or the way it drifted (`none`: no record to compare). */
 export type DriftStatus = 'missing' | 'moved' | 'none' | 'ok' | 'unreachable'
 
-/** The engine's drift from the record, as image:state reports it (its `engine` field). */
 /** The part of the engine finding drift needs. */
 export type DriftEngine = Pick<Engine, 'inspectImage'>
 
+/** The engine's drift from the record, as image:state reports it (its `engine` field). */
 export interface EngineDrift {
   status: DriftStatus
   /** The engine that was asked, e.g. unix:///var/run/docker.sock. */

@@ -159,6 +159,13 @@ export function confirmationRequired(): OccError {
   )
 }
 
+/** The engine said a pull or build finished, but has no image for it. */
+export function imageVanished(what: string): OccError {
+  return new OccError('engine', 'image_vanished', `The engine reported ${what} done, but does not have the image.`, {
+    suggestion: 'Run the command again.',
+  })
+}
+
 export class InvalidTagError extends OccError {
   constructor(tag: string) {
     super('usage', 'invalid_tag', `"${tag}" is not a valid image tag.`, {

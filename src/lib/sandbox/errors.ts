@@ -13,6 +13,14 @@ export class SandboxNotReadyError extends OccError {
   }
 }
 
+/** The differences between the running sandbox and config.json, as the error and the recreate question list them. */
+export function differencesText(differences: string[]): string {
+  return (
+    'The sandbox runs with another configuration than config.json says:\n' +
+    differences.map((line) => `  - ${line}`).join('\n')
+  )
+}
+
 export const sandboxErrors = {
   missing: () =>
     new OccError('state', 'sandbox_missing', `There is no sandbox container (${CONTAINER_NAME}) on this engine.`, {
@@ -31,18 +39,25 @@ export const sandboxErrors = {
       },
     ),
   changed: (differences: string[]) =>
+    new OccError('conflict', 'sandbox_spec_changed', differencesText(differences), {
+      details: {differences},
+      suggestion:
+        'Run "occ start --yes" to recreate it with the new configuration (volumes and mounts are kept), ' +
+        'or change config.json back.',
+    }),
+  imageVanished: () =>
     new OccError(
-      'conflict',
-      'sandbox_spec_changed',
-      'The sandbox runs with another configuration than config.json says:\n' +
-        `${differences.map((line) => `  - ${line}`).join('\n')}`,
-      {
-        details: {differences},
-        suggestion:
-          'Run "occ start --yes" to recreate it with the new configuration (volumes and mounts are kept), ' +
-          'or change config.json back.',
-      },
+      'state',
+      'image_vanished',
+      'The sandbox image disappeared from the engine while occ was starting the sandbox.',
+      {suggestion: 'Run "occ start" again.'},
     ),
+  invalidSince: (text: string) =>
+    new OccError('usage', 'invalid_since', `--since ${text} is not a time occ understands.`, {
+      suggestion:
+        'Give an RFC 3339 time (2024-05-01T12:00:00Z), Unix seconds (1714564800), ' +
+        'or a duration before now (10m, 1h30m).',
+    }),
   exposed: (bindAddress: string) =>
     new OccError(
       'conflict',

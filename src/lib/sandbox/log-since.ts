@@ -1,4 +1,4 @@
-import {OccError} from '../errors.js'
+import {sandboxErrors} from './errors.js'
 
 const UNIX_SECONDS = /^\d+(?:\.\d+)?$/
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/
@@ -21,10 +21,7 @@ export function engineSince(text: string, now: number = Date.now()): string {
 
   const time = /^\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : Number.NaN
   if (!Number.isNaN(time)) return unixSeconds(time)
-  throw new OccError('usage', 'invalid_since', `--since ${text} is not a time occ understands.`, {
-    suggestion:
-      'Give an RFC 3339 time (2024-05-01T12:00:00Z), Unix seconds (1714564800), or a duration before now (10m, 1h30m).',
-  })
+  throw sandboxErrors.invalidSince(text)
 }
 
 function unixSeconds(ms: number): string {

@@ -294,12 +294,12 @@ export function automaticCheckLine(report: UpdateCheckReport): string | undefine
   }
 }
 
-/** image:state's line when the image is not the version this CLI is made for. */
 /** image:state skips its automatic update check when the config cannot be used, and says why. */
 export function checkSkippedLine(problem: string): string {
   return `Note: the automatic update check was skipped: ${problem}`
 }
 
+/** image:state's line when the image is not the version this CLI is made for. */
 export function versionMismatchLine(version: string, wanted: string): string {
   return (
     `  version   ${versionLabel(version)}, ` +
@@ -340,6 +340,9 @@ export function stateReportLines(report: {state: ImageState | null; engine: Engi
   if (state.version !== report.wanted_version) lines.push(versionMismatchLine(state.version, report.wanted_version))
   return report.engine.status === 'ok' ? {lines} : {lines, warning: driftLine}
 }
+
+/** image:clear's answer to a "no" to removeImagesQuestion. */
+export const CLEAR_CANCELLED = 'Nothing changed.'
 
 export function removeImagesQuestion(endpoint: string): string {
   return `Remove ${localReference('current')}, :previous and the recorded image from the engine at ${endpoint}?`

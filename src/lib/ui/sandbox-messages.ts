@@ -2,6 +2,7 @@ import type {StartOutcome} from '../core/sandbox.js'
 import type {SandboxStatus} from '../core/sandbox-status.js'
 import type {StopResult} from '../sandbox/container.js'
 
+import {differencesText} from '../sandbox/errors.js'
 import {CONTAINER_NAME} from '../sandbox/spec.js'
 import {describeImageState} from './image-messages.js'
 
@@ -27,11 +28,7 @@ export function startedLines(outcome: StartOutcome): string[] {
 }
 
 export function recreateQuestion(differences: string[]): string {
-  return (
-    'The sandbox runs with another configuration than config.json says:\n' +
-    `${differences.map((line) => `  - ${line}`).join('\n')}\n` +
-    'Recreate it (volumes and mounts are kept)?'
-  )
+  return `${differencesText(differences)}\nRecreate it (volumes and mounts are kept)?`
 }
 
 export const SANDBOX_MOVED =
