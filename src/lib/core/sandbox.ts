@@ -13,6 +13,7 @@ import type {StopResult} from '../sandbox/container.js'
 import {LogDemuxer, type LogStream} from '../docker/log-stream.js'
 import {type SandboxStatus, sandboxStatus} from './sandbox-status.js'
 import {OccError} from '../errors.js'
+import {recordedImage} from '../image/drift.js'
 import {localReference} from '../image/sandbox.js'
 import {withFileLock} from '../lock.js'
 import {SandboxContainer, type StartAction} from '../sandbox/container.js'
@@ -87,13 +88,17 @@ export class SandboxCore {
       }
     }
 
+    const image = await engine.inspectImage(localReference('current'))
+    if (!image) throw sandboxErrors.imageVanished()
+    // The sandbox runs only from the image occ recorded, not from one tagged current by hand since.
+    const recorded = record ? await recordedImage(record, engine, image) : image
+    if (recorded?.Id !== image.Id)
+      throw sandboxErrors.imageNotRecorded(localReference('current'), image.Id, recorded?.Id)
     // The check runs alongside the start: a slow or dead registry adds no wait before it, and never fails it.
     const checking =
       request.updateCheck && !request.update && !acquired && record
         ? this.images.automaticCheck(record, engine).catch(() => undefined)
         : undefined
-    const image = await engine.inspectImage(localReference('current'))
-    if (!image) throw sandboxErrors.imageVanished()
     const spec = this.spec(image.Id)
     const {action, id} = await new SandboxContainer(engine, this.images.run.signal).start({
       approveChanges,

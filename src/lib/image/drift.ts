@@ -1,5 +1,5 @@
 import type {EngineEndpoint} from '../docker/endpoint.js'
-import type {Engine} from '../docker/engine.js'
+import type {Engine, ImageDetails} from '../docker/engine.js'
 import type {ImageState} from './state.js'
 
 import {OccError} from '../errors.js'
@@ -25,6 +25,19 @@ export interface EngineDrift {
 }
 
 /**
+ * The record's image on the engine, by id, else by reference (records of the original tool have no id), else the
+ * current one (a record that names none); undefined when it is gone.
+ */
+export async function recordedImage(
+  record: ImageState,
+  engine: DriftEngine,
+  current: ImageDetails | undefined,
+): Promise<ImageDetails | undefined> {
+  const anchor = record.image_id ?? record.image
+  return anchor === undefined ? current : engine.inspectImage(anchor)
+}
+
+/**
  * Asks the engine whether it still agrees with the record: `missing` when its image is gone,
  * `moved` when `current` no longer points at it, `unreachable` when the engine cannot be asked.
  */
@@ -39,8 +52,7 @@ export async function driftOfRecord(
     const engine = await connect()
     const current = await engine.inspectImage(localReference('current'))
     const currentId = current?.Id ?? null
-    const anchor = record.image_id ?? record.image
-    const recorded = anchor === undefined ? current : await engine.inspectImage(anchor)
+    const recorded = await recordedImage(record, engine, current)
     const status = recorded === undefined ? 'missing' : currentId === recorded.Id ? 'ok' : 'moved'
     return {current_image_id: currentId, ...endpoint, status}
   } catch (error) {

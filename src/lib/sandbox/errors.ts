@@ -1,4 +1,5 @@
 import {OccError} from '../errors.js'
+import {shortDigest} from '../ui/bytes-time-digest.js'
 import {CONTAINER_NAME} from './spec.js'
 
 /** The sandbox exited, stayed unhealthy, or ran out of time; `logTail` is its last output. */
@@ -51,6 +52,16 @@ export const sandboxErrors = {
       'image_vanished',
       'The sandbox image disappeared from the engine while occ was starting the sandbox.',
       {suggestion: 'Run "occ start" again.'},
+    ),
+  /** `current` is the image tagged current; `recorded` the record's, absent when it is no longer on the engine. */
+  imageNotRecorded: (tag: string, current: string, recorded: string | undefined) =>
+    new OccError(
+      'state',
+      'image_not_recorded',
+      `${tag} is ${shortDigest(current)}, not the image occ recorded ` +
+        `(${recorded === undefined ? 'no longer on the engine' : shortDigest(recorded)}); ` +
+        'occ starts the sandbox only from the image it recorded.',
+      {suggestion: 'Run "occ image state" to see the record, then "occ image pull" to make them agree.'},
     ),
   invalidSince: (text: string) =>
     new OccError('usage', 'invalid_since', `--since ${text} is not a time occ understands.`, {
