@@ -4,59 +4,80 @@ import {removeKey} from '../../../src/lib/config/remove-key.js'
 
 const lines = (...text: string[]): string => text.join('\n') + '\n'
 
+interface Case {
+  title: string
+  before: string
+  key: string
+  after: string
+}
+
+const CASES: Case[] = [
+  {
+    title: 'a key alone on its line goes with its comma and its line',
+    before: lines('{', '  "port": 8080,', '  "bind": "localhost"', '}'),
+    key: 'port',
+    after: lines('{', '  "bind": "localhost"', '}'),
+  },
+  {
+    title: 'the last key goes with the comma before it',
+    before: lines('{', '  "port": 8080,', '  "bind": "localhost"', '}'),
+    key: 'bind',
+    after: lines('{', '  "port": 8080', '}'),
+  },
+  {
+    title: 'a comment on the line above the removed key stays',
+    before: lines('{', '  // why 8080', '  "port": 8080,', '  "bind": "localhost"', '}'),
+    key: 'port',
+    after: lines('{', '  // why 8080', '  "bind": "localhost"', '}'),
+  },
+  {
+    title: 'the comment after the key before the last one stays when the last goes',
+    before: lines('{', '  "port": 8080, // mine', '  "bind": "localhost"', '}'),
+    key: 'bind',
+    after: lines('{', '  "port": 8080 // mine', '}'),
+  },
+  {
+    title: "the comment after the key on the key's own line goes with it",
+    before: lines('{', '  "port": 8080, // port comment', '  "bind": "localhost"', '}'),
+    key: 'port',
+    after: lines('{', '  "bind": "localhost"', '}'),
+  },
+  {
+    title: 'a key sharing the line takes the place of the first key there',
+    before: lines('{', '  // c', '  "port": 8080, "bind": "localhost",', '  "image_source": "build"', '}'),
+    key: 'port',
+    after: lines('{', '  // c', '  "bind": "localhost",', '  "image_source": "build"', '}'),
+  },
+  {
+    title: 'the key before it on the line stays',
+    before: lines('{', '  // c', '  "port": 8080, "bind": "localhost",', '  "image_source": "build"', '}'),
+    key: 'bind',
+    after: lines('{', '  // c', '  "port": 8080,', '  "image_source": "build"', '}'),
+  },
+  {title: 'one-line object, first key', before: '{"port": 1, "bind": "x"}', key: 'port', after: '{"bind": "x"}'},
+  {title: 'one-line object, last key', before: '{"port": 1, "bind": "x"}', key: 'bind', after: '{"port": 1}'},
+  {title: 'the only key', before: '{"port": 8080}', key: 'port', after: '{}'},
+  {
+    title: 'a value over several lines, with CRLF line ends kept',
+    before: '{\r\n  "mounts": [\r\n    "/a:/a"\r\n  ],\r\n  "port": 1\r\n}\r\n',
+    key: 'mounts',
+    after: '{\r\n  "port": 1\r\n}\r\n',
+  },
+  {
+    title: 'a trailing comma that was there stays',
+    before: lines('{', '  "a": 1,', '  "port": 2,', '}'),
+    key: 'port',
+    after: lines('{', '  "a": 1,', '}'),
+  },
+  {title: 'every copy of a duplicated key', before: '{"port": 1, "a": 2, "port": 3}', key: 'port', after: '{"a": 2}'},
+  {title: 'text without the key is unchanged', before: '{"a": 1}', key: 'port', after: '{"a": 1}'},
+  {title: 'text that is no object is unchanged', before: '[1, 2]', key: 'port', after: '[1, 2]'},
+  {title: 'a nested key is not top-level', before: '{"n": {"port": 1}}', key: 'port', after: '{"n": {"port": 1}}'},
+]
+
 describe('removeKey (JSONC)', () => {
-  it('removes a key alone on its line with its comma', () => {
-    const text = lines('{', '  "port": 8080,', '  "bind": "localhost"', '}')
-    expect(removeKey(text, 'port')).to.equal(lines('{', '  "bind": "localhost"', '}'))
-  })
-
-  it('removes the last key and the comma before it', () => {
-    const text = lines('{', '  "port": 8080,', '  "bind": "localhost"', '}')
-    expect(removeKey(text, 'bind')).to.equal(lines('{', '  "port": 8080', '}'))
-  })
-
-  it('keeps a comment on the line above the removed key', () => {
-    const text = lines('{', '  // why 8080', '  "port": 8080,', '  "bind": "localhost"', '}')
-    expect(removeKey(text, 'port')).to.equal(lines('{', '  // why 8080', '  "bind": "localhost"', '}'))
-  })
-
-  it('keeps the comment after the key before it when the last key goes', () => {
-    const text = lines('{', '  "port": 8080, // mine', '  "bind": "localhost"', '}')
-    expect(removeKey(text, 'bind')).to.equal(lines('{', '  "port": 8080 // mine', '}'))
-  })
-
-  it("removes the comment after the key on the key's own line", () => {
-    const text = lines('{', '  "port": 8080, // port comment', '  "bind": "localhost"', '}')
-    expect(removeKey(text, 'port')).to.equal(lines('{', '  "bind": "localhost"', '}'))
-  })
-
-  it('keeps the other keys sharing its line, in place', () => {
-    const text = lines('{', '  // c', '  "port": 8080, "bind": "localhost",', '  "image_source": "build"', '}')
-    expect(removeKey(text, 'port')).to.equal(
-      lines('{', '  // c', '  "bind": "localhost",', '  "image_source": "build"', '}'),
-    )
-    expect(removeKey(text, 'bind')).to.equal(lines('{', '  // c', '  "port": 8080,', '  "image_source": "build"', '}'))
-  })
-
-  it('works on one-line objects', () => {
-    expect(removeKey('{"port": 8080, "bind": "localhost"}', 'port')).to.equal('{"bind": "localhost"}')
-    expect(removeKey('{"port": 8080, "bind": "localhost"}', 'bind')).to.equal('{"port": 8080}')
-    expect(removeKey('{"port": 8080}', 'port')).to.equal('{}')
-  })
-
-  it('removes a value over several lines, and keeps CRLF line ends', () => {
-    const text = '{\r\n  "mounts": [\r\n    "/a:/a"\r\n  ],\r\n  "port": 1\r\n}\r\n'
-    expect(removeKey(text, 'mounts')).to.equal('{\r\n  "port": 1\r\n}\r\n')
-  })
-
-  it('keeps a trailing comma that was there, and removes every copy of a duplicated key', () => {
-    expect(removeKey(lines('{', '  "a": 1,', '  "port": 2,', '}'), 'port')).to.equal(lines('{', '  "a": 1,', '}'))
-    expect(removeKey('{"port": 1, "a": 2, "port": 3}', 'port')).to.equal('{"a": 2}')
-  })
-
-  it('returns text without the key, or that is no object, as it was', () => {
-    expect(removeKey('{"a": 1}', 'port')).to.equal('{"a": 1}')
-    expect(removeKey('[1, 2]', 'port')).to.equal('[1, 2]')
-    expect(removeKey('{"nested": {"port": 1}}', 'port')).to.equal('{"nested": {"port": 1}}')
-  })
+  for (const {title, before, key, after} of CASES)
+    it(title, () => {
+      expect(removeKey(before, key)).to.equal(after)
+    })
 })
