@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {type CliHome, makeCliHome, runCli} from './helpers/run-cli.js'
+import {runCli, useCliHome} from './helpers/run-cli.js'
 
 const RECORDER = fileURLToPath(new URL('../fixtures/record-modules.mjs', import.meta.url))
 /** Image-only modules, and the ones occ keeps off its startup path (ajv is precompiled, jsonc-parser only for JSONC). */
@@ -20,13 +20,7 @@ const NOT_LOADED = [
 ]
 
 describe('occ config get startup', () => {
-  let home: CliHome
-
-  beforeEach(() => {
-    home = makeCliHome()
-  })
-
-  afterEach(() => home.remove())
+  const home = useCliHome()
 
   it("loads no Docker, image-state, progress, lock, ajv or JSONC module, nor occ's engine and image code", async () => {
     const log = join(home.dir, 'modules.log')

@@ -8,7 +8,7 @@ import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
-import {type CliHome, makeCliHome, ROOT} from './helpers/run-cli.js'
+import {ROOT, useCliHome} from './helpers/run-cli.js'
 
 const RECORDER = fileURLToPath(new URL('../fixtures/record-modules.mjs', import.meta.url))
 const HEAVY = [
@@ -19,14 +19,11 @@ const HEAVY = [
 ]
 
 describe('public API (dist/index.js)', () => {
-  let home: CliHome
+  const home = useCliHome()
 
   beforeEach(() => {
-    home = makeCliHome()
     mkdirSync(home.configDir, {recursive: true})
   })
-
-  afterEach(() => home.remove())
 
   /** Runs an ES module body that has `api` (the package root) in scope; returns its stdout, stderr and the modules it loaded. */
   function run(body: string) {
@@ -42,12 +39,12 @@ describe('public API (dist/index.js)', () => {
   }
 
   it('loads neither oclif nor the Docker client, and reads the effective config', () => {
-    writeFileSync(join(home.configDir, 'config.json'), '{"image_source": "build"}')
+    writeFileSync(home.configFile, '{"image_source": "build"}')
     const {modules, stdout} = run(`
       const config = api.readConfig({env: {...process.env, OCC_UPDATE_CHECK: 'never'}})
       console.log(JSON.stringify({file: api.configFile(), image_source: config.image_source, update_check: config.update_check, ok: api.EXIT_CODES.ok.code}))`)
     expect(JSON.parse(stdout)).to.deep.equal({
-      file: join(home.configDir, 'config.json'),
+      file: home.configFile,
       image_source: 'build',
       ok: 0,
       update_check: 'never',
@@ -60,7 +57,7 @@ describe('public API (dist/index.js)', () => {
   })
 
   it("throws the CLI's OccError for a bad config file", () => {
-    writeFileSync(join(home.configDir, 'config.json'), '{"image_source": "docker"}')
+    writeFileSync(home.configFile, '{"image_source": "docker"}')
     const {stdout} = run(`
       try { api.readConfig() } catch (error) {
         console.log(JSON.stringify({isOccError: error instanceof api.OccError, ...error.toJSON()}))
