@@ -1,8 +1,8 @@
 import {expect} from 'chai'
-import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {pushImage, pushMultiArchIndex} from '../env/index.js'
+import {moduleLog} from './helpers/module-log.js'
 import {engine, type ImageHome, repository, useFreshImageHome} from './helpers/occ-image.js'
 import {requestsDuring, uniqueRepository} from './helpers/registry-log.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
@@ -88,14 +88,10 @@ describe('occ image check', function () {
     await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})
     await run(['image:pull'], env)
-    const log = join(home.dir, 'modules.log')
-    const result = await run(['image:check'], {
-      ...env,
-      NODE_OPTIONS: `--import ${join(ROOT, 'test/fixtures/record-modules.mjs')}`,
-      OCC_TEST_MODULE_LOG: log,
-    })
+    const log = moduleLog(home.dir)
+    const result = await run(['image:check'], {...env, ...log.env})
     expect(result.stdout).to.match(/^Up to date/)
-    const modules = readFileSync(log, 'utf8').split('\n')
+    const modules = log.modules()
     expect(
       modules.some((module) => module.includes('/dist/lib/image/registry-client.js')),
       'the recorder saw the check',

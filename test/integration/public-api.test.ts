@@ -4,13 +4,13 @@
  */
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {pathToFileURL} from 'node:url'
 
+import {moduleLog, RECORDER} from './helpers/module-log.js'
 import {ROOT, useCliHome} from './helpers/run-cli.js'
 
-const RECORDER = fileURLToPath(new URL('../fixtures/record-modules.mjs', import.meta.url))
 const HEAVY = [
   '/node_modules/@oclif/',
   '/node_modules/dockerode/',
@@ -27,15 +27,15 @@ describe('public API (dist/index.js)', () => {
 
   /** Runs an ES module body that has `api` (the package root) in scope; returns its stdout, stderr and the modules it loaded. */
   function run(body: string) {
-    const log = join(home.dir, 'modules.log')
+    const log = moduleLog(home.dir)
     const script = `const api = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)});\n${body}`
     const result = spawnSync(process.execPath, ['--import', RECORDER, '--input-type=module', '-e', script], {
       encoding: 'utf8',
-      env: {...process.env, ...home.env, OCC_TEST_MODULE_LOG: log},
+      env: {...process.env, ...home.env, OCC_TEST_MODULE_LOG: log.file},
       timeout: 30_000,
     })
     expect(result.status, result.stderr).to.equal(0)
-    return {modules: readFileSync(log, 'utf8').split('\n'), stderr: result.stderr, stdout: result.stdout}
+    return {modules: log.modules(), stderr: result.stderr, stdout: result.stdout}
   }
 
   it('loads neither oclif nor the Docker client, and reads the effective config', () => {
