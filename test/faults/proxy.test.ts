@@ -1,6 +1,5 @@
 /** The fault-injecting proxy itself (test/faults/proxy.ts), in front of the primary test registry. */
 import {expect} from 'chai'
-import Docker from 'dockerode'
 import {createHash} from 'node:crypto'
 import {Agent, get, type IncomingHttpHeaders} from 'node:http'
 
@@ -13,7 +12,7 @@ import {
   type TestEnvironment,
   WANTED_VERSION,
 } from '../env/index.js'
-import {enginePull} from '../integration/helpers/engine-pull.js'
+import {useTestEngine} from '../integration/helpers/test-engine.js'
 import {FaultProxy, type FaultProxyStats, type InjectedStatus} from './proxy.js'
 import {count} from './suite.js'
 
@@ -284,32 +283,17 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
   })
 
   describe('with the real engine', function () {
-    let docker: Docker
-    const pulled: string[] = []
-
-    before(function () {
-      docker = new Docker()
-    })
-
-    after(async function () {
-      for (const reference of pulled)
-        await docker
-          .getImage(reference)
-          .remove()
-          .catch(() => undefined)
-    })
+    const {docker, pull} = useTestEngine()
 
     it(`pulls ${REPOSITORY}:${WANTED_VERSION} and a fresh image through the proxy in pass mode`, async function () {
       const seed = env.seeds.find((candidate) => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)
       const wanted = `${proxy.address}/${REPOSITORY}:${WANTED_VERSION}`
-      pulled.push(wanted)
-      await enginePull(docker, wanted)
-      expect((await docker.getImage(wanted).inspect()).Id).to.equal(seed?.configDigest)
+      await pull(wanted)
+      expect((await docker().getImage(wanted).inspect()).Id).to.equal(seed?.configDigest)
       // This run's image has layers no one else pulled: the engine must fetch its blobs through us.
       const fresh = `${proxy.address}/${REPOSITORY}:${run}`
-      pulled.push(fresh)
-      await enginePull(docker, fresh)
-      expect((await docker.getImage(fresh).inspect()).Id).to.equal(image.config.digest)
+      await pull(fresh)
+      expect((await docker().getImage(fresh).inspect()).Id).to.equal(image.config.digest)
       const requests = proxy.requests()
       expect(
         requests.some((request) => request.path.endsWith(`/manifests/${WANTED_VERSION}`) && request.status === 200),
