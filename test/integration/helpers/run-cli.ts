@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -10,6 +10,11 @@ import {CONFIG_KEYS} from '../../../src/lib/config/schema.js'
 /** The repository root: run the built CLI from here. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'run.js')
+/** The repository's package.json: occ's version and the sandbox version it pulls. */
+export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  opencodeCloud: {sandboxVersion: string}
+  version: string
+}
 
 export interface CliResult {
   stdout: string
