@@ -13,6 +13,7 @@ import {
   imageId,
   type ImageHome,
   PREVIOUS,
+  pullTag,
   repository,
   seed,
   useFreshImageHome,
@@ -33,10 +34,7 @@ describe('the image record on disk', function () {
   })
 
   const occ = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: {...env, ...extra}})
-  const pull = async (tag = '25.1.3') => {
-    const result = await occ(['image:pull', '--tag', tag])
-    expect(result.code, result.stderr).to.equal(0)
-  }
+  const pull = (tag = '25.1.3') => pullTag(env, tag)
 
   const record = (fields: Record<string, unknown>) => ({
     acquired_at: '2026-01-24T23:15:28.000Z',

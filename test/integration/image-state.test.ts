@@ -9,6 +9,7 @@ import {
   engine,
   imageId,
   type ImageHome,
+  pullTag,
   removeSandboxImages,
   repository,
   seed,
@@ -34,10 +35,7 @@ describe('occ image state', function () {
     env = home.envFor([repository('primary')], {OCC_UPDATE_CHECK: 'never'})
   })
 
-  const pull = async (tag = '25.1.3') => {
-    const result = await runCli(['image:pull', '--tag', tag], {env})
-    expect(result.code, result.stderr).to.equal(0)
-  }
+  const pull = (tag = '25.1.3') => pullTag(env, tag)
 
   const state = async (extra: Record<string, string> = {}) => {
     const result = await runCli(['image:state', '--json'], {env: {...env, ...extra}})
