@@ -116,7 +116,7 @@ describe('faults: a hostile registry', function () {
   })
 
   describe('redirects across origins with challenges', () => {
-    it("never sends a registry's credentials to a host it only redirected to; a realm the registry names itself gets them", async () => {
+    it('no credentials for a host the registry only redirected to; a realm the registry names gets them', async () => {
       count({faults: 1, hostile: 1})
       const thief = await hostile({header: 'placeholder', kind: 'challenge'})
       thief.setMode({header: `Bearer realm="http://${thief.address}/token",service="thief"`, kind: 'challenge'})
@@ -201,7 +201,7 @@ describe('faults: a hostile registry', function () {
       {chunk: 1, everyMs: 200, kind: 'endless'},
     ] as const
 
-    it('end an update check in bounded time, as a registry error, and the next repository answers while time is left', async () => {
+    it('end an update check in bounded time, as a registry error; the next repository answers in time', async () => {
       await pullPrimary()
       for (const mode of floods) {
         count({faults: 1, hostile: 1})

@@ -152,7 +152,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     }
   })
 
-  it('refuse (reset): accepts and resets each connection, so a client sees ECONNRESET; pass again serves', async function () {
+  it('refuse (reset): accepts, resets each connection: a client sees ECONNRESET; pass serves again', async function () {
     await proxy.setMode({kind: 'refuse'})
     const first = await fetchRaw(proxy.address, '/v2/')
     const second = await fetchRaw(proxy.address, '/v2/')
@@ -164,7 +164,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     expect((await fetchRaw(proxy.address, '/v2/')).status).to.equal(200)
   })
 
-  it('refuse (unlisten): closes the listener, so a client sees ECONNREFUSED; pass listens again on the same port', async function () {
+  it('refuse (unlisten): closes the listener (ECONNREFUSED); pass listens again on the same port', async function () {
     const port = proxy.port
     await proxy.setMode({how: 'unlisten', kind: 'refuse'})
     expect((await fetchRaw(proxy.address, '/v2/')).error).to.equal('ECONNREFUSED')
@@ -173,7 +173,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     expect((await fetchRaw(proxy.address, '/v2/')).status).to.equal(200)
   })
 
-  it('reset-mid-blob: manifests pass; a blob gets headers and N bytes, then ECONNRESET; the next blob passes', async function () {
+  it('reset-mid-blob: manifests pass; a blob gets headers, N bytes, ECONNRESET; next blob passes', async function () {
     await proxy.setMode({afterBytes: 10_000, count: 1, kind: 'reset-mid-blob'})
     const manifest = await fetchRaw(proxy.address, `/v2/${REPOSITORY}/manifests/${run}`)
     expect(manifest.status).to.equal(200)
@@ -192,7 +192,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     expect(proxy.faultsLeft).to.equal(0)
   })
 
-  it('stall: reads a blob request and never answers, so the client idle timeout fires; other paths pass', async function () {
+  it('stall: reads a blob request, never answers: the client idle timeout fires; other paths pass', async function () {
     await proxy.setMode({kind: 'stall', path: /\/blobs\//})
     expect((await fetchRaw(proxy.address, '/v2/')).status).to.equal(200)
     const stalled = await fetchRaw(proxy.address, blobPath, {idleMs: 400})

@@ -44,7 +44,7 @@ describe('faults: interrupted at random moments', function () {
   afterEach(() => home.remove())
 
   for (const scenario of SCENARIOS) {
-    it(`${scenario.name}: ${scenario.runs} runs, each signalled (SIGINT or SIGTERM) at a seeded random moment`, async function () {
+    it(`${scenario.name}: ${scenario.runs} runs, SIGINT or SIGTERM, each at a seeded random moment`, async function () {
       const repository = `${readEnvironment().registries.primary}/${REPOSITORY}`
       const env = home.envFor([repository], {OCC_UPDATE_CHECK: 'never'})
       const moments: string[] = []

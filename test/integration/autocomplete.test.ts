@@ -94,7 +94,7 @@ describe('shell completion (occ autocomplete)', function () {
     })
   }
 
-  it('occ autocomplete --refresh-cache writes the bash, zsh and PowerShell completion files under the cache dir', async function () {
+  it('autocomplete --refresh-cache writes bash, zsh and PowerShell completions under the cache dir', async function () {
     const result = await runCli(['autocomplete', '--refresh-cache'], {env})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).not.to.include('Setup Instructions')
@@ -115,7 +115,7 @@ describe('shell completion (occ autocomplete)', function () {
     }
   })
 
-  it("the PowerShell script (the plugin's own) completes every topic, verb and the flags of image pull", async function () {
+  it("the PowerShell script (the plugin's own) completes every topic, verb and image pull's flags", async function () {
     const line = await runCli(['autocomplete', 'script', 'powershell'], {env})
     expect(line.code, line.stderr).to.equal(0)
     const file = join(env.OCC_CACHE_DIR, 'autocomplete', 'functions', 'powershell', 'occ.ps1')

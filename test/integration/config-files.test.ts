@@ -149,7 +149,7 @@ describe('config.json on disk (built CLI)', () => {
       expect(check.stderr).to.include('Unknown key "imge_source"')
     })
 
-    it('an invalid OCC_<KEY> does not stop config:list or config:get (they name it), and stops acting commands', async () => {
+    it('an invalid OCC_<KEY> stops acting commands, not config:list or config:get (they name it)', async () => {
       const env = {OCC_UPDATE_CHECK: 'weekly'}
       const list = await occ(['config:list'], {env})
       expect(list.code, list.stderr).to.equal(0)
@@ -193,7 +193,7 @@ describe('config.json on disk (built CLI)', () => {
         .and.not.include('Unexpected error')
     })
 
-    it('says a full or read-only disk is the disk (exit 3, the path and the fix), leaving the file and no temp file', async () => {
+    it('says a full or read-only disk is the disk (exit 3, path, fix), leaving the file and no temp file', async () => {
       mkdirSync(home.configDir, {recursive: true})
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=700', 'tmpfs', home.configDir])
       mounted = true

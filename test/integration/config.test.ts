@@ -133,7 +133,7 @@ describe('occ config:* (built CLI)', () => {
     )
   })
 
-  it('names the file and position of a broken file, stays usable for help, and repairs it with config:reset --force', async () => {
+  it('names file and position of a broken file, still serves help, and config:reset --force repairs it', async () => {
     place(fixtureText('broken.json'))
     const get = await occ(['config:get', 'image_source'])
     expect(get.code).to.equal(3)

@@ -211,7 +211,7 @@ describe('registry credentials', function () {
     expect(running(token), 'the helper was ended').to.deep.equal([])
   })
 
-  it('takes the answer of a helper that exits while a child of its keeps the output open, and ends that child', async () => {
+  it('takes the answer of a helper that exits while its child keeps the output open, and ends the child', async () => {
     writeConfig({credHelpers: {[authHost]: 'occlinger'}})
     // sleep's argument, unique to this run: a number of seconds far past the helper timeout.
     const token = `${1000 + (process.pid % 1000)}.${Date.now() % 1000}`
@@ -274,7 +274,7 @@ describe('registry credentials', function () {
     expect(JSON.parse(result.stdout)).to.deep.include({result: 'up-to-date'})
   })
 
-  it('image:check answers refused credentials, or no access, as image:pull does: exit 7 and the docker login hint', async () => {
+  it('image:check answers refused credentials or no access as image:pull does: exit 7, docker login hint', async () => {
     const wrong = {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[authHost]: {password: 'wrong-password', username}}})}
     for (const extra of [wrong, {}]) {
       const pulled = await occ(['image:pull'], [authRepository], extra)

@@ -229,7 +229,7 @@ describe('any Docker endpoint', function () {
     expect((await state(env)).engine).to.deep.include({context: 'occ-current', endpoint: tlsHost, status: 'ok'})
   })
 
-  it('reads DOCKER_HOST=unix:// as docker does: a relative socket from the working directory, one record per socket', async () => {
+  it('reads DOCKER_HOST=unix:// as docker does: a relative socket from the cwd, one record per socket', async () => {
     const socket = new URL(testEnv.dockerHost).pathname
     const relative = await runCli(['image:pull', '--json'], {
       cwd: dirname(socket),

@@ -283,7 +283,7 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
     expect(await remoteDigest('primary', SANDBOX_REPOSITORY, WANTED_VERSION)).to.equal(seeded?.digest)
   })
 
-  it('runs the healthy stand-in: version on /global/health through the published port, engine health, start-up log lines', async function () {
+  it('runs the healthy stand-in: version on the published port, engine health, start-up log lines', async function () {
     const reference = await pulledStandIn('healthy', '2.1.0')
     const image = await docker().getImage(reference).inspect()
     expect(image.Config.Labels).to.include({[LABELS.version]: '2.1.0', [LABELS.ociVersion]: '2.1.0'})
@@ -362,7 +362,7 @@ describe('test environment: podman as a second engine', function () {
     return podman.start(reference, {healthIntervalMs: 1000})
   }
 
-  it('serves the Docker API on a private socket, exported as OCC_TEST_PODMAN_HOST, with a bridge of its own', async function () {
+  it('serves the Docker API on a private socket (OCC_TEST_PODMAN_HOST), with a bridge of its own', async function () {
     expect(env.podman?.dockerHost).to.equal(`unix://${env.dir}/podman.sock`)
     expect(process.env.OCC_TEST_PODMAN_HOST).to.equal(env.podman?.dockerHost)
     expect(await enginePing(env.podman!.dockerHost)).to.equal(true)
@@ -382,7 +382,7 @@ describe('test environment: podman as a second engine', function () {
     expect((await containerLogs(container)).stdout).to.include(sandboxStartLine('3.0.0'))
   })
 
-  it("runs no health checks without systemd (status stays starting), but exec runs the image's health test", async function () {
+  it("runs no health checks without systemd (stays starting); exec runs the image's health test", async function () {
     const container = await startedOnPodman('healthy', '3.1.0')
     await new Promise((resolve) => {
       setTimeout(resolve, 2500)

@@ -83,7 +83,7 @@ describe('occ image check', function () {
     )
   })
 
-  it('loads neither dockerode nor undici (fetch, or an ES import of node:http on Node 24): a check costs one Node start and its requests', async () => {
+  it('loads no dockerode or undici (fetch, ES import of node:http on Node 24): one Node start + requests', async () => {
     const repo = uniqueRepository()
     await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})

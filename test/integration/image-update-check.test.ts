@@ -141,7 +141,7 @@ describe('update_check: automatic checks in image:state and image:pull', functio
       )
     })
 
-    it('retries a refused connection or a host without DNS record only within 1.5 s in all, and names the cause', async () => {
+    it('retries a refused connection or a host without DNS record within 1.5 s in all; names the cause', async () => {
       // The retry delays a user gets (1 s, then 2 s: only the first fits), not the tests' shortened ones.
       const real = {OCC_RETRY_BASE_MS: '1000'}
       const refused = await waitOf([repository('dead')], real)

@@ -103,7 +103,7 @@ describe('plugins (occ-plugin-hello linked)', function () {
     expect(readFileSync(join(home.configDir, 'config.json'), 'utf8')).to.equal(before)
   })
 
-  it("refuses its keys that clash with occ's or break the contract, naming plugin and key, and occ's key keeps its meaning", async () => {
+  it("refuses keys that clash with occ's or break the contract, naming plugin and key; occ's key holds", async () => {
     const list = await occ('config:list')
     expect(list.code).to.equal(0)
     expect(list.stderr).to.include(
@@ -139,7 +139,7 @@ describe('plugins (occ-plugin-hello linked)', function () {
     expect((await occ('image:state', '--json')).stdout).to.include('"source": "prebuilt"')
   })
 
-  it('unlinks, leaving its keys in config.json as unknown keys: config:* show and remove them, other commands refuse them', async () => {
+  it('unlinks, leaving its keys as unknown keys in config.json: config:* show/remove them, others refuse', async () => {
     const unlinked = await occ('plugins:unlink', 'occ-plugin-hello')
     expect(unlinked.code, unlinked.stderr).to.equal(0)
     expect((await occ('--help')).stdout).not.to.include('hello')

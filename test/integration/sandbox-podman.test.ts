@@ -66,7 +66,7 @@ describe('the sandbox on podman (DOCKER_HOST=$OCC_TEST_PODMAN_HOST)', function (
     expect((await s.occ(['status', '-q'])).code).to.equal(22)
   })
 
-  it('an image whose health test fails is not ready on podman either (its web port answering is not enough)', async () => {
+  it('an image whose health test fails is not ready on podman either (an open web port is not enough)', async () => {
     const s = sandbox()
     await s.push(WANTED, {variant: 'never-healthy', version: WANTED})
     const result = await s.occ(['start', '--json', '--timeout', '4'])

@@ -28,7 +28,7 @@ describe('occ start after the configuration changed', function () {
   this.timeout(60_000)
   const sandbox = useSandboxHome()
 
-  it('a new opencode_web_port: refused without a terminal naming the change; --yes recreates it, keeping mounts and volumes', async () => {
+  it('a new port: refused without a terminal, naming it; --yes recreates it, keeping mounts and volumes', async () => {
     const s = sandbox()
     // The port comes from config.json here (OCC_OPENCODE_WEB_PORT would override config set).
     const occ = (args: string[]) => s.occ(args, {OCC_OPENCODE_WEB_PORT: undefined})
@@ -95,7 +95,7 @@ describe('occ start after the configuration changed', function () {
     expect(JSON.parse(again.stdout)).to.include({action: 'unchanged', container_id: now?.Id})
   })
 
-  it('names every difference (environment by variable name only, mounts, restart policy) and changes nothing', async () => {
+  it('names every difference (env by variable name only, mounts, restart policy) and changes nothing', async () => {
     const s = sandbox()
     expect((await s.occ(['start'], {OCC_CONTAINER_ENV: JSON.stringify(['TOKEN=secret-one'])})).code).to.equal(0)
     const id = (await sandboxContainer(dockerd()))?.Id

@@ -33,7 +33,7 @@ describe('occ start', function () {
   this.timeout(90_000)
   const sandbox = useSandboxHome()
 
-  it('from nothing: pulls and records the image, creates the container, waits until healthy; a second start changes nothing', async () => {
+  it('from nothing: pulls, records, creates and waits until healthy; a second start changes nothing', async () => {
     const s = sandbox()
     const first = await s.occ(['start'])
     expect(first.code, first.stderr).to.equal(0)
@@ -141,7 +141,7 @@ describe('occ start', function () {
       expect(await sandboxContainer(dockerd())).to.equal(undefined)
     })
 
-    it('a non-loopback bind address without users or allow_unauthenticated_network: refused, says which, touches nothing', async () => {
+    it('non-loopback bind, no users or allow_unauthenticated_network: refused (says which), no change', async () => {
       const s = sandbox()
       const result = await s.occ(['start', '--json'], {OCC_BIND_ADDRESS: '0.0.0.0'})
       expect(result.code, result.stdout).to.equal(12)

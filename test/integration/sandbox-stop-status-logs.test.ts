@@ -131,7 +131,7 @@ describe('occ stop and occ status', function () {
     expect((await dockerd().getContainer(id).inspect()).State.ExitCode, 'killed').to.equal(137)
   })
 
-  it('stop --remove removes the container but keeps its volumes (a file in one survives the next start); missing is no error', async () => {
+  it('stop --remove: container removed, volumes kept (a file survives the next start); missing: no error', async () => {
     const s = sandbox()
     const id = await startedSandbox(s)
     const volumes = await sandboxVolumes(dockerd())

@@ -45,7 +45,7 @@ describe('occ image update and rollback with the sandbox running', function () {
   const sandbox = useSandboxHome()
   const env = {OCC_CONTAINER_ENV: JSON.stringify(CONTAINER_ENV)}
 
-  it('update: the sandbox moves to the new image (new version served, env and mounts kept); rollback moves it back', async () => {
+  it('update: the sandbox moves to the new image (serves it, env and mounts kept); rollback moves back', async () => {
     const s = sandbox()
     const first = await startedWithEnv(s, env)
     const newer = await s.push(WANTED, {version: '25.1.4'})
@@ -75,7 +75,7 @@ describe('occ image update and rollback with the sandbox running', function () {
     await keptSpec(s, returned?.Id ?? '')
   })
 
-  it('update to an image that never becomes healthy: rolled back, the old sandbox serves again, the record unchanged, exit 11', async () => {
+  it('update to a never-healthy image: rolled back, old sandbox serves again, record unchanged, exit 11', async () => {
     const s = sandbox()
     const first = await startedWithEnv(s, env)
     const recordBefore = s.record()
@@ -110,7 +110,7 @@ describe('occ image update and rollback with the sandbox running', function () {
     expect(readFileSync(join(s.workspace, 'kept'), 'utf8')).to.equal('mounted\n')
   })
 
-  it('occ start --update without a terminal: moves a running sandbox to the new image (no --yes needed for it) and reports the update', async () => {
+  it('start --update, no terminal: moves the running sandbox to the new image without --yes; reports it', async () => {
     const s = sandbox()
     await startedWithEnv(s, env)
     const newer = await s.push(WANTED, {version: '25.1.4'})
