@@ -58,7 +58,8 @@ describe('faults: interrupted at random moments', function () {
         const result = await cli.done
         clearTimeout(timer)
         const how = `${scenario.name} run ${run}, ${signal} at ${delayMs} ms (seed ${SEED})`
-        // Done before the signal (0), interrupted (130 for SIGINT, 143 for SIGTERM), or killed before occ handles signals.
+        // Done before the signal (0), interrupted (130 for SIGINT, 143 for SIGTERM), or killed before
+        // occ handles signals.
         expect(
           result.code === 0 || result.code === (signal === 'SIGTERM' ? 143 : 130) || cli.child.signalCode === signal,
           `${how}: exit ${result.code}\n${result.stderr}`,

@@ -140,10 +140,13 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
         timeoutMs: 20_000,
       })
       const seconds = (performance.now() - started) / 1000
-      const how = `${args[0]} against a wedged ${engine.name}: exit ${result.code} after ${seconds.toFixed(1)} s\n${result.stderr}`
+      const how =
+        `${args[0]} against a wedged ${engine.name}: ` +
+        `exit ${result.code} after ${seconds.toFixed(1)} s\n${result.stderr}`
       expect(result.code, how).to.equal(4)
       expect(result.stderr, how).to.include(
-        `Error: Cannot reach the Docker engine at ${engine.dockerHost}: it accepted the connection but did not answer within 1.5 s.`,
+        `Error: Cannot reach the Docker engine at ${engine.dockerHost}: ` +
+          'it accepted the connection but did not answer within 1.5 s.',
       )
       expect(result.stderr, how).not.to.match(STACK_TRACE)
       expect(seconds, how).to.be.below(10)
@@ -191,7 +194,9 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
           const killer = setTimeout(() => cli.child.kill('SIGKILL'), 10_000)
           const result = await cli.done
           clearTimeout(killer)
-          const how = `${args[0]} against a wedged ${engine.name}, ${signal}: exit ${result.code} after ${((performance.now() - sent) / 1000).toFixed(1)} s\n${result.stderr}`
+          const how =
+            `${args[0]} against a wedged ${engine.name}, ${signal}: ` +
+            `exit ${result.code} after ${((performance.now() - sent) / 1000).toFixed(1)} s\n${result.stderr}`
           expect(result.code, how).to.equal(exit)
           expect(performance.now() - sent, how).to.be.below(3000)
           expect(result.stderr, how).to.include('Interrupted:').and.not.match(STACK_TRACE)
