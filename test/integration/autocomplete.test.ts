@@ -160,7 +160,8 @@ describe('shell completion (occ autocomplete)', function () {
         'simulate() {',
         '  local line=$1; shift',
         '  local fn; fn=$(complete -p "$1" | sed -E "s/.* -F ([^ ]+) .*/\\1/")',
-        '  COMP_LINE=$line; COMP_POINT=${#line}; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()',
+        '  COMP_LINE=$line; COMP_POINT=${#line}; COMP_WORDS=("$@"); ' +
+          'COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()',
         '  "$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"',
         '  local IFS=" "; printf "REPLY\\t%s\\t%s\\n" "$line" "${COMPREPLY[*]}"',
         '}',

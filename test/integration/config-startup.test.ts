@@ -3,7 +3,10 @@ import {expect} from 'chai'
 import {moduleLog} from './helpers/module-log.js'
 import {runCli, useCliHome} from './helpers/run-cli.js'
 
-/** Image-only modules, and the ones occ keeps off its startup path (ajv is precompiled, jsonc-parser only for JSONC). */
+/**
+ * Image-only modules, and the ones occ keeps off its startup path (ajv is precompiled, jsonc-parser
+ * only for JSONC).
+ */
 const NOT_LOADED = [
   'dockerode',
   'docker-modem',

@@ -101,7 +101,8 @@ describe('occ config:* (built CLI)', () => {
     const refused = await occ(['image:pull'], noEngine)
     expect(refused.code).to.equal(3)
     expect(refused.stderr).to.equal(
-      `Error: Unknown key "imge_source" in the config file ${home.configFile}.\n  Did you mean "image_source"? Rename it in the file, or remove it with "occ config unset imge_source".\n`,
+      `Error: Unknown key "imge_source" in the config file ${home.configFile}.\n` +
+        '  Did you mean "image_source"? Rename it in the file, or remove it with "occ config unset imge_source".\n',
     )
     expect(readFileSync(home.configFile).equals(before)).to.equal(true)
 
@@ -139,7 +140,8 @@ describe('occ config:* (built CLI)', () => {
     expect(get.code).to.equal(3)
     expect(get.stderr).to.equal(
       `Error: The config file ${home.configFile} is not valid JSON (line 4, column 3): comma expected.\n` +
-        '  Fix the file by hand, or run "occ config reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).\n',
+        '  Fix the file by hand, or run "occ config reset --force" to start over ' +
+        '(the old file is kept as config.json.bak, or config.json.bak.N when that exists).\n',
     )
     for (const args of [['--help'], ['--version'], ['config', '--help'], ['config:set', '--help'], ['config:path']]) {
       expect((await occ(args)).code, args.join(' ')).to.equal(0)
@@ -152,7 +154,8 @@ describe('occ config:* (built CLI)', () => {
     const refused = await occ(['config:reset'])
     expect([refused.code, refused.stderr]).to.deep.equal([
       2,
-      'Error: config:reset asks for confirmation, and there is no terminal to ask on.\n  Run "occ config reset --force" to reset without asking.\n',
+      'Error: config:reset asks for confirmation, and there is no terminal to ask on.\n' +
+        '  Run "occ config reset --force" to reset without asking.\n',
     ])
     expect((await occ(['config:reset', '--force'])).code).to.equal(0)
     expect(readFileSync(`${home.configFile}.bak`, 'utf8')).to.equal(fixtureText('broken.json'))

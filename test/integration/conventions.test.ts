@@ -91,7 +91,8 @@ describe('commands as users type them', function () {
     expect(typo.code).to.equal(127)
     expect(typo.stdout).to.equal('')
     expect(typo.stderr).to.equal(
-      'Error: "occ confg gt" is not an occ command.\n  Did you mean "occ config get"? Run "occ help config" for the list of commands.\n',
+      'Error: "occ confg gt" is not an occ command.\n' +
+        '  Did you mean "occ config get"? Run "occ help config" for the list of commands.\n',
     )
     const colon = await runCli(['imge:pul'])
     expect(colon.code).to.equal(127)

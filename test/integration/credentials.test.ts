@@ -239,7 +239,8 @@ describe('registry credentials', function () {
     const text = await occ(['image:pull'], [authRepository])
     expect(text.code).to.equal(7)
     expect(text.stderr).to.include(
-      `authentication failed for ${authHost}: it refused the credentials from auths["${authHost}"] of ${join(dockerConfig, 'config.json')}`,
+      `authentication failed for ${authHost}: ` +
+        `it refused the credentials from auths["${authHost}"] of ${join(dockerConfig, 'config.json')}`,
     )
     const json = await occ(['image:pull', '--json'], [authRepository])
     expect(json.code).to.equal(7)

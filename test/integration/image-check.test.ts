@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {pushImage, pushMultiArchIndex} from '../env/index.js'
 import {moduleLog} from './helpers/module-log.js'
+import {joinedPattern} from './helpers/pattern.js'
 import {engine, type ImageHome, repository, useFreshImageHome} from './helpers/occ-image.js'
 import {requestsDuring, uniqueRepository} from './helpers/registry-log.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
@@ -66,7 +67,8 @@ describe('occ image check', function () {
 
     const older = (await run(['image:check', '--tag', '25.0.0'], env)).stdout
     expect(older).to.equal(
-      `${repo.name}:25.0.0 serves v25.0.0, older than yours (v25.1.3). Run "occ image pull --tag 25.0.0" to switch to it.\n`,
+      `${repo.name}:25.0.0 serves v25.0.0, older than yours (v25.1.3). ` +
+        'Run "occ image pull --tag 25.0.0" to switch to it.\n',
     )
 
     // The same version published again (another digest): different, not newer.
@@ -74,12 +76,16 @@ describe('occ image check', function () {
     const republished = (await run(['image:check'], env)).stdout
     expect(republished).to.match(
       new RegExp(
-        `^Changed: ${repo.name}:25\\.1\\.3 now serves another image of v25\\.1\\.3 than yours \\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image update" to get it\\.\\n$`,
+        `^Changed: ${repo.name}:25\\.1\\.3 now serves another image of v25\\.1\\.3 than yours ` +
+          '\\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image update" to get it\\.\\n$',
       ),
     )
     const state = await runCli(['image:state'], {env: {...env, OCC_UPDATE_CHECK: 'always'}})
     expect(state.stderr).to.match(
-      /^The sandbox image v25\.1\.3 was published again \(sha256:[0-9a-f]{12}… from \S+\): run "occ image update" to get it\.\n$/,
+      joinedPattern(
+        /^The sandbox image v25\.1\.3 was published again \(sha256:[0-9a-f]{12}… from \S+\): /,
+        /run "occ image update" to get it\.\n$/,
+      ),
     )
   })
 
@@ -151,7 +157,8 @@ describe('occ image check', function () {
     expect(json.reason).to.include(repository('dead')).and.include('registry unavailable')
     expect((await run(['image:check'], env)).stdout).to.match(
       new RegExp(
-        `^Unknown: could not ask the registries \\(${repository('dead')}: registry unavailable \\(connection refused \\(`,
+        `^Unknown: could not ask the registries \\(${repository('dead')}: ` +
+          'registry unavailable \\(connection refused \\(',
       ),
     )
   })

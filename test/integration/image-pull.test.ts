@@ -204,7 +204,8 @@ describe('occ image pull', function () {
     })
     expect(result.code).to.equal(4)
     expect(result.stderr).to.equal(
-      `Error: Cannot reach the Docker engine at unix://${home.dir}/no-engine.sock: no such socket.\n  Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.\n`,
+      `Error: Cannot reach the Docker engine at unix://${home.dir}/no-engine.sock: no such socket.\n` +
+        '  Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.\n',
     )
   })
 

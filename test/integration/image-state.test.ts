@@ -122,7 +122,8 @@ describe('occ image state', function () {
     expect(text.code).to.equal(0)
     const file = basename(home.stateFile)
     expect(text.stderr).to.include(
-      `Warning: the image record ${home.stateFile} was unreadable (it is not valid JSON); moved it to ${home.stateFile}.corrupt-`,
+      `Warning: the image record ${home.stateFile} was unreadable (it is not valid JSON); ` +
+        `moved it to ${home.stateFile}.corrupt-`,
     )
     expect(text.stdout).to.include('No sandbox image recorded yet')
     expect(readdirSync(dirname(home.stateFile)).filter((name) => name.startsWith(`${file}.corrupt-`))).to.have.length(1)

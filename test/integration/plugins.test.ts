@@ -14,7 +14,10 @@ import {engine, type ImageHome, makeImageHome, removeSandboxImages, repository} 
 import {ROOT, runCli} from './helpers/run-cli.js'
 
 const PLUGIN = fileURLToPath(new URL('../fixtures/plugins/occ-plugin-hello', import.meta.url))
-/** The fixture imports 'opencode-cloud' as an installed plugin would; this link makes that resolve to this repository. */
+/**
+ * The fixture imports 'opencode-cloud' as an installed plugin would; this link makes that resolve to
+ * this repository.
+ */
 const PACKAGE_LINK = join(PLUGIN, 'node_modules', 'opencode-cloud')
 const docker = engine()
 
@@ -107,7 +110,8 @@ describe('plugins (occ-plugin-hello linked)', function () {
     const list = await occ('config:list')
     expect(list.code).to.equal(0)
     expect(list.stderr).to.include(
-      'Warning: the plugin occ-plugin-hello declares the config key "port", which occ refuses: it is an alias of occ\'s key opencode_web_port.',
+      'Warning: the plugin occ-plugin-hello declares the config key "port", which occ refuses: ' +
+        "it is an alias of occ's key opencode_web_port.",
     )
     expect(list.stderr).to.include(
       'declares the config key "hello_secret", which occ refuses: the keyword "x-secret" is not supported',
@@ -158,7 +162,8 @@ describe('plugins (occ-plugin-hello linked)', function () {
     expect(refused.code).to.equal(3)
     expect(refused.stderr).to.include('Unknown key "hello_greeting" in the config file')
     expect(refused.stderr).to.include(
-      'If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config unset hello_greeting".',
+      'If a plugin that is no longer installed added it, ' +
+        'reinstall the plugin or remove the key with "occ config unset hello_greeting".',
     )
     expect(refused.stderr).not.to.include('Did you mean')
     for (const key of ['hello_greeting', 'hello_times', 'hello_mood'])

@@ -25,10 +25,14 @@ describe('public API (dist/index.js)', () => {
     mkdirSync(home.configDir, {recursive: true})
   })
 
-  /** Runs an ES module body that has `api` (the package root) in scope; returns its stdout, stderr and the modules it loaded. */
+  /**
+   * Runs an ES module body that has `api` (the package root) in scope; returns its stdout, stderr
+   * and the modules it loaded.
+   */
   function run(body: string) {
     const log = moduleLog(home.dir)
-    const script = `const api = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)});\n${body}`
+    const script =
+      `const api = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)});\n` + body
     const result = spawnSync(process.execPath, ['--import', RECORDER, '--input-type=module', '-e', script], {
       encoding: 'utf8',
       env: {...process.env, ...home.env, OCC_TEST_MODULE_LOG: log.file},
@@ -40,9 +44,12 @@ describe('public API (dist/index.js)', () => {
 
   it('loads neither oclif nor the Docker client, and reads the effective config', () => {
     writeFileSync(home.configFile, '{"image_source": "build"}')
-    const {modules, stdout} = run(`
+    const {modules, stdout} = run(
+      `
       const config = api.readConfig({env: {...process.env, OCC_UPDATE_CHECK: 'never'}})
-      console.log(JSON.stringify({file: api.configFile(), image_source: config.image_source, update_check: config.update_check, ok: api.EXIT_CODES.ok.code}))`)
+      console.log(JSON.stringify({file: api.configFile(), image_source: config.image_source, ` +
+        `update_check: config.update_check, ok: api.EXIT_CODES.ok.code}))`,
+    )
     expect(JSON.parse(stdout)).to.deep.equal({
       file: home.configFile,
       image_source: 'build',

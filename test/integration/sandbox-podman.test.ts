@@ -16,7 +16,8 @@ describe('the sandbox on podman (DOCKER_HOST=$OCC_TEST_PODMAN_HOST)', function (
   before(function () {
     const env = readEnvironment()
     if (env.podman) return
-    // Only outside CI does the environment start without podman (podmanSkipped says why); under CI=true it is a failure.
+    // Only outside CI does the environment start without podman (podmanSkipped says why); under
+    // CI=true it is a failure.
     if (process.env.CI === 'true')
       throw new Error(`podman is not running in the test environment: ${env.podmanSkipped ?? 'no record'}`)
     this.skip()

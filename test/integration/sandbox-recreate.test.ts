@@ -13,6 +13,7 @@ import {
   WANTED,
   WORKSPACE_TARGET,
 } from './helpers/occ-sandbox.js'
+import {joinedPattern} from './helpers/pattern.js'
 import {execIn} from './helpers/sandbox-container.js'
 
 const VOLUME_FILE = '/home/opencoder/.local/share/opencode/in-volume'
@@ -73,10 +74,10 @@ describe('occ start after the configuration changed', function () {
 
     const recreated = await occ(['start', '--yes'])
     expect(recreated.code, recreated.stderr).to.equal(0)
-    const shown =
-      /^Recreated the sandbox with the new configuration \(volumes and mounts kept\) \(([0-9a-f]{12})\)\.\nReady at (\S+)\n/.exec(
-        recreated.stdout,
-      )
+    const shown = joinedPattern(
+      /^Recreated the sandbox with the new configuration \(volumes and mounts kept\) /,
+      /\(([0-9a-f]{12})\)\.\nReady at (\S+)\n/,
+    ).exec(recreated.stdout)
     expect(shown, recreated.stdout).to.not.equal(null)
     expect(shown?.[2]).to.equal(`http://127.0.0.1:${after}`)
     const now = await sandboxContainer(dockerd())

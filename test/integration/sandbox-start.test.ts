@@ -38,7 +38,8 @@ describe('occ start', function () {
     const first = await s.occ(['start'])
     expect(first.code, first.stderr).to.equal(0)
     const shown = new RegExp(
-      String.raw`^Created and started the sandbox \(([0-9a-f]{12})\)\.\nReady at http://127\.0\.0\.1:${s.port}\n  image v${WANTED} — prebuilt from ${s.repo.name.split('/')[0]}`,
+      String.raw`^Created and started the sandbox \(([0-9a-f]{12})\)\.\nReady at http://127\.0\.0\.1:${s.port}\n` +
+        String.raw`  image v${WANTED} — prebuilt from ${s.repo.name.split('/')[0]}`,
     )
     expect(first.stdout).to.match(shown)
     expect(first.stderr).to.include(`Pulling sandbox image ${WANTED} from ${s.repo.name}`)

@@ -98,7 +98,10 @@ export interface SandboxHome {
 export interface SandboxHomeOptions {
   /** The engine's DOCKER_HOST (default: the test dockerd). */
   dockerHost?: () => string
-  /** What the test's repository serves under the wanted tag before each test (default: a healthy stand-in); null pushes nothing. */
+  /**
+   * What the test's repository serves under the wanted tag before each test (default: a healthy
+   * stand-in); null pushes nothing.
+   */
   wanted?: {variant?: SandboxVariant; version?: string} | null
 }
 
