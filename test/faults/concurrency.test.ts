@@ -39,7 +39,7 @@ describe('faults: many occ processes at once', function () {
 
   afterEach(() => home.remove())
 
-  it('50 parallel config:set: every key holds a value one of its writers set, the file is valid, no lock is left', async function () {
+  it("50 parallel config:set: every key has one of its writers' values; valid file, no lock left", async function () {
     const runs = Array.from({length: 50}, (_, run) => ({run, writer: WRITERS[run % WRITERS.length]}))
     count({runs: runs.length})
     const results = await Promise.all(
@@ -57,7 +57,7 @@ describe('faults: many occ processes at once', function () {
     expect(readdirSync(home.configDir)).to.deep.equal(['config.json'])
   })
 
-  it('5 parallel image:pull: all succeed, one after another, into one valid record with no lock left', async function () {
+  it('5 parallel image:pull: all succeed, one after another, into one valid record, no lock left', async function () {
     await removeSandboxImages(engine())
     const repository = `${readEnvironment().registries.primary}/${REPOSITORY}`
     count({runs: 5})

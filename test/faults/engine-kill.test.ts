@@ -40,7 +40,7 @@ describe('faults: the engine killed mid-pull', function () {
     home.remove()
   })
 
-  it('fails with a clear engine error and an untouched record; after a restart of the engine the next pull works', async function () {
+  it('fails with a clear engine error, the record untouched; after an engine restart a pull works', async function () {
     const primary = () => `${readEnvironment().registries.primary}/${REPOSITORY}`
     const pull = (tag: string, repositories: string[]) => {
       count({runs: 1})

@@ -88,7 +88,7 @@ describe('faults: garbage config.json and image-state.json files', function () {
     return outcomes.flat()
   }
 
-  it("config.json: config:get and config:set answer with a clear message and the table's codes, and never rewrite a file they refused", async function () {
+  it("config.json: get/set answer clearly with the table's codes, and never rewrite a refused file", async function () {
     const files = garbageConfigs(random)
     expect(files.length).to.be.at.least(100)
     const outcomes = await tryEach(files, (home) => join(home.configDir, 'config.json'), [
@@ -103,7 +103,7 @@ describe('faults: garbage config.json and image-state.json files', function () {
     for (const outcome of refused) expect(outcome.result.stderr, outcome.file).to.include('config.json')
   })
 
-  it("image-state.json: image:state --json answers with JSON and the table's codes, and never rewrites the record", async function () {
+  it("image-state.json: image:state --json answers JSON with the table's codes, never rewriting it", async function () {
     const files = garbageStates(random)
     expect(files.length).to.be.at.least(100)
     const env = {DOCKER_HOST: readEnvironment().dockerHost, OCC_UPDATE_CHECK: 'never'}

@@ -116,7 +116,7 @@ describe('faults: a hostile registry', function () {
   })
 
   describe('redirects across origins with challenges', () => {
-    it("never sends a registry's credentials to a host it only redirected to; a realm the registry names itself gets them", async () => {
+    it('no credentials for a host the registry only redirected to; a realm the registry names gets them', async () => {
       count({faults: 1, hostile: 1})
       const thief = await hostile({header: 'placeholder', kind: 'challenge'})
       thief.setMode({header: `Bearer realm="http://${thief.address}/token",service="thief"`, kind: 'challenge'})
@@ -135,7 +135,8 @@ describe('faults: a hostile registry', function () {
       ).to.deep.equal([])
       expect(checked.stdout + checked.stderr).not.to.include(password)
 
-      // The registry itself names a realm on another host (as ghcr.io and Docker Hub do): that realm is asked with them.
+      // The registry itself names a realm on another host (as ghcr.io and Docker Hub do): that realm
+      // is asked with them.
       count({hostile: 1})
       origin.setMode({header: `Bearer realm="http://${thief.address}/token",service="origin"`, kind: 'challenge'})
       await occ(['image:check', '--json'], [`${origin.address}/${REPOSITORY}`])
@@ -175,7 +176,8 @@ describe('faults: a hostile registry', function () {
       expect(alone.code, alone.stderr).to.equal(0)
       expect(JSON.parse(alone.stdout)).to.deep.include({result: 'unknown'})
       expect(JSON.parse(alone.stdout).reason).to.include(
-        `${server.address} asks for authentication in a way occ cannot follow: its token service (realm) "not a url" is not an http(s) URL`,
+        `${server.address} asks for authentication in a way occ cannot follow: ` +
+          'its token service (realm) "not a url" is not an http(s) URL',
       )
     })
 
@@ -201,7 +203,7 @@ describe('faults: a hostile registry', function () {
       {chunk: 1, everyMs: 200, kind: 'endless'},
     ] as const
 
-    it('end an update check in bounded time, as a registry error, and the next repository answers while time is left', async () => {
+    it('end an update check in bounded time, as a registry error; the next repository answers in time', async () => {
       await pullPrimary()
       for (const mode of floods) {
         count({faults: 1, hostile: 1})
@@ -216,7 +218,8 @@ describe('faults: a hostile registry', function () {
         })
         expect(state.code, `${mode.kind}: ${state.stderr}`).to.equal(0)
         expect(state.ms, `${mode.kind}: image:state waits at most its 1.5 s check budget`).to.be.below(6000)
-        // A drip outlasts the budget (and says so); the others fail fast and the primary answers: up to date, nothing to say.
+        // A drip outlasts the budget (and says so); the others fail fast and the primary answers:
+        // up to date, nothing to say.
         if (mode.kind === 'endless' && mode.everyMs > 100) expect(state.stderr).to.include('timed out: no answer from')
         else expect(state.stderr, mode.kind).to.equal('')
         await server.close()

@@ -132,7 +132,7 @@ describe('faults: a bad network between occ and its registries', function () {
     ).to.deep.equal([503, 503, 200])
   })
 
-  it('abandons a stalled transfer after the stall timeout and takes the next repository; the engine is not wedged', async function () {
+  it('abandons a stalled transfer at the stall timeout for the next repository; engine not wedged', async function () {
     const tag = `${run}-stall`
     const primary = await freshImage('primary', tag)
     const mirror = await freshImage('mirror', tag)

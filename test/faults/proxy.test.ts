@@ -1,6 +1,5 @@
 /** The fault-injecting proxy itself (test/faults/proxy.ts), in front of the primary test registry. */
 import {expect} from 'chai'
-import Docker from 'dockerode'
 import {createHash} from 'node:crypto'
 import {Agent, get, type IncomingHttpHeaders} from 'node:http'
 
@@ -13,7 +12,7 @@ import {
   type TestEnvironment,
   WANTED_VERSION,
 } from '../env/index.js'
-import {enginePull} from '../integration/helpers/engine-pull.js'
+import {useTestEngine} from '../integration/helpers/test-engine.js'
 import {FaultProxy, type FaultProxyStats, type InjectedStatus} from './proxy.js'
 import {count} from './suite.js'
 
@@ -153,7 +152,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     }
   })
 
-  it('refuse (reset): accepts and resets each connection, so a client sees ECONNRESET; pass again serves', async function () {
+  it('refuse (reset): accepts, resets each connection: a client sees ECONNRESET; pass serves again', async function () {
     await proxy.setMode({kind: 'refuse'})
     const first = await fetchRaw(proxy.address, '/v2/')
     const second = await fetchRaw(proxy.address, '/v2/')
@@ -165,7 +164,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     expect((await fetchRaw(proxy.address, '/v2/')).status).to.equal(200)
   })
 
-  it('refuse (unlisten): closes the listener, so a client sees ECONNREFUSED; pass listens again on the same port', async function () {
+  it('refuse (unlisten): closes the listener (ECONNREFUSED); pass listens again on the same port', async function () {
     const port = proxy.port
     await proxy.setMode({how: 'unlisten', kind: 'refuse'})
     expect((await fetchRaw(proxy.address, '/v2/')).error).to.equal('ECONNREFUSED')
@@ -174,7 +173,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     expect((await fetchRaw(proxy.address, '/v2/')).status).to.equal(200)
   })
 
-  it('reset-mid-blob: manifests pass; a blob gets headers and N bytes, then ECONNRESET; the next blob passes', async function () {
+  it('reset-mid-blob: manifests pass; a blob gets headers, N bytes, ECONNRESET; next blob passes', async function () {
     await proxy.setMode({afterBytes: 10_000, count: 1, kind: 'reset-mid-blob'})
     const manifest = await fetchRaw(proxy.address, `/v2/${REPOSITORY}/manifests/${run}`)
     expect(manifest.status).to.equal(200)
@@ -193,7 +192,7 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
     expect(proxy.faultsLeft).to.equal(0)
   })
 
-  it('stall: reads a blob request and never answers, so the client idle timeout fires; other paths pass', async function () {
+  it('stall: reads a blob request, never answers: the client idle timeout fires; other paths pass', async function () {
     await proxy.setMode({kind: 'stall', path: /\/blobs\//})
     expect((await fetchRaw(proxy.address, '/v2/')).status).to.equal(200)
     const stalled = await fetchRaw(proxy.address, blobPath, {idleMs: 400})
@@ -284,32 +283,17 @@ describe('fault proxy (test/faults/proxy.ts)', function () {
   })
 
   describe('with the real engine', function () {
-    let docker: Docker
-    const pulled: string[] = []
-
-    before(function () {
-      docker = new Docker()
-    })
-
-    after(async function () {
-      for (const reference of pulled)
-        await docker
-          .getImage(reference)
-          .remove()
-          .catch(() => undefined)
-    })
+    const {docker, pull} = useTestEngine()
 
     it(`pulls ${REPOSITORY}:${WANTED_VERSION} and a fresh image through the proxy in pass mode`, async function () {
       const seed = env.seeds.find((candidate) => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)
       const wanted = `${proxy.address}/${REPOSITORY}:${WANTED_VERSION}`
-      pulled.push(wanted)
-      await enginePull(docker, wanted)
-      expect((await docker.getImage(wanted).inspect()).Id).to.equal(seed?.configDigest)
+      await pull(wanted)
+      expect((await docker().getImage(wanted).inspect()).Id).to.equal(seed?.configDigest)
       // This run's image has layers no one else pulled: the engine must fetch its blobs through us.
       const fresh = `${proxy.address}/${REPOSITORY}:${run}`
-      pulled.push(fresh)
-      await enginePull(docker, fresh)
-      expect((await docker.getImage(fresh).inspect()).Id).to.equal(image.config.digest)
+      await pull(fresh)
+      expect((await docker().getImage(fresh).inspect()).Id).to.equal(image.config.digest)
       const requests = proxy.requests()
       expect(
         requests.some((request) => request.path.endsWith(`/manifests/${WANTED_VERSION}`) && request.status === 200),

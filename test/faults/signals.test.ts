@@ -44,7 +44,7 @@ describe('faults: interrupted at random moments', function () {
   afterEach(() => home.remove())
 
   for (const scenario of SCENARIOS) {
-    it(`${scenario.name}: ${scenario.runs} runs, each signalled (SIGINT or SIGTERM) at a seeded random moment`, async function () {
+    it(`${scenario.name}: ${scenario.runs} runs, SIGINT or SIGTERM, each at a seeded random moment`, async function () {
       const repository = `${readEnvironment().registries.primary}/${REPOSITORY}`
       const env = home.envFor([repository], {OCC_UPDATE_CHECK: 'never'})
       const moments: string[] = []
@@ -58,7 +58,8 @@ describe('faults: interrupted at random moments', function () {
         const result = await cli.done
         clearTimeout(timer)
         const how = `${scenario.name} run ${run}, ${signal} at ${delayMs} ms (seed ${SEED})`
-        // Done before the signal (0), interrupted (130 for SIGINT, 143 for SIGTERM), or killed before occ handles signals.
+        // Done before the signal (0), interrupted (130 for SIGINT, 143 for SIGTERM), or killed before
+        // occ handles signals.
         expect(
           result.code === 0 || result.code === (signal === 'SIGTERM' ? 143 : 130) || cli.child.signalCode === signal,
           `${how}: exit ${result.code}\n${result.stderr}`,

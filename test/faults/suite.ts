@@ -14,14 +14,20 @@ export interface Tally {
   faults: number
   runs: number
   files: number
-  /** Hostile-registry modes tried (cross-origin redirects with challenges, malformed challenges, escape sequences, floods). */
+  /**
+   * Hostile-registry modes tried (cross-origin redirects with challenges, malformed challenges,
+   * escape sequences, floods).
+   */
   hostile: number
   /** Wedged-engine cases tried (accepts connections, never answers). */
   wedged: number
   lost: number
 }
 
-/** One tally and seed per mocha run, even when mocha loads this module twice (as CommonJS for one spec, as ESM for another). */
+/**
+ * One tally and seed per mocha run, even when mocha loads this module twice (as CommonJS for one
+ * spec, as ESM for another).
+ */
 const SHARED = Symbol.for('occ.faults.suite')
 interface Shared {
   tally: Tally
@@ -99,7 +105,9 @@ if (!shared.reporting) {
   shared.reporting = true
   after(function () {
     console.log(
-      `  fault suite (seed ${SEED}): ${tally.faults} faults injected, ${tally.runs} CLI runs, ${tally.files} malformed files tried, ${tally.hostile} hostile-registry modes, ${tally.wedged} wedged-engine cases, data lost: ${tally.lost}`,
+      `  fault suite (seed ${SEED}): ${tally.faults} faults injected, ${tally.runs} CLI runs, ` +
+        `${tally.files} malformed files tried, ${tally.hostile} hostile-registry modes, ` +
+        `${tally.wedged} wedged-engine cases, data lost: ${tally.lost}`,
     )
   })
 }

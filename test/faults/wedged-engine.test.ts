@@ -128,7 +128,7 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
     ['image:build', '--context', BUILD_CONTEXT],
   ]
 
-  it('every engine-changing command ends within its bound with exit 4, naming the endpoint, record untouched', async () => {
+  it('each engine-changing command ends within its bound, exit 4, naming the endpoint, record untouched', async () => {
     const cases = engines.flatMap((engine) => COMMANDS.map((args) => ({args, engine})))
     await pool(cases, 4, async ({args, engine}) => {
       const file = seedRecord(engine)
@@ -140,10 +140,13 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
         timeoutMs: 20_000,
       })
       const seconds = (performance.now() - started) / 1000
-      const how = `${args[0]} against a wedged ${engine.name}: exit ${result.code} after ${seconds.toFixed(1)} s\n${result.stderr}`
+      const how =
+        `${args[0]} against a wedged ${engine.name}: ` +
+        `exit ${result.code} after ${seconds.toFixed(1)} s\n${result.stderr}`
       expect(result.code, how).to.equal(4)
       expect(result.stderr, how).to.include(
-        `Error: Cannot reach the Docker engine at ${engine.dockerHost}: it accepted the connection but did not answer within 1.5 s.`,
+        `Error: Cannot reach the Docker engine at ${engine.dockerHost}: ` +
+          'it accepted the connection but did not answer within 1.5 s.',
       )
       expect(result.stderr, how).not.to.match(STACK_TRACE)
       expect(seconds, how).to.be.below(10)
@@ -176,7 +179,8 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
   })
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`one ${signal} ends a command waiting on the wedged engine at once (exit ${signal === 'SIGTERM' ? 143 : 130}), changing nothing`, async () => {
+    const exit = signal === 'SIGTERM' ? 143 : 130
+    it(`one ${signal} at once ends a command stuck on the wedged engine (exit ${exit}), changing nothing`, async () => {
       await pool(engines, 3, async (engine) => {
         for (const args of [['image:state'], ['image:pull'], ['image:rollback']]) {
           const file = seedRecord(engine)
@@ -190,8 +194,10 @@ describe('faults: a wedged engine (accepts, never answers)', function () {
           const killer = setTimeout(() => cli.child.kill('SIGKILL'), 10_000)
           const result = await cli.done
           clearTimeout(killer)
-          const how = `${args[0]} against a wedged ${engine.name}, ${signal}: exit ${result.code} after ${((performance.now() - sent) / 1000).toFixed(1)} s\n${result.stderr}`
-          expect(result.code, how).to.equal(signal === 'SIGTERM' ? 143 : 130)
+          const how =
+            `${args[0]} against a wedged ${engine.name}, ${signal}: ` +
+            `exit ${result.code} after ${((performance.now() - sent) / 1000).toFixed(1)} s\n${result.stderr}`
+          expect(result.code, how).to.equal(exit)
           expect(performance.now() - sent, how).to.be.below(3000)
           expect(result.stderr, how).to.include('Interrupted:').and.not.match(STACK_TRACE)
           expect(readFileSync(file, 'utf8'), how).to.equal(before)

@@ -94,7 +94,7 @@ describe('shell completion (occ autocomplete)', function () {
     })
   }
 
-  it('occ autocomplete --refresh-cache writes the bash, zsh and PowerShell completion files under the cache dir', async function () {
+  it('autocomplete --refresh-cache writes bash, zsh and PowerShell completions under the cache dir', async function () {
     const result = await runCli(['autocomplete', '--refresh-cache'], {env})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).not.to.include('Setup Instructions')
@@ -115,7 +115,7 @@ describe('shell completion (occ autocomplete)', function () {
     }
   })
 
-  it("the PowerShell script (the plugin's own) completes every topic, verb and the flags of image pull", async function () {
+  it("the PowerShell script (the plugin's own) completes every topic, verb and image pull's flags", async function () {
     const line = await runCli(['autocomplete', 'script', 'powershell'], {env})
     expect(line.code, line.stderr).to.equal(0)
     const file = join(env.OCC_CACHE_DIR, 'autocomplete', 'functions', 'powershell', 'occ.ps1')
@@ -160,7 +160,8 @@ describe('shell completion (occ autocomplete)', function () {
         'simulate() {',
         '  local line=$1; shift',
         '  local fn; fn=$(complete -p "$1" | sed -E "s/.* -F ([^ ]+) .*/\\1/")',
-        '  COMP_LINE=$line; COMP_POINT=${#line}; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()',
+        '  COMP_LINE=$line; COMP_POINT=${#line}; COMP_WORDS=("$@"); ' +
+          'COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()',
         '  "$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"',
         '  local IFS=" "; printf "REPLY\\t%s\\t%s\\n" "$line" "${COMPREPLY[*]}"',
         '}',

@@ -1,9 +1,8 @@
 import {expect} from 'chai'
 import {readdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
 
 import {loadConfig} from '../../src/lib/config/load.js'
-import {type CliHome, makeCliHome, runCli} from './helpers/run-cli.js'
+import {runCli, useCliHome} from './helpers/run-cli.js'
 
 /** One value for each of 20 different keys. */
 const VALUES: Record<string, string> = {
@@ -30,13 +29,7 @@ const VALUES: Record<string, string> = {
 }
 
 describe('occ config set from 20 processes at once', () => {
-  let home: CliHome
-
-  beforeEach(() => {
-    home = makeCliHome()
-  })
-
-  afterEach(() => home.remove())
+  const home = useCliHome()
 
   it('keeps all 20 values in a valid file and leaves no lock or temp file', async () => {
     const results = await Promise.all(
@@ -46,7 +39,7 @@ describe('occ config set from 20 processes at once', () => {
     )
     for (const result of results) expect(result.code, result.stderr).to.equal(0)
 
-    const file = join(home.configDir, 'config.json')
+    const file = home.configFile
     const {config, sources} = loadConfig({file, env: {}})
     const fromFile = Object.keys(VALUES).filter((key) => sources[key as keyof typeof sources] === 'file')
     expect(fromFile).to.have.length(20)

@@ -7,27 +7,12 @@ import {execFileSync} from 'node:child_process'
 import {chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {type CliHome, makeCliHome, runCli, type RunOptions} from './helpers/run-cli.js'
+import {useConfigHome} from './helpers/config-home.js'
 
 const mode = (path: string): number => statSync(path).mode & 0o7777
 
 describe('config.json on disk (built CLI)', () => {
-  let home: CliHome
-  let file: string
-
-  beforeEach(() => {
-    home = makeCliHome()
-    file = join(home.configDir, 'config.json')
-  })
-
-  afterEach(() => home.remove())
-
-  const occ = (args: string[], options: RunOptions = {}) =>
-    runCli(args, {...options, env: {...home.env, ...options.env}})
-  const place = (text: string): void => {
-    mkdirSync(home.configDir, {recursive: true})
-    writeFileSync(file, text)
-  }
+  const {home, occ, place} = useConfigHome()
 
   it('never prints a secret stored under its alias or a near-typo, in the table or --json', async () => {
     place('{"password": "hunter2", "auth_pasword": "hunter3", "my_secret_token": "hunter4"}')
@@ -54,13 +39,13 @@ describe('config.json on disk (built CLI)', () => {
   it('config:reset twice keeps both old files: no backup is ever overwritten', async () => {
     place('{"image_source": "build"} // hand-tuned\n')
     const first = await occ(['config:reset', '--force', '--json'])
-    expect(JSON.parse(first.stdout)).to.include({backup: `${file}.bak`})
+    expect(JSON.parse(first.stdout)).to.include({backup: `${home.configFile}.bak`})
     await occ(['config:set', 'update_check', 'never'])
     const second = await occ(['config:reset', '--force', '--json'])
-    expect(JSON.parse(second.stdout)).to.include({backup: `${file}.bak.1`})
-    expect(readFileSync(`${file}.bak`, 'utf8')).to.equal('{"image_source": "build"} // hand-tuned\n')
-    expect(readFileSync(`${file}.bak.1`, 'utf8')).to.include('"update_check": "never"')
-    expect(mode(`${file}.bak.1`).toString(8)).to.equal('600')
+    expect(JSON.parse(second.stdout)).to.include({backup: `${home.configFile}.bak.1`})
+    expect(readFileSync(`${home.configFile}.bak`, 'utf8')).to.equal('{"image_source": "build"} // hand-tuned\n')
+    expect(readFileSync(`${home.configFile}.bak.1`, 'utf8')).to.include('"update_check": "never"')
+    expect(mode(`${home.configFile}.bak.1`).toString(8)).to.equal('600')
   })
 
   it('refuses a key written twice, naming the key and both lines, and edits nothing', async () => {
@@ -77,7 +62,7 @@ describe('config.json on disk (built CLI)', () => {
       expect(result.stderr).to.include('"image_source" twice').and.include('line 2').and.include('line 4')
     }
 
-    expect(readFileSync(file, 'utf8')).to.equal(text)
+    expect(readFileSync(home.configFile, 'utf8')).to.equal(text)
     const escaped = await occ(['config:get', 'bind'], {env: {}})
     expect(escaped.code).to.equal(3)
     place('{"bind": "a", "b\\u0069nd": "b"}')
@@ -91,7 +76,7 @@ describe('config.json on disk (built CLI)', () => {
     expect((await occ(['config:unset', 'bind'])).code).to.equal(0)
     expect((await occ(['config:reset', '--force'])).code).to.equal(0)
     expect(mode(home.configDir).toString(8)).to.equal('1777')
-    expect(mode(file).toString(8)).to.equal('600')
+    expect(mode(home.configFile).toString(8)).to.equal('600')
 
     const target = join(home.dir, 'shared-target')
     mkdirSync(target, {mode: 0o755})
@@ -112,7 +97,7 @@ describe('config.json on disk (built CLI)', () => {
     }
 
     expect(mode(home.configDir).toString(8)).to.equal('700')
-    expect(mode(file).toString(8)).to.equal('600')
+    expect(mode(home.configFile).toString(8)).to.equal('600')
     expect(readdirSync(home.configDir)).to.deep.equal(['config.json'])
   })
 
@@ -164,7 +149,7 @@ describe('config.json on disk (built CLI)', () => {
       expect(check.stderr).to.include('Unknown key "imge_source"')
     })
 
-    it('an invalid OCC_<KEY> does not stop config:list or config:get (they name it), and stops acting commands', async () => {
+    it('an invalid OCC_<KEY> stops acting commands, not config:list or config:get (they name it)', async () => {
       const env = {OCC_UPDATE_CHECK: 'weekly'}
       const list = await occ(['config:list'], {env})
       expect(list.code, list.stderr).to.equal(0)
@@ -208,12 +193,12 @@ describe('config.json on disk (built CLI)', () => {
         .and.not.include('Unexpected error')
     })
 
-    it('says a full or read-only disk is the disk (exit 3, the path and the fix), leaving the file and no temp file', async () => {
+    it('says a full or read-only disk is the disk (exit 3, path, fix), leaving the file and no temp file', async () => {
       mkdirSync(home.configDir, {recursive: true})
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=700', 'tmpfs', home.configDir])
       mounted = true
       expect((await occ(['config:set', 'image_source', 'build'])).code).to.equal(0)
-      const before = readFileSync(file, 'utf8')
+      const before = readFileSync(home.configFile, 'utf8')
       try {
         writeFileSync(join(home.configDir, 'filler'), Buffer.alloc(1024 * 1024))
       } catch {
@@ -226,7 +211,7 @@ describe('config.json on disk (built CLI)', () => {
         .to.match(/no space left/i)
         .and.include(home.configDir)
         .and.not.include('Unexpected error')
-      expect(readFileSync(file, 'utf8')).to.equal(before)
+      expect(readFileSync(home.configFile, 'utf8')).to.equal(before)
       expect(readdirSync(home.configDir).sort()).to.deep.equal(['config.json', 'filler'])
 
       execFileSync('mount', ['-o', 'remount,ro', home.configDir])

@@ -1,12 +1,12 @@
 import {expect} from 'chai'
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
-import {type CliHome, makeCliHome, runCli} from './helpers/run-cli.js'
+import {moduleLog} from './helpers/module-log.js'
+import {runCli, useCliHome} from './helpers/run-cli.js'
 
-const RECORDER = fileURLToPath(new URL('../fixtures/record-modules.mjs', import.meta.url))
-/** Image-only modules, and the ones occ keeps off its startup path (ajv is precompiled, jsonc-parser only for JSONC). */
+/**
+ * Image-only modules, and the ones occ keeps off its startup path (ajv is precompiled, jsonc-parser
+ * only for JSONC).
+ */
 const NOT_LOADED = [
   'dockerode',
   'docker-modem',
@@ -20,22 +20,14 @@ const NOT_LOADED = [
 ]
 
 describe('occ config get startup', () => {
-  let home: CliHome
-
-  beforeEach(() => {
-    home = makeCliHome()
-  })
-
-  afterEach(() => home.remove())
+  const home = useCliHome()
 
   it("loads no Docker, image-state, progress, lock, ajv or JSONC module, nor occ's engine and image code", async () => {
-    const log = join(home.dir, 'modules.log')
-    const result = await runCli(['config:get', 'image_source'], {
-      env: {...home.env, NODE_OPTIONS: `--import ${RECORDER}`, OCC_TEST_MODULE_LOG: log},
-    })
+    const log = moduleLog(home.dir)
+    const result = await runCli(['config:get', 'image_source'], {env: {...home.env, ...log.env}})
     expect(result).to.include({stdout: 'prebuilt\n', code: 0})
 
-    const modules = readFileSync(log, 'utf8').split('\n')
+    const modules = log.modules()
     expect(
       modules.some((module) => module.includes('/dist/commands/config/get.js')),
       'the recorder saw the command',

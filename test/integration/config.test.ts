@@ -1,43 +1,14 @@
 import {expect} from 'chai'
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs'
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {type CliHome, makeCliHome, runCli, type RunOptions} from './helpers/run-cli.js'
+import {useConfigHome} from './helpers/config-home.js'
 
 const FIXTURES = new URL('../fixtures/config/', import.meta.url)
 const fixtureText = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8')
 
 describe('occ config:* (built CLI)', () => {
-  let home: CliHome
-  let file: string
-
-  beforeEach(() => {
-    home = makeCliHome()
-    file = join(home.configDir, 'config.json')
-  })
-
-  afterEach(() => home.remove())
-
-  const occ = (args: string[], options: RunOptions = {}) =>
-    runCli(args, {...options, env: {...home.env, ...options.env}})
-  const json = async (args: string[], options: RunOptions = {}) => {
-    const result = await occ([...args, '--json'], options)
-    return {...result, body: JSON.parse(result.stdout)}
-  }
-
-  const place = (text: string): void => {
-    mkdirSync(home.configDir, {recursive: true})
-    writeFileSync(file, text)
-  }
+  const {home, json, occ, place} = useConfigHome()
 
   it('works on a fresh machine with every default, and reading writes nothing', async () => {
     expect(await occ(['config:get', 'image_source'])).to.deep.equal({stdout: 'prebuilt\n', stderr: '', code: 0})
@@ -51,19 +22,19 @@ describe('occ config:* (built CLI)', () => {
     expect(
       body.every((entry: {source: string; default: boolean}) => entry.source === 'default' && entry.default),
     ).to.equal(true)
-    expect(await occ(['config:path'])).to.deep.equal({stdout: `${file}\n`, stderr: '', code: 0})
+    expect(await occ(['config:path'])).to.deep.equal({stdout: `${home.configFile}\n`, stderr: '', code: 0})
     expect(existsSync(home.configDir)).to.equal(false)
   })
 
   it('sets, gets, lists, unsets and resets keys by name or alias', async () => {
     const set = await occ(['config:set', 'source', 'BUILD'])
-    expect(set).to.deep.equal({stdout: '', stderr: `Set image_source to build in ${file}.\n`, code: 0})
+    expect(set).to.deep.equal({stdout: '', stderr: `Set image_source to build in ${home.configFile}.\n`, code: 0})
     expect((await occ(['config:set', 'port', '8080'])).code).to.equal(0)
     expect((await occ(['config:set', 'env', 'A=1,B=2'])).code).to.equal(0)
     expect((await occ(['config:set', 'cockpit', 'yes'])).code).to.equal(0)
     expect((await occ(['config:get', 'image_source'])).stdout).to.equal('build\n')
     expect((await occ(['config:get', 'container_env'])).stdout).to.equal('["A=1","B=2"]\n')
-    expect(JSON.parse(readFileSync(file, 'utf8'))).to.deep.equal({
+    expect(JSON.parse(readFileSync(home.configFile, 'utf8'))).to.deep.equal({
       version: 1,
       image_source: 'build',
       opencode_web_port: 8080,
@@ -77,7 +48,7 @@ describe('occ config:* (built CLI)', () => {
 
     expect(await occ(['config:unset', 'port'])).to.deep.equal({
       stdout: '',
-      stderr: `Removed opencode_web_port from ${file}; its default applies again.\n`,
+      stderr: `Removed opencode_web_port from ${home.configFile}; its default applies again.\n`,
       code: 0,
     })
     expect((await json(['config:get', 'port'])).body).to.deep.equal({
@@ -87,15 +58,15 @@ describe('occ config:* (built CLI)', () => {
     })
 
     const reset = await json(['config:reset', '--force'])
-    expect(reset.body).to.deep.equal({file, reset: true, backup: `${file}.bak`})
-    expect(readFileSync(file, 'utf8')).to.equal('{\n  "version": 1\n}\n')
-    expect(JSON.parse(readFileSync(`${file}.bak`, 'utf8'))).to.include({image_source: 'build'})
+    expect(reset.body).to.deep.equal({file: home.configFile, reset: true, backup: `${home.configFile}.bak`})
+    expect(readFileSync(home.configFile, 'utf8')).to.equal('{\n  "version": 1\n}\n')
+    expect(JSON.parse(readFileSync(`${home.configFile}.bak`, 'utf8'))).to.include({image_source: 'build'})
     expect((await occ(['config:get', 'image_source'])).stdout).to.equal('prebuilt\n')
   })
 
   it('rejects invalid values and unknown keys with the file byte for byte unchanged', async () => {
     await occ(['config:set', 'image_source', 'build'])
-    const before = readFileSync(file)
+    const before = readFileSync(home.configFile)
     const cases: Array<[string[], RegExp]> = [
       [
         ['config:set', 'port', '80'],
@@ -119,20 +90,21 @@ describe('occ config:* (built CLI)', () => {
       expect(result.code, args.join(' ')).to.equal(2)
       expect(result.stdout, args.join(' ')).to.equal('')
       expect(result.stderr, args.join(' ')).to.match(message)
-      expect(readFileSync(file).equals(before), args.join(' ')).to.equal(true)
+      expect(readFileSync(home.configFile).equals(before), args.join(' ')).to.equal(true)
     }
   })
 
   it('refuses a key of the file nobody knows to image commands, while config:* list and remove it', async () => {
     place('{"version": 1, "imge_source": "build"}\n')
-    const before = readFileSync(file)
+    const before = readFileSync(home.configFile)
     const noEngine = {env: {DOCKER_HOST: `unix://${join(home.configDir, 'no-engine.sock')}`}}
     const refused = await occ(['image:pull'], noEngine)
     expect(refused.code).to.equal(3)
     expect(refused.stderr).to.equal(
-      `Error: Unknown key "imge_source" in the config file ${file}.\n  Did you mean "image_source"? Rename it in the file, or remove it with "occ config unset imge_source".\n`,
+      `Error: Unknown key "imge_source" in the config file ${home.configFile}.\n` +
+        '  Did you mean "image_source"? Rename it in the file, or remove it with "occ config unset imge_source".\n',
     )
-    expect(readFileSync(file).equals(before)).to.equal(true)
+    expect(readFileSync(home.configFile).equals(before)).to.equal(true)
 
     const {body} = await json(['config:list'])
     expect(body).to.deep.include({key: 'imge_source', value: 'build', source: 'unknown', default: false})
@@ -144,7 +116,7 @@ describe('occ config:* (built CLI)', () => {
 
   it("loads the original tool's file and keeps its comments through a config:set", async () => {
     mkdirSync(home.configDir)
-    copyFileSync(new URL('original-full.json', FIXTURES), file)
+    copyFileSync(new URL('original-full.json', FIXTURES), home.configFile)
     const {body} = await json(['config:list'])
     const values = Object.fromEntries(body.map((entry: {key: string; value: unknown}) => [entry.key, entry.value]))
     expect(values).to.include({
@@ -157,18 +129,19 @@ describe('occ config:* (built CLI)', () => {
     expect((await occ(['config:get', 'password'])).stdout).to.equal('********\n')
 
     expect((await occ(['config:set', 'image_source', 'prebuilt'])).code).to.equal(0)
-    expect(readFileSync(file, 'utf8')).to.equal(
+    expect(readFileSync(home.configFile, 'utf8')).to.equal(
       fixtureText('original-full.json').replace('"image_source": "build"', '"image_source": "prebuilt"'),
     )
   })
 
-  it('names the file and position of a broken file, stays usable for help, and repairs it with config:reset --force', async () => {
+  it('names file and position of a broken file, still serves help, and config:reset --force repairs it', async () => {
     place(fixtureText('broken.json'))
     const get = await occ(['config:get', 'image_source'])
     expect(get.code).to.equal(3)
     expect(get.stderr).to.equal(
-      `Error: The config file ${file} is not valid JSON (line 4, column 3): comma expected.\n` +
-        '  Fix the file by hand, or run "occ config reset --force" to start over (the old file is kept as config.json.bak, or config.json.bak.N when that exists).\n',
+      `Error: The config file ${home.configFile} is not valid JSON (line 4, column 3): comma expected.\n` +
+        '  Fix the file by hand, or run "occ config reset --force" to start over ' +
+        '(the old file is kept as config.json.bak, or config.json.bak.N when that exists).\n',
     )
     for (const args of [['--help'], ['--version'], ['config', '--help'], ['config:set', '--help'], ['config:path']]) {
       expect((await occ(args)).code, args.join(' ')).to.equal(0)
@@ -176,15 +149,16 @@ describe('occ config:* (built CLI)', () => {
 
     const set = await occ(['config:set', 'image_source', 'build'])
     expect(set.code).to.equal(3)
-    expect(readFileSync(file, 'utf8')).to.equal(fixtureText('broken.json'))
+    expect(readFileSync(home.configFile, 'utf8')).to.equal(fixtureText('broken.json'))
 
     const refused = await occ(['config:reset'])
     expect([refused.code, refused.stderr]).to.deep.equal([
       2,
-      'Error: config:reset asks for confirmation, and there is no terminal to ask on.\n  Run "occ config reset --force" to reset without asking.\n',
+      'Error: config:reset asks for confirmation, and there is no terminal to ask on.\n' +
+        '  Run "occ config reset --force" to reset without asking.\n',
     ])
     expect((await occ(['config:reset', '--force'])).code).to.equal(0)
-    expect(readFileSync(`${file}.bak`, 'utf8')).to.equal(fixtureText('broken.json'))
+    expect(readFileSync(`${home.configFile}.bak`, 'utf8')).to.equal(fixtureText('broken.json'))
     expect(await occ(['config:get', 'image_source'])).to.deep.equal({stdout: 'prebuilt\n', stderr: '', code: 0})
   })
 
@@ -192,7 +166,7 @@ describe('occ config:* (built CLI)', () => {
     expect((await json(['config:set', 'source', 'build'])).body).to.deep.equal({
       key: 'image_source',
       value: 'build',
-      file,
+      file: home.configFile,
     })
     expect((await json(['config:get', 'image_source'])).body).to.deep.equal({
       key: 'image_source',
@@ -208,9 +182,9 @@ describe('occ config:* (built CLI)', () => {
     expect((await json(['config:unset', 'image_source'])).body).to.deep.equal({
       key: 'image_source',
       removed: true,
-      file,
+      file: home.configFile,
     })
-    expect((await json(['config:path'])).body).to.deep.equal({path: file, exists: true})
+    expect((await json(['config:path'])).body).to.deep.equal({path: home.configFile, exists: true})
 
     const usage = await json(['config:set', 'port', '1'])
     expect(usage.code).to.equal(2)
@@ -262,28 +236,28 @@ describe('occ config:* (built CLI)', () => {
   it('says a never-set key was not set and changes nothing, without rewriting or creating the file', async () => {
     expect(await occ(['config:unset', 'image_source'])).to.deep.equal({
       stdout: '',
-      stderr: `image_source was not set in ${file}; nothing changed.\n`,
+      stderr: `image_source was not set in ${home.configFile}; nothing changed.\n`,
       code: 0,
     })
-    expect(existsSync(file)).to.equal(false)
+    expect(existsSync(home.configFile)).to.equal(false)
 
     const text = '{\n  "version": 1, // kept\n  "opencode_web_port": 3100\n}\n'
     place(text)
     const old = new Date('2020-01-01T00:00:00Z')
-    utimesSync(file, old, old)
-    const {ino} = statSync(file)
+    utimesSync(home.configFile, old, old)
+    const {ino} = statSync(home.configFile)
     const unset = await occ(['config:unset', 'image_source'], {env: {OCC_IMAGE_SOURCE: 'build'}})
     expect(unset).to.deep.equal({
       stdout: '',
-      stderr: `image_source was not set in ${file}; nothing changed.\n`,
+      stderr: `image_source was not set in ${home.configFile}; nothing changed.\n`,
       code: 0,
     })
-    expect(readFileSync(file, 'utf8')).to.equal(text)
-    expect([statSync(file).ino, statSync(file).mtimeMs]).to.deep.equal([ino, old.getTime()])
+    expect(readFileSync(home.configFile, 'utf8')).to.equal(text)
+    expect([statSync(home.configFile).ino, statSync(home.configFile).mtimeMs]).to.deep.equal([ino, old.getTime()])
     expect((await json(['config:unset', 'image_source'])).body).to.deep.equal({
       key: 'image_source',
       removed: false,
-      file,
+      file: home.configFile,
     })
   })
 
@@ -300,19 +274,19 @@ describe('occ config:* (built CLI)', () => {
     place(lines.join('\n'))
     expect((await occ(['config:set', 'port', '3001'])).code).to.equal(0)
     const changed = lines.with(3, lines[3].replace('3100', '3001'))
-    expect(readFileSync(file, 'utf8')).to.equal(changed.join('\n'))
+    expect(readFileSync(home.configFile, 'utf8')).to.equal(changed.join('\n'))
 
     // A key added after the array, and one removed before it, leave the array's line as it was.
     expect((await occ(['config:set', 'cockpit_port', '9091'])).code).to.equal(0)
     const added = changed.toSpliced(4, 1, '\t"container_env": ["A=1",],', '\t"cockpit_port": 9091')
-    expect(readFileSync(file, 'utf8')).to.equal(added.join('\n'))
+    expect(readFileSync(home.configFile, 'utf8')).to.equal(added.join('\n'))
     expect((await occ(['config:unset', 'cockpit_port'])).code).to.equal(0)
-    expect(readFileSync(file, 'utf8')).to.equal(changed.join('\n'))
+    expect(readFileSync(home.configFile, 'utf8')).to.equal(changed.join('\n'))
   })
 
   it('keeps the file 0600 in the 0700 directory it creates, with no temp or lock files left', async () => {
     await occ(['config:set', 'image_source', 'build'])
-    expect(statSync(file).mode & 0o777).to.equal(0o600)
+    expect(statSync(home.configFile).mode & 0o777).to.equal(0o600)
     expect(statSync(home.configDir).mode & 0o777).to.equal(0o700)
     expect(readdirSync(home.configDir)).to.deep.equal(['config.json'])
   })
@@ -321,7 +295,7 @@ describe('occ config:* (built CLI)', () => {
     const argv = await occ(['config:set', 'password', 'hunter2'])
     expect(argv.code).to.equal(2)
     expect(argv.stderr).to.include('auth_password is secret and is never taken from the command line')
-    expect(existsSync(file)).to.equal(false)
+    expect(existsSync(home.configFile)).to.equal(false)
 
     const noTerminal = await occ(['config:set', 'auth_password'])
     expect([noTerminal.code, noTerminal.stderr.split('\n')[0]]).to.deep.equal([
@@ -330,8 +304,8 @@ describe('occ config:* (built CLI)', () => {
     ])
 
     const piped = await json(['config:set', 'auth_password', '--stdin'], {stdin: 'hunter2\n'})
-    expect(piped.body).to.deep.equal({key: 'auth_password', value: '********', file})
-    expect(JSON.parse(readFileSync(file, 'utf8')).auth_password).to.equal('hunter2')
+    expect(piped.body).to.deep.equal({key: 'auth_password', value: '********', file: home.configFile})
+    expect(JSON.parse(readFileSync(home.configFile, 'utf8')).auth_password).to.equal('hunter2')
     const outputs = await Promise.all([
       occ(['config:get', 'auth_password']),
       occ(['config:list']),

@@ -5,16 +5,10 @@
  */
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
 
 import {CURRENT, engine, imageId, type ImageHome, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
-import {BIN, ROOT, runCli} from './helpers/run-cli.js'
+import {BIN, PACKAGE, runCli} from './helpers/run-cli.js'
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-  opencodeCloud: {sandboxVersion: string}
-  version: string
-}
 const docker = engine()
 
 describe('commands as users type them', function () {
@@ -28,11 +22,11 @@ describe('commands as users type them', function () {
     })
 
     it("`occ image pull --json` pulls and prints the pull's JSON", async () => {
-      const served = seed('primary', pkg.opencodeCloud.sandboxVersion)
+      const served = seed('primary', PACKAGE.opencodeCloud.sandboxVersion)
       const result = await runCli(['image', 'pull', '--json'], {env: home.envFor([repository('primary')])})
       expect(result.code, result.stderr).to.equal(0)
       const record = JSON.parse(result.stdout) as {image_id: string; version: string}
-      expect(record).to.include({image_id: served.configDigest, version: pkg.opencodeCloud.sandboxVersion})
+      expect(record).to.include({image_id: served.configDigest, version: PACKAGE.opencodeCloud.sandboxVersion})
       expect(await imageId(docker, CURRENT)).to.equal(served.configDigest)
       // The colon form is the same command.
       const state = await runCli(['image:state', '--json'], {env: home.envFor([repository('primary')])})
@@ -41,7 +35,7 @@ describe('commands as users type them', function () {
     })
 
     it('TERM=dumb on a terminal: plain progress lines, no cursor movement', async function () {
-      seed('primary', pkg.opencodeCloud.sandboxVersion)
+      seed('primary', PACKAGE.opencodeCloud.sandboxVersion)
       const env = {...process.env, ...home.envFor([repository('primary')]), TERM: 'dumb'}
       // script(1) gives occ a real terminal, as a user's shell would.
       const typed = [process.execPath, BIN, 'image', 'pull'].map((word) => `'${word}'`).join(' ')
@@ -87,7 +81,7 @@ describe('commands as users type them', function () {
       const result = await runCli(args)
       expect(result.code, args.join(' ')).to.equal(0)
       expect(result.stdout).to.match(
-        new RegExp(`^opencode-cloud/${pkg.version.replaceAll('.', '\\.')} \\S+ node-v(2[2-9]|[3-9]\\d)\\.`),
+        new RegExp(`^opencode-cloud/${PACKAGE.version.replaceAll('.', '\\.')} \\S+ node-v(2[2-9]|[3-9]\\d)\\.`),
       )
     }
   })
@@ -97,7 +91,8 @@ describe('commands as users type them', function () {
     expect(typo.code).to.equal(127)
     expect(typo.stdout).to.equal('')
     expect(typo.stderr).to.equal(
-      'Error: "occ confg gt" is not an occ command.\n  Did you mean "occ config get"? Run "occ help config" for the list of commands.\n',
+      'Error: "occ confg gt" is not an occ command.\n' +
+        '  Did you mean "occ config get"? Run "occ help config" for the list of commands.\n',
     )
     const colon = await runCli(['imge:pul'])
     expect(colon.code).to.equal(127)

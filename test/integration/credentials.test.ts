@@ -142,6 +142,16 @@ describe('registry credentials', function () {
     return result
   }
 
+  /** Runs image:pull with the credential helpers of test/fixtures/credentials on PATH and `helperEnv` set. */
+  const pullWithHelper = (repositories: string[], helperEnv: Record<string, string>): Promise<CliResult> =>
+    occ(['image:pull'], repositories, {...helperEnv, PATH: `${HELPER_DIR}:${process.env.PATH}`})
+
+  /** The run pulled v25.1.3 from `host`. */
+  const expectPulledFrom = (result: CliResult, host: string): void => {
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stdout).to.include(`Pulled v25.1.3 from ${host}`)
+  }
+
   it('pulls from the basic-auth registry with credentials from config.json auths', async () => {
     writeConfig({auths: {[authHost]: {auth: base64(`${username}:${password}`)}}})
     const result = await occ(['image:pull', '--json'], [authRepository])
@@ -170,15 +180,13 @@ describe('registry credentials', function () {
     writeConfig({credHelpers: {[authHost]: 'occtest'}})
     const log = join(home.dir, 'helper.log')
     // The first repository (another registry, no such image) must not make occ run the helper.
-    const result = await occ(['image:pull'], [`${repository('primary')}-none`, authRepository], {
+    const result = await pullWithHelper([`${repository('primary')}-none`, authRepository], {
       OCCTEST_HELPER_LOG: log,
       OCCTEST_HELPER_SECRET: password,
       OCCTEST_HELPER_SERVER: authHost,
       OCCTEST_HELPER_USERNAME: username,
-      PATH: `${HELPER_DIR}:${process.env.PATH}`,
     })
-    expect(result.code, result.stderr).to.equal(0)
-    expect(result.stdout).to.include(`Pulled v25.1.3 from ${authHost}`)
+    expectPulledFrom(result, authHost)
     expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).to.deep.equal([authHost])
   })
 
@@ -197,29 +205,23 @@ describe('registry credentials', function () {
   it('survives a credential helper that prints without end: its answer is dropped, the helper ended', async () => {
     writeConfig({credHelpers: {[authHost]: 'occflood'}})
     const token = `occ-flood-${process.pid}-${Date.now()}`
-    const result = await occ(['image:pull'], [authRepository, repository('primary')], {
-      OCCTEST_HELPER_TOKEN: token,
-      PATH: `${HELPER_DIR}:${process.env.PATH}`,
-    })
-    expect(result.code, result.stderr).to.equal(0)
+    const result = await pullWithHelper([authRepository, repository('primary')], {OCCTEST_HELPER_TOKEN: token})
+    expectPulledFrom(result, repository('primary').split('/')[0])
     expect(result.stderr).not.to.include('RangeError')
-    expect(result.stdout).to.include(`Pulled v25.1.3 from ${repository('primary').split('/')[0]}`)
     expect(running(token), 'the helper was ended').to.deep.equal([])
   })
 
-  it('takes the answer of a helper that exits while a child of its keeps the output open, and ends that child', async () => {
+  it('takes the answer of a helper that exits while its child keeps the output open, and ends the child', async () => {
     writeConfig({credHelpers: {[authHost]: 'occlinger'}})
     // sleep's argument, unique to this run: a number of seconds far past the helper timeout.
     const token = `${1000 + (process.pid % 1000)}.${Date.now() % 1000}`
     const started = performance.now()
-    const result = await occ(['image:pull'], [authRepository], {
+    const result = await pullWithHelper([authRepository], {
       OCCTEST_HELPER_SECRET: password,
       OCCTEST_HELPER_TOKEN: token,
       OCCTEST_HELPER_USERNAME: username,
-      PATH: `${HELPER_DIR}:${process.env.PATH}`,
     })
-    expect(result.code, result.stderr).to.equal(0)
-    expect(result.stdout).to.include(`Pulled v25.1.3 from ${authHost}`)
+    expectPulledFrom(result, authHost)
     expect(performance.now() - started, 'occ did not wait for the child').to.be.below(15_000)
     expect(running(token), "the helper's child was ended").to.deep.equal([])
   })
@@ -237,7 +239,8 @@ describe('registry credentials', function () {
     const text = await occ(['image:pull'], [authRepository])
     expect(text.code).to.equal(7)
     expect(text.stderr).to.include(
-      `authentication failed for ${authHost}: it refused the credentials from auths["${authHost}"] of ${join(dockerConfig, 'config.json')}`,
+      `authentication failed for ${authHost}: ` +
+        `it refused the credentials from auths["${authHost}"] of ${join(dockerConfig, 'config.json')}`,
     )
     const json = await occ(['image:pull', '--json'], [authRepository])
     expect(json.code).to.equal(7)
@@ -254,8 +257,7 @@ describe('registry credentials', function () {
     expect(alone.code).to.equal(7)
     expect(alone.stderr).to.include(`${authRepository}: access denied`).and.not.include('authentication failed')
     const fallback = await occ(['image:pull'], [authRepository, repository('primary')])
-    expect(fallback.code, fallback.stderr).to.equal(0)
-    expect(fallback.stdout).to.include(`Pulled v25.1.3 from ${repository('primary').split('/')[0]}`)
+    expectPulledFrom(fallback, repository('primary').split('/')[0])
   })
 
   it("never sends one registry its neighbour's credentials", async () => {
@@ -273,7 +275,7 @@ describe('registry credentials', function () {
     expect(JSON.parse(result.stdout)).to.deep.include({result: 'up-to-date'})
   })
 
-  it('image:check answers refused credentials, or no access, as image:pull does: exit 7 and the docker login hint', async () => {
+  it('image:check answers refused credentials or no access as image:pull does: exit 7, docker login hint', async () => {
     const wrong = {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[authHost]: {password: 'wrong-password', username}}})}
     for (const extra of [wrong, {}]) {
       const pulled = await occ(['image:pull'], [authRepository], extra)

@@ -49,7 +49,10 @@ describe('any Docker endpoint', function () {
 
   const overTls = {DOCKER_CERT_PATH: testEnv.certDir, DOCKER_HOST: tlsHost, DOCKER_TLS_VERIFY: '1'}
 
-  /** Writes a context to the store under DOCKER_CONFIG, as `docker context create` does, with the test client's TLS files. */
+  /**
+   * Writes a context to the store under DOCKER_CONFIG, as `docker context create` does, with the
+   * test client's TLS files.
+   */
   const createContext = (name: string, host: string, tls = true) => {
     const id = contextId(name)
     mkdirSync(join(dockerConfig, 'contexts', 'meta', id), {recursive: true})
@@ -140,7 +143,10 @@ describe('any Docker endpoint', function () {
   })
 
   describe('ssh:// through ~/.ssh/config, as ssh reads it', () => {
-    /** A HOME whose ~/.ssh/config alone knows the engine: alias → HostName, Port, User, IdentityFile, UserKnownHostsFile; no ~/.ssh/known_hosts. */
+    /**
+     * A HOME whose ~/.ssh/config alone knows the engine: alias → HostName, Port, User, IdentityFile,
+     * UserKnownHostsFile; no ~/.ssh/known_hosts.
+     */
     const aliasHome = (identityFile: string) => {
       const url = new URL(testEnv.ssh.dockerHost)
       const sshHome = join(home.dir, 'alias-home')
@@ -229,7 +235,7 @@ describe('any Docker endpoint', function () {
     expect((await state(env)).engine).to.deep.include({context: 'occ-current', endpoint: tlsHost, status: 'ok'})
   })
 
-  it('reads DOCKER_HOST=unix:// as docker does: a relative socket from the working directory, one record per socket', async () => {
+  it('reads DOCKER_HOST=unix:// as docker does: a relative socket from the cwd, one record per socket', async () => {
     const socket = new URL(testEnv.dockerHost).pathname
     const relative = await runCli(['image:pull', '--json'], {
       cwd: dirname(socket),
@@ -305,7 +311,10 @@ describe('any Docker endpoint', function () {
       expect(result.code).to.equal(4)
       expect(result.stderr).to.match(
         new RegExp(
-          `^Error: The TLS handshake with the Docker engine at ${tlsHost} failed: (?:the engine refused occ's client certificate|the engine's certificate is not signed by the CA in ca\\.pem).*\\n  Check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH`,
+          `^Error: The TLS handshake with the Docker engine at ${tlsHost} failed: ` +
+            "(?:the engine refused occ's client certificate|" +
+            "the engine's certificate is not signed by the CA in ca\\.pem)" +
+            '.*\\n  Check DOCKER_TLS_VERIFY and DOCKER_CERT_PATH',
         ),
       )
     })
@@ -322,7 +331,8 @@ describe('any Docker endpoint', function () {
           exitCode: 4,
           message: `Cannot use TLS towards the Docker engine at ${tlsHost}: ${join(empty, 'ca.pem')} does not exist.`,
           suggestion:
-            'Point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem (default ~/.docker), or fix the TLS files of the docker context.',
+            'Point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem (default ~/.docker), ' +
+            'or fix the TLS files of the docker context.',
         },
       })
     })
@@ -331,7 +341,8 @@ describe('any Docker endpoint', function () {
       const result = await runCli(['image:pull'], {env: envWith({DOCKER_HOST: tlsHost})})
       expect(result.code).to.equal(4)
       expect(result.stderr).to.include(
-        `The TLS handshake with the Docker engine at ${tlsHost} failed: the engine expects TLS, but occ spoke plain HTTP (set DOCKER_TLS_VERIFY=1).`,
+        `The TLS handshake with the Docker engine at ${tlsHost} failed: ` +
+          'the engine expects TLS, but occ spoke plain HTTP (set DOCKER_TLS_VERIFY=1).',
       )
     })
 
@@ -354,14 +365,18 @@ describe('any Docker endpoint', function () {
       })
       expect(refused.code).to.equal(4)
       expect(refused.stderr).to.equal(
-        `Error: The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: the host accepted none of the keys occ offered (your ssh agent's, then your identity files').\n` +
-          '  Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), and check the user in DOCKER_HOST or ~/.ssh/config.\n',
+        `Error: The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: ` +
+          "the host accepted none of the keys occ offered (your ssh agent's, then your identity files').\n" +
+          '  Add the key the host accepts to your agent ("ssh-add KEYFILE"; "ssh-add -l" lists what it holds), ' +
+          'and check the user in DOCKER_HOST or ~/.ssh/config.\n',
       )
       const noAgent = await runCli(['image:pull', '--json'], {env: {...envWith(overSsh), SSH_AUTH_SOCK: undefined}})
       expect(noAgent.code).to.equal(4)
       expect(JSON.parse(noAgent.stdout).error).to.include({
         code: 'engine_ssh_failed',
-        message: `The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: the ssh agent could not be used (SSH_AUTH_SOCK is not set).`,
+        message:
+          `The ssh connection to the Docker engine at ${testEnv.ssh.dockerHost} failed: ` +
+          'the ssh agent could not be used (SSH_AUTH_SOCK is not set).',
       })
       expect(
         existsSync(imageStateFile({...home.env, DOCKER_HOST: testEnv.ssh.dockerHost})),

@@ -9,14 +9,13 @@ import {enginePing, engineTlsPing} from '../env/engine.js'
 import {enginePull} from './helpers/engine-pull.js'
 import {
   containerLogs,
-  createSandboxContainer,
   execIn,
   getPublished,
   healthStatus,
   publishedPort,
-  removeContainers,
   waitForHealth,
 } from './helpers/sandbox-container.js'
+import {useTestEngine} from './helpers/test-engine.js'
 import {
   bigImage,
   deleteImage,
@@ -58,21 +57,10 @@ describe('test environment (test/env)', function () {
   // (a delete by digest removes every tag on that manifest).
   const run = `${process.pid}-${Date.now().toString(36)}`
   let env: TestEnvironment
-  let docker: Docker
-  const pulled: string[] = []
+  const {docker, pull} = useTestEngine()
 
   before(function () {
     env = readEnvironment()
-    docker = new Docker()
-  })
-
-  after(async function () {
-    // Untag only what this file pulled; an image other references still use stays.
-    for (const reference of pulled)
-      await docker
-        .getImage(reference)
-        .remove()
-        .catch(() => undefined)
   })
 
   it('exports DOCKER_HOST and the registry addresses to the run', function () {
@@ -88,7 +76,7 @@ describe('test environment (test/env)', function () {
   it('has an engine answering on its private socket', async function () {
     expect(env.dockerHost).to.match(/^unix:\/\//)
     expect(await enginePing(env.dockerHost)).to.equal(true)
-    const info = (await docker.info()) as {Driver: string}
+    const info = (await docker().info()) as {Driver: string}
     expect(info.Driver).to.equal(env.storageDriver)
   })
 
@@ -105,7 +93,7 @@ describe('test environment (test/env)', function () {
       port,
       protocol: 'https',
     })
-    expect(((await overTls.info()) as {ID: string}).ID).to.equal(((await docker.info()) as {ID: string}).ID)
+    expect(((await overTls.info()) as {ID: string}).ID).to.equal(((await docker().info()) as {ID: string}).ID)
     // Without a client certificate the engine refuses the handshake.
     const anonymous = new Docker({ca: pem('ca.pem'), host: '127.0.0.1', port, protocol: 'https'})
     expect(
@@ -161,9 +149,8 @@ describe('test environment (test/env)', function () {
 
   it('pulls a seed through the engine with its labels, image id and repo digest', async function () {
     const seed = env.seeds.find((candidate) => candidate.registry === 'primary' && candidate.tag === WANTED_VERSION)!
-    await enginePull(docker, seed.reference)
-    pulled.push(seed.reference)
-    const image = await docker.getImage(seed.reference).inspect()
+    await pull(seed.reference)
+    const image = await docker().getImage(seed.reference).inspect()
     expect(image.Id).to.equal(seed.configDigest)
     expect(image.RepoDigests).to.include(`${env.registries.primary}/${REPOSITORY}@${seed.digest}`)
     expect(image.Config.Labels).to.include({
@@ -180,13 +167,12 @@ describe('test environment (test/env)', function () {
   it('pulls from the auth registry only with credentials', async function () {
     const seed = env.seeds.find((candidate) => candidate.registry === 'auth')!
     let anonymousError: unknown
-    await enginePull(docker, seed.reference).catch((error) => {
+    await enginePull(docker(), seed.reference).catch((error) => {
       anonymousError = error
     })
     expect(String(anonymousError)).to.match(/no basic auth credentials|unauthorized|authentication required/i)
-    await enginePull(docker, seed.reference, {...env.auth, serveraddress: env.registries.auth})
-    pulled.push(seed.reference)
-    expect((await docker.getImage(seed.reference).inspect()).Id).to.equal(seed.configDigest)
+    await pull(seed.reference, {...env.auth, serveraddress: env.registries.auth})
+    expect((await docker().getImage(seed.reference).inspect()).Id).to.equal(seed.configDigest)
   })
 
   it('pushes a new image under an existing tag (digest changes) and deletes it', async function () {
@@ -212,9 +198,8 @@ describe('test environment (test/env)', function () {
     })
     expect(index.platforms.amd64.configDigest).to.not.equal(index.platforms.arm64.configDigest)
     expect(await remoteDigest('primary', REPOSITORY, tag)).to.equal(index.digest)
-    await enginePull(docker, index.reference)
-    pulled.push(index.reference)
-    const image = await docker.getImage(index.reference).inspect()
+    await pull(index.reference)
+    const image = await docker().getImage(index.reference).inspect()
     expect(image.Id).to.equal(index.platforms.amd64.configDigest)
     expect(image.RepoDigests).to.include(`${env.registries.primary}/${REPOSITORY}@${index.digest}`)
     await deleteImage('primary', REPOSITORY, index.digest)
@@ -251,52 +236,29 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
   // A repository of this run's own: stand-ins of any tag, removed from the engine afterwards.
   const repository = `occ-test-env/${run}`
   let env: TestEnvironment
-  let docker: Docker
-  const containers: Docker.Container[] = []
-  const pulled: string[] = []
+  const {containers, docker, pull, start: started} = useTestEngine()
 
   before(function () {
     env = readEnvironment()
-    docker = new Docker()
-  })
-
-  after(async function () {
-    await removeContainers(containers)
-    for (const reference of pulled)
-      await docker
-        .getImage(reference)
-        .remove()
-        .catch(() => undefined)
   })
 
   async function pulledStandIn(variant: SandboxVariant, version: string): Promise<string> {
     const {reference} = await pushSandbox('primary', repository, `${variant}-${version}`, {variant, version})
-    await enginePull(docker, reference)
-    pulled.push(reference)
+    await pull(reference)
     return reference
-  }
-
-  async function started(
-    reference: string,
-    options: Parameters<typeof createSandboxContainer>[2] = {},
-  ): Promise<Docker.Container> {
-    const container = await createSandboxContainer(docker, reference, options)
-    containers.push(container)
-    await container.start()
-    return container
   }
 
   it('gives the engine a bridge of its own and publishes ports on 127.0.0.1 only', async function () {
     expect(env.bridge.name).to.match(/^occbr-[0-9a-f]{6}$/)
     expect(env.bridge.subnet).to.match(/^10\.123\.\d+\.0\/24$/)
-    const network = (await docker.getNetwork('bridge').inspect()) as {
+    const network = (await docker().getNetwork('bridge').inspect()) as {
       Options: Record<string, string>
       IPAM: {Config: {Subnet: string}[]}
     }
     expect(network.IPAM.Config.map((config) => config.Subnet)).to.include(env.bridge.subnet)
     const reference = await pulledStandIn('healthy', '2.0.0')
     // No address given: the engine's --ip makes it 127.0.0.1.
-    const container = await docker.createContainer({
+    const container = await docker().createContainer({
       ExposedPorts: {'3000/tcp': {}},
       HostConfig: {PortBindings: {'3000/tcp': [{HostPort: ''}]}},
       Image: reference,
@@ -321,9 +283,9 @@ describe('test environment: sandbox stand-ins on the test engine', function () {
     expect(await remoteDigest('primary', SANDBOX_REPOSITORY, WANTED_VERSION)).to.equal(seeded?.digest)
   })
 
-  it('runs the healthy stand-in: version on /global/health through the published port, engine health, start-up log lines', async function () {
+  it('runs the healthy stand-in: version on the published port, engine health, start-up log lines', async function () {
     const reference = await pulledStandIn('healthy', '2.1.0')
-    const image = await docker.getImage(reference).inspect()
+    const image = await docker().getImage(reference).inspect()
     expect(image.Config.Labels).to.include({[LABELS.version]: '2.1.0', [LABELS.ociVersion]: '2.1.0'})
     expect(image.Config.ExposedPorts).to.have.key('3000/tcp')
     expect(image.Config.Env).to.include('OPENCODE_PORT=3000')
@@ -385,41 +347,26 @@ describe('test environment: podman as a second engine', function () {
   const run = `${process.pid}-${Date.now().toString(36)}`
   const repository = `occ-test-env/podman-${run}`
   let env: TestEnvironment
-  let podman: Docker
-  const containers: Docker.Container[] = []
-  const pulled: string[] = []
+  // Connected on first use, which a skipped block never makes.
+  const podman = useTestEngine(() => new Docker({socketPath: new URL(env.podman?.dockerHost ?? '').pathname}))
 
   before(function () {
     env = readEnvironment()
     // Only outside CI: under CI=true a podman that fails to start fails the environment's start.
     if (!env.podman) this.skip()
-    podman = new Docker({socketPath: new URL(env.podman.dockerHost).pathname})
-  })
-
-  after(async function () {
-    await removeContainers(containers)
-    for (const reference of pulled)
-      await podman
-        ?.getImage(reference)
-        .remove()
-        .catch(() => undefined)
   })
 
   async function startedOnPodman(variant: SandboxVariant, version: string): Promise<Docker.Container> {
     const {reference} = await pushSandbox('primary', repository, `${variant}-${version}`, {variant, version})
-    await enginePull(podman, reference)
-    pulled.push(reference)
-    const container = await createSandboxContainer(podman, reference, {healthIntervalMs: 1000})
-    containers.push(container)
-    await container.start()
-    return container
+    await podman.pull(reference)
+    return podman.start(reference, {healthIntervalMs: 1000})
   }
 
-  it('serves the Docker API on a private socket, exported as OCC_TEST_PODMAN_HOST, with a bridge of its own', async function () {
+  it('serves the Docker API on a private socket (OCC_TEST_PODMAN_HOST), with a bridge of its own', async function () {
     expect(env.podman?.dockerHost).to.equal(`unix://${env.dir}/podman.sock`)
     expect(process.env.OCC_TEST_PODMAN_HOST).to.equal(env.podman?.dockerHost)
     expect(await enginePing(env.podman!.dockerHost)).to.equal(true)
-    const version = (await podman.version()) as {Components?: {Name: string}[]}
+    const version = (await podman.docker().version()) as {Components?: {Name: string}[]}
     expect(version.Components?.map((component) => component.Name).join(' ')).to.match(/podman/i)
     expect(env.podman?.bridge.name).to.match(/^occpm-[0-9a-f]{6}$/)
     expect(env.podman?.bridge.subnet).to.not.equal(env.bridge.subnet)
@@ -435,7 +382,7 @@ describe('test environment: podman as a second engine', function () {
     expect((await containerLogs(container)).stdout).to.include(sandboxStartLine('3.0.0'))
   })
 
-  it("runs no health checks without systemd (status stays starting), but exec runs the image's health test", async function () {
+  it("runs no health checks without systemd (stays starting); exec runs the image's health test", async function () {
     const container = await startedOnPodman('healthy', '3.1.0')
     await new Promise((resolve) => {
       setTimeout(resolve, 2500)

@@ -22,7 +22,8 @@ async function startForRun(): Promise<void> {
     leased = true
     applyToProcessEnv(env)
     process.stderr.write(
-      `[occ-test-env] ${started ? 'started' : 'reusing'} the test environment (${seconds.toFixed(1)} s): DOCKER_HOST=${env.dockerHost}\n`,
+      `[occ-test-env] ${started ? 'started' : 'reusing'} the test environment ` +
+        `(${seconds.toFixed(1)} s): DOCKER_HOST=${env.dockerHost}\n`,
     )
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)

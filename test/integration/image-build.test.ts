@@ -82,7 +82,8 @@ describe('occ image build', function () {
       'Error: The image build failed at step 3/6 (COPY missing.txt /missing.txt): COPY failed:',
     )
     expect(result.stderr).to.include(
-      'Last lines of the build log:\n  | Step 1/6 : FROM scratch\n  | Step 2/6 : COPY present.txt /present.txt\n  | Step 3/6 : COPY missing.txt /missing.txt',
+      'Last lines of the build log:\n  | Step 1/6 : FROM scratch\n' +
+        '  | Step 2/6 : COPY present.txt /present.txt\n  | Step 3/6 : COPY missing.txt /missing.txt',
     )
     expect(result.stderr).to.include('the current image and its record were not changed')
     expect(result.stderr).to.not.match(/\n\s+at /)
@@ -147,7 +148,8 @@ describe('occ image build', function () {
       const refused = await runCli(['image:build', '--context', context], {env})
       expect(refused.code, refused.stderr).to.equal(2)
       expect(refused.stderr).to.include(
-        `Error: The build context ${context} holds app/pipe (a FIFO): only files, directories and symlinks can be sent to the engine.`,
+        `Error: The build context ${context} holds app/pipe (a FIFO): ` +
+          'only files, directories and symlinks can be sent to the engine.',
       )
       expect(refused.stderr)
         .to.include('.dockerignore')

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
-import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {pushImage, pushMultiArchIndex} from '../env/index.js'
+import {moduleLog} from './helpers/module-log.js'
+import {joinedPattern} from './helpers/pattern.js'
 import {engine, type ImageHome, repository, useFreshImageHome} from './helpers/occ-image.js'
 import {requestsDuring, uniqueRepository} from './helpers/registry-log.js'
 import {ROOT, runCli} from './helpers/run-cli.js'
@@ -66,7 +67,8 @@ describe('occ image check', function () {
 
     const older = (await run(['image:check', '--tag', '25.0.0'], env)).stdout
     expect(older).to.equal(
-      `${repo.name}:25.0.0 serves v25.0.0, older than yours (v25.1.3). Run "occ image pull --tag 25.0.0" to switch to it.\n`,
+      `${repo.name}:25.0.0 serves v25.0.0, older than yours (v25.1.3). ` +
+        'Run "occ image pull --tag 25.0.0" to switch to it.\n',
     )
 
     // The same version published again (another digest): different, not newer.
@@ -74,28 +76,28 @@ describe('occ image check', function () {
     const republished = (await run(['image:check'], env)).stdout
     expect(republished).to.match(
       new RegExp(
-        `^Changed: ${repo.name}:25\\.1\\.3 now serves another image of v25\\.1\\.3 than yours \\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image update" to get it\\.\\n$`,
+        `^Changed: ${repo.name}:25\\.1\\.3 now serves another image of v25\\.1\\.3 than yours ` +
+          '\\(sha256:[0-9a-f]{12}…\\)\\. Run "occ image update" to get it\\.\\n$',
       ),
     )
     const state = await runCli(['image:state'], {env: {...env, OCC_UPDATE_CHECK: 'always'}})
     expect(state.stderr).to.match(
-      /^The sandbox image v25\.1\.3 was published again \(sha256:[0-9a-f]{12}… from \S+\): run "occ image update" to get it\.\n$/,
+      joinedPattern(
+        /^The sandbox image v25\.1\.3 was published again \(sha256:[0-9a-f]{12}… from \S+\): /,
+        /run "occ image update" to get it\.\n$/,
+      ),
     )
   })
 
-  it('loads neither dockerode nor undici (fetch, or an ES import of node:http on Node 24): a check costs one Node start and its requests', async () => {
+  it('loads no dockerode or undici (fetch, ES import of node:http on Node 24): one Node start + requests', async () => {
     const repo = uniqueRepository()
     await pushImage(repo.registry, repo.path, '25.1.3', {seed: `${repo.path}-a`, version: '25.1.3'})
     const env = home.envFor([repo.name], {OCC_UPDATE_CHECK: 'never'})
     await run(['image:pull'], env)
-    const log = join(home.dir, 'modules.log')
-    const result = await run(['image:check'], {
-      ...env,
-      NODE_OPTIONS: `--import ${join(ROOT, 'test/fixtures/record-modules.mjs')}`,
-      OCC_TEST_MODULE_LOG: log,
-    })
+    const log = moduleLog(home.dir)
+    const result = await run(['image:check'], {...env, ...log.env})
     expect(result.stdout).to.match(/^Up to date/)
-    const modules = readFileSync(log, 'utf8').split('\n')
+    const modules = log.modules()
     expect(
       modules.some((module) => module.includes('/dist/lib/image/registry-client.js')),
       'the recorder saw the check',
@@ -155,7 +157,8 @@ describe('occ image check', function () {
     expect(json.reason).to.include(repository('dead')).and.include('registry unavailable')
     expect((await run(['image:check'], env)).stdout).to.match(
       new RegExp(
-        `^Unknown: could not ask the registries \\(${repository('dead')}: registry unavailable \\(connection refused \\(`,
+        `^Unknown: could not ask the registries \\(${repository('dead')}: ` +
+          'registry unavailable \\(connection refused \\(',
       ),
     )
   })

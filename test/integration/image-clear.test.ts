@@ -6,6 +6,7 @@ import {
   imageId,
   type ImageHome,
   PREVIOUS,
+  pullTag,
   repository,
   seed,
   useFreshImageHome,
@@ -24,10 +25,7 @@ describe('occ image clear', function () {
     env = home.envFor([repository('primary')])
   })
 
-  const pull = async (tag: string) => {
-    const result = await runCli(['image:pull', '--tag', tag], {env})
-    expect(result.code, result.stderr).to.equal(0)
-  }
+  const pull = (tag: string) => pullTag(env, tag)
 
   it('is a no-op when there is no record', async () => {
     const result = await runCli(['image:clear'], {env})

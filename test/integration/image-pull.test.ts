@@ -1,6 +1,5 @@
 import {expect} from 'chai'
-import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {existsSync} from 'node:fs'
 
 import {
   CURRENT,
@@ -13,12 +12,8 @@ import {
   startCli,
   useFreshImageHome,
 } from './helpers/occ-image.js'
-import {ROOT, runCli} from './helpers/run-cli.js'
+import {PACKAGE, runCli} from './helpers/run-cli.js'
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-  opencodeCloud: {sandboxVersion: string}
-  version: string
-}
 const docker = engine()
 
 describe('occ image pull', function () {
@@ -31,15 +26,15 @@ describe('occ image pull', function () {
 
   it('pulls the wanted version from the first repository and records its provenance', async () => {
     const primary = repository('primary')
-    const served = seed('primary', pkg.opencodeCloud.sandboxVersion)
+    const served = seed('primary', PACKAGE.opencodeCloud.sandboxVersion)
     const result = await runCli(['image:pull'], {env: home.envFor([primary, repository('mirror')])})
     expect(result.code, result.stderr).to.equal(0)
-    expect(result.stderr).to.include(`Pulling sandbox image ${pkg.opencodeCloud.sandboxVersion} from ${primary}`)
+    expect(result.stderr).to.include(`Pulling sandbox image ${PACKAGE.opencodeCloud.sandboxVersion} from ${primary}`)
     expect(result.stdout).to.include(`Pulled v25.1.3 from ${primary.split('/')[0]}`)
 
     const record = JSON.parse(home.stateText() ?? '{}') as Record<string, string>
     expect(record).to.include({
-      cli_version: pkg.version,
+      cli_version: PACKAGE.version,
       digest: served.digest,
       image: served.reference,
       image_id: served.configDigest,
@@ -209,7 +204,8 @@ describe('occ image pull', function () {
     })
     expect(result.code).to.equal(4)
     expect(result.stderr).to.equal(
-      `Error: Cannot reach the Docker engine at unix://${home.dir}/no-engine.sock: no such socket.\n  Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.\n`,
+      `Error: Cannot reach the Docker engine at unix://${home.dir}/no-engine.sock: no such socket.\n` +
+        '  Start Docker (for example "sudo systemctl start docker"), or set DOCKER_HOST to a running engine.\n',
     )
   })
 

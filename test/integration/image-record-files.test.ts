@@ -13,6 +13,7 @@ import {
   imageId,
   type ImageHome,
   PREVIOUS,
+  pullTag,
   repository,
   seed,
   useFreshImageHome,
@@ -33,10 +34,7 @@ describe('the image record on disk', function () {
   })
 
   const occ = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: {...env, ...extra}})
-  const pull = async (tag = '25.1.3') => {
-    const result = await occ(['image:pull', '--tag', tag])
-    expect(result.code, result.stderr).to.equal(0)
-  }
+  const pull = (tag = '25.1.3') => pullTag(env, tag)
 
   const record = (fields: Record<string, unknown>) => ({
     acquired_at: '2026-01-24T23:15:28.000Z',
@@ -52,7 +50,7 @@ describe('the image record on disk', function () {
     writeFileSync(home.stateFile, typeof value === 'string' ? value : JSON.stringify(value))
   }
 
-  it('keeps the data dir private and the record 0600 under umask 000, and never writes through a planted link', async () => {
+  it('keeps the data dir private, the record 0600 under umask 000; never writes through a planted link', async () => {
     const old = process.umask(0)
     try {
       await pull()
@@ -75,7 +73,7 @@ describe('the image record on disk', function () {
     }
   })
 
-  it('reads a record with a previous chain thousands deep, keeping one generation, and the next write bounds the file', async () => {
+  it('reads a record whose previous chain is thousands deep, keeps one generation; next write bounds it', async () => {
     // Built as text: JSON.stringify itself recurses and would overflow first.
     const levels = Array.from({length: 20_000}, (_, level) =>
       JSON.stringify(record({version: `0.${19_999 - level}.0`})).replace(/}$/, ',"previous":'),
@@ -163,7 +161,7 @@ describe('the image record on disk', function () {
       mounted = false
     })
 
-    it('on a full disk leaves tags, record and directory as they were, and says it is the disk (not a bug)', async () => {
+    it('on a full disk leaves tags, record and directory as they were; says it is the disk (not a bug)', async () => {
       mountData('size=256k,mode=700')
       await pull('25.0.0')
       await pull()
@@ -195,7 +193,7 @@ describe('the image record on disk', function () {
       expect(home.stateText()).to.equal(before)
     })
 
-    it('on a read-only disk still reads (image:state, image:check) and refuses to change it with a clear error', async () => {
+    it('on a read-only disk still reads (image:state, image:check), refuses changes with a clear error', async () => {
       mountData('size=1m,mode=700')
       await pull()
       execFileSync('mount', ['-o', 'remount,ro', home.dataDir])

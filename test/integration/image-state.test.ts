@@ -9,6 +9,7 @@ import {
   engine,
   imageId,
   type ImageHome,
+  pullTag,
   removeSandboxImages,
   repository,
   seed,
@@ -34,10 +35,7 @@ describe('occ image state', function () {
     env = home.envFor([repository('primary')], {OCC_UPDATE_CHECK: 'never'})
   })
 
-  const pull = async (tag = '25.1.3') => {
-    const result = await runCli(['image:pull', '--tag', tag], {env})
-    expect(result.code, result.stderr).to.equal(0)
-  }
+  const pull = (tag = '25.1.3') => pullTag(env, tag)
 
   const state = async (extra: Record<string, string> = {}) => {
     const result = await runCli(['image:state', '--json'], {env: {...env, ...extra}})
@@ -124,7 +122,8 @@ describe('occ image state', function () {
     expect(text.code).to.equal(0)
     const file = basename(home.stateFile)
     expect(text.stderr).to.include(
-      `Warning: the image record ${home.stateFile} was unreadable (it is not valid JSON); moved it to ${home.stateFile}.corrupt-`,
+      `Warning: the image record ${home.stateFile} was unreadable (it is not valid JSON); ` +
+        `moved it to ${home.stateFile}.corrupt-`,
     )
     expect(text.stdout).to.include('No sandbox image recorded yet')
     expect(readdirSync(dirname(home.stateFile)).filter((name) => name.startsWith(`${file}.corrupt-`))).to.have.length(1)

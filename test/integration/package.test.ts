@@ -111,7 +111,9 @@ describe('the npm package (npm pack, npm install -g from the tarball)', function
   })
 
   it('a CommonJS script loads the public API (exports has a default condition)', function () {
-    const script = `const occ = require(${JSON.stringify(installed)}); process.stdout.write(typeof occ.readConfig + ' ' + occ.readConfig().image_source)`
+    const script =
+      `const occ = require(${JSON.stringify(installed)}); ` +
+      "process.stdout.write(typeof occ.readConfig + ' ' + occ.readConfig().image_source)"
     const loaded = run(process.execPath, ['-e', script], {cwd: dir, env})
     expect(loaded.status, loaded.stderr).to.equal(0)
     expect(loaded.stdout).to.equal('function prebuilt')

@@ -14,7 +14,10 @@ import {engine, type ImageHome, makeImageHome, removeSandboxImages, repository} 
 import {ROOT, runCli} from './helpers/run-cli.js'
 
 const PLUGIN = fileURLToPath(new URL('../fixtures/plugins/occ-plugin-hello', import.meta.url))
-/** The fixture imports 'opencode-cloud' as an installed plugin would; this link makes that resolve to this repository. */
+/**
+ * The fixture imports 'opencode-cloud' as an installed plugin would; this link makes that resolve to
+ * this repository.
+ */
 const PACKAGE_LINK = join(PLUGIN, 'node_modules', 'opencode-cloud')
 const docker = engine()
 
@@ -103,11 +106,12 @@ describe('plugins (occ-plugin-hello linked)', function () {
     expect(readFileSync(join(home.configDir, 'config.json'), 'utf8')).to.equal(before)
   })
 
-  it("refuses its keys that clash with occ's or break the contract, naming plugin and key, and occ's key keeps its meaning", async () => {
+  it("refuses keys that clash with occ's or break the contract, naming plugin and key; occ's key holds", async () => {
     const list = await occ('config:list')
     expect(list.code).to.equal(0)
     expect(list.stderr).to.include(
-      'Warning: the plugin occ-plugin-hello declares the config key "port", which occ refuses: it is an alias of occ\'s key opencode_web_port.',
+      'Warning: the plugin occ-plugin-hello declares the config key "port", which occ refuses: ' +
+        "it is an alias of occ's key opencode_web_port.",
     )
     expect(list.stderr).to.include(
       'declares the config key "hello_secret", which occ refuses: the keyword "x-secret" is not supported',
@@ -139,7 +143,7 @@ describe('plugins (occ-plugin-hello linked)', function () {
     expect((await occ('image:state', '--json')).stdout).to.include('"source": "prebuilt"')
   })
 
-  it('unlinks, leaving its keys in config.json as unknown keys: config:* show and remove them, other commands refuse them', async () => {
+  it('unlinks, leaving its keys as unknown keys in config.json: config:* show/remove them, others refuse', async () => {
     const unlinked = await occ('plugins:unlink', 'occ-plugin-hello')
     expect(unlinked.code, unlinked.stderr).to.equal(0)
     expect((await occ('--help')).stdout).not.to.include('hello')
@@ -158,7 +162,8 @@ describe('plugins (occ-plugin-hello linked)', function () {
     expect(refused.code).to.equal(3)
     expect(refused.stderr).to.include('Unknown key "hello_greeting" in the config file')
     expect(refused.stderr).to.include(
-      'If a plugin that is no longer installed added it, reinstall the plugin or remove the key with "occ config unset hello_greeting".',
+      'If a plugin that is no longer installed added it, ' +
+        'reinstall the plugin or remove the key with "occ config unset hello_greeting".',
     )
     expect(refused.stderr).not.to.include('Did you mean')
     for (const key of ['hello_greeting', 'hello_times', 'hello_mood'])

@@ -4,13 +4,13 @@
  */
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {pathToFileURL} from 'node:url'
 
-import {type CliHome, makeCliHome, ROOT} from './helpers/run-cli.js'
+import {moduleLog, RECORDER} from './helpers/module-log.js'
+import {ROOT, useCliHome} from './helpers/run-cli.js'
 
-const RECORDER = fileURLToPath(new URL('../fixtures/record-modules.mjs', import.meta.url))
 const HEAVY = [
   '/node_modules/@oclif/',
   '/node_modules/dockerode/',
@@ -19,35 +19,39 @@ const HEAVY = [
 ]
 
 describe('public API (dist/index.js)', () => {
-  let home: CliHome
+  const home = useCliHome()
 
   beforeEach(() => {
-    home = makeCliHome()
     mkdirSync(home.configDir, {recursive: true})
   })
 
-  afterEach(() => home.remove())
-
-  /** Runs an ES module body that has `api` (the package root) in scope; returns its stdout, stderr and the modules it loaded. */
+  /**
+   * Runs an ES module body that has `api` (the package root) in scope; returns its stdout, stderr
+   * and the modules it loaded.
+   */
   function run(body: string) {
-    const log = join(home.dir, 'modules.log')
-    const script = `const api = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)});\n${body}`
+    const log = moduleLog(home.dir)
+    const script =
+      `const api = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)});\n` + body
     const result = spawnSync(process.execPath, ['--import', RECORDER, '--input-type=module', '-e', script], {
       encoding: 'utf8',
-      env: {...process.env, ...home.env, OCC_TEST_MODULE_LOG: log},
+      env: {...process.env, ...home.env, OCC_TEST_MODULE_LOG: log.file},
       timeout: 30_000,
     })
     expect(result.status, result.stderr).to.equal(0)
-    return {modules: readFileSync(log, 'utf8').split('\n'), stderr: result.stderr, stdout: result.stdout}
+    return {modules: log.modules(), stderr: result.stderr, stdout: result.stdout}
   }
 
   it('loads neither oclif nor the Docker client, and reads the effective config', () => {
-    writeFileSync(join(home.configDir, 'config.json'), '{"image_source": "build"}')
-    const {modules, stdout} = run(`
+    writeFileSync(home.configFile, '{"image_source": "build"}')
+    const {modules, stdout} = run(
+      `
       const config = api.readConfig({env: {...process.env, OCC_UPDATE_CHECK: 'never'}})
-      console.log(JSON.stringify({file: api.configFile(), image_source: config.image_source, update_check: config.update_check, ok: api.EXIT_CODES.ok.code}))`)
+      console.log(JSON.stringify({file: api.configFile(), image_source: config.image_source, ` +
+        `update_check: config.update_check, ok: api.EXIT_CODES.ok.code}))`,
+    )
     expect(JSON.parse(stdout)).to.deep.equal({
-      file: join(home.configDir, 'config.json'),
+      file: home.configFile,
       image_source: 'build',
       ok: 0,
       update_check: 'never',
@@ -60,7 +64,7 @@ describe('public API (dist/index.js)', () => {
   })
 
   it("throws the CLI's OccError for a bad config file", () => {
-    writeFileSync(join(home.configDir, 'config.json'), '{"image_source": "docker"}')
+    writeFileSync(home.configFile, '{"image_source": "docker"}')
     const {stdout} = run(`
       try { api.readConfig() } catch (error) {
         console.log(JSON.stringify({isOccError: error instanceof api.OccError, ...error.toJSON()}))

@@ -16,7 +16,8 @@ describe('the sandbox on podman (DOCKER_HOST=$OCC_TEST_PODMAN_HOST)', function (
   before(function () {
     const env = readEnvironment()
     if (env.podman) return
-    // Only outside CI does the environment start without podman (podmanSkipped says why); under CI=true it is a failure.
+    // Only outside CI does the environment start without podman (podmanSkipped says why); under
+    // CI=true it is a failure.
     if (process.env.CI === 'true')
       throw new Error(`podman is not running in the test environment: ${env.podmanSkipped ?? 'no record'}`)
     this.skip()
@@ -66,7 +67,7 @@ describe('the sandbox on podman (DOCKER_HOST=$OCC_TEST_PODMAN_HOST)', function (
     expect((await s.occ(['status', '-q'])).code).to.equal(22)
   })
 
-  it('an image whose health test fails is not ready on podman either (its web port answering is not enough)', async () => {
+  it('an image whose health test fails is not ready on podman either (an open web port is not enough)', async () => {
     const s = sandbox()
     await s.push(WANTED, {variant: 'never-healthy', version: WANTED})
     const result = await s.occ(['start', '--json', '--timeout', '4'])

@@ -8,7 +8,7 @@ import {createSandboxContainer} from './helpers/sandbox-container.js'
 import {enginePull} from './helpers/engine-pull.js'
 import {startCli} from './helpers/occ-image.js'
 import {
-  engineAt,
+  dockerd,
   jsonError,
   managedContainers,
   SANDBOX,
@@ -29,25 +29,24 @@ interface StartJson {
   acquired: boolean
 }
 
-const docker = () => engineAt(process.env.DOCKER_HOST ?? '')
-
 describe('occ start', function () {
   this.timeout(90_000)
   const sandbox = useSandboxHome()
 
-  it('from nothing: pulls and records the image, creates the container, waits until healthy; a second start changes nothing', async () => {
+  it('from nothing: pulls, records, creates and waits until healthy; a second start changes nothing', async () => {
     const s = sandbox()
     const first = await s.occ(['start'])
     expect(first.code, first.stderr).to.equal(0)
     const shown = new RegExp(
-      String.raw`^Created and started the sandbox \(([0-9a-f]{12})\)\.\nReady at http://127\.0\.0\.1:${s.port}\n  image v${WANTED} — prebuilt from ${s.repo.name.split('/')[0]}`,
+      String.raw`^Created and started the sandbox \(([0-9a-f]{12})\)\.\nReady at http://127\.0\.0\.1:${s.port}\n` +
+        String.raw`  image v${WANTED} — prebuilt from ${s.repo.name.split('/')[0]}`,
     )
     expect(first.stdout).to.match(shown)
     expect(first.stderr).to.include(`Pulling sandbox image ${WANTED} from ${s.repo.name}`)
 
     // The URL answers, through the port published on 127.0.0.1, with the image's version.
     expect(await servedVersion(s.port)).to.equal(WANTED)
-    const container = await sandboxContainer(docker())
+    const container = await sandboxContainer(dockerd())
     expect(container?.Id.slice(0, 12)).to.equal(shown.exec(first.stdout)?.[1])
     expect(container?.State.Running).to.equal(true)
     expect(container?.Image).to.equal(s.wanted?.configDigest)
@@ -62,7 +61,7 @@ describe('occ start', function () {
     })
     expect(container?.HostConfig.Binds).to.deep.equal([`${s.workspace}:${WORKSPACE_TARGET}`])
     // The data paths no mount covers live in named volumes.
-    expect(await sandboxVolumes(docker())).to.deep.equal(
+    expect(await sandboxVolumes(dockerd())).to.deep.equal(
       ['cache', 'config', 'share', 'ssh', 'state'].map((purpose) => `${SANDBOX}-${purpose}`),
     )
     expect(s.record()).to.include({
@@ -83,7 +82,7 @@ describe('occ start', function () {
       url: `http://127.0.0.1:${s.port}`,
     })
     expect(outcome.record).to.include({image_id: s.wanted?.configDigest, version: WANTED})
-    const after = await sandboxContainer(docker())
+    const after = await sandboxContainer(dockerd())
     expect(after?.Id).to.equal(container?.Id)
     expect(after?.State.StartedAt, 'not restarted').to.equal(container?.State.StartedAt)
   })
@@ -92,7 +91,7 @@ describe('occ start', function () {
     const s = sandbox()
     const created = JSON.parse((await s.occ(['start', '--json'])).stdout) as StartJson
     expect(created).to.include({acquired: true, action: 'created'})
-    await docker().getContainer(SANDBOX).stop({t: 1})
+    await dockerd().getContainer(SANDBOX).stop({t: 1})
     const started = await s.occ(['start'])
     expect(started.code, started.stderr).to.equal(0)
     expect(started.stdout).to.match(
@@ -124,7 +123,7 @@ describe('occ start', function () {
       const error = jsonError(result)
       expect(error.code).to.equal('sandbox_port_in_use')
       expect(error.message).to.include(`Port ${s.port} on 127.0.0.1 is already in use`)
-      expect(await sandboxContainer(docker())).to.equal(undefined)
+      expect(await sandboxContainer(dockerd())).to.equal(undefined)
 
       const text = await s.occ(['start'])
       expect(text.code).to.equal(12)
@@ -140,10 +139,10 @@ describe('occ start', function () {
       const error = jsonError(result)
       expect(error.code).to.equal('sandbox_mount_missing')
       expect(error.message).to.include(`"${entry}"`)
-      expect(await sandboxContainer(docker())).to.equal(undefined)
+      expect(await sandboxContainer(dockerd())).to.equal(undefined)
     })
 
-    it('a non-loopback bind address without users or allow_unauthenticated_network: refused, says which, touches nothing', async () => {
+    it('non-loopback bind, no users or allow_unauthenticated_network: refused (says which), no change', async () => {
       const s = sandbox()
       const result = await s.occ(['start', '--json'], {OCC_BIND_ADDRESS: '0.0.0.0'})
       expect(result.code, result.stdout).to.equal(12)
@@ -151,14 +150,14 @@ describe('occ start', function () {
       expect(error.code).to.equal('sandbox_exposed')
       expect(error.message).to.include('bind_address 0.0.0.0')
       expect(error.suggestion).to.include('users').and.include('allow_unauthenticated_network')
-      expect(await sandboxContainer(docker())).to.equal(undefined)
+      expect(await sandboxContainer(dockerd())).to.equal(undefined)
       expect(s.record(), 'nothing pulled').to.equal(null)
     })
 
     it("a container by the sandbox's name that occ did not make: refused, and left exactly as it was", async () => {
       const s = sandbox()
-      await enginePull(docker(), s.wanted?.reference ?? '')
-      const foreign = await createSandboxContainer(docker(), s.wanted?.reference ?? '', {name: SANDBOX})
+      await enginePull(dockerd(), s.wanted?.reference ?? '')
+      const foreign = await createSandboxContainer(dockerd(), s.wanted?.reference ?? '', {name: SANDBOX})
       const before = await foreign.inspect()
       for (const args of [
         ['start', '--json'],
@@ -215,7 +214,7 @@ describe('occ start', function () {
       const [first, second] = [JSON.parse(a.stdout) as StartJson, JSON.parse(b.stdout) as StartJson]
       expect(first.container_id).to.equal(second.container_id)
       expect([first.action, second.action].sort()).to.deep.equal(['created', 'unchanged'])
-      const containers = await managedContainers(docker())
+      const containers = await managedContainers(dockerd())
       expect(containers.map((container) => container.Id)).to.deep.equal([first.container_id])
       expect(await servedVersion(s.port)).to.equal(WANTED)
     })
@@ -224,13 +223,13 @@ describe('occ start', function () {
       const s = sandbox()
       await s.push(WANTED, {variant: 'never-healthy', version: WANTED})
       const run = startCli(['start', '--timeout', '60'], s.env)
-      const created = await waitUntil(async () => (await sandboxContainer(docker()))?.State.Running === true, 20_000)
+      const created = await waitUntil(async () => (await sandboxContainer(dockerd()))?.State.Running === true, 20_000)
       expect(created, 'the container was created and started').to.equal(true)
       run.child.kill('SIGINT')
       const result = await run.done
       expect(result.code, result.stderr).to.equal(130)
       expect(result.stderr).to.include('Interrupted')
-      expect(await sandboxContainer(docker()), 'no half-made container').to.equal(undefined)
+      expect(await sandboxContainer(dockerd()), 'no half-made container').to.equal(undefined)
     })
   })
 })

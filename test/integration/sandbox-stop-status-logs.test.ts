@@ -5,12 +5,13 @@ import {sandboxStartLine} from '../env/index.js'
 import {waitUntil} from '../env/system.js'
 import {startCli} from './helpers/occ-image.js'
 import {
-  engineAt,
+  dockerd,
   SANDBOX,
   sandboxContainer,
   sandboxVolumes,
   type SandboxHome,
   servedVersion,
+  startedSandbox,
   useSandboxHome,
   WANTED,
   WORKSPACE_TARGET,
@@ -32,15 +33,8 @@ interface StatusJson {
   last_update_check: unknown
 }
 
-const docker = () => engineAt(process.env.DOCKER_HOST ?? '')
 const CONFIG_VOLUME = `${SANDBOX}-config`
 const STOP_LINE = `opencode sandbox stand-in ${WANTED}: SIGTERM, stopping`
-
-async function started(s: SandboxHome, extra: Record<string, string> = {}): Promise<string> {
-  const result = await s.occ(['start', '--json'], extra)
-  expect(result.code, result.stdout + result.stderr).to.equal(0)
-  return (JSON.parse(result.stdout) as {container_id: string}).container_id
-}
 
 async function status(s: SandboxHome): Promise<{code: number | null; json: StatusJson}> {
   const result = await s.occ(['status', '--json'])
@@ -70,7 +64,7 @@ describe('occ stop and occ status', function () {
     expect({code: quietMissing.code, stdout: quietMissing.stdout}).to.deep.equal({code: 22, stdout: ''})
     expect((await s.occ(['status'])).stdout).to.equal(`Sandbox: missing (no ${SANDBOX} container). Run "occ start".\n`)
 
-    const id = await started(s)
+    const id = await startedSandbox(s)
     const running = await status(s)
     expect(running.code).to.equal(0)
     expect(running.json).to.deep.include({
@@ -113,9 +107,9 @@ describe('occ stop and occ status', function () {
 
   it('status -q exits 20 while the sandbox runs but is not healthy', async () => {
     const s = sandbox()
-    const id = await started(s)
+    const id = await startedSandbox(s)
     // Break the stand-in's health endpoint: the health test fails from now on.
-    const broken = await execIn(docker().getContainer(id), ['/bin/busybox', 'rm', '/www/global/health'])
+    const broken = await execIn(dockerd().getContainer(id), ['/bin/busybox', 'rm', '/www/global/health'])
     expect(broken.exitCode, broken.output).to.equal(0)
     const unhealthy = await waitUntil(async () => (await s.occ(['status', '-q'])).code === 20, 20_000, 500)
     expect(unhealthy, 'status -q reached 20').to.equal(true)
@@ -127,22 +121,22 @@ describe('occ stop and occ status', function () {
   it('stop -t 1 kills a sandbox that ignores SIGTERM after about 1 s', async () => {
     const s = sandbox()
     await s.push(WANTED, {variant: 'ignores-term', version: WANTED})
-    const id = await started(s)
+    const id = await startedSandbox(s)
     const began = Date.now()
     const result = await s.occ(['stop', '-t', '1'])
     const took = Date.now() - began
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).to.equal('Stopped the sandbox.\n')
     expect(took).to.be.within(1000, 5000)
-    expect((await docker().getContainer(id).inspect()).State.ExitCode, 'killed').to.equal(137)
+    expect((await dockerd().getContainer(id).inspect()).State.ExitCode, 'killed').to.equal(137)
   })
 
-  it('stop --remove removes the container but keeps its volumes (a file in one survives the next start); missing is no error', async () => {
+  it('stop --remove: container removed, volumes kept (a file survives the next start); missing: no error', async () => {
     const s = sandbox()
-    const id = await started(s)
-    const volumes = await sandboxVolumes(docker())
+    const id = await startedSandbox(s)
+    const volumes = await sandboxVolumes(dockerd())
     expect(volumes).to.include(CONFIG_VOLUME)
-    const written = await execIn(docker().getContainer(id), [
+    const written = await execIn(dockerd().getContainer(id), [
       '/bin/sh',
       '-c',
       'echo kept > /home/opencoder/.config/opencode/marker',
@@ -154,8 +148,8 @@ describe('occ stop and occ status', function () {
       code: 0,
       stdout: 'Removed the sandbox container; its volumes are kept.\n',
     })
-    expect(await sandboxContainer(docker())).to.equal(undefined)
-    expect(await sandboxVolumes(docker())).to.deep.equal(volumes)
+    expect(await sandboxContainer(dockerd())).to.equal(undefined)
+    expect(await sandboxVolumes(dockerd())).to.deep.equal(volumes)
 
     const missing = await s.occ(['stop'])
     expect({code: missing.code, stdout: missing.stdout}).to.deep.equal({
@@ -164,9 +158,9 @@ describe('occ stop and occ status', function () {
     })
     expect(JSON.parse((await s.occ(['stop', '--json'])).stdout)).to.deep.equal({result: 'missing'})
 
-    const again = await started(s)
+    const again = await startedSandbox(s)
     expect(again).to.not.equal(id)
-    const read = await execIn(docker().getContainer(again), [
+    const read = await execIn(dockerd().getContainer(again), [
       '/bin/busybox',
       'cat',
       '/home/opencoder/.config/opencode/marker',
@@ -176,15 +170,15 @@ describe('occ stop and occ status', function () {
 
   it('restart stops and starts the same container, ready again', async () => {
     const s = sandbox()
-    const id = await started(s)
-    const before = (await docker().getContainer(id).inspect()).State.StartedAt
+    const id = await startedSandbox(s)
+    const before = (await dockerd().getContainer(id).inspect()).State.StartedAt
     const result = await s.occ(['restart', '-t', '1'])
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stderr).to.include('Stopped the sandbox.')
     expect(result.stdout).to.match(
       new RegExp(String.raw`^Started the sandbox \(${id.slice(0, 12)}\)\.\nReady at http://127\.0\.0\.1:${s.port}\n`),
     )
-    expect((await docker().getContainer(id).inspect()).State.StartedAt).to.not.equal(before)
+    expect((await dockerd().getContainer(id).inspect()).State.StartedAt).to.not.equal(before)
     expect(await servedVersion(s.port)).to.equal(WANTED)
   })
 })
@@ -196,7 +190,7 @@ describe('occ logs', function () {
 
   it('prints stdout on stdout and stderr on stderr; -n limits the lines; --timestamps and --since', async () => {
     const s = sandbox()
-    await started(s)
+    await startedSandbox(s)
     const all = await s.occ(['logs'])
     expect(all.code, all.stderr).to.equal(0)
     expect(all.stdout).to.equal(`${sandboxStartLine(WANTED)}\n`)
@@ -243,11 +237,11 @@ describe('occ logs', function () {
 
   it('-f follows the output and ends by itself when the sandbox stops', async () => {
     const s = sandbox()
-    const id = await started(s)
+    const id = await startedSandbox(s)
     const follow = startCli(['logs', '-f'], s.env)
     await follow.waitForStderr(/serving \/www/)
     const stopping = Date.now()
-    await docker().getContainer(id).stop({t: 5})
+    await dockerd().getContainer(id).stop({t: 5})
     const result = await Promise.race([follow.done, sleep(10_000).then(() => undefined)])
     if (!result) follow.child.kill('SIGKILL')
     expect(result, 'logs -f ended when the sandbox stopped').to.not.equal(undefined)

@@ -2,6 +2,7 @@
  * What the image:* integration tests share: the seeded repositories, the test engine through
  * its API, a CLI home with image_repositories set, and a way to signal a running CLI.
  */
+import {expect} from 'chai'
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import Docker from 'dockerode'
@@ -9,7 +10,7 @@ import Docker from 'dockerode'
 import {imageStateFile} from '../../../src/lib/image-record-path.js'
 import {type PushedSeed, readEnvironment} from '../../env/environment.js'
 import {REPOSITORY} from '../../env/seeds.js'
-import {BIN, type CliHome, type CliResult, makeCliHome, ROOT} from './run-cli.js'
+import {BIN, type CliHome, type CliResult, makeCliHome, ROOT, runCli} from './run-cli.js'
 
 export const CURRENT = 'opencode-cloud-sandbox:current'
 export const PREVIOUS = 'opencode-cloud-sandbox:previous'
@@ -91,6 +92,12 @@ export function makeImageHome(): ImageHome {
     stateFile,
     stateText: () => (existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : undefined),
   }
+}
+
+/** Runs `image:pull --tag TAG` with `env` and fails the test unless it succeeds. */
+export async function pullTag(env: Record<string, string>, tag: string): Promise<void> {
+  const result = await runCli(['image:pull', '--tag', tag], {env})
+  expect(result.code, result.stderr).to.equal(0)
 }
 
 /** A CLI run that the test can signal while it runs. */

@@ -3,6 +3,7 @@
  * its own repository of runnable stand-ins, mounts in temp dirs and a free port, and the clean-up
  * of everything a test made on an engine (the sandbox container, its volumes, occ's images).
  */
+import {expect} from 'chai'
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import Docker from 'dockerode'
@@ -26,6 +27,11 @@ export const WORKSPACE_TARGET = '/home/opencoder/workspace'
 
 export function engineAt(dockerHost: string): Docker {
   return new Docker({socketPath: new URL(dockerHost).pathname})
+}
+
+/** The test environment's dockerd (DOCKER_HOST): the engine the sandbox tests run on unless told otherwise. */
+export function dockerd(): Docker {
+  return engineAt(process.env.DOCKER_HOST ?? '')
 }
 
 /** The sandbox container by name, or undefined. */
@@ -92,7 +98,10 @@ export interface SandboxHome {
 export interface SandboxHomeOptions {
   /** The engine's DOCKER_HOST (default: the test dockerd). */
   dockerHost?: () => string
-  /** What the test's repository serves under the wanted tag before each test (default: a healthy stand-in); null pushes nothing. */
+  /**
+   * What the test's repository serves under the wanted tag before each test (default: a healthy
+   * stand-in); null pushes nothing.
+   */
   wanted?: {variant?: SandboxVariant; version?: string} | null
 }
 
@@ -165,6 +174,13 @@ export async function makeSandboxHome(dockerHost: string): Promise<SandboxHome> 
     repo,
     workspace,
   }
+}
+
+/** Runs `occ start --json` (plus `extra`) and fails the test unless it succeeds: the container's id. */
+export async function startedSandbox(s: SandboxHome, extra: Record<string, string> = {}): Promise<string> {
+  const result = await s.occ(['start', '--json'], extra)
+  expect(result.code, result.stdout + result.stderr).to.equal(0)
+  return (JSON.parse(result.stdout) as {container_id: string}).container_id
 }
 
 /** GET http://127.0.0.1:port/global/health: the version the sandbox serves. */

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -10,6 +10,11 @@ import {CONFIG_KEYS} from '../../../src/lib/config/schema.js'
 /** The repository root: run the built CLI from here. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'run.js')
+/** The repository's package.json: occ's version and the sandbox version it pulls. */
+export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  opencodeCloud: {sandboxVersion: string}
+  version: string
+}
 
 export interface CliResult {
   stdout: string
@@ -31,6 +36,8 @@ export interface RunOptions {
 export interface CliHome {
   dir: string
   configDir: string
+  /** config.json in configDir (which occ makes when it first writes). */
+  configFile: string
   dataDir: string
   env: Record<string, string>
   remove(): void
@@ -43,9 +50,47 @@ export function makeCliHome(): CliHome {
   return {
     dir,
     configDir,
+    configFile: join(configDir, 'config.json'),
     dataDir,
     env: {OCC_CONFIG_DIR: configDir, OCC_DATA_DIR: dataDir},
     remove: () => rmSync(dir, {recursive: true, force: true}),
+  }
+}
+
+/** The home of the test that is running: a CliHome without remove(), which useCliHome does. */
+export type CurrentCliHome = Readonly<Omit<CliHome, 'remove'>>
+
+/**
+ * A fresh CliHome for each test of the calling describe block, removed after the test. The object
+ * stands for the running test's home: read its fields in tests and hooks, not at describe time.
+ */
+export function useCliHome(): CurrentCliHome {
+  let home: CliHome | undefined
+  beforeEach(() => {
+    home = makeCliHome()
+  })
+  afterEach(() => home?.remove())
+  const current = (): CliHome => {
+    if (!home) throw new Error('useCliHome: no test is running')
+    return home
+  }
+
+  return {
+    get configDir() {
+      return current().configDir
+    },
+    get configFile() {
+      return current().configFile
+    },
+    get dataDir() {
+      return current().dataDir
+    },
+    get dir() {
+      return current().dir
+    },
+    get env() {
+      return current().env
+    },
   }
 }
 
