@@ -15,6 +15,7 @@ import {
   sandboxContainer,
   sandboxVolumes,
   servedVersion,
+  startedSandbox,
   useSandboxHome,
   WANTED,
   WORKSPACE_TARGET,
@@ -98,6 +99,33 @@ describe('occ start', function () {
       new RegExp(String.raw`^Started the sandbox \(${created.container_id.slice(0, 12)}\)\.\n`),
     )
     expect(await servedVersion(s.port)).to.equal(WANTED)
+  })
+
+  it('current re-tagged by hand after the record: refused (exit 8), sandbox untouched; pull fixes it', async () => {
+    const s = sandbox()
+    const id = await startedSandbox(s)
+    const other = await s.push('other', {version: '9.9.9'})
+    await enginePull(dockerd(), other.reference)
+    await dockerd().getImage(other.reference).tag({repo: SANDBOX, tag: 'current'})
+
+    const refused = await s.occ(['start', '--json'])
+    expect(refused.code, refused.stdout).to.equal(8)
+    const error = jsonError(refused)
+    expect(error.code).to.equal('image_not_recorded')
+    expect(error.message).to.include(`${SANDBOX}:current`).and.include(other.configDigest.slice(7, 19))
+    expect(error.suggestion).to.include('occ image pull')
+    const after = await sandboxContainer(dockerd())
+    expect({id: after?.Id, image: after?.Image, running: after?.State.Running}).to.deep.equal({
+      id,
+      image: s.wanted?.configDigest,
+      running: true,
+    })
+
+    const pulled = await s.occ(['image', 'pull'])
+    expect(pulled.code, pulled.stderr).to.equal(0)
+    const again = await s.occ(['start', '--json'])
+    expect(again.code, again.stderr).to.equal(0)
+    expect(JSON.parse(again.stdout)).to.include({action: 'unchanged', container_id: id})
   })
 
   describe('refuses what it cannot make, before anything changes', () => {
