@@ -52,19 +52,23 @@ export abstract class BaseCommand extends Command {
   ): Promise<void> {
     // Loaded here: config commands, which never change the image, load no image module.
     const {IMAGE_CHANGED, imageChangedEvent} = await import('./lib/image/image-changed-event.js')
+    const {hookFailedWarning} = await import('./lib/image/errors.js')
     const {failures} = await this.config.runHook(
       IMAGE_CHANGED,
       imageChangedEvent(action, record, previous),
       undefined,
       true,
     )
-    for (const {error, plugin} of failures)
-      process.stderr.write(`Warning: the ${IMAGE_CHANGED} hook of the plugin ${plugin.name} failed: ${error.message}\n`)
+    for (const {error, plugin} of failures) this.warning(hookFailedWarning(IMAGE_CHANGED, plugin.name, error.message))
+  }
+
+  private get quiet(): boolean {
+    return this.argv.includes('--quiet') || this.argv.includes('-q')
   }
 
   /** True when notices and progress may go to stderr. */
   protected get chatty(): boolean {
-    return !this.jsonEnabled() && !this.argv.includes('--quiet') && !this.argv.includes('-q')
+    return !this.jsonEnabled() && !this.quiet
   }
 
   /** How this run shows progress on stderr: live on a terminal, plain lines elsewhere, nothing under --json/--quiet. */
@@ -88,7 +92,7 @@ export abstract class BaseCommand extends Command {
    * silent only under --quiet, so --json output stays clean.
    */
   protected warning(message: string): void {
-    if (!this.argv.includes('--quiet') && !this.argv.includes('-q')) process.stderr.write(`${message}\n`)
+    if (!this.quiet) process.stderr.write(`${message}\n`)
   }
 
   /** A one-line notice on stderr; silent under --json and --quiet. */

@@ -134,13 +134,19 @@ describe('plugins (occ-plugin-hello linked)', function () {
     expect(readEvents()).to.have.length(2)
   })
 
-  it('reports a failing image-changed hook as a warning; the pull stands', async () => {
-    const pulled = await runCli(['image:pull'], {env: {...env, OCC_HELLO_FAIL: '1'}})
+  it('reports a failing image-changed hook as a warning (not under --quiet); the pull stands', async () => {
+    const warning =
+      'Warning: the image-changed hook of the plugin occ-plugin-hello failed: the hello hook failed on purpose\n'
+    const failing = {env: {...env, OCC_HELLO_FAIL: '1'}}
+    const pulled = await runCli(['image:pull'], failing)
     expect(pulled.code, pulled.stderr).to.equal(0)
-    expect(pulled.stderr).to.include(
-      'Warning: the image-changed hook of the plugin occ-plugin-hello failed: the hello hook failed on purpose\n',
-    )
+    expect(pulled.stderr).to.include(warning)
     expect((await occ('image:state', '--json')).stdout).to.include('"source": "prebuilt"')
+    const json = await runCli(['image:clear', '--json'], failing)
+    expect([json.code, json.stderr]).to.deep.equal([0, warning])
+    await runCli(['image:pull', '--quiet'], failing)
+    const quiet = await runCli(['image:clear', '--quiet'], failing)
+    expect([quiet.code, quiet.stderr]).to.deep.equal([0, ''])
   })
 
   it('unlinks, leaving its keys as unknown keys in config.json: config:* show/remove them, others refuse', async () => {

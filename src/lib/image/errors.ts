@@ -219,6 +219,11 @@ export class ImageStateWriteError extends OccError {
   }
 }
 
+/** A plugin's hook on an image change failed; the change itself stands. */
+export function hookFailedWarning(hook: string, plugin: string, message: string): string {
+  return `Warning: the ${hook} hook of the plugin ${plugin} failed: ${message}`
+}
+
 /** The texts the record's store tells a user on the side. */
 export const recordNotices = {
   movedAside: (file: string, reason: string, aside: string) =>
