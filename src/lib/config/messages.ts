@@ -20,6 +20,8 @@ const at = (position: Position | undefined): string =>
 const REPAIR =
   'Fix the file by hand, or run "occ config reset --force" to start over ' +
   '(the old file is kept as config.json.bak, or config.json.bak.N when that exists).'
+const setOrUnset = (key: KeyName): string =>
+  `Set a valid one with "occ config set ${key} VALUE", or use the default with "occ config unset ${key}".`
 
 /** What VALUE may be on the command line or in OCC_*: the schema's words plus the accepted spellings. */
 export function allowedInput(key: KeyName): string {
@@ -95,8 +97,7 @@ export const configErrors = {
         `Allowed: ${describeAllowed(key)}.`,
       {
         details: {file, key, ...position},
-        suggestion:
-          `Set a valid one with "occ config set ${key} VALUE", ` + `or use the default with "occ config unset ${key}".`,
+        suggestion: setOrUnset(key),
       },
     ),
 

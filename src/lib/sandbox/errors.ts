@@ -76,8 +76,8 @@ export const sandboxErrors = {
       `bind_address ${bindAddress} would open the sandbox to the network, and nobody would need to log in.`,
       {
         suggestion:
-          'Add users (occ config set users NAME), ' +
-          'or set allow_unauthenticated_network to true if the network is yours alone; or use bind_address 127.0.0.1.',
+          'Add users (occ config set users NAME), set allow_unauthenticated_network to true ' +
+          'if the network is yours alone, or use bind_address 127.0.0.1.',
       },
     ),
   missingMount: (entry: string, source: string) =>
