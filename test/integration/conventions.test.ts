@@ -4,10 +4,9 @@
  * never exits 0. TERM=dumb gets plain progress lines even on a terminal.
  */
 import {expect} from 'chai'
-import {spawnSync} from 'node:child_process'
 
 import {CURRENT, engine, imageId, type ImageHome, repository, seed, useFreshImageHome} from './helpers/occ-image.js'
-import {BIN, PACKAGE, runCli} from './helpers/run-cli.js'
+import {PACKAGE, runCli, runInTerminal} from './helpers/run-cli.js'
 
 const docker = engine()
 
@@ -37,29 +36,22 @@ describe('commands as users type them', function () {
     it('TERM=dumb on a terminal: plain progress lines, no cursor movement', async function () {
       seed('primary', PACKAGE.opencodeCloud.sandboxVersion)
       const env = {...process.env, ...home.envFor([repository('primary')]), TERM: 'dumb'}
-      // script(1) gives occ a real terminal, as a user's shell would.
-      const typed = [process.execPath, BIN, 'image', 'pull'].map((word) => `'${word}'`).join(' ')
-      const result = spawnSync('script', ['-qec', typed, '/dev/null'], {encoding: 'utf8', env, timeout: 60_000})
-      expect(result.status, result.stdout).to.equal(0)
-      expect(result.stdout).to.include('Pulling sandbox image')
-      expect(result.stdout).not.to.include('\u001B[')
+      const {status, screen} = runInTerminal(['image', 'pull'], env)
+      expect(status, screen).to.equal(0)
+      expect(screen).to.include('Pulling sandbox image')
+      expect(screen).not.to.include('\u001B[')
     })
   })
 
   it('NO_COLOR=1 on a terminal: help without colour, which TERM=xterm alone has', () => {
-    // script(1) gives occ a real terminal, as a user's shell would; NO_COLOR is removed or set per run,
-    // and so are the CI variables (CI=true, FORCE_COLOR) with which colour libraries decide for themselves.
+    // NO_COLOR is removed or set per run, and so are the CI variables (CI=true, FORCE_COLOR)
+    // with which colour libraries decide for themselves.
     const help = (colour: Record<string, string>) => {
       const {CI: _ci, FORCE_COLOR: _force, NO_COLOR: _ignored, ...env} = process.env
-      const typed = [process.execPath, BIN, '--help'].map((word) => `'${word}'`).join(' ')
-      const result = spawnSync('script', ['-qec', typed, '/dev/null'], {
-        encoding: 'utf8',
-        env: {...env, TERM: 'xterm', ...colour},
-        timeout: 60_000,
-      })
-      expect(result.status, result.stdout).to.equal(0)
-      expect(result.stdout).to.include('USAGE')
-      return result.stdout
+      const {status, screen} = runInTerminal(['--help'], {...env, TERM: 'xterm', ...colour})
+      expect(status, screen).to.equal(0)
+      expect(screen).to.include('USAGE')
+      return screen
     }
 
     expect(help({})).to.include('\u001B[')

@@ -11,7 +11,7 @@ import {
   seed,
   useFreshImageHome,
 } from './helpers/occ-image.js'
-import {runCli} from './helpers/run-cli.js'
+import {runCli, runInTerminal} from './helpers/run-cli.js'
 
 const docker = engine()
 
@@ -51,6 +51,17 @@ describe('occ image clear', function () {
     expect(result.stderr).to.include('Add --force')
     expect(home.stateText()).to.not.equal(undefined)
     expect(await imageId(docker, CURRENT)).to.not.equal(undefined)
+  })
+
+  it('on a terminal, asks before removing images; answering no changes nothing', async () => {
+    await pull('25.1.3')
+    const record = home.stateText()
+    const {status, screen} = runInTerminal(['image', 'clear', '--remove-image'], {...process.env, ...env}, 'n\n')
+    expect(status, screen).to.equal(0)
+    expect(screen).to.include(`Remove ${CURRENT}, :previous and the recorded image from the engine at`)
+    expect(screen).to.include('Nothing was changed.')
+    expect(home.stateText()).to.equal(record)
+    expect(await imageId(docker, CURRENT)).to.equal(seed('primary', '25.1.3').configDigest)
   })
 
   it('with --remove-image --force removes its tags and image, never another image', async () => {

@@ -36,7 +36,7 @@ export default class ImageClear extends ImageCommand {
       await engine.ping()
       if (this.jsonEnabled() || !this.interactive) throw confirmationRequired()
       if (!(await this.confirm(removeImagesQuestion(engine.label)))) {
-        this.log(CLEAR_CANCELLED)
+        this.notice(CLEAR_CANCELLED)
         return {record: null}
       }
     }

@@ -342,7 +342,7 @@ export function stateReportLines(report: {state: ImageState | null; engine: Engi
 }
 
 /** image:clear's answer to a "no" to removeImagesQuestion. */
-export const CLEAR_CANCELLED = 'Nothing changed.'
+export const CLEAR_CANCELLED = 'Nothing was changed.'
 
 export function removeImagesQuestion(endpoint: string): string {
   return `Remove ${localReference('current')}, :previous and the recorded image from the engine at ${endpoint}?`

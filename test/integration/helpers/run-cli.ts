@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -14,6 +14,20 @@ export const BIN = join(ROOT, 'bin', 'run.js')
 export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   opencodeCloud: {sandboxVersion: string}
   version: string
+}
+
+/**
+ * Runs the built CLI on a real terminal, as a user's shell would (script(1) gives it a pty): `input` is typed into
+ * it. Returns the exit code and what the terminal showed (stdout and stderr together, with the typed echo).
+ */
+export function runInTerminal(
+  args: string[],
+  env: Record<string, string | undefined>,
+  input = '',
+): {status: number | null; screen: string} {
+  const typed = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ')
+  const result = spawnSync('script', ['-qec', typed, '/dev/null'], {encoding: 'utf8', env, input, timeout: 60_000})
+  return {status: result.status, screen: result.stdout}
 }
 
 export interface CliResult {
