@@ -11,7 +11,7 @@ import {readConfigText} from './load.js'
 import {configErrors, usageErrors} from './messages.js'
 import {fileNamesOf, migrate} from './migrate.js'
 import {parseValue} from './parse-value.js'
-import {removeKey} from './remove-key.js'
+import {removeKey, renameKey} from './jsonc-keys.js'
 import {resolveKey} from './known-keys.js'
 import {CONFIG_VERSION, type ConfigValue, isManaged, type KeyName} from './schema.js'
 import {typoOf} from './suggest.js'
@@ -91,8 +91,13 @@ export async function setConfigValue(file: string, key: KeyName, input: string):
   const value = parseValue(key, input)
   await updateConfigFile(file, (before) => {
     let text = before ?? NEW_CONFIG_TEXT
-    parseConfigText(text, file)
-    for (const name of fileNamesOf(key)) text = name === key ? edit(text, [name], value) : removeKey(text, name)
+    const data = parseConfigText(text, file)
+    const [, ...older] = fileNamesOf(key)
+    // A key the file has under an older name takes the new name where it stands.
+    const old = Object.hasOwn(data, key) ? undefined : older.find((name) => Object.hasOwn(data, name))
+    if (old !== undefined) text = renameKey(text, old, key)
+    for (const name of older) text = removeKey(text, name)
+    text = edit(text, [key], value)
     validateConfigData(migrate(parseConfigText(text, file), file), {file, text})
     return {text, result: undefined}
   })

@@ -104,8 +104,8 @@ describe('config store', () => {
     await unsetConfigValue(file, 'bind')
     expect(text()).to.equal(lines('{', '  // ports', '  "port": 4000, // mine', '  "version": 1', '}'))
     await setConfigValue(file, 'opencode_web_port', '4100')
-    // The comment after the old name, on its own line, goes with it.
-    expect(text()).to.equal(lines('{', '  // ports', '  "version": 1,', '  "opencode_web_port": 4100', '}'))
+    // The old name becomes the new one where it stands.
+    expect(text()).to.equal(lines('{', '  // ports', '  "opencode_web_port": 4100, // mine', '  "version": 1', '}'))
   })
 
   it('resets even a file it cannot parse, keeping its bytes as config.json.bak', async () => {

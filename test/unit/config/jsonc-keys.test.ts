@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {removeKey} from '../../../src/lib/config/remove-key.js'
+import {removeKey, renameKey} from '../../../src/lib/config/jsonc-keys.js'
 
 const lines = (...text: string[]): string => text.join('\n') + '\n'
 
@@ -80,4 +80,18 @@ describe('removeKey (JSONC)', () => {
     it(title, () => {
       expect(removeKey(before, key)).to.equal(after)
     })
+})
+
+describe('renameKey (JSONC)', () => {
+  it('renames a top-level key where it stands, keeping its value and the comments around it', () => {
+    const text = lines('{', '  // ports', '  "port": 8080, // mine', '  "bind": "localhost"', '}')
+    expect(renameKey(text, 'port', 'opencode_web_port')).to.equal(
+      lines('{', '  // ports', '  "opencode_web_port": 8080, // mine', '  "bind": "localhost"', '}'),
+    )
+  })
+
+  it('leaves text without the key, and nested keys, as they were', () => {
+    expect(renameKey('{"a": 1}', 'port', 'x')).to.equal('{"a": 1}')
+    expect(renameKey('{"n": {"port": 1}}', 'port', 'x')).to.equal('{"n": {"port": 1}}')
+  })
 })

@@ -1,5 +1,10 @@
-/** Removing a top-level key from JSONC text without touching anything that is not the key's own. */
+/** Removing or renaming a top-level key of JSONC text without touching anything that is not the key's own. */
 import {createScanner, type Node, parseTree, SyntaxKind} from 'jsonc-parser'
+
+function topLevelProperties(text: string): Node[] {
+  const root = parseTree(text, [], {allowTrailingComma: true, disallowComments: false})
+  return root?.type === 'object' ? (root.children ?? []) : []
+}
 
 const TRIVIA = new Set([
   SyntaxKind.Trivia,
@@ -58,11 +63,17 @@ function rangesOf(text: string, properties: Node[], index: number): Range[] {
  */
 export function removeKey(text: string, key: string): string {
   for (;;) {
-    const root = parseTree(text, [], {allowTrailingComma: true, disallowComments: false})
-    const properties = root?.type === 'object' ? (root.children ?? []) : []
+    const properties = topLevelProperties(text)
     const index = properties.findIndex((property) => property.children?.[0]?.value === key)
     if (index === -1) return text
     const ranges = rangesOf(text, properties, index)
     for (const {start, end} of ranges.toReversed()) text = text.slice(0, start) + text.slice(end)
   }
+}
+
+/** `text` with the top-level key `from` renamed to `to` where it stands, value and comments kept; else unchanged. */
+export function renameKey(text: string, from: string, to: string): string {
+  const name = topLevelProperties(text).find((property) => property.children?.[0]?.value === from)?.children?.[0]
+  if (!name) return text
+  return text.slice(0, name.offset) + JSON.stringify(to) + text.slice(name.offset + name.length)
 }
