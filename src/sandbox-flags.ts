@@ -15,6 +15,16 @@ export const startFlags = {
   }),
 }
 
+/** occ start's own: the image's update before it, and the update check alongside it. */
+export const startUpdateFlags = {
+  update: Flags.boolean({description: 'Apply an available update of the image before starting.'}),
+  'update-check': Flags.boolean({
+    allowNo: true,
+    default: true,
+    description: 'Check for a newer image as update_check says; --no-update-check skips it this time.',
+  }),
+}
+
 export const stopTimeFlag = Flags.integer({
   char: 't',
   default: 30,

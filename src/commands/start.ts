@@ -1,16 +1,15 @@
-import {Flags} from '@oclif/core'
-
 import {ImageCommand} from '../image-command.js'
 import type {StartOutcome} from '../lib/core/sandbox.js'
 import {automaticCheckLine} from '../lib/ui/image-messages.js'
+import {CONTAINER_NAME} from '../lib/sandbox/spec.js'
 import {startedLines} from '../lib/ui/sandbox-messages.js'
-import {startFlags} from '../sandbox-flags.js'
+import {startFlags, startUpdateFlags} from '../sandbox-flags.js'
 
 export default class Start extends ImageCommand {
   static override summary = 'Start the sandbox and wait until it is healthy.'
   static override description =
     'Gets the sandbox image first when there is none (as image_source says), ' +
-    'then runs the container opencode-cloud-sandbox from it and config.json ' +
+    `then runs the container ${CONTAINER_NAME} from it and config.json ` +
     '(port, bind address, mounts, env, restart policy) and waits until it is healthy. ' +
     'Running it again changes nothing; a changed configuration recreates the container ' +
     '(asked on a terminal, --yes elsewhere), keeping volumes and mounts. ' +
@@ -22,15 +21,7 @@ export default class Start extends ImageCommand {
     '<%= config.bin %> <%= command.id %> --update --json',
   ]
 
-  static override flags = {
-    ...startFlags,
-    update: Flags.boolean({description: 'Apply an available update of the image before starting.'}),
-    'update-check': Flags.boolean({
-      allowNo: true,
-      default: true,
-      description: 'Check for a newer image as update_check says; --no-update-check skips it this time.',
-    }),
-  }
+  static override flags = {...startFlags, ...startUpdateFlags}
 
   public async run(): Promise<StartOutcome> {
     const {flags} = await this.parse(Start)
