@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {ImageCommand} from '../image-command.js'
-import type {SandboxStatus} from '../lib/core/sandbox-status.js'
+import {type SandboxStatus, statusExitCode} from '../lib/core/sandbox-status.js'
 import {EXIT_CODES} from '../lib/errors.js'
 import type {UpdateCheckReport} from '../lib/image/check.js'
 import {describeCheck} from '../lib/ui/image-messages.js'
@@ -32,14 +32,7 @@ export default class Status extends ImageCommand {
     const report = flags.check ? await this.images.check() : undefined
     if (this.chatty)
       for (const line of [...statusLines(status), ...(report ? [describeCheck(report)] : [])]) this.log(line)
-    process.exitCode =
-      status.state === 'missing'
-        ? EXIT_CODES.sandboxMissing.code
-        : status.state === 'stopped'
-          ? EXIT_CODES.sandboxStopped.code
-          : status.health === 'healthy' || status.health === 'none'
-            ? 0
-            : EXIT_CODES.sandboxStarting.code
+    process.exitCode = statusExitCode(status)
     return report ? {...status, update_check: report} : status
   }
 }

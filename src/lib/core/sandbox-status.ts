@@ -1,6 +1,7 @@
 import type {ContainerDetails} from '../docker/engine.js'
 import type {ImageState, UpdateCheckRecord} from '../image/state.js'
 
+import {EXIT_CODES} from '../errors.js'
 import {specOf} from '../sandbox/container-body.js'
 import {sandboxUrl} from '../sandbox/spec.js'
 
@@ -72,4 +73,11 @@ export function sandboxStatus(
     url: running && spec ? sandboxUrl(spec) : null,
     volumes: spec?.volumes.map((volume) => `${volume.name}:${volume.target}`) ?? [],
   }
+}
+
+/** occ status's exit code: 0 running and healthy (or without a health test), else one for each other state. */
+export function statusExitCode({state, health}: SandboxStatus): number {
+  if (state === 'missing') return EXIT_CODES.sandboxMissing.code
+  if (state === 'stopped') return EXIT_CODES.sandboxStopped.code
+  return health === 'healthy' || health === 'none' ? EXIT_CODES.ok.code : EXIT_CODES.sandboxStarting.code
 }
